@@ -1,0 +1,69 @@
+# selsim's front door. `make run` and `make test` install what is missing,
+# configure, build, and run; everything else is CMake and CTest underneath.
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+SPEC       ?= experiments/specs/first-etcd-down.json
+CMAKE_FLAGS ?= -DSELSIM_WERROR=ON
+
+# Debian packages selsim needs to build, test and plot.
+PACKAGES := build-essential cmake pkg-config libglib2.0-dev libgsl-dev \
+            libcjson-dev gnuplot-nox
+
+.PHONY: all deps build build-asan run test bench clean help
+
+all: build
+
+help:
+	@echo "make run    install missing packages, build, run the default experiment"
+	@echo "make test   install missing packages, build, run every test (plain and ASan/UBSan)"
+	@echo "make bench  build and run 'selsim bench'"
+	@echo "make clean  remove the build folders"
+
+# Installs only what is missing; apt-get runs as root or through sudo.
+deps:
+	@missing=""; \
+	for p in $(PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; \
+	  elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; \
+	  else echo "error: missing packages:$$missing; run as root or install sudo, or install them yourself with apt-get" >&2; exit 1; fi; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing || \
+	    { echo "error: apt-get could not install:$$missing" >&2; exit 1; }; \
+	fi
+
+$(BUILD)/CMakeCache.txt: | deps
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
+
+$(ASAN_BUILD)/CMakeCache.txt: | deps
+	cmake -S . -B $(ASAN_BUILD) $(CMAKE_FLAGS) -DSELSIM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+build-asan: deps $(ASAN_BUILD)/CMakeCache.txt
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+
+run: build
+	@if [ -f $(SPEC) ]; then \
+	  ./$(BUILD)/selsim run $(SPEC); \
+	else \
+	  ./$(BUILD)/selsim bench; \
+	fi
+
+test: build build-asan
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	./$(BUILD)/selsim bench
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,64 @@
+/* selsim: the command line. One subcommand per verb. */
+#include "bench.h"
+
+#include <glib.h>
+#include <stdio.h>
+#include <string.h>
+
+struct command {
+	const char *name;
+	int (*main)(int argc, char **argv);
+	const char *help;
+};
+
+static const struct command commands[] = {
+	{ "bench", bench_main, "time the event queue against a bare heap" },
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: selsim COMMAND [OPTIONS]\n\ncommands:\n");
+	for (i = 0; i < G_N_ELEMENTS(commands); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
+	fprintf(f, "\n'selsim COMMAND --help' describes each; "
+		   "'selsim --version' prints the version.\n");
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("selsim %s\n", SELSIM_VERSION);
+		return 0;
+	}
+	for (i = 0; i < G_N_ELEMENTS(commands); i++) {
+		if (!strcmp(argv[1], commands[i].name)) {
+			/* the command sees "selsim COMMAND" as its argv[0] */
+			char *name = g_strdup_printf("selsim %s", argv[1]);
+			int rc;
+
+			g_set_prgname(name);
+			argv[1] = name;
+			rc = commands[i].main(argc - 1, argv + 1);
+			g_free(name);
+			return rc;
+		}
+	}
+	fprintf(stderr, "selsim: unknown command '%s' (known:", argv[1]);
+	for (i = 0; i < G_N_ELEMENTS(commands); i++)
+		fprintf(stderr, " %s", commands[i].name);
+	fprintf(stderr, ")\n");
+	return 2;
+}
