@@ -1,0 +1,155 @@
+/*
+ * What a world is made of: the topology, the network, the servers and the
+ * failure timeline, as the spec describes them once it has been validated.
+ * Nodes, AZs and regions are referred to by index; names are kept for
+ * output. Everything here is plain data owned by the config; the spec
+ * loader (experiments/spec.c) fills it, world_new() reads it.
+ */
+#ifndef MODELS_CONFIG_H
+#define MODELS_CONFIG_H
+
+#include "dist.h"
+#include "sim/time.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The most servers one load balancer tracks (a K3s cluster has 3 to 7). */
+#define CONFIG_MAX_SERVERS 64
+/* The most nodes in a world. */
+#define CONFIG_MAX_NODES 1024
+
+typedef enum {
+	ROLE_ETCD,		/* etcd-only server (--disable-apiserver ...) */
+	ROLE_CONTROL_PLANE,	/* control-plane-only server (--disable-etcd) */
+	ROLE_SERVER,		/* server with etcd and control plane */
+	ROLE_AGENT,		/* agent */
+	ROLE_N
+} node_role;
+
+extern const char *const node_role_names[ROLE_N];	/* "etcd", ... */
+
+static inline bool role_has_etcd(node_role r)
+{
+	return r == ROLE_ETCD || r == ROLE_SERVER;
+}
+
+static inline bool role_has_apiserver(node_role r)
+{
+	return r == ROLE_CONTROL_PLANE || r == ROLE_SERVER;
+}
+
+static inline bool role_is_server(node_role r)
+{
+	return r != ROLE_AGENT;
+}
+
+struct node_config {
+	char *name;
+	node_role role;
+	int az;			/* index into config.azs */
+	int server;		/* --server: a node index, -1 when none */
+	int *cache;		/* cached address list (server node indices);
+				 * default every server but the node itself */
+	size_t n_cache;
+	bool ca_on_disk;	/* CA certificate kept from an earlier life
+				 * (default true; false for a first join) */
+	bool up;		/* running and Ready at time 0 (default true) */
+	bool has_rtt;		/* rtt overrides the link class for links to
+				 * and from this node */
+	struct dist rtt;
+};
+
+struct az_config {
+	char *name;
+	int region;		/* index into config.regions */
+};
+
+typedef enum {
+	LINK_SAME_AZ,
+	LINK_CROSS_AZ,
+	LINK_CROSS_REGION,
+	LINK_N_CLASSES
+} link_class;
+
+extern const char *const link_class_names[LINK_N_CLASSES]; /* "same_az" ... */
+
+struct network_config {
+	struct dist rtt[LINK_N_CLASSES];	/* round-trip time per class */
+	double loss;		/* probability that a SYN is lost (default 0) */
+	int tls_round_trips;	/* TLS handshake round trips (default 2) */
+	sim_time syn_retry;	/* first SYN retransmission (default 1s),
+				 * doubling after each loss as Linux does */
+};
+
+struct servers_config {
+	int workers;		/* requests served at once per server (4) */
+	int queue;		/* requests waiting beyond those; more are
+				 * refused (default 1000) */
+	struct dist service_time;	/* per request (default exp, mean 2ms) */
+};
+
+typedef enum {
+	FAIL_STOP,		/* the process stops; its host answers (refused) */
+	FAIL_START,		/* the process (and, if down, the host) starts */
+	FAIL_RESTART,		/* stop then start at once */
+	FAIL_CRASH,		/* the host goes down: a black hole */
+	FAIL_ROLLING_RESTART,	/* restart nodes one by one */
+	FAIL_AZ_OUTAGE,		/* every host of an AZ is unreachable */
+	FAIL_PARTITION,		/* traffic between two groups is dropped */
+	FAIL_SLOW,		/* a gray failure: service time x factor */
+	FAIL_LOSS,		/* SYN loss on links to a node */
+	FAIL_N_KINDS
+} failure_kind;
+
+/* Spec key of each kind ("stop", "rolling_restart", ...) and a summary. */
+extern const char *const failure_kind_names[FAIL_N_KINDS];
+extern const char *const failure_kind_summaries[FAIL_N_KINDS];
+
+struct failure_config {
+	sim_time at;		/* when it happens */
+	failure_kind kind;
+	int *nodes;		/* target nodes, in order (rolling restart) */
+	size_t n_nodes;
+	int az;			/* FAIL_AZ_OUTAGE: the AZ */
+	int *peers;		/* FAIL_PARTITION: the other group; NULL means
+				 * every node not in nodes */
+	size_t n_peers;
+	bool one_way;		/* FAIL_PARTITION: drop nodes -> peers only */
+	bool has_duration;	/* ends after a duration (else it lasts) */
+	struct dist duration;
+	struct dist interval;	/* FAIL_ROLLING_RESTART: between nodes */
+	bool wait_ready;	/* FAIL_ROLLING_RESTART: the next node waits
+				 * until the last is Ready, then the interval */
+	double factor;		/* FAIL_SLOW: service-time multiplier */
+	double loss;		/* FAIL_LOSS: probability a SYN is lost */
+};
+
+struct world_config {
+	struct az_config *azs;
+	size_t n_azs;
+	char **regions;
+	size_t n_regions;
+	struct node_config *nodes;
+	size_t n_nodes;
+	struct network_config network;
+	struct servers_config servers;
+	struct failure_config *failures;
+	size_t n_failures;
+	sim_time deadline;	/* a scenario ends here at the latest */
+};
+
+/* A config with every default set and no nodes. Release with
+ * world_config_release(). */
+void world_config_init(struct world_config *c);
+
+/* Frees everything @c owns. */
+void world_config_release(struct world_config *c);
+
+/* The node named @name, or -1. */
+int world_config_find_node(const struct world_config *c, const char *name);
+
+/* The class of the link between nodes @a and @b. */
+link_class world_config_link_class(const struct world_config *c, int a, int b);
+
+#endif

@@ -1,0 +1,140 @@
+/* The policy registry, the parameter table, and the wrappers the core
+ * calls policies through. */
+#include "policy.h"
+#include "registry.h"
+#include "sim/error.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#define P(field, src, help) \
+	{ #field, PARAM_DURATION, offsetof(struct policy_params, field), src, help }
+
+const struct param_desc policy_param_descs[] = {
+	P(dial_timeout, "httpproxy.go", "LB dial timeout per server"),
+	P(health_check_interval, "servers.go", "LB health-check loop period"),
+	P(preferred_to_healthy, "servers.go",
+	  "a PREFERRED server becomes HEALTHY after a health check this long after its last transition"),
+	P(tcp_keepalive, "httpproxy.go",
+	  "an open connection to a vanished host is noticed after this long"),
+	P(tunnel_reconnect, "tunnel.go", "websocket tunnel reconnect delay"),
+	P(etcd_ping_min, "etcdproxy.go", "etcd LB /ping period: uniform from this"),
+	P(etcd_ping_max, "etcdproxy.go", "... to this"),
+	P(etcd_ping_timeout, "etcdproxy.go", "etcd LB /ping timeout"),
+	P(http_timeout, "clientaccess/token.go", "HTTP client timeout (covers TLS)"),
+	P(server_bootstrap_timeout, "cluster/bootstrap.go",
+	  "GET /v1-k3s/server-bootstrap timeout"),
+	P(etcd_bootstrap_timeout, "cluster/storage.go",
+	  "bootstrap data from etcd timeout"),
+	P(etcd_dial_timeout, "etcd/etcd.go", "etcd client dial timeout"),
+	P(token_retry, "clientaccess/token.go", "agent token validation retry"),
+	P(config_retry_min, "agent/config", "agent config fetch retry: uniform from this"),
+	P(config_retry_max, "agent/config", "... to this"),
+	P(etcd_health_retry, "cluster", "control-plane etcd health test retry"),
+	P(member_sync, "managed.go", "etcd LB member-list sync period"),
+	P(endpoint_poll, "agent/tunnel", "agents list apiservers this often"),
+	P(restart_delay, "install.sh", "systemd restart delay after a fatal error"),
+	P(election_timeout, "etcd defaults",
+	  "etcd election timeout (randomised to [1x, 2x))"),
+	P(heartbeat, "etcd defaults", "etcd heartbeat interval"),
+};
+
+const size_t policy_n_params = G_N_ELEMENTS(policy_param_descs);
+
+void policy_params_default(struct policy_params *p)
+{
+	*p = (struct policy_params){
+		.dial_timeout = 10 * SIM_S,
+		.health_check_interval = 1 * SIM_S,
+		.preferred_to_healthy = 1 * SIM_MIN,
+		.tcp_keepalive = 30 * SIM_S,
+		.tunnel_reconnect = 3 * SIM_S,
+		.etcd_ping_min = 5 * SIM_S,
+		.etcd_ping_max = 10 * SIM_S,
+		.etcd_ping_timeout = 1 * SIM_S,
+		.http_timeout = 10 * SIM_S,
+		.server_bootstrap_timeout = 15 * SIM_S,
+		.etcd_bootstrap_timeout = 10 * SIM_S,
+		.etcd_dial_timeout = 2 * SIM_S,
+		.token_retry = 2 * SIM_S,
+		.config_retry_min = 5 * SIM_S,
+		.config_retry_max = 10 * SIM_S,
+		.etcd_health_retry = 5 * SIM_S,
+		.member_sync = 30 * SIM_S,
+		.endpoint_poll = 5 * SIM_S,
+		.restart_delay = 5 * SIM_S,
+		.election_timeout = 1 * SIM_S,
+		.heartbeat = 100 * SIM_MS,
+	};
+}
+
+const struct param_desc *policy_param_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < policy_n_params; i++)
+		if (!strcmp(policy_param_descs[i].name, name))
+			return &policy_param_descs[i];
+	return NULL;
+}
+
+sim_time *policy_param_ref(struct policy_params *p, const struct param_desc *d)
+{
+	return (sim_time *)((char *)p + d->offset);
+}
+
+const struct policy_ops *const policy_registry[] = {
+	&policy_k3s,
+	&policy_k3s_legacy,
+	&policy_k3s_shuffle,
+	NULL,
+};
+
+const struct policy_ops *policy_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; policy_registry[i]; i++)
+		if (!strcmp(policy_registry[i]->name, name))
+			return policy_registry[i];
+	return NULL;
+}
+
+char *policy_names(void)
+{
+	GString *s = g_string_new(NULL);
+	size_t i;
+
+	for (i = 0; policy_registry[i]; i++)
+		g_string_append_printf(s, "%s%s", i ? ", " : "",
+				       policy_registry[i]->name);
+	return g_string_free(s, FALSE);
+}
+
+void policy_set_default(const struct policy_ops *ops, void *lb, int server)
+{
+	/* without set_default the model appends the default server to every
+	 * address list it passes (see policy.h) */
+	if (ops->set_default)
+		ops->set_default(lb, server);
+}
+
+void policy_conn_open(const struct policy_ops *ops, void *lb, int server)
+{
+	SIM_ASSERT(server >= 0);
+	if (ops->conn_open)
+		ops->conn_open(lb, server);
+}
+
+void policy_conn_close(const struct policy_ops *ops, void *lb, int server)
+{
+	SIM_ASSERT(server >= 0);
+	if (ops->conn_close)
+		ops->conn_close(lb, server);
+}
+
+const char *policy_state_name(const struct policy_ops *ops, void *lb,
+			      int server)
+{
+	return ops->state_name ? ops->state_name(lb, server) : NULL;
+}

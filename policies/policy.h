@@ -1,0 +1,209 @@
+/*
+ * The policy interface: how a client-side load balancer picks a server.
+ *
+ * A policy is a bundle (DESIGN.md): a server-selection state machine behind
+ * struct policy_ops, its parameters, and, for the K3s variants, which
+ * version of the join flow runs, declared as data (policy_ops.flow) that the
+ * join-flow model reads.
+ *
+ * A load balancer (LB) instance serves one node for one purpose (the
+ * supervisor, apiserver or etcd proxy of K3S-MODEL.md section 1). It sees
+ * only server ids, outcomes and times: never the network or the failures.
+ * The model drives it:
+ *
+ *   set_servers()            the address list changed
+ *   dial_begin(), dial_next() a dial: which servers to try, in what order;
+ *                            the model dials each and reports with record()
+ *   record(HEALTH, ...)      the health-check loop, every health interval
+ *   conn_open/conn_close     connections opened and closed through it
+ *
+ * and the LB may ask the model to close connections (lb_env.close_conns).
+ *
+ * This header is the documented API for policies built as plug-ins.
+ */
+#ifndef POLICIES_POLICY_H
+#define POLICIES_POLICY_H
+
+#include "sim/engine.h"
+#include "sim/time.h"
+
+#include <gsl/gsl_rng.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define LB_MAX_SERVERS 64	/* = CONFIG_MAX_SERVERS */
+
+/* ---- parameters ---- */
+
+/*
+ * Every timing constant of K3S-MODEL.md that the simulator lets a user
+ * tune. Defaults are the K3s values; the spec overrides them per policy
+ * ("params": {"k3s": {"dial_timeout": "5s"}}) and sweeps them.
+ */
+struct policy_params {
+	sim_time dial_timeout;		/* LB dial timeout: 10s */
+	sim_time health_check_interval;	/* LB health-check loop: 1s */
+	sim_time preferred_to_healthy;	/* PREFERRED -> HEALTHY after: 1m */
+	sim_time tcp_keepalive;		/* dead connection noticed after: 30s */
+	sim_time tunnel_reconnect;	/* tunnel reconnect delay: 3s */
+	sim_time etcd_ping_min;		/* etcd /ping period, uniform [min, */
+	sim_time etcd_ping_max;		/*   max): 5s, 10s */
+	sim_time etcd_ping_timeout;	/* etcd /ping timeout: 1s */
+	sim_time http_timeout;		/* HTTP client timeout: 10s */
+	sim_time server_bootstrap_timeout; /* /v1-k3s/server-bootstrap: 15s */
+	sim_time etcd_bootstrap_timeout; /* bootstrap data from etcd: 10s */
+	sim_time etcd_dial_timeout;	/* etcd client dial timeout: 2s */
+	sim_time token_retry;		/* token validation retry: 2s */
+	sim_time config_retry_min;	/* agent config retry, uniform [min, */
+	sim_time config_retry_max;	/*   max): 5s, 10s */
+	sim_time etcd_health_retry;	/* etcd health test retry: 5s */
+	sim_time member_sync;		/* etcd member-list sync: 30s */
+	sim_time endpoint_poll;		/* agents list apiservers: 5s */
+	sim_time restart_delay;		/* systemd restart delay: 5s */
+	sim_time election_timeout;	/* etcd election timeout: 1s */
+	sim_time heartbeat;		/* etcd heartbeat: 100ms */
+};
+
+typedef enum {
+	PARAM_DURATION,		/* a sim_time; in a spec a duration string */
+} param_type;
+
+struct param_desc {
+	const char *name;	/* spec key: "dial_timeout" */
+	param_type type;
+	size_t offset;		/* offsetof(struct policy_params, field) */
+	const char *source;	/* where the default comes from: "httpproxy.go" */
+	const char *help;	/* one line */
+};
+
+/* Every parameter, in the order of struct policy_params. */
+extern const struct param_desc policy_param_descs[];
+extern const size_t policy_n_params;
+
+/* The K3s defaults. */
+void policy_params_default(struct policy_params *p);
+
+/* The descriptor named @name, or NULL. */
+const struct param_desc *policy_param_find(const char *name);
+
+/* The field a descriptor names, inside @p. */
+sim_time *policy_param_ref(struct policy_params *p, const struct param_desc *d);
+
+/* ---- the load balancer ---- */
+
+typedef enum {
+	LB_CHECK_DIAL,		/* a connection attempt through the LB */
+	LB_CHECK_HEALTH,	/* a health-check result */
+} lb_check;
+
+typedef enum {
+	LB_OK,			/* connected / healthy */
+	LB_FAILED,		/* refused, timed out, or unhealthy */
+	LB_UNKNOWN,		/* no result yet: changes nothing */
+} lb_result;
+
+/* What the model gives a new LB. Borrowed: it outlives the LB. */
+struct lb_env {
+	sim *sim;			/* for sim_now() only */
+	const struct policy_params *params;
+	gsl_rng *rng;			/* the LB's own stream (shuffles) */
+	/* Closes every connection to @server through this LB; the model
+	 * answers with conn_close() for each. */
+	void (*close_conns)(void *model, int server);
+	void *model;
+	/* Called on every state change, when set (tracing). */
+	void (*on_state)(void *model, int server, const char *from,
+			 const char *to);
+};
+
+/* One dial pass: the LB's private cursor, kept by the caller. */
+struct lb_pass {
+	int order[LB_MAX_SERVERS];	/* snapshot taken by dial_begin */
+	int n;
+	int pos;
+	int round;			/* policy-defined */
+};
+
+/* The join flow that runs with a policy: data the join model reads. */
+typedef enum {
+	JOIN_FLOW_POSTFIX,	/* after PR #11844: fall back through the LB */
+	JOIN_FLOW_LEGACY,	/* before: --server only, fatal when it is down */
+} join_flow;
+
+struct policy_ops {
+	const char *name;	/* as in specs: "k3s" */
+	const char *summary;	/* one line for `selsim list` */
+	join_flow flow;		/* which join flow runs with this policy */
+
+	/*
+	 * Creates an LB with an empty address list and no default server.
+	 * Returns an opaque state that every other method receives; freed
+	 * with lb_free(). Required.
+	 */
+	void *(*lb_new)(const struct lb_env *env);
+	void (*lb_free)(void *lb);
+
+	/*
+	 * Sets the default server (--server), or -1 for none. Called once,
+	 * before set_servers(). Optional: without it the model appends the
+	 * default server to every address list it passes (an ordinary
+	 * server, last).
+	 */
+	void (*set_default)(void *lb, int server);
+
+	/*
+	 * Replaces the address list with @servers (@n ids, no duplicates,
+	 * never containing the default server unless the member list really
+	 * holds it). Servers kept keep their state. Required.
+	 */
+	void (*set_servers)(void *lb, const int *servers, size_t n);
+
+	/*
+	 * Starts a dial: fills @pass (in particular its snapshot) for
+	 * dial_next(). Required.
+	 */
+	void (*dial_begin)(void *lb, struct lb_pass *pass);
+
+	/*
+	 * The next server to dial in this pass, or -1: the dial fails
+	 * ("all servers failed"). The model dials it, waits for the outcome
+	 * and reports it with record(DIAL) before calling dial_next() again,
+	 * or stops at the first success. Required.
+	 */
+	int (*dial_next)(void *lb, struct lb_pass *pass);
+
+	/*
+	 * Reports an outcome on @server: a dial or a health check. LB_UNKNOWN
+	 * changes nothing. Ids not in the list are ignored. Required.
+	 */
+	void (*record)(void *lb, int server, lb_check kind, lb_result r);
+
+	/* A connection to @server opened / closed. Optional. */
+	void (*conn_open)(void *lb, int server);
+	void (*conn_close)(void *lb, int server);
+
+	/* The state of @server as a word ("ACTIVE"), for traces and tests;
+	 * NULL when not in the list. Optional. */
+	const char *(*state_name)(void *lb, int server);
+};
+
+/* ---- the registry ---- */
+
+/* The built-in policy named @name, or NULL. */
+const struct policy_ops *policy_find(const char *name);
+
+/* The built-in policies, NULL-terminated. */
+extern const struct policy_ops *const policy_registry[];
+
+/* "k3s, k3s-legacy, k3s-shuffle": caller frees with g_free(). */
+char *policy_names(void);
+
+/* Wrappers that check preconditions and supply defaults for optional
+ * methods (SQLite os.c style). The core calls policies only through them. */
+void policy_set_default(const struct policy_ops *ops, void *lb, int server);
+void policy_conn_open(const struct policy_ops *ops, void *lb, int server);
+void policy_conn_close(const struct policy_ops *ops, void *lb, int server);
+const char *policy_state_name(const struct policy_ops *ops, void *lb,
+			      int server);
+
+#endif
