@@ -1,5 +1,6 @@
 /* selsim: the command line. One subcommand per verb. */
 #include "bench.h"
+#include "commands.h"
 
 #include <glib.h>
 #include <stdio.h>
@@ -12,6 +13,10 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "run", run_main, "run an experiment: every policy on the same scenarios" },
+	{ "validate", validate_main, "check a spec (--explain prints every default)" },
+	{ "list", list_main, "the policies, latency models, failure kinds and parameters" },
+	{ "trace", trace_main, "the time-ordered story of one scenario" },
 	{ "bench", bench_main, "time the event queue against a bare heap" },
 };
 

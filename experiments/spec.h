@@ -69,4 +69,37 @@ gboolean spec_select_policies(struct spec *s, const char *list,
 /* Prints the spec with every default filled in (`validate --explain`). */
 void spec_explain(const struct spec *s, FILE *out);
 
+/* ---- helpers for the runner, the writers and `selsim list` (added with
+ * experiments/spec.c; everything above is the original contract) ---- */
+
+/* The number of grid points: the product of the axes' value counts, 1
+ * without a sweep. spec_parse() keeps it at most SPEC_MAX_GRID. */
+#define SPEC_MAX_GRID 1000000
+size_t spec_grid_size(const struct spec *s);
+
+/*
+ * The parameters that policy @p (an index into s->policies) runs with at
+ * grid point @point (0 <= point < spec_grid_size(s)): its params, with every
+ * axis that applies to it set to that axis's value at the point. The axes
+ * are crossed like nested loops, the first axis outermost and the last one
+ * varying fastest.
+ */
+void spec_point_params(const struct spec *s, size_t p, size_t point,
+		       struct policy_params *out);
+
+/* The index of the policy named @name in s->policies, or -1. */
+int spec_policy_index(const struct spec *s, const char *name);
+
+/*
+ * Failure @f of world @w in words, without its time: "stop etcd-1",
+ * "rolling restart of etcd-2, cp-1, uniform(min=20s, max=40s) apart (mean
+ * 30s), not waiting for Ready". Caller frees with g_free().
+ */
+char *spec_failure_describe(const struct world_config *w,
+			    const struct failure_config *f);
+
+/* How failure kind @k is written in a spec, its options and their
+ * defaults, on one line (for `selsim list`). Static. */
+const char *spec_failure_usage(failure_kind k);
+
 #endif

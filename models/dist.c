@@ -174,7 +174,7 @@ double dist_mean(const struct dist *d)
 		if (b == 0)
 			return a;
 		alpha = -a / b;
-		phi = exp(-alpha * alpha / 2) / sqrt(2 * M_PI);
+		phi = exp(-alpha * alpha / 2) / sqrt(2 * G_PI);
 		Z = 0.5 * erfc(alpha / sqrt(2));
 		return a + b * phi / Z;
 	}

@@ -1,0 +1,270 @@
+/* `selsim run` and `selsim trace`. */
+#include "commands.h"
+#include "output.h"
+#include "runner.h"
+#include "spec.h"
+#include "models/world.h"
+#include "sim/error.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Prints @err on stderr and returns the exit code for it. */
+static int fail(const char *cmd, GError *err)
+{
+	int rc = err->domain == SIM_ERROR && err->code == SIM_ERROR_INPUT ? 2
+									  : 1;
+
+	/* input messages already start with the file name */
+	if (rc == 2)
+		fprintf(stderr, "%s\n", err->message);
+	else
+		fprintf(stderr, "selsim %s: %s\n", cmd, err->message);
+	g_error_free(err);
+	return rc;
+}
+
+static int usage_error(const char *cmd, const char *fmt, const char *arg)
+{
+	fprintf(stderr, "selsim %s: ", cmd);
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, " (see selsim %s --help)\n", cmd);
+	return 2;
+}
+
+/* Loads the spec and applies the overrides every command shares. */
+static int load(const char *cmd, const char *path, gint64 seed,
+		gint64 scenarios, const char *policies, struct spec *s)
+{
+	GError *err = NULL;
+
+	if (!spec_load(path, s, &err))
+		return fail(cmd, err);
+	if (seed >= 0)
+		s->seed = (uint64_t)seed;
+	if (scenarios > 0)
+		s->scenarios = (int)scenarios;
+	if (policies && !spec_select_policies(s, policies, &err)) {
+		spec_release(s);
+		return fail(cmd, err);
+	}
+	return 0;
+}
+
+/* The command that reproduces these results (no thread count, no output
+ * folder: neither changes them). */
+static char *reproduce_command(const struct spec *s)
+{
+	GString *c = g_string_new("selsim run ");
+	size_t i;
+
+	g_string_append_printf(c, "%s --seed %" G_GUINT64_FORMAT
+			       " --scenarios %d --policies ", s->file, s->seed,
+			       s->scenarios);
+	for (i = 0; i < s->n_policies; i++)
+		g_string_append_printf(c, "%s%s", i ? "," : "",
+				       s->policies[i].ops->name);
+	return g_string_free(c, FALSE);
+}
+
+int run_main(int argc, char **argv)
+{
+	gchar *outdir = NULL, *policies = NULL, *format = NULL;
+	gint64 seed = -1, scenarios = 0;
+	gint threads = 0;
+	gboolean quiet = FALSE;
+	GOptionEntry entries[] = {
+		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &outdir,
+		  "Results folder (default results/SPEC-NAME)", "DIR" },
+		{ "seed", 0, 0, G_OPTION_ARG_INT64, &seed,
+		  "Experiment seed (default: the spec's)", "N" },
+		{ "scenarios", 0, 0, G_OPTION_ARG_INT64, &scenarios,
+		  "Scenarios per cell (default: the spec's)", "N" },
+		{ "threads", 0, 0, G_OPTION_ARG_INT, &threads,
+		  "Worker threads (default: the number of processors)", "N" },
+		{ "policies", 0, 0, G_OPTION_ARG_STRING, &policies,
+		  "Run only these policies, in this order", "A,B" },
+		{ "format", 0, 0, G_OPTION_ARG_STRING, &format,
+		  "What to print: table (default), json or csv; the files "
+		  "are always written", "FMT" },
+		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
+		  "No progress line", NULL },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL },
+	};
+	GOptionContext *ctx = g_option_context_new("SPEC.json - run an experiment");
+	GError *err = NULL;
+	struct spec s;
+	struct runner_opts opts;
+	struct runner_result res;
+	struct out_cell *cells;
+	char *cmdline, *json_path, *csv_path;
+	int rc = 0;
+	size_t c;
+
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
+		g_option_context_free(ctx);
+		fprintf(stderr, "selsim run: %s\n", err->message);
+		g_error_free(err);
+		return 2;
+	}
+	g_option_context_free(ctx);
+	if (argc != 2) {
+		rc = usage_error("run", "%s", argc < 2 ? "expected SPEC.json"
+						       : "one spec at a time");
+		goto out;
+	}
+	if (format && strcmp(format, "table") && strcmp(format, "json") &&
+	    strcmp(format, "csv")) {
+		rc = usage_error("run", "--format: unknown format '%s' "
+				 "(known: table, json, csv)", format);
+		goto out;
+	}
+	if (threads < 0 || seed < -1 || scenarios < 0 || scenarios > 100000000) {
+		rc = usage_error("run", "%s", "--threads, --seed and --scenarios "
+				 "take counts (scenarios at most 100000000)");
+		goto out;
+	}
+	rc = load("run", argv[1], seed, scenarios, policies, &s);
+	if (rc)
+		goto out;
+	opts.threads = threads ? threads : (int)g_get_num_processors();
+	opts.progress = !quiet && isatty(STDERR_FILENO);
+	runner_run(&s, &opts, &res);
+
+	cells = g_new0(struct out_cell, res.n_cells);
+	for (c = 0; c < res.n_cells; c++) {
+		cells[c].policy = s.policies[res.cells[c].policy].ops->name;
+		cells[c].params = &res.cells[c].params;
+		cells[c].grid = s.n_axes ? res.cells[c].grid : NULL;
+		cells[c].sum = res.cells[c].sum;
+	}
+	cmdline = reproduce_command(&s);
+	if (!outdir)
+		outdir = g_build_filename("results", s.name, NULL);
+	json_path = g_build_filename(outdir, "results.json", NULL);
+	csv_path = g_build_filename(outdir, "results.csv", NULL);
+	if (g_mkdir_with_parents(outdir, 0755) != 0) {
+		fprintf(stderr, "selsim run: %s: %s\n", outdir, g_strerror(errno));
+		rc = 1;
+	} else if (!output_write_json(json_path, &s, cells, res.n_cells,
+				      cmdline, &err) ||
+		   !output_write_csv(csv_path, &s, cells, res.n_cells,
+				     cmdline, &err)) {
+		rc = fail("run", err);
+	}
+	if (!format || !strcmp(format, "table")) {
+		output_print_table(stdout, &s, cells, res.n_cells);
+		if (rc == 0)
+			printf("\n%" G_GUINT64_FORMAT " scenarios x %zu cells in "
+			       "%.2fs (%.0f events/s); wrote %s and %s\n",
+			       (uint64_t)s.scenarios, res.n_cells, res.wall_s,
+			       res.wall_s > 0 ? (double)res.events / res.wall_s
+					      : 0, json_path, csv_path);
+	} else if (!strcmp(format, "json")) {
+		output_print_json(stdout, &s, cells, res.n_cells, cmdline);
+	} else {
+		output_print_csv(stdout, &s, cells, res.n_cells, cmdline);
+	}
+	if (fflush(stdout) != 0 && rc == 0) {
+		fprintf(stderr, "selsim run: standard output: %s\n",
+			g_strerror(errno));
+		rc = 1;
+	}
+	g_free(json_path);
+	g_free(csv_path);
+	g_free(cmdline);
+	g_free(cells);
+	runner_result_release(&res);
+	spec_release(&s);
+out:
+	g_free(outdir);
+	g_free(policies);
+	g_free(format);
+	return rc;
+}
+
+static void print_line(void *ctx, sim_time t, const char *line)
+{
+	(void)ctx;
+	printf("%12.6fs  %s\n", sim_time_to_s(t), line);
+}
+
+int trace_main(int argc, char **argv)
+{
+	gchar *policy = NULL;
+	gint64 scenario = 0, seed = -1;
+	GOptionEntry entries[] = {
+		{ "scenario", 0, 0, G_OPTION_ARG_INT64, &scenario,
+		  "Scenario index (default 0)", "K" },
+		{ "policy", 0, 0, G_OPTION_ARG_STRING, &policy,
+		  "Policy (default: the spec's first)", "P" },
+		{ "seed", 0, 0, G_OPTION_ARG_INT64, &seed,
+		  "Experiment seed (default: the spec's)", "N" },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL },
+	};
+	GOptionContext *ctx = g_option_context_new(
+		"SPEC.json - the story of one scenario");
+	GError *err = NULL;
+	struct spec s;
+	struct policy_params params;
+	struct world *w;
+	struct run_record rec;
+	int rc;
+	size_t i;
+
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
+		g_option_context_free(ctx);
+		fprintf(stderr, "selsim trace: %s\n", err->message);
+		g_error_free(err);
+		return 2;
+	}
+	g_option_context_free(ctx);
+	if (argc != 2) {
+		g_free(policy);
+		return usage_error("trace", "%s", "expected SPEC.json");
+	}
+	if (scenario < 0) {
+		g_free(policy);
+		return usage_error("trace", "%s", "--scenario must be >= 0");
+	}
+	rc = load("trace", argv[1], seed, 0, policy, &s);
+	g_free(policy);
+	if (rc)
+		return rc;
+	if (s.n_axes)
+		fprintf(stderr, "selsim trace: the spec sweeps; tracing its "
+			"first grid point\n");
+	spec_point_params(&s, 0, 0, &params);
+	w = world_new(&s.world, s.policies[0].ops, &params);
+	world_set_trace(w, print_line, NULL);
+	run_record_init(&rec, s.world.n_nodes);
+	printf("# %s, scenario %" G_GINT64_FORMAT ", seed %" G_GUINT64_FORMAT
+	       ", policy %s\n", s.name, scenario, s.seed,
+	       s.policies[0].ops->name);
+	world_run(w, s.seed, (uint64_t)scenario, &rec);
+	printf("# ended at %.6fs after %" G_GUINT64_FORMAT " events: %s\n",
+	       sim_time_to_s(rec.end), rec.events,
+	       rec.success ? "every node that restarted is Ready"
+			   : "FAILOVER FAILED");
+	for (i = 0; i < rec.n_nodes; i++) {
+		const struct node_record *r = &rec.nodes[i];
+
+		if (!r->counted)
+			continue;
+		printf("#   %-12s %s", s.world.nodes[i].name,
+		       r->ready ? "Ready" : "not Ready");
+		if (r->ready)
+			printf(" after %.3fs", sim_time_to_s(r->join_time));
+		printf(", %u dials (%u failed), %u requests, %u fatal restarts\n",
+		       r->dials, r->failed_dials, r->requests,
+		       r->fatal_restarts);
+	}
+	run_record_release(&rec);
+	world_free(w);
+	spec_release(&s);
+	return 0;
+}

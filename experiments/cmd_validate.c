@@ -1,0 +1,148 @@
+/* `selsim validate` and `selsim list`: what a spec may say, and whether
+ * one says it right. */
+#include "commands.h"
+#include "spec.h"
+#include "models/config.h"
+#include "models/dist.h"
+#include "policies/policy.h"
+
+#include <glib.h>
+#include <stdio.h>
+
+int validate_main(int argc, char **argv)
+{
+	gboolean explain = FALSE;
+	GOptionEntry entries[] = {
+		{ "explain", 0, 0, G_OPTION_ARG_NONE, &explain,
+		  "Print the spec with every default filled in", NULL },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL },
+	};
+	GOptionContext *ctx = g_option_context_new("SPEC.json - check a spec");
+	GError *err = NULL;
+	struct spec s;
+
+	g_option_context_set_summary(ctx,
+		"Loads SPEC.json and checks all of it: names, references,\n"
+		"durations, distributions, failures, parameters and the sweep.\n"
+		"Prints 'SPEC: ok (...)', or one line naming the file, the JSON\n"
+		"path, the bad value and what would be valid (exit 2).");
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
+		fprintf(stderr, "selsim validate: %s\n", err->message);
+		g_error_free(err);
+		g_option_context_free(ctx);
+		return 2;
+	}
+	g_option_context_free(ctx);
+	if (argc != 2) {
+		fprintf(stderr, "selsim validate: %s (usage: selsim validate "
+			"SPEC.json [--explain])\n",
+			argc < 2 ? "no spec given" : "more than one spec given");
+		return 2;
+	}
+	/* Any failure to load, unreadable file included, is the input's
+	 * fault here: validating is all this command does. */
+	if (!spec_load(argv[1], &s, &err)) {
+		fprintf(stderr, "%s\n", err->message);
+		g_error_free(err);
+		return 2;
+	}
+	if (explain)
+		spec_explain(&s, stdout);
+	printf("%s: ok (%zu nodes, %zu failures, %zu policies, %zu grid "
+	       "points)\n", argv[1], s.world.n_nodes, s.world.n_failures,
+	       s.n_policies, spec_grid_size(&s));
+	spec_release(&s);
+	return 0;
+}
+
+static void list_policies(void)
+{
+	size_t i;
+
+	printf("policies:\n");
+	for (i = 0; policy_registry[i]; i++)
+		printf("  %-16s %s\n", policy_registry[i]->name,
+		       policy_registry[i]->summary ?
+		       policy_registry[i]->summary : "");
+}
+
+static void list_dists(void)
+{
+	int k, i;
+
+	printf("\nlatency models ({\"dist\": NAME, PARAM: VALUE, ...}, or a "
+	       "duration for a constant):\n");
+	for (k = 0; k < DIST_N_KINDS; k++) {
+		const struct dist_kind_info *d = &dist_kinds[k];
+
+		printf("  %-16s %s; params:", d->name, d->summary);
+		for (i = 0; i < 2 && d->param[i]; i++)
+			printf("%s %s (%s)", i ? "," : "", d->param[i],
+			       k == DIST_EMPIRICAL ? "array of durations" :
+			       d->param_is_duration[i] ? "duration" : "number");
+		putchar('\n');
+	}
+}
+
+static void list_failures(void)
+{
+	int k;
+
+	printf("\nfailure kinds ({\"at\": DURATION, KIND: TARGET, "
+	       "options}):\n");
+	for (k = 0; k < FAIL_N_KINDS; k++)
+		printf("  %-16s %s\n  %-16s   %s\n", failure_kind_names[k],
+		       failure_kind_summaries[k], "",
+		       spec_failure_usage((failure_kind)k));
+}
+
+static void list_params(void)
+{
+	struct policy_params def;
+	size_t i;
+
+	policy_params_default(&def);
+	printf("\nparameters (\"params\": {POLICY or \"*\": {NAME: "
+	       "DURATION}}; \"sweep\": {\"[POLICY.]NAME\": [...]}):\n");
+	for (i = 0; i < policy_n_params; i++) {
+		const struct param_desc *d = &policy_param_descs[i];
+		char buf[SIM_TIME_FMT_LEN];
+
+		printf("  %-25s %-7s %-22s %s\n", d->name,
+		       sim_time_format(*policy_param_ref(&def, d), buf),
+		       d->source, d->help);
+	}
+}
+
+int list_main(int argc, char **argv)
+{
+	GOptionEntry entries[] = {
+		{ NULL, 0, 0, 0, NULL, NULL, NULL },
+	};
+	GOptionContext *ctx = g_option_context_new(
+		"- what a spec may use");
+	GError *err = NULL;
+
+	g_option_context_set_summary(ctx,
+		"Lists the policies, latency models, failure kinds and\n"
+		"parameters (with their defaults) that a spec may name.");
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
+		fprintf(stderr, "selsim list: %s\n", err->message);
+		g_error_free(err);
+		g_option_context_free(ctx);
+		return 2;
+	}
+	g_option_context_free(ctx);
+	if (argc > 1) {
+		fprintf(stderr, "selsim list: unexpected argument '%s' "
+			"(usage: selsim list)\n", argv[1]);
+		return 2;
+	}
+	list_policies();
+	list_dists();
+	list_failures();
+	list_params();
+	return 0;
+}

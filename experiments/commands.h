@@ -1,0 +1,27 @@
+/*
+ * `selsim` subcommands that live outside main.c. Each takes the argument
+ * vector with "selsim COMMAND" as argv[0] and returns the exit code: 0 for
+ * success, 2 for bad usage or bad input, 1 for an internal error.
+ */
+#ifndef EXPERIMENTS_COMMANDS_H
+#define EXPERIMENTS_COMMANDS_H
+
+/* `selsim validate SPEC.json [--explain]`: loads and checks a spec, prints
+ * "SPEC: ok (...)" or the one-line error on stderr (exit 2). */
+int validate_main(int argc, char **argv);
+
+/* `selsim list`: the policies, latency models, failure kinds and
+ * parameters a spec may use. */
+int list_main(int argc, char **argv);
+
+/* `selsim run SPEC.json [-o DIR] [--seed N] [--scenarios N] [--threads N]
+ * [--policies A,B] [--format table|json|csv] [--quiet]`: runs every policy
+ * on the same scenarios, prints a table and writes DIR/results.json and
+ * DIR/results.csv. (cmd_run.c) */
+int run_main(int argc, char **argv);
+
+/* `selsim trace SPEC.json [--scenario K] [--policy P] [--seed N]`: the
+ * time-ordered story of one scenario. (cmd_run.c) */
+int trace_main(int argc, char **argv);
+
+#endif

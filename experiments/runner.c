@@ -1,0 +1,141 @@
+#include "runner.h"
+#include "models/world.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Scenarios per task: small enough to balance two to sixteen threads,
+ * large enough that a world is set up rarely. Fixed: results must not
+ * depend on the thread count. */
+#define CHUNK 64
+
+struct task {
+	const struct spec *spec;
+	struct runner_cell *cell;
+	uint64_t first;			/* first scenario */
+	uint64_t count;
+	struct cell_acc acc;		/* this chunk's figures */
+	uint64_t events;
+};
+
+struct shared {
+	gint done;			/* scenarios done (atomic) */
+};
+
+void runner_point_values(const struct spec *s, size_t point, sim_time *out)
+{
+	size_t a = s->n_axes;
+
+	/* the last axis varies fastest (spec_point_params) */
+	while (a-- > 0) {
+		out[a] = s->axes[a].values[point % s->axes[a].n_values];
+		point /= s->axes[a].n_values;
+	}
+}
+
+static void run_task(gpointer data, gpointer user)
+{
+	struct task *t = data;
+	struct shared *sh = user;
+	const struct spec *s = t->spec;
+	struct world *w = world_new(&s->world, s->policies[t->cell->policy].ops,
+				    &t->cell->params);
+	struct run_record rec;
+	uint64_t k;
+
+	run_record_init(&rec, s->world.n_nodes);
+	for (k = 0; k < t->count; k++) {
+		world_run(w, s->seed, t->first + k, &rec);
+		cell_acc_add(&t->acc, &rec);
+		t->events += rec.events;
+		g_atomic_int_inc(&sh->done);
+	}
+	run_record_release(&rec);
+	world_free(w);
+}
+
+static void progress(const struct shared *sh, uint64_t total, gint64 t0,
+		     bool final)
+{
+	double el = (double)(g_get_monotonic_time() - t0) / 1e6;
+	uint64_t done = (uint64_t)g_atomic_int_get(&sh->done);
+	double rate = el > 0 ? (double)done / el : 0;
+	double eta = rate > 0 ? (double)(total - done) / rate : 0;
+
+	fprintf(stderr, "\r%" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT
+		" scenarios  %.0f/s  ETA %.0fs   %s", done, total, rate, eta,
+		final ? "\n" : "");
+	fflush(stderr);
+}
+
+void runner_run(const struct spec *s, const struct runner_opts *opts,
+		struct runner_result *out)
+{
+	size_t points = spec_grid_size(s), n_cells = points * s->n_policies;
+	uint64_t per_cell = (uint64_t)s->scenarios;
+	uint64_t chunks = (per_cell + CHUNK - 1) / CHUNK;
+	struct task *tasks = g_new0(struct task, n_cells * chunks);
+	struct shared sh = { 0 };
+	GThreadPool *pool;
+	gint64 t0 = g_get_monotonic_time();
+	size_t c, i;
+
+	memset(out, 0, sizeof(*out));
+	out->cells = g_new0(struct runner_cell, n_cells);
+	out->n_cells = n_cells;
+	for (c = 0; c < n_cells; c++) {
+		struct runner_cell *cell = &out->cells[c];
+
+		cell->point = c / s->n_policies;
+		cell->policy = c % s->n_policies;
+		spec_point_params(s, cell->policy, cell->point, &cell->params);
+		cell->grid = g_new0(sim_time, s->n_axes ? s->n_axes : 1);
+		runner_point_values(s, cell->point, cell->grid);
+		cell_acc_init(&cell->acc);
+	}
+	pool = g_thread_pool_new(run_task, &sh, MAX(opts->threads, 1), TRUE,
+				 NULL);
+	for (i = 0; i < n_cells * chunks; i++) {
+		struct task *t = &tasks[i];
+
+		t->spec = s;
+		t->cell = &out->cells[i / chunks];
+		t->first = (i % chunks) * CHUNK;
+		t->count = MIN((uint64_t)CHUNK, per_cell - t->first);
+		cell_acc_init(&t->acc);
+		g_thread_pool_push(pool, t, NULL);
+	}
+	if (opts->progress) {
+		while (g_thread_pool_unprocessed(pool) > 0 ||
+		       (uint64_t)g_atomic_int_get(&sh.done) < per_cell * n_cells) {
+			progress(&sh, per_cell * n_cells, t0, false);
+			g_usleep(200000);
+		}
+	}
+	g_thread_pool_free(pool, FALSE, TRUE);
+	if (opts->progress)
+		progress(&sh, per_cell * n_cells, t0, true);
+	/* merge in chunk order: the same sums for any thread count */
+	for (i = 0; i < n_cells * chunks; i++) {
+		cell_acc_merge(&tasks[i].cell->acc, &tasks[i].acc);
+		out->events += tasks[i].events;
+		cell_acc_release(&tasks[i].acc);
+	}
+	for (c = 0; c < n_cells; c++)
+		cell_acc_summarise(&out->cells[c].acc, &out->cells[c].sum);
+	out->wall_s = (double)(g_get_monotonic_time() - t0) / 1e6;
+	g_free(tasks);
+}
+
+void runner_result_release(struct runner_result *r)
+{
+	size_t c;
+
+	for (c = 0; c < r->n_cells; c++) {
+		g_free(r->cells[c].grid);
+		cell_acc_release(&r->cells[c].acc);
+	}
+	g_free(r->cells);
+	memset(r, 0, sizeof(*r));
+}

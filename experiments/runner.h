@@ -1,0 +1,50 @@
+/*
+ * The runner: every grid point x policy of a spec over the same scenarios
+ * (common random numbers: scenario k has the same seeds under every
+ * policy), spread over a GThreadPool.
+ *
+ * Determinism: scenarios are cut into fixed chunks whatever the thread
+ * count; each chunk accumulates into its own cell_acc, and the chunks are
+ * merged in order, so sums and orders are the same for any --threads.
+ */
+#ifndef EXPERIMENTS_RUNNER_H
+#define EXPERIMENTS_RUNNER_H
+
+#include "spec.h"
+#include "stats.h"
+
+#include <glib.h>
+#include <stdbool.h>
+
+struct runner_cell {
+	size_t policy;			/* index into spec.policies */
+	size_t point;			/* grid point */
+	struct policy_params params;	/* what it ran with */
+	sim_time *grid;			/* the point's axis values (n_axes) */
+	struct cell_acc acc;
+	struct cell_summary sum;
+};
+
+struct runner_result {
+	struct runner_cell *cells;	/* grid points x policies, points
+					 * outermost; owned */
+	size_t n_cells;
+	uint64_t events;		/* engine events, all cells */
+	double wall_s;			/* wall-clock time of the run */
+};
+
+struct runner_opts {
+	int threads;			/* worker threads (>= 1) */
+	bool progress;			/* a progress line on stderr */
+};
+
+/* Runs @s and fills @out (release with runner_result_release()). */
+void runner_run(const struct spec *s, const struct runner_opts *opts,
+		struct runner_result *out);
+
+void runner_result_release(struct runner_result *r);
+
+/* The axis values of grid point @point; @out holds s->n_axes values. */
+void runner_point_values(const struct spec *s, size_t point, sim_time *out);
+
+#endif

@@ -1,0 +1,564 @@
+/*
+ * The network at message level (DESIGN.md): what a dial and a request
+ * experience, and the servers' request queues.
+ *
+ * A dial from A to B is decided when the SYN leaves:
+ *  - B's host down, A and B partitioned, or an AZ outage between them: no
+ *    answer; the dial fails when its timeout fires (a black hole is slow);
+ *  - B's host up but nothing listening on the port: refused after one RTT;
+ *  - otherwise connected after one RTT, each lost SYN adding the Linux
+ *    retransmission delay (1 s, 2 s, 4 s ...).
+ * What it costs: a server that dies while a SYN is in flight is noticed by
+ * the next dial, not this one.
+ *
+ * A request then takes the TLS round trips and half an RTT to arrive,
+ * waits in the server's FIFO queue (finite capacity) for one of its
+ * workers, is served for a service-time draw (times the gray-failure
+ * factor), and its answer takes half an RTT back. The server answers with
+ * an error when it cannot serve the endpoint (join__serves), so failing
+ * retries still load it.
+ *
+ * One-way partitions block TCP both ways (a SYN or its SYN-ACK is lost), so
+ * for dials they act as symmetric ones.
+ */
+#include "world_internal.h"
+
+#include <math.h>
+
+const char *const endpoint_names[EP_N] = {
+	[EP_CACERTS] = "/cacerts",
+	[EP_CONFIG] = "agent config",
+	[EP_DBINFO] = "/db/info",
+	[EP_SERVER_BOOTSTRAP] = "/v1-k3s/server-bootstrap",
+	[EP_ETCD_BOOTSTRAP] = "etcd bootstrap read",
+	[EP_ETCD_HEALTH] = "etcd health",
+	[EP_PING] = "etcd /ping",
+};
+
+static const char *const result_names[] = {
+	[RES_OK] = "ok", [RES_REFUSED] = "refused", [RES_TIMEOUT] = "timed out",
+};
+
+bool net__reachable(const struct world *w, int a, int b)
+{
+	const struct wnode *na = &w->nodes[a], *nb = &w->nodes[b];
+	size_t f;
+
+	if (!na->host_up || !nb->host_up)
+		return false;
+	if (na->cfg->az != nb->cfg->az &&
+	    (w->az_out[na->cfg->az] || w->az_out[nb->cfg->az]))
+		return false;
+	for (f = 0; f < w->cfg->n_failures; f++) {
+		const struct partition *p = &w->parts[f];
+
+		if (p->active && p->side[a] && p->side[b] &&
+		    p->side[a] != p->side[b])
+			return false;
+	}
+	return true;
+}
+
+bool net__listening(const struct world *w, int b, port p)
+{
+	const struct wnode *nb = &w->nodes[b];
+
+	if (!nb->proc_up)
+		return false;
+	return p == PORT_ETCD ? role_has_etcd(nb->cfg->role)
+			      : role_is_server(nb->cfg->role);
+}
+
+sim_time net__rtt(struct world *w, int a, int b)
+{
+	const struct node_config *ca = w->nodes[a].cfg, *cb = w->nodes[b].cfg;
+	const struct dist *d;
+	sim_time t;
+
+	if (cb->has_rtt)
+		d = &cb->rtt;
+	else if (ca->has_rtt)
+		d = &ca->rtt;
+	else
+		d = &w->cfg->network.rtt[world_config_link_class(w->cfg, a, b)];
+	t = dist_sample_time(d, w->nodes[a].rng_latency);
+	return t > 0 ? t : 1;
+}
+
+/* ---- the op pool ---- */
+
+struct op *op__new(struct world *w, int node, op_done_fn done, uint64_t tag)
+{
+	struct op *op;
+	uint32_t gen = 0;
+
+	if (w->free_ops->len) {
+		uint32_t i = g_array_index(w->free_ops, uint32_t,
+					   w->free_ops->len - 1);
+
+		g_array_set_size(w->free_ops, w->free_ops->len - 1);
+		op = g_ptr_array_index(w->ops_pool, i);
+		gen = op->gen;
+	} else {
+		op = g_new(struct op, 1);
+		op->index = w->ops_pool->len;
+		g_ptr_array_add(w->ops_pool, op);
+	}
+	*op = (struct op){
+		.index = op->index,
+		.gen = gen + 1,
+		.in_use = true,
+		.node = node,
+		.inc = w->nodes[node].inc,
+		.lb = -1,
+		.server = -1,
+		.started = sim_now(w->sim),
+		.done = done,
+		.tag = tag,
+	};
+	return op;
+}
+
+void op__free(struct world *w, struct op *op)
+{
+	SIM_ASSERT(op->in_use);
+	sim_cancel(w->sim, op->client_timer);
+	op->in_use = false;
+	op->gen++;
+	g_array_append_val(w->free_ops, op->index);
+}
+
+struct op *op__from_arg(struct world *w, uint64_t arg)
+{
+	uint32_t i = (uint32_t)arg, gen = (uint32_t)(arg >> 32);
+	struct op *op;
+
+	SIM_ASSERT(i < w->ops_pool->len);
+	op = g_ptr_array_index(w->ops_pool, i);
+	return op->in_use && op->gen == gen ? op : NULL;
+}
+
+/* The client still runs the incarnation that started @op. */
+static bool op_live(const struct world *w, const struct op *op)
+{
+	return w->nodes[op->node].inc == op->inc &&
+	       w->nodes[op->node].proc_up;
+}
+
+static struct lb *op_lb(struct world *w, const struct op *op)
+{
+	return op->lb >= 0 && op_live(w, op) ? &w->nodes[op->node].lbs[op->lb]
+					      : NULL;
+}
+
+static void close_conn(struct world *w, struct op *op)
+{
+	struct lb *lb;
+
+	if (!op->connected)
+		return;
+	op->connected = false;
+	lb = op_lb(w, op);
+	if (lb && lb->state)
+		policy_conn_close(w->ops, lb->state, op->server);
+}
+
+/* Ends @op for its client (once) and frees it unless an event of its own
+ * is still due (then that event frees it). */
+static void finish(struct world *w, struct op *op, result r, bool free_now)
+{
+	if (!op->abandoned) {
+		op->abandoned = true;
+		sim_cancel(w->sim, op->client_timer);
+		op->client_timer = SIM_TIMER_NONE;
+		if (op_live(w, op)) {
+			if (!op->quiet)
+				WTRACE(w, "%s: %s from %s: %s",
+			       world__name(w, op->node), endpoint_names[op->ep],
+			       op->server >= 0 ? world__name(w, op->server) : "-",
+			       result_names[r]);
+			op->done(w, op, r);
+		}
+	}
+	if (free_now) {
+		close_conn(w, op);
+		op__free(w, op);
+	}
+}
+
+/* ---- dials ---- */
+
+static void dial_outcome(sim *s, void *ctx, uint64_t arg);
+static void start_dial(struct world *w, struct op *op, int server);
+
+/* An op has one pending event at a time; its outcome waits in op->res. */
+static void schedule_dial(struct world *w, struct op *op, sim_time delay,
+			  result r)
+{
+	op->res = r;
+	op->dial_timer = sim_after(w->sim, delay, dial_outcome, w,
+				   op__arg(op));
+}
+
+static void start_dial(struct world *w, struct op *op, int server)
+{
+	struct wnode *c = &w->nodes[op->node];
+	const struct network_config *net = &w->cfg->network;
+	sim_time timeout = op->lb >= 0 ? w->pp->dial_timeout
+		: (op->timeout ? op->timeout : w->pp->dial_timeout);
+	double loss;
+	sim_time delay = 0, backoff = net->syn_retry;
+
+	op->server = server;
+	op->dial_started = sim_now(w->sim);
+	if (!op->quiet)
+		w->rec->nodes[op->node].dials++;
+	if (!op->quiet)
+		WTRACE(w, "%s: dial %s%s (%s)", world__name(w, op->node),
+	       world__name(w, server), op->port == PORT_ETCD ? ":2379" : "",
+	       op->lb == LB_ETCD ? "etcd LB" :
+	       op->lb == LB_SUPERVISOR ? "supervisor LB" : "direct");
+	if (!net__reachable(w, op->node, server)) {
+		schedule_dial(w, op, timeout, RES_TIMEOUT);
+		return;
+	}
+	op->rtt = net__rtt(w, op->node, server);
+	if (!net__listening(w, server, op->port)) {
+		schedule_dial(w, op, op->rtt, RES_REFUSED);
+		return;
+	}
+	loss = MAX(net->loss, MAX(c->loss, w->nodes[server].loss));
+	while (loss > 0 && gsl_rng_uniform(c->rng_loss) < loss) {
+		delay += backoff;
+		backoff *= 2;
+		if (delay + op->rtt >= timeout) {
+			schedule_dial(w, op, timeout, RES_TIMEOUT);
+			return;
+		}
+	}
+	schedule_dial(w, op, delay + op->rtt, RES_OK);
+}
+
+static void arrive(sim *s, void *ctx, uint64_t arg);
+
+static void dial_outcome(sim *s, void *ctx, uint64_t arg)
+{
+	struct world *w = ctx;
+	struct op *op = op__from_arg(w, arg);
+	result r;
+	struct lb *lb;
+	struct node_record *nr;
+
+	(void)s;
+	if (!op)
+		return;
+	op->dial_timer = SIM_TIMER_NONE;
+	r = op->res;
+	nr = &w->rec->nodes[op->node];
+	if (r != RES_OK && !op->quiet)
+		nr->failed_dials++;
+	if (!op->quiet)
+		WTRACE(w, "%s: dial %s %s", world__name(w, op->node),
+		       world__name(w, op->server), result_names[r]);
+	lb = op_lb(w, op);
+	if (lb && lb->state)
+		w->ops->record(lb->state, op->server, LB_CHECK_DIAL,
+			       r == RES_OK ? LB_OK : LB_FAILED);
+	if (!op_live(w, op)) {
+		op__free(w, op);
+		return;
+	}
+	if (r != RES_OK) {
+		int next = -1;
+
+		lb = op_lb(w, op);	/* record() may have run callbacks */
+		if (lb && lb->state)
+			next = w->ops->dial_next(lb->state, &op->pass);
+		if (next >= 0) {
+			start_dial(w, op, next);
+			return;
+		}
+		finish(w, op, r, true);
+		return;
+	}
+	/* connected */
+	if (op->ep == EP_N) {		/* a plain dial: done */
+		finish(w, op, RES_OK, true);
+		return;
+	}
+	lb = op_lb(w, op);
+	if (lb && lb->state) {
+		op->connected = true;
+		policy_conn_open(w->ops, lb->state, op->server);
+	}
+	if (op->abandoned) {
+		close_conn(w, op);
+		op__free(w, op);
+		return;
+	}
+	op->dial_timer = sim_after(w->sim,
+		(sim_time)w->cfg->network.tls_round_trips * op->rtt + op->rtt / 2,
+		arrive, w, op__arg(op));
+}
+
+/* ---- requests at the server ---- */
+
+static void served(sim *s, void *ctx, uint64_t arg);
+static void respond(sim *s, void *ctx, uint64_t arg);
+
+static void start_service(struct world *w, int server, struct op *op)
+{
+	struct wnode *sv = &w->nodes[server];
+	double t = dist_sample(&w->cfg->servers.service_time, sv->rng_service);
+	sim_time d = (sim_time)llround(t * sv->slow * 1e9);
+
+	sv->busy++;
+	op->at_server = true;
+	sim_after(w->sim, d > 0 ? d : 0, served, w, op__arg(op));
+}
+
+/* Sends the answer back: it arrives after half an RTT if the path holds. */
+static void send_answer(struct world *w, struct op *op, result r)
+{
+	op->at_server = false;
+	if (!net__reachable(w, op->node, op->server)) {
+		/* lost: the client times out */
+		if (op->abandoned || !op_live(w, op) || op->timeout == 0) {
+			finish(w, op, RES_TIMEOUT, true);
+		} else {
+			op->dial_timer = SIM_TIMER_NONE; /* waits for its timer */
+		}
+		return;
+	}
+	op->res = r;
+	op->dial_timer = sim_after(w->sim, op->rtt / 2, respond, w,
+				   op__arg(op));
+}
+
+static void arrive(sim *s, void *ctx, uint64_t arg)
+{
+	struct world *w = ctx;
+	struct op *op = op__from_arg(w, arg);
+	struct wnode *sv;
+
+	(void)s;
+	if (!op)
+		return;
+	op->dial_timer = SIM_TIMER_NONE;
+	if (op->abandoned || !op_live(w, op)) {
+		close_conn(w, op);
+		op__free(w, op);
+		return;
+	}
+	sv = &w->nodes[op->server];
+	if (!net__reachable(w, op->node, op->server)) {
+		op->at_server = false;	/* lost on the way: the timer ends it */
+		if (op->timeout == 0)
+			finish(w, op, RES_TIMEOUT, true);
+		return;
+	}
+	if (!net__listening(w, op->server, op->port)) {
+		send_answer(w, op, RES_REFUSED);	/* RST */
+		return;
+	}
+	if (!op->quiet)
+		w->rec->nodes[op->node].requests++;
+	op->srv_inc = sv->inc;
+	if (sv->busy < w->cfg->servers.workers) {
+		start_service(w, op->server, op);
+	} else if ((int)g_queue_get_length(sv->waiting) < w->cfg->servers.queue) {
+		struct queued *q = g_new(struct queued, 1);
+
+		q->op = op->index;
+		q->gen = op->gen;
+		op->at_server = true;
+		g_queue_push_tail(sv->waiting, q);
+	} else {
+		send_answer(w, op, RES_REFUSED);	/* 503: queue full */
+	}
+}
+
+static void next_waiting(struct world *w, int server)
+{
+	struct wnode *sv = &w->nodes[server];
+	struct queued *q;
+
+	while (sv->busy < w->cfg->servers.workers &&
+	       (q = g_queue_pop_head(sv->waiting)) != NULL) {
+		struct op *op = g_ptr_array_index(w->ops_pool, q->op);
+
+		SIM_ASSERT(op->in_use && op->gen == q->gen);
+		g_free(q);
+		start_service(w, server, op);
+	}
+}
+
+static void served(sim *s, void *ctx, uint64_t arg)
+{
+	struct world *w = ctx;
+	struct op *op = op__from_arg(w, arg);
+	int server;
+	result r;
+
+	(void)s;
+	SIM_ASSERT(op != NULL);
+	server = op->server;
+	w->nodes[server].busy--;
+	if (op->srv_inc != w->nodes[server].inc ||
+	    !net__listening(w, server, op->port))
+		r = RES_REFUSED;	/* the process died meanwhile: RST */
+	else
+		r = join__serves(w, server, op->ep) ? RES_OK : RES_REFUSED;
+	if (op->abandoned || !op_live(w, op)) {
+		op->at_server = false;
+		close_conn(w, op);
+		op__free(w, op);
+	} else {
+		send_answer(w, op, r);
+	}
+	next_waiting(w, server);
+}
+
+static void respond(sim *s, void *ctx, uint64_t arg)
+{
+	struct world *w = ctx;
+	struct op *op = op__from_arg(w, arg);
+
+	(void)s;
+	if (!op)
+		return;
+	op->dial_timer = SIM_TIMER_NONE;
+	finish(w, op, op->res, true);
+}
+
+void net__server_stopped(struct world *w, int node)
+{
+	struct wnode *sv = &w->nodes[node];
+	struct queued *q;
+
+	/* waiting requests get a reset; those in service are answered with
+	 * one when their service ends (served() sees the new incarnation) */
+	while ((q = g_queue_pop_head(sv->waiting)) != NULL) {
+		struct op *op = g_ptr_array_index(w->ops_pool, q->op);
+
+		g_free(q);
+		if (op->abandoned || !op_live(w, op)) {
+			op->at_server = false;
+			close_conn(w, op);
+			op__free(w, op);
+		} else {
+			send_answer(w, op, RES_REFUSED);
+		}
+	}
+}
+
+/* ---- the client's side ---- */
+
+static void client_timeout(sim *s, void *ctx, uint64_t arg)
+{
+	struct world *w = ctx;
+	struct op *op = op__from_arg(w, arg);
+	bool idle;
+
+	(void)s;
+	if (!op)
+		return;
+	op->client_timer = SIM_TIMER_NONE;
+	if (!op->quiet)
+		w->rec->nodes[op->node].timeout_wait +=
+			sim_now(w->sim) - op->started;
+	/* an op with no event of its own (its answer was lost) ends here;
+	 * others end at their next event */
+	idle = op->dial_timer == SIM_TIMER_NONE && !op->at_server;
+	finish(w, op, RES_TIMEOUT, idle);
+	if (!idle && op->lb < 0) {
+		/* a direct request: the client closes the connection */
+		close_conn(w, op);
+	}
+}
+
+static void begin(struct world *w, struct op *op, sim_time timeout)
+{
+	op->timeout = timeout;
+	if (timeout > 0)
+		op->client_timer = sim_after(w->sim, timeout, client_timeout, w,
+					     op__arg(op));
+	if (op->lb >= 0) {
+		struct lb *lb = &w->nodes[op->node].lbs[op->lb];
+		int first;
+
+		SIM_ASSERT(lb->state != NULL);
+		w->ops->dial_begin(lb->state, &op->pass);
+		first = w->ops->dial_next(lb->state, &op->pass);
+		if (first < 0) {
+			finish(w, op, RES_REFUSED, true);
+			return;
+		}
+		start_dial(w, op, first);
+	} else {
+		start_dial(w, op, op->server);
+	}
+}
+
+void net__request(struct world *w, int node, int lb, int server, endpoint ep,
+		  sim_time timeout, bool quiet, op_done_fn done, uint64_t tag)
+{
+	struct op *op = op__new(w, node, done, tag);
+
+	op->quiet = quiet;
+	op->lb = lb;
+	op->server = server;
+	op->ep = ep;
+	op->port = (ep == EP_ETCD_BOOTSTRAP || ep == EP_ETCD_HEALTH ||
+		    ep == EP_PING) ? PORT_ETCD : PORT_SUPERVISOR;
+	if (!quiet)
+		WTRACE(w, "%s: request %s via %s", world__name(w, node),
+	       endpoint_names[ep],
+	       lb == LB_ETCD ? "etcd LB" : lb == LB_SUPERVISOR ? "supervisor LB"
+							: world__name(w, server));
+	begin(w, op, timeout);
+}
+
+void net__dial(struct world *w, int node, int server, port p,
+	       sim_time timeout, bool quiet, op_done_fn done, uint64_t tag)
+{
+	struct op *op = op__new(w, node, done, tag);
+
+	op->quiet = quiet;
+	op->server = server;
+	op->ep = EP_N;		/* no request */
+	op->port = p;
+	begin(w, op, timeout);
+}
+
+static void reset(sim *s, void *ctx, uint64_t arg)
+{
+	struct world *w = ctx;
+	struct op *op = op__from_arg(w, arg);
+
+	(void)s;
+	if (op && !op->abandoned)
+		finish(w, op, RES_REFUSED, false);
+}
+
+void net__close_conns(struct world *w, int node, int lb, int server)
+{
+	guint i;
+
+	/*
+	 * Every open request of this LB to @server loses its connection. The
+	 * LB asks from inside its own methods, so the client hears of the
+	 * reset from an event at the same time rather than re-entrantly; the
+	 * op's own pending event frees it.
+	 */
+	for (i = 0; i < w->ops_pool->len; i++) {
+		struct op *op = g_ptr_array_index(w->ops_pool, i);
+
+		if (!op->in_use || op->node != node || op->lb != lb ||
+		    op->server != server || !op->connected ||
+		    op->inc != w->nodes[node].inc)
+			continue;
+		close_conn(w, op);
+		sim_after(w->sim, 0, reset, w, op__arg(op));
+	}
+}

@@ -1,0 +1,533 @@
+/*
+ * The world: set-up and reset per scenario, the failure timeline, the run,
+ * the run record and the trace.
+ *
+ * Every node starts Ready at time 0 (it joined before the scenario), with
+ * its host and process up, unless the spec says "up": false. A node that
+ * is Ready at time 0 runs no load balancer until it restarts: nothing in
+ * the scenario dials through it before then. Joins are counted from the
+ * (re)starts the timeline makes: a node should join again when the
+ * timeline starts or restarts it, and its join time runs from that moment
+ * to Ready, systemd restarts after fatal errors included.
+ *
+ * The timeline's random draws (durations, rolling-restart intervals) are
+ * made up front from the failure stream of (seed, scenario), so every
+ * policy faces the same timeline.
+ */
+#include "world_internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+enum act {
+	ACT_BEGIN,		/* a failure happens */
+	ACT_END,		/* its duration is over */
+	ACT_ROLL,		/* the next node of a rolling restart */
+};
+
+void world__trace(struct world *w, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	w->trace(w->trace_ctx, sim_now(w->sim), line);
+}
+
+const char *world__name(const struct world *w, int node)
+{
+	return node >= 0 ? w->cfg->nodes[node].name : "-";
+}
+
+void world__check_settled(struct world *w)
+{
+	if (w->joining == 0 && w->pending_actions == 0)
+		sim_stop(w->sim);
+}
+
+void world__node_changed(struct world *w, int node)
+{
+	etcd__changed(w);
+	join__server_changed(w, node);
+}
+
+static void all_changed(struct world *w)
+{
+	int i;
+
+	etcd__changed(w);
+	for (i = 0; i < w->n; i++)
+		join__server_changed(w, i);
+}
+
+/* ---- set-up ---- */
+
+struct world *world_new(const struct world_config *cfg,
+			const struct policy_ops *ops,
+			const struct policy_params *params)
+{
+	struct world *w = g_new0(struct world, 1);
+	size_t f;
+	int i;
+
+	SIM_ASSERT(cfg->n_nodes > 0 && cfg->n_nodes <= CONFIG_MAX_NODES);
+	w->cfg = cfg;
+	w->ops = ops;
+	w->pp = params;
+	w->sim = sim_new();
+	w->n = (int)cfg->n_nodes;
+	w->nodes = g_new0(struct wnode, cfg->n_nodes);
+	for (i = 0; i < w->n; i++) {
+		struct wnode *n = &w->nodes[i];
+
+		n->id = i;
+		n->cfg = &cfg->nodes[i];
+		n->waiting = g_queue_new();
+		n->rng_latency = gsl_rng_alloc(gsl_rng_taus2);
+		n->rng_service = gsl_rng_alloc(gsl_rng_taus2);
+		n->rng_join = gsl_rng_alloc(gsl_rng_taus2);
+		n->rng_policy = gsl_rng_alloc(gsl_rng_taus2);
+		n->rng_loss = gsl_rng_alloc(gsl_rng_taus2);
+	}
+	w->ops_pool = g_ptr_array_new_with_free_func(g_free);
+	w->free_ops = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	w->az_out = g_new0(bool, cfg->n_azs);
+	w->parts = g_new0(struct partition, cfg->n_failures);
+	w->fail_duration = g_new0(sim_time, cfg->n_failures);
+	w->fail_intervals = g_new0(sim_time *, cfg->n_failures);
+	w->roll_wait = g_new0(int, cfg->n_failures);
+	for (f = 0; f < cfg->n_failures; f++) {
+		const struct failure_config *fc = &cfg->failures[f];
+		size_t k;
+
+		if (fc->kind == FAIL_PARTITION) {
+			guint8 *side = g_new0(guint8, cfg->n_nodes);
+
+			for (i = 0; i < w->n; i++)
+				side[i] = fc->peers ? 0 : 2;
+			for (k = 0; k < fc->n_nodes; k++)
+				side[fc->nodes[k]] = 1;
+			for (k = 0; k < fc->n_peers; k++)
+				side[fc->peers[k]] = 2;
+			w->parts[f].side = side;
+			w->parts[f].one_way = fc->one_way;
+		}
+		if (fc->kind == FAIL_ROLLING_RESTART)
+			w->fail_intervals[f] = g_new0(sim_time, fc->n_nodes);
+	}
+	w->rng_failure = gsl_rng_alloc(gsl_rng_taus2);
+	w->rng_election = gsl_rng_alloc(gsl_rng_taus2);
+	etcd__init(w);
+	return w;
+}
+
+static void drop_queue(struct wnode *n)
+{
+	struct queued *q;
+
+	while ((q = g_queue_pop_head(n->waiting)) != NULL)
+		g_free(q);
+}
+
+/* Ends what a run left behind: load balancers, queues, ops. */
+static void cleanup(struct world *w)
+{
+	guint i;
+	int k, l;
+
+	for (k = 0; k < w->n; k++) {
+		for (l = 0; l < LB_N; l++) {
+			if (w->nodes[k].lbs[l].state)
+				w->ops->lb_free(w->nodes[k].lbs[l].state);
+			w->nodes[k].lbs[l].state = NULL;
+		}
+		drop_queue(&w->nodes[k]);
+	}
+	g_array_set_size(w->free_ops, 0);
+	for (i = 0; i < w->ops_pool->len; i++) {
+		struct op *op = g_ptr_array_index(w->ops_pool, i);
+
+		op->in_use = false;
+		op->gen++;
+		g_array_append_val(w->free_ops, op->index);
+	}
+}
+
+void world_free(struct world *w)
+{
+	size_t f;
+	int i;
+
+	if (!w)
+		return;
+	cleanup(w);
+	for (i = 0; i < w->n; i++) {
+		struct wnode *n = &w->nodes[i];
+
+		g_queue_free(n->waiting);
+		gsl_rng_free(n->rng_latency);
+		gsl_rng_free(n->rng_service);
+		gsl_rng_free(n->rng_join);
+		gsl_rng_free(n->rng_policy);
+		gsl_rng_free(n->rng_loss);
+	}
+	for (f = 0; f < w->cfg->n_failures; f++) {
+		g_free(w->parts[f].side);
+		g_free(w->fail_intervals[f]);
+	}
+	g_free(w->parts);
+	g_free(w->fail_duration);
+	g_free(w->fail_intervals);
+	g_free(w->roll_wait);
+	g_free(w->az_out);
+	g_ptr_array_free(w->ops_pool, TRUE);
+	g_array_free(w->free_ops, TRUE);
+	gsl_rng_free(w->rng_failure);
+	gsl_rng_free(w->rng_election);
+	etcd__release(w);
+	sim_free(w->sim);
+	g_free(w->nodes);
+	g_free(w);
+}
+
+void world_set_trace(struct world *w, world_trace_fn fn, void *ctx)
+{
+	w->trace = fn;
+	w->trace_ctx = ctx;
+}
+
+void run_record_init(struct run_record *rec, size_t n_nodes)
+{
+	memset(rec, 0, sizeof(*rec));
+	rec->n_nodes = n_nodes;
+	rec->nodes = g_new0(struct node_record, n_nodes);
+}
+
+void run_record_release(struct run_record *rec)
+{
+	g_free(rec->nodes);
+	memset(rec, 0, sizeof(*rec));
+}
+
+/* ---- the timeline ---- */
+
+static void act_event(sim *s, void *ctx, uint64_t arg);
+
+static uint64_t act_arg(size_t f, enum act a, size_t step)
+{
+	return (uint64_t)f | ((uint64_t)a << 32) | ((uint64_t)step << 40);
+}
+
+static void schedule_act(struct world *w, sim_time at, size_t f, enum act a,
+			 size_t step)
+{
+	w->pending_actions++;
+	sim_schedule(w->sim, at, act_event, w, act_arg(f, a, step));
+}
+
+/* A counted (re)start: the node should join again. */
+static void counted_start(struct world *w, int id)
+{
+	struct wnode *n = &w->nodes[id];
+	struct node_record *r = &w->rec->nodes[id];
+
+	if (!n->join_open)
+		w->joining++;
+	n->join_open = true;
+	n->started = sim_now(w->sim);
+	r->counted = true;
+	r->ready = false;
+	r->join_time = 0;
+	if (!n->host_up) {
+		n->host_up = true;
+		world__node_changed(w, id);
+	}
+	join__start(w, id);
+}
+
+/* The node goes down for good (until the timeline starts it): an open
+ * join has failed. */
+static void close_join(struct world *w, struct wnode *n)
+{
+	if (n->join_open) {
+		n->join_open = false;
+		w->joining--;
+	}
+}
+
+static void do_restart(struct world *w, int id)
+{
+	struct wnode *n = &w->nodes[id];
+
+	WTRACE(w, "failure: restart %s", world__name(w, id));
+	if (!n->host_up)
+		return;		/* nothing to restart on a dead host */
+	join__stop(w, id);
+	counted_start(w, id);
+}
+
+static void roll_next(struct world *w, size_t f, size_t step)
+{
+	const struct failure_config *fc = &w->cfg->failures[f];
+
+	if (step + 1 >= fc->n_nodes)
+		return;
+	schedule_act(w, sim_now(w->sim) + w->fail_intervals[f][step], f,
+		     ACT_ROLL, step + 1);
+}
+
+/* Restarts node @step of rolling restart @f, then schedules the next or
+ * waits for this one to be Ready. */
+static void roll_step(struct world *w, size_t f, size_t step)
+{
+	const struct failure_config *fc = &w->cfg->failures[f];
+
+	do_restart(w, fc->nodes[step]);
+	if (!fc->wait_ready || step + 1 >= fc->n_nodes) {
+		roll_next(w, f, step);
+	} else if (w->nodes[fc->nodes[step]].phase == PHASE_READY) {
+		roll_next(w, f, step);	/* Ready at once */
+	} else {
+		w->roll_wait[f] = (int)step + 1;
+		w->pending_actions++;
+	}
+}
+
+static void begin(struct world *w, size_t f)
+{
+	const struct failure_config *fc = &w->cfg->failures[f];
+	size_t k;
+
+	switch (fc->kind) {
+	case FAIL_STOP:
+		for (k = 0; k < fc->n_nodes; k++) {
+			WTRACE(w, "failure: stop %s",
+			       world__name(w, fc->nodes[k]));
+			close_join(w, &w->nodes[fc->nodes[k]]);
+			join__stop(w, fc->nodes[k]);
+		}
+		break;
+	case FAIL_START:
+		for (k = 0; k < fc->n_nodes; k++) {
+			WTRACE(w, "failure: start %s",
+			       world__name(w, fc->nodes[k]));
+			if (!w->nodes[fc->nodes[k]].proc_up ||
+			    !w->nodes[fc->nodes[k]].host_up)
+				counted_start(w, fc->nodes[k]);
+		}
+		break;
+	case FAIL_RESTART:
+		for (k = 0; k < fc->n_nodes; k++)
+			do_restart(w, fc->nodes[k]);
+		break;
+	case FAIL_CRASH:
+		for (k = 0; k < fc->n_nodes; k++) {
+			struct wnode *n = &w->nodes[fc->nodes[k]];
+
+			WTRACE(w, "failure: crash %s's host", n->cfg->name);
+			close_join(w, n);
+			join__stop(w, n->id);
+			n->host_up = false;
+			world__node_changed(w, n->id);
+		}
+		break;
+	case FAIL_ROLLING_RESTART:
+		roll_step(w, f, 0);
+		break;
+	case FAIL_AZ_OUTAGE:
+		WTRACE(w, "failure: AZ %s out", w->cfg->azs[fc->az].name);
+		w->az_out[fc->az] = true;
+		all_changed(w);
+		break;
+	case FAIL_PARTITION:
+		WTRACE(w, "failure: partition %zu begins", f);
+		w->parts[f].active = true;
+		all_changed(w);
+		break;
+	case FAIL_SLOW:
+		for (k = 0; k < fc->n_nodes; k++) {
+			WTRACE(w, "failure: %s slow x%g",
+			       world__name(w, fc->nodes[k]), fc->factor);
+			w->nodes[fc->nodes[k]].slow = fc->factor;
+		}
+		break;
+	case FAIL_LOSS:
+		for (k = 0; k < fc->n_nodes; k++) {
+			WTRACE(w, "failure: %s loses %g of SYNs",
+			       world__name(w, fc->nodes[k]), fc->loss);
+			w->nodes[fc->nodes[k]].loss = fc->loss;
+		}
+		break;
+	case FAIL_N_KINDS:
+		SIM_BUG("bad failure kind");
+	}
+	if (fc->has_duration)
+		schedule_act(w, sim_now(w->sim) + w->fail_duration[f], f,
+			     ACT_END, 0);
+}
+
+static void end(struct world *w, size_t f)
+{
+	const struct failure_config *fc = &w->cfg->failures[f];
+	size_t k;
+
+	switch (fc->kind) {
+	case FAIL_CRASH:
+		for (k = 0; k < fc->n_nodes; k++) {
+			WTRACE(w, "failure ends: %s's host boots",
+			       world__name(w, fc->nodes[k]));
+			if (!w->nodes[fc->nodes[k]].host_up)
+				counted_start(w, fc->nodes[k]);
+		}
+		break;
+	case FAIL_AZ_OUTAGE:
+		WTRACE(w, "failure ends: AZ %s back", w->cfg->azs[fc->az].name);
+		w->az_out[fc->az] = false;
+		all_changed(w);
+		break;
+	case FAIL_PARTITION:
+		WTRACE(w, "failure ends: partition %zu heals", f);
+		w->parts[f].active = false;
+		all_changed(w);
+		break;
+	case FAIL_SLOW:
+		for (k = 0; k < fc->n_nodes; k++)
+			w->nodes[fc->nodes[k]].slow = 1;
+		break;
+	case FAIL_LOSS:
+		for (k = 0; k < fc->n_nodes; k++)
+			w->nodes[fc->nodes[k]].loss = 0;
+		break;
+	default:
+		break;
+	}
+}
+
+static void act_event(sim *s, void *ctx, uint64_t arg)
+{
+	struct world *w = ctx;
+	size_t f = (uint32_t)arg, step = (size_t)(arg >> 40);
+	enum act a = (enum act)((arg >> 32) & 0xff);
+
+	(void)s;
+	w->pending_actions--;
+	switch (a) {
+	case ACT_BEGIN:
+		begin(w, f);
+		break;
+	case ACT_END:
+		end(w, f);
+		break;
+	case ACT_ROLL:
+		roll_step(w, f, step);
+		break;
+	}
+	world__check_settled(w);
+}
+
+/* Rolling restarts that wait for Ready: while one waits for @node, it
+ * holds a pending action so that the scenario does not end early. */
+void world__ready(struct world *w, int node)
+{
+	size_t f;
+
+	for (f = 0; f < w->cfg->n_failures; f++) {
+		const struct failure_config *fc = &w->cfg->failures[f];
+		int k = w->roll_wait[f] - 1;
+
+		if (k < 0 || fc->nodes[k] != node)
+			continue;
+		w->roll_wait[f] = 0;
+		w->pending_actions--;
+		roll_next(w, f, (size_t)k);
+	}
+}
+
+/* ---- a run ---- */
+
+static void seed_streams(struct world *w, uint64_t seed, uint64_t scenario)
+{
+	int i;
+
+	for (i = 0; i < w->n; i++) {
+		struct wnode *n = &w->nodes[i];
+		uint64_t e = (uint64_t)i;
+
+		sim_rng_seed(n->rng_latency, seed, scenario, SIM_RNG_LATENCY, e);
+		sim_rng_seed(n->rng_service, seed, scenario, SIM_RNG_SERVICE, e);
+		sim_rng_seed(n->rng_join, seed, scenario, SIM_RNG_JOIN, e);
+		sim_rng_seed(n->rng_policy, seed, scenario, SIM_RNG_POLICY, e);
+		sim_rng_seed(n->rng_loss, seed, scenario, SIM_RNG_LOSS, e);
+	}
+	sim_rng_seed(w->rng_failure, seed, scenario, SIM_RNG_FAILURE, 0);
+	sim_rng_seed(w->rng_election, seed, scenario, SIM_RNG_ELECTION, 0);
+}
+
+/* Draws the timeline's random parts, in spec order, before anything runs. */
+static void draw_timeline(struct world *w)
+{
+	size_t f, k;
+
+	for (f = 0; f < w->cfg->n_failures; f++) {
+		const struct failure_config *fc = &w->cfg->failures[f];
+
+		w->fail_duration[f] = fc->has_duration
+			? dist_sample_time(&fc->duration, w->rng_failure) : 0;
+		if (fc->kind == FAIL_ROLLING_RESTART)
+			for (k = 0; k + 1 < fc->n_nodes; k++)
+				w->fail_intervals[f][k] = dist_sample_time(
+					&fc->interval, w->rng_failure);
+	}
+}
+
+void world_run(struct world *w, uint64_t seed, uint64_t scenario,
+	       struct run_record *rec)
+{
+	size_t f;
+	int i;
+
+	SIM_ASSERT(rec->n_nodes == (size_t)w->n);
+	sim_reset(w->sim);
+	memset(rec->nodes, 0, (size_t)w->n * sizeof(*rec->nodes));
+	w->rec = rec;
+	w->joining = 0;
+	w->pending_actions = 0;
+	seed_streams(w, seed, scenario);
+	draw_timeline(w);
+	for (i = 0; i < w->n; i++) {
+		struct wnode *n = &w->nodes[i];
+
+		n->host_up = true;
+		n->proc_up = n->cfg->up;
+		n->ca_on_disk = n->cfg->ca_on_disk;
+		n->phase = n->cfg->up ? PHASE_READY : PHASE_DOWN;
+		n->inc = 0;
+		n->join_open = false;
+		n->step = 0;
+		n->flow_timer = SIM_TIMER_NONE;
+		n->slow = 1;
+		n->loss = 0;
+		n->busy = 0;
+	}
+	memset(w->az_out, 0, w->cfg->n_azs * sizeof(bool));
+	for (f = 0; f < w->cfg->n_failures; f++) {
+		w->parts[f].active = false;
+		w->roll_wait[f] = 0;
+	}
+	etcd__reset(w);
+	for (f = 0; f < w->cfg->n_failures; f++)
+		schedule_act(w, w->cfg->failures[f].at, f, ACT_BEGIN, 0);
+	if (w->pending_actions > 0)
+		sim_run(w->sim, w->cfg->deadline);
+	rec->success = true;
+	for (i = 0; i < w->n; i++)
+		if (rec->nodes[i].counted && !rec->nodes[i].ready)
+			rec->success = false;
+	rec->end = sim_now(w->sim);
+	rec->events = sim_events_run(w->sim);
+	cleanup(w);
+	w->rec = NULL;
+}

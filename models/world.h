@@ -1,0 +1,54 @@
+/*
+ * The world: one K3s cluster under one failure scenario, run by the engine
+ * with one policy's load balancers in every node.
+ *
+ * A world is made once per (config, policy, parameters) and run many times,
+ * once per scenario: world_run() resets it, seeds every stream from
+ * (seed, scenario, purpose, entity), plays the failure timeline and the
+ * join flows until every node that should join is Ready, nothing else is
+ * due, or the deadline, and fills a run record. Failure schedules and link
+ * latencies come from streams that do not depend on the policy, so every
+ * policy faces the same scenario.
+ */
+#ifndef MODELS_WORLD_H
+#define MODELS_WORLD_H
+
+#include "config.h"
+#include "record.h"
+#include "policies/policy.h"
+
+#include <stdint.h>
+
+struct world;
+
+/*
+ * A world for @cfg run with @ops and @params. All three are borrowed and
+ * must outlive the world. Free with world_free().
+ */
+struct world *world_new(const struct world_config *cfg,
+			const struct policy_ops *ops,
+			const struct policy_params *params);
+
+void world_free(struct world *w);
+
+/*
+ * Runs scenario @scenario of the experiment seeded @seed and fills @rec,
+ * whose nodes array must hold cfg->n_nodes entries (see
+ * run_record_init()). The same arguments give the same record.
+ */
+void world_run(struct world *w, uint64_t seed, uint64_t scenario,
+	       struct run_record *rec);
+
+/*
+ * A trace sink: called with each line of the story of a run (dials,
+ * outcomes, state changes, failures, Ready), in time order. NULL turns
+ * tracing off (the default); lines are only formatted when it is on.
+ */
+typedef void (*world_trace_fn)(void *ctx, sim_time t, const char *line);
+void world_set_trace(struct world *w, world_trace_fn fn, void *ctx);
+
+/* Allocates @rec for @n_nodes nodes; release with run_record_release(). */
+void run_record_init(struct run_record *rec, size_t n_nodes);
+void run_record_release(struct run_record *rec);
+
+#endif

@@ -1,0 +1,441 @@
+/* Output writers: the results.json contract, CSV, atomic writes, the table. */
+#include "experiments/output.h"
+#include "sim/error.h"
+#include "test.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <glib/gstdio.h>
+
+#define BIG_SEED UINT64_C(18446744073709551615)
+
+static sim_time grid_a[] = { 2 * SIM_S };
+static sim_time grid_b[] = { 5 * SIM_S + 250 * SIM_MS };
+
+static struct spec_axis axis = {
+	.key = "k3s.dial_timeout",
+	.policy = "k3s",
+	.values = grid_a,
+	.n_values = 1,
+};
+
+/* A spec as the loader would leave it, by hand; @n_axes 0 or 1. */
+static void make_spec(struct spec *s, size_t n_axes)
+{
+	memset(s, 0, sizeof(*s));
+	s->file = "experiments/specs/first-etcd-down.json";
+	s->name = "first-etcd-down";
+	s->seed = BIG_SEED;
+	s->scenarios = 3;
+	s->baseline = "k3s";
+	s->world.deadline = 10 * SIM_MIN;
+	s->axes = n_axes ? &axis : NULL;
+	s->n_axes = n_axes;
+}
+
+/* Two cells: one with every figure, one where no node joined (NANs). */
+static void make_cells(struct out_cell cells[2], size_t n_axes)
+{
+	memset(cells, 0, 2 * sizeof(cells[0]));
+	cells[0].policy = "k3s";
+	cells[0].grid = n_axes ? grid_a : NULL;
+	cells[0].sum = (struct cell_summary){
+		.scenarios = 3, .successes = 2, .rate = 2.0 / 3.0,
+		.ci95 = { 0.2076, 0.9385 },
+		.nodes_counted = 4, .nodes_ready = 3,
+		.join_mean = 16.0 / 3.0, .join_p50 = 4, .join_p90 = 8.8,
+		.join_p99 = 9.88, .join_max = 10,
+		.dials_per_join = 13.0 / 3.0,
+		.failed_dials_per_join = 8.0 / 3.0,
+		.timeout_wait_s_per_join = 71.0 / 3.0,
+		.requests_per_join = 0.1,
+		.fatal_restarts_per_scenario = 2.0 / 3.0,
+		.events_per_scenario = 160.0 / 3.0,
+	};
+	cells[1].policy = "k3s-legacy";
+	cells[1].grid = n_axes ? grid_b : NULL;
+	cells[1].sum = (struct cell_summary){
+		.scenarios = 3, .successes = 0, .rate = 0.0,
+		.ci95 = { 0.0, 0.5615 },
+		.nodes_counted = 2, .nodes_ready = 0,
+		.join_mean = NAN, .join_p50 = NAN, .join_p90 = NAN,
+		.join_p99 = NAN, .join_max = NAN,
+		.dials_per_join = NAN, .failed_dials_per_join = NAN,
+		.timeout_wait_s_per_join = NAN, .requests_per_join = NAN,
+		.fatal_restarts_per_scenario = 1.0,
+		.events_per_scenario = 42.0,
+	};
+}
+
+static char *read_all(const char *path)
+{
+	char *text = NULL;
+	GError *err = NULL;
+
+	if (!g_file_get_contents(path, &text, NULL, &err))
+		TEST_FAIL("%s", err->message);
+	return text;
+}
+
+static int cmp_names(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names in @dir, sorted and comma-separated; caller frees. */
+static char *list_dir(const char *dir)
+{
+	GDir *d = g_dir_open(dir, 0, NULL);
+	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+	const char *name;
+	char *joined;
+
+	ASSERT(d);
+	while ((name = g_dir_read_name(d)))
+		g_ptr_array_add(names, g_strdup(name));
+	g_dir_close(d);
+	g_ptr_array_sort(names, cmp_names);
+	g_ptr_array_add(names, NULL);
+	joined = g_strjoinv(",", (char **)names->pdata);
+	g_ptr_array_free(names, TRUE);
+	return joined;
+}
+
+static const cJSON *get(const cJSON *o, const char *key)
+{
+	const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	if (!j)
+		TEST_FAIL("missing key \"%s\"", key);
+	return j;
+}
+
+static double num(const cJSON *o, const char *key)
+{
+	const cJSON *j = get(o, key);
+
+	if (!cJSON_IsNumber(j))
+		TEST_FAIL("\"%s\" is not a number", key);
+	return j->valuedouble;
+}
+
+static const char *str(const cJSON *o, const char *key)
+{
+	const cJSON *j = get(o, key);
+
+	if (!cJSON_IsString(j))
+		TEST_FAIL("\"%s\" is not a string", key);
+	return j->valuestring;
+}
+
+static void is_null(const cJSON *o, const char *key)
+{
+	if (!cJSON_IsNull(get(o, key)))
+		TEST_FAIL("\"%s\" is not null", key);
+}
+
+static void check_cell(const cJSON *r, const struct out_cell *c,
+		       const char *grid_value)
+{
+	const struct cell_summary *m = &c->sum;
+	const cJSON *params = get(r, "params");
+	const cJSON *success = get(r, "success");
+	const cJSON *ci = get(success, "ci95");
+	const cJSON *join = get(r, "join_time_s");
+	const cJSON *nodes = get(r, "nodes");
+
+	ASSERT_STR_EQ(str(r, "policy"), c->policy);
+	ASSERT(cJSON_IsObject(params));
+	if (grid_value) {
+		ASSERT_EQ(cJSON_GetArraySize(params), 1);
+		ASSERT_STR_EQ(str(params, "k3s.dial_timeout"), grid_value);
+	} else {
+		ASSERT_EQ(cJSON_GetArraySize(params), 0);
+	}
+	ASSERT(num(r, "scenarios") == (double)m->scenarios);
+	ASSERT(num(success, "count") == (double)m->successes);
+	/* Numbers read back to the very same double. */
+	ASSERT(num(success, "rate") == m->rate);
+	ASSERT(cJSON_IsArray(ci) && cJSON_GetArraySize(ci) == 2);
+	ASSERT(cJSON_GetArrayItem(ci, 0)->valuedouble == m->ci95[0]);
+	ASSERT(cJSON_GetArrayItem(ci, 1)->valuedouble == m->ci95[1]);
+	ASSERT(num(nodes, "counted") == (double)m->nodes_counted);
+	ASSERT(num(nodes, "ready") == (double)m->nodes_ready);
+	ASSERT(num(r, "fatal_restarts_per_scenario") ==
+	       m->fatal_restarts_per_scenario);
+	ASSERT(num(r, "events_per_scenario") == m->events_per_scenario);
+	if (m->nodes_ready) {
+		ASSERT(num(join, "mean") == m->join_mean);
+		ASSERT(num(join, "p50") == m->join_p50);
+		ASSERT(num(join, "p90") == m->join_p90);
+		ASSERT(num(join, "p99") == m->join_p99);
+		ASSERT(num(join, "max") == m->join_max);
+		ASSERT(num(get(r, "dials_per_join"), "mean") ==
+		       m->dials_per_join);
+		ASSERT(num(r, "failed_dials_per_join") ==
+		       m->failed_dials_per_join);
+		ASSERT(num(r, "timeout_wait_s_per_join") ==
+		       m->timeout_wait_s_per_join);
+		ASSERT(num(r, "requests_per_join") == m->requests_per_join);
+	} else {
+		is_null(join, "mean");
+		is_null(join, "p50");
+		is_null(join, "p90");
+		is_null(join, "p99");
+		is_null(join, "max");
+		is_null(get(r, "dials_per_join"), "mean");
+		is_null(r, "failed_dials_per_join");
+		is_null(r, "timeout_wait_s_per_join");
+		is_null(r, "requests_per_join");
+	}
+}
+
+static void check_json(const char *text, size_t n_axes,
+		       const struct out_cell cells[2])
+{
+	cJSON *root = cJSON_Parse(text);
+	const cJSON *axes, *results;
+
+	ASSERT(root);
+	ASSERT_STR_EQ(str(root, "selsim_version"), SELSIM_VERSION);
+	ASSERT_STR_EQ(str(root, "spec"), "first-etcd-down");
+	ASSERT_STR_EQ(str(root, "spec_file"),
+		      "experiments/specs/first-etcd-down.json");
+	/* The seed is written exactly, though a double cannot hold it. */
+	ASSERT_STR_CONTAINS(text, "\"seed\":\t18446744073709551615,");
+	ASSERT(num(root, "seed") == (double)BIG_SEED);
+	ASSERT(num(root, "scenarios") == 3);
+	ASSERT(num(root, "deadline_s") == 600);
+	ASSERT_STR_EQ(str(root, "baseline"), "k3s");
+	ASSERT_STR_EQ(str(root, "command"), "selsim run x.json --seed 1");
+	axes = get(root, "axes");
+	ASSERT(cJSON_IsArray(axes));
+	ASSERT_EQ(cJSON_GetArraySize(axes), n_axes);
+	if (n_axes)
+		ASSERT_STR_EQ(cJSON_GetArrayItem(axes, 0)->valuestring,
+			      "k3s.dial_timeout");
+	results = get(root, "results");
+	ASSERT(cJSON_IsArray(results));
+	ASSERT_EQ(cJSON_GetArraySize(results), 2);
+	check_cell(cJSON_GetArrayItem(results, 0), &cells[0],
+		   n_axes ? "2s" : NULL);
+	check_cell(cJSON_GetArrayItem(results, 1), &cells[1],
+		   n_axes ? "5.25s" : NULL);
+	ASSERT(text[strlen(text) - 1] == '\n');
+	cJSON_Delete(root);
+}
+
+static const char *const csv_header_tail =
+	"scenarios,success_count,success_rate,success_ci95_lo,"
+	"success_ci95_hi,join_time_s_mean,join_time_s_p50,join_time_s_p90,"
+	"join_time_s_p99,join_time_s_max,dials_per_join_mean,"
+	"failed_dials_per_join,timeout_wait_s_per_join,requests_per_join,"
+	"fatal_restarts_per_scenario,nodes_counted,nodes_ready,"
+	"events_per_scenario";
+
+static void check_csv(const char *text, size_t n_axes)
+{
+	char **lines = g_strsplit(text, "\n", -1);
+	char *header = g_strconcat("policy,",
+				   n_axes ? "k3s.dial_timeout," : "",
+				   csv_header_tail, NULL);
+	size_t i, n_fields = 19 + n_axes;
+
+	/* header, two rows, and the empty string after the last newline */
+	ASSERT_EQ(g_strv_length(lines), 4);
+	ASSERT_STR_EQ(lines[0], header);
+	ASSERT_STR_EQ(lines[3], "");
+	for (i = 0; i < 3; i++) {
+		char **f = g_strsplit(lines[i], ",", -1);
+
+		ASSERT_EQ(g_strv_length(f), n_fields);
+		g_strfreev(f);
+	}
+	if (n_axes) {
+		ASSERT_STR_EQ(lines[1],
+			      "k3s,2s,3,2,0.6666666666666666,0.2076,0.9385,"
+			      "5.333333333333333,4,8.8,9.88,10,"
+			      "4.333333333333333,2.6666666666666665,"
+			      "23.666666666666668,0.1,0.6666666666666666,"
+			      "4,3,53.333333333333336");
+		/* No join: empty fields, never "nan". */
+		ASSERT_STR_EQ(lines[2],
+			      "k3s-legacy,5.25s,3,0,0,0,0.5615,,,,,,,,,,1,2,0,42");
+	}
+	g_strfreev(lines);
+	g_free(header);
+}
+
+static void test_write(size_t n_axes)
+{
+	struct spec s;
+	struct out_cell cells[2];
+	GError *err = NULL;
+	char *dir = g_dir_make_tmp("selsim-output-XXXXXX", &err);
+	char *jpath, *cpath, *j1, *j2, *c1, *c2, *names, *str_j, *str_c;
+
+	ASSERT(dir);
+	make_spec(&s, n_axes);
+	make_cells(cells, n_axes);
+	jpath = g_build_filename(dir, "results.json", NULL);
+	cpath = g_build_filename(dir, "results.csv", NULL);
+
+	ASSERT(output_write_json(jpath, &s, cells, 2,
+				 "selsim run x.json --seed 1", &err));
+	ASSERT(output_write_csv(cpath, &s, cells, 2,
+				"selsim run x.json --seed 1", &err));
+	j1 = read_all(jpath);
+	c1 = read_all(cpath);
+	check_json(j1, n_axes, cells);
+	check_csv(c1, n_axes);
+
+	/* Again, over the existing files: the same bytes, no leftovers. */
+	ASSERT(output_write_json(jpath, &s, cells, 2,
+				 "selsim run x.json --seed 1", &err));
+	ASSERT(output_write_csv(cpath, &s, cells, 2,
+				"selsim run x.json --seed 1", &err));
+	j2 = read_all(jpath);
+	c2 = read_all(cpath);
+	ASSERT_STR_EQ(j1, j2);
+	ASSERT_STR_EQ(c1, c2);
+	names = list_dir(dir);
+	ASSERT_STR_EQ(names, "results.csv,results.json");
+
+	/* The strings are what the files hold. */
+	str_j = output_json_string(&s, cells, 2, "selsim run x.json --seed 1");
+	str_c = output_csv_string(&s, cells, 2, NULL);
+	ASSERT_STR_EQ(str_j, j1);
+	ASSERT_STR_EQ(str_c, c1);
+
+	g_free(str_j);
+	g_free(str_c);
+	g_free(names);
+	g_free(j1);
+	g_free(j2);
+	g_free(c1);
+	g_free(c2);
+	ASSERT_EQ(g_remove(jpath), 0);
+	ASSERT_EQ(g_remove(cpath), 0);
+	ASSERT_EQ(g_rmdir(dir), 0);
+	g_free(jpath);
+	g_free(cpath);
+	g_free(dir);
+}
+
+static void test_write_axes0(void)
+{
+	test_write(0);
+}
+
+static void test_write_axes1(void)
+{
+	test_write(1);
+}
+
+/* NULL strings are JSON null, not a crash. */
+static void test_json_nulls(void)
+{
+	struct spec s;
+	struct out_cell cells[2];
+	char *text;
+	cJSON *root;
+
+	make_spec(&s, 0);
+	make_cells(cells, 0);
+	s.baseline = NULL;
+	text = output_json_string(&s, cells, 0, NULL);
+	root = cJSON_Parse(text);
+	ASSERT(root);
+	is_null(root, "command");
+	is_null(root, "baseline");
+	ASSERT_EQ(cJSON_GetArraySize(get(root, "results")), 0);
+	cJSON_Delete(root);
+	g_free(text);
+}
+
+static void test_write_fails(void)
+{
+	struct spec s;
+	struct out_cell cells[2];
+	GError *err = NULL;
+	char *dir = g_dir_make_tmp("selsim-output-XXXXXX", &err);
+	char *missing, *sub, *names;
+
+	ASSERT(dir);
+	make_spec(&s, 1);
+	make_cells(cells, 1);
+
+	/* A folder that does not exist: the temporary file cannot be made. */
+	missing = g_build_filename(dir, "missing", "results.json", NULL);
+	ASSERT(!output_write_json(missing, &s, cells, 2, NULL, &err));
+	ASSERT(g_error_matches(err, SIM_ERROR, SIM_ERROR_IO));
+	ASSERT_STR_CONTAINS(err->message, missing);
+	ASSERT_STR_CONTAINS(err->message, g_strerror(ENOENT));
+	g_clear_error(&err);
+	ASSERT(!output_write_csv(missing, &s, cells, 2, NULL, &err));
+	ASSERT(g_error_matches(err, SIM_ERROR, SIM_ERROR_IO));
+	g_clear_error(&err);
+
+	/* A folder in the way: the temporary file is written, the rename
+	 * fails, and the temporary file goes. */
+	sub = g_build_filename(dir, "taken", NULL);
+	ASSERT_EQ(g_mkdir(sub, 0700), 0);
+	ASSERT(!output_write_json(sub, &s, cells, 2, NULL, &err));
+	ASSERT(g_error_matches(err, SIM_ERROR, SIM_ERROR_IO));
+	ASSERT_STR_CONTAINS(err->message, sub);
+	g_clear_error(&err);
+	names = list_dir(dir);
+	ASSERT_STR_EQ(names, "taken");
+
+	g_free(names);
+	ASSERT_EQ(g_rmdir(sub), 0);
+	ASSERT_EQ(g_rmdir(dir), 0);
+	g_free(sub);
+	g_free(missing);
+	g_free(dir);
+}
+
+static void test_table(void)
+{
+	struct spec s;
+	struct out_cell cells[2];
+	char *buf = NULL;
+	size_t len = 0, i;
+	FILE *f = open_memstream(&buf, &len);
+	char **lines;
+
+	ASSERT(f);
+	make_spec(&s, 1);
+	make_cells(cells, 1);
+	output_print_table(f, &s, cells, 2);
+	ASSERT_EQ(fclose(f), 0);
+	printf("%s", buf);
+
+	lines = g_strsplit(buf, "\n", -1);
+	ASSERT_EQ(g_strv_length(lines), 4);
+	ASSERT_STR_CONTAINS(lines[0], "policy");
+	ASSERT_STR_CONTAINS(lines[0], "k3s.dial_timeout");
+	ASSERT_STR_CONTAINS(lines[0], "p99");
+	ASSERT_STR_CONTAINS(lines[1], "66.7% [20.8, 93.8]");
+	ASSERT_STR_CONTAINS(lines[1], "9.88");
+	ASSERT_STR_CONTAINS(lines[1], "4.33");
+	ASSERT_STR_CONTAINS(lines[2], "k3s-legacy");
+	ASSERT_STR_CONTAINS(lines[2], "5.25s");
+	ASSERT_STR_CONTAINS(lines[2], " -");
+	ASSERT(!strstr(buf, "nan"));
+	/* Aligned: every line as long as the header. */
+	for (i = 1; i < 3; i++)
+		ASSERT_EQ(strlen(lines[i]), strlen(lines[0]));
+	g_strfreev(lines);
+	free(buf);
+}
+
+int main(void)
+{
+	TEST_RUN(test_write_axes0);
+	TEST_RUN(test_write_axes1);
+	TEST_RUN(test_json_nulls);
+	TEST_RUN(test_write_fails);
+	TEST_RUN(test_table);
+	return 0;
+}

@@ -1,0 +1,175 @@
+/*
+ * The policy registry and parameter table (policies/policy.c): look-up by
+ * name, the list of names, every ops struct complete, the defaults of
+ * K3S-MODEL.md section 3, and descriptors that name their fields.
+ */
+#include "policies/policy.h"
+#include "policies/registry.h"
+#include "test.h"
+
+#include <glib.h>
+#include <stddef.h>
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static void test_find(void)
+{
+	static const struct {
+		const char *name;
+		const struct policy_ops *want;	/* NULL: unknown */
+	} rows[] = {
+		{ "k3s", &policy_k3s },
+		{ "k3s-legacy", &policy_k3s_legacy },
+		{ "k3s-shuffle", &policy_k3s_shuffle },
+		{ "K3S", NULL },
+		{ "k3s-", NULL },
+		{ "k3", NULL },
+		{ "", NULL },
+		{ "no-such-policy", NULL },
+	};
+	size_t c;
+
+	for (c = 0; c < N(rows); c++) {
+		const struct policy_ops *got = policy_find(rows[c].name);
+
+		if (got != rows[c].want)
+			TEST_FAIL("policy_find(\"%s\"): got %s", rows[c].name,
+				  got ? got->name : "NULL");
+		if (got)
+			ASSERT_STR_EQ(got->name, rows[c].name);
+	}
+}
+
+/* Every registered policy: a unique name it is found by, a summary and
+ * the required methods. */
+static void test_registry_complete(void)
+{
+	size_t i, j;
+
+	for (i = 0; policy_registry[i]; i++) {
+		const struct policy_ops *o = policy_registry[i];
+
+		ASSERT(o->name && o->name[0]);
+		ASSERT(o->summary && o->summary[0]);
+		ASSERT(policy_find(o->name) == o);
+		ASSERT(o->lb_new && o->lb_free && o->set_servers);
+		ASSERT(o->dial_begin && o->dial_next && o->record);
+		for (j = 0; j < i; j++)
+			ASSERT(strcmp(policy_registry[j]->name, o->name));
+	}
+	ASSERT_GE(i, 3);
+}
+
+/* The names, comma-separated in registry order, the K3s ones first. */
+static void test_names(void)
+{
+	char *names = policy_names();
+	GString *want = g_string_new(NULL);
+	size_t i;
+
+	for (i = 0; policy_registry[i]; i++)
+		g_string_append_printf(want, "%s%s", i ? ", " : "",
+				       policy_registry[i]->name);
+	ASSERT_STR_EQ(names, want->str);
+	ASSERT(g_str_has_prefix(names, "k3s, k3s-legacy, k3s-shuffle"));
+	g_string_free(want, TRUE);
+	g_free(names);
+}
+
+/* The defaults are K3S-MODEL.md section 3 (and section 2 for the join
+ * retries), read back by name through the descriptors. */
+static void test_defaults(void)
+{
+	static const struct {
+		const char *name;
+		sim_time want;
+	} rows[] = {
+		{ "dial_timeout", 10 * SIM_S },
+		{ "health_check_interval", 1 * SIM_S },
+		{ "preferred_to_healthy", 1 * SIM_MIN },
+		{ "tcp_keepalive", 30 * SIM_S },
+		{ "tunnel_reconnect", 3 * SIM_S },
+		{ "etcd_ping_min", 5 * SIM_S },
+		{ "etcd_ping_max", 10 * SIM_S },
+		{ "etcd_ping_timeout", 1 * SIM_S },
+		{ "http_timeout", 10 * SIM_S },
+		{ "server_bootstrap_timeout", 15 * SIM_S },
+		{ "etcd_bootstrap_timeout", 10 * SIM_S },
+		{ "etcd_dial_timeout", 2 * SIM_S },
+		{ "token_retry", 2 * SIM_S },
+		{ "config_retry_min", 5 * SIM_S },
+		{ "config_retry_max", 10 * SIM_S },
+		{ "etcd_health_retry", 5 * SIM_S },
+		{ "member_sync", 30 * SIM_S },
+		{ "endpoint_poll", 5 * SIM_S },
+		{ "restart_delay", 5 * SIM_S },
+		{ "election_timeout", 1 * SIM_S },
+		{ "heartbeat", 100 * SIM_MS },
+	};
+	struct policy_params p;
+	size_t c;
+
+	policy_params_default(&p);
+	ASSERT_GE(policy_n_params, N(rows));
+	ASSERT_EQ(policy_n_params * sizeof(sim_time), sizeof(p));
+	for (c = 0; c < N(rows); c++) {
+		const struct param_desc *d = policy_param_find(rows[c].name);
+
+		if (!d)
+			TEST_FAIL("no parameter \"%s\"", rows[c].name);
+		if (*policy_param_ref(&p, d) != rows[c].want)
+			TEST_FAIL("%s: default %" PRId64 ", want %" PRId64,
+				  rows[c].name, *policy_param_ref(&p, d),
+				  rows[c].want);
+	}
+	/* and by field, so a descriptor pointing at the wrong one shows */
+	ASSERT_EQ(p.dial_timeout, 10 * SIM_S);
+	ASSERT_EQ(p.preferred_to_healthy, SIM_MIN);
+	ASSERT_EQ(p.heartbeat, 100 * SIM_MS);
+}
+
+/* Descriptors: in struct order, unique, documented; find and ref agree
+ * with the fields both ways. */
+static void test_descriptors(void)
+{
+	struct policy_params p;
+	size_t i, j;
+
+	for (i = 0; i < policy_n_params; i++) {
+		const struct param_desc *d = &policy_param_descs[i];
+
+		ASSERT_EQ(d->type, PARAM_DURATION);
+		ASSERT_EQ(d->offset, i * sizeof(sim_time));
+		ASSERT(d->source && d->source[0]);
+		ASSERT(d->help && d->help[0]);
+		ASSERT(policy_param_find(d->name) == d);
+		for (j = 0; j < i; j++)
+			ASSERT(strcmp(policy_param_descs[j].name, d->name));
+	}
+	ASSERT(policy_param_find("nope") == NULL);
+	ASSERT(policy_param_find("") == NULL);
+	ASSERT(policy_param_find("dial_timeout ") == NULL);
+
+	/* write through each descriptor, read back from the field */
+	memset(&p, 0, sizeof(p));
+	for (i = 0; i < policy_n_params; i++)
+		*policy_param_ref(&p, &policy_param_descs[i]) =
+			(sim_time)(i + 1) * SIM_MS;
+	ASSERT_EQ(p.dial_timeout, 1 * SIM_MS);
+	ASSERT_EQ(p.health_check_interval, 2 * SIM_MS);
+	ASSERT_EQ(p.preferred_to_healthy, 3 * SIM_MS);
+	ASSERT_EQ(p.heartbeat, (sim_time)policy_n_params * SIM_MS);
+	p.tcp_keepalive = 77;
+	ASSERT_EQ(*policy_param_ref(&p, policy_param_find("tcp_keepalive")),
+		  77);
+}
+
+int main(void)
+{
+	TEST_RUN(test_find);
+	TEST_RUN(test_registry_complete);
+	TEST_RUN(test_names);
+	TEST_RUN(test_defaults);
+	TEST_RUN(test_descriptors);
+	return 0;
+}
