@@ -40,8 +40,13 @@ static int load(const char *cmd, const char *path, gint64 seed,
 {
 	GError *err = NULL;
 
-	if (!spec_load(path, s, &err))
-		return fail(cmd, err);
+	if (!spec_load(path, s, &err)) {
+		/* an unreadable spec is bad input too: the message names the
+		 * file either way */
+		fprintf(stderr, "%s\n", err->message);
+		g_error_free(err);
+		return 2;
+	}
 	if (seed >= 0)
 		s->seed = (uint64_t)seed;
 	if (scenarios > 0)

@@ -497,15 +497,16 @@ static gboolean parse_dist(struct ctx *c, const cJSON *v, struct dist *out)
 
 /* ---- names of things, for messages ---- */
 
-/* "etcd-1, etcd-2, ... (40 in all)": the nodes that @want accepts. */
-static const char *node_list(struct ctx *c, bool servers_only)
+/* "etcd-1, etcd-2, ... (40 in all)": every node, or only the servers,
+ * leaving out node @except (-1 for none). */
+static const char *node_list(struct ctx *c, bool servers_only, int except)
 {
 	const struct world_config *w = &c->s->world;
 	GString *s = g_string_new(NULL);
 	size_t i, shown = 0, total = 0;
 
 	for (i = 0; i < w->n_nodes; i++) {
-		if (!w->nodes[i].name ||
+		if (!w->nodes[i].name || (int)i == except ||
 		    (servers_only && !role_is_server(w->nodes[i].role)))
 			continue;
 		total++;
@@ -599,7 +600,7 @@ static gboolean get_node(struct ctx *c, const cJSON *v, int *out)
 	*out = find_node(&c->s->world, name);
 	if (*out < 0)
 		return fail(c, "unknown node %s (nodes: %s)", quote(c, name),
-			    node_list(c, false));
+			    node_list(c, false, -1));
 	return TRUE;
 }
 
@@ -752,11 +753,11 @@ static gboolean get_server_node(struct ctx *c, const cJSON *v, size_t i,
 		return FALSE;
 	if ((size_t)*out == i)
 		return fail(c, "%s is this node itself (name another server: "
-			    "%s)", show(c, v), node_list(c, true));
+			    "%s)", show(c, v), node_list(c, true, (int)i));
 	if (!role_is_server(w->nodes[*out].role))
 		return fail(c, "%s is an agent (a server is a node whose role "
 			    "is etcd, control-plane or server: %s)", show(c, v),
-			    node_list(c, true));
+			    node_list(c, true, (int)i));
 	return TRUE;
 }
 
@@ -781,7 +782,7 @@ static gboolean parse_node_links(struct ctx *c, const cJSON *v, size_t i,
 		return missing(c, "server", keep(c, g_strdup_printf(
 			"%s node joins through a server: one of %s",
 			n->role == ROLE_AGENT ? "an agent" : "a control-plane",
-			node_list(c, true))));
+			node_list(c, true, (int)i))));
 	} else {
 		/* An etcd or server node without --server joins the first
 		 * node that runs etcd; that node itself starts the cluster. */
@@ -1357,8 +1358,10 @@ static gboolean parse_params(struct ctx *c, const cJSON *v)
 	for (e = v->child; e; e = e->next) {
 		if (!strcmp(e->string, "*"))
 			continue;
+		m = push_key(c, e->string);
 		if (!check_spec_policy(c, e->string))
 			return FALSE;
+		pop(c, m);
 	}
 	/* "*" first, whatever its place in the object, then each policy */
 	if ((e = enter(c, v, "*", &m))) {
@@ -2040,7 +2043,7 @@ static void explain_dist(const char *label, const struct dist *d, FILE *out)
 	GString *mean = g_string_new(NULL);
 
 	put_seconds(mean, dist_mean(d));
-	fprintf(out, "    %-14s %s, mean %s\n", label, desc, mean->str);
+	fprintf(out, "    %-18s %s, mean %s\n", label, desc, mean->str);
 	g_string_free(mean, TRUE);
 	g_free(desc);
 }
@@ -2049,8 +2052,10 @@ static void explain_world(const struct world_config *w, FILE *out)
 {
 	size_t i, j;
 
-	fprintf(out, "topology: %zu nodes in %zu AZs, %zu regions\n",
-		w->n_nodes, w->n_azs, w->n_regions);
+	fprintf(out, "topology: %zu node%s in %zu AZ%s, %zu region%s\n",
+		w->n_nodes, w->n_nodes == 1 ? "" : "s", w->n_azs,
+		w->n_azs == 1 ? "" : "s", w->n_regions,
+		w->n_regions == 1 ? "" : "s");
 	for (i = 0; i < w->n_azs; i++)
 		fprintf(out, "  az %s: region %s\n", w->azs[i].name,
 			w->regions[w->azs[i].region]);

@@ -261,9 +261,16 @@ static void dial_outcome(sim *s, void *ctx, uint64_t arg)
 		WTRACE(w, "%s: dial %s %s", world__name(w, op->node),
 		       world__name(w, op->server), result_names[r]);
 	lb = op_lb(w, op);
-	if (lb && lb->state)
+	if (lb && lb->state) {
+		/* K3s counts the new connection before it records the
+		 * success, so an ACTIVE contest compares it too */
+		if (r == RES_OK && op->ep != EP_N) {
+			op->connected = true;
+			policy_conn_open(w->ops, lb->state, op->server);
+		}
 		w->ops->record(lb->state, op->server, LB_CHECK_DIAL,
 			       r == RES_OK ? LB_OK : LB_FAILED);
+	}
 	if (!op_live(w, op)) {
 		op__free(w, op);
 		return;
@@ -285,11 +292,6 @@ static void dial_outcome(sim *s, void *ctx, uint64_t arg)
 	if (op->ep == EP_N) {		/* a plain dial: done */
 		finish(w, op, RES_OK, true);
 		return;
-	}
-	lb = op_lb(w, op);
-	if (lb && lb->state) {
-		op->connected = true;
-		policy_conn_open(w->ops, lb->state, op->server);
 	}
 	if (op->abandoned) {
 		close_conn(w, op);

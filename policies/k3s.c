@@ -483,16 +483,20 @@ static const char *k3s_state_name(void *opaque, int server)
 	.conn_close = k3s_conn_close, \
 	.state_name = k3s_state_name
 
+/* The K3s load balancer with the join flow after PR #11844. */
 const struct policy_ops policy_k3s = {
 	.name = "k3s",
-	.summary = "K3s production LB: state machine, sorted list; join falls back through the LB",
+	.summary = "K3s production LB: server states, sorted list; "
+		   "join falls back through the LB",
 	.flow = JOIN_FLOW_POSTFIX,
 	K3S_LB_METHODS,
 };
 
+/* The same load balancer with the join flow before PR #11844. */
 const struct policy_ops policy_k3s_legacy = {
 	.name = "k3s-legacy",
-	.summary = "the k3s LB with the join flow before PR #11844: --server only, fatal when down",
+	.summary = "the k3s LB with the join flow before PR #11844: "
+		   "--server only, fatal when it is down",
 	.flow = JOIN_FLOW_LEGACY,
 	K3S_LB_METHODS,
 };

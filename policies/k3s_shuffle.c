@@ -23,10 +23,10 @@
  * server whose health check turns from true to false; to a server whose
  * dial fails in the first pass (not in the second, where K3s leaves them
  * alone: record() has no pass, so each server remembers which pass last
- * handed it out); and to the appended default whenever a health check finds some
- * other server healthy (K3s does this once per health-check loop; we do it
- * per healthy result, which closes the same connections at most a loop
- * earlier). Callbacks come last in each call and no index is held across
+ * handed it out); and to the appended default whenever a health check
+ * finds some other server healthy (K3s does this once per health-check
+ * loop; we do it per healthy result, which closes the same connections at
+ * most a loop earlier). Callbacks come last in each call and no index is held across
  * one, so a re-entrant conn_close() is safe.
  */
 #include "policy.h"
@@ -321,6 +321,7 @@ static const char *shuffle_state_name(void *opaque, int server)
 	return shuffle_healthy(lb, i) ? "HEALTHY" : "UNHEALTHY";
 }
 
+/* The K3s load balancer up to v1.31.3, with the current join flow. */
 const struct policy_ops policy_k3s_shuffle = {
 	.name = "k3s-shuffle",
 	.summary = "K3s LB before v1.31.4: shuffled list, round-robin, boolean health",

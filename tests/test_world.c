@@ -1,0 +1,304 @@
+/*
+ * The K3s world end to end: the shipped experiment's outcome, refused
+ * versus black-holed dials, partitions that heal, etcd quorum, the legacy
+ * join flow's failure (K3s issue #11333), and determinism. Expected times
+ * are derived from the constants of K3S-MODEL.md (policy_params_default).
+ */
+#include "experiments/runner.h"
+#include "experiments/spec.h"
+#include "models/world.h"
+#include "test.h"
+
+/* A cluster of 3 etcd-only servers, 2 control-plane-only servers and one
+ * agent, each in its own AZ or sharing; FAILURES is spliced in. */
+#define CLUSTER(FAILURES, EXTRA) \
+	"{ \"name\": \"t\", \"scenarios\": 1, \"deadline\": \"2m\"," \
+	"  \"policies\": [\"k3s\", \"k3s-legacy\", \"k3s-shuffle\"]," \
+	"  \"topology\": { \"azs\": { \"a\": \"r\", \"b\": \"r\", \"c\": \"r\" }," \
+	"   \"nodes\": [" \
+	"    { \"name\": \"etcd-1\", \"role\": \"etcd\", \"az\": \"a\" }," \
+	"    { \"name\": \"etcd-2\", \"role\": \"etcd\", \"az\": \"b\", \"server\": \"etcd-1\" }," \
+	"    { \"name\": \"etcd-3\", \"role\": \"etcd\", \"az\": \"c\", \"server\": \"etcd-1\" }," \
+	"    { \"name\": \"cp-1\", \"role\": \"control-plane\", \"az\": \"a\", \"server\": \"etcd-1\" }," \
+	"    { \"name\": \"cp-2\", \"role\": \"control-plane\", \"az\": \"b\", \"server\": \"etcd-1\" }," \
+	"    { \"name\": \"agent-1\", \"role\": \"agent\", \"az\": \"c\", \"server\": \"etcd-1\" " EXTRA " }" \
+	"  ] }," \
+	"  \"failures\": [ " FAILURES " ] }"
+
+struct run {
+	struct spec spec;
+	struct run_record rec;
+};
+
+static void run_policy(const char *json, const char *policy, uint64_t scenario,
+		       struct run *r)
+{
+	GError *err = NULL;
+	struct world *w;
+	int p;
+
+	if (!spec_parse("test.json", json, &r->spec, &err))
+		TEST_FAIL("spec: %s", err->message);
+	p = spec_policy_index(&r->spec, policy);
+	ASSERT_GE(p, 0);
+	w = world_new(&r->spec.world, r->spec.policies[p].ops,
+		      &r->spec.policies[p].params);
+	run_record_init(&r->rec, r->spec.world.n_nodes);
+	world_run(w, r->spec.seed, scenario, &r->rec);
+	world_free(w);
+}
+
+static void run_release(struct run *r)
+{
+	run_record_release(&r->rec);
+	spec_release(&r->spec);
+}
+
+static const struct node_record *node(const struct run *r, const char *name)
+{
+	int i = world_config_find_node(&r->spec.world, name);
+
+	ASSERT_GE(i, 0);
+	return &r->rec.nodes[i];
+}
+
+/* The shipped experiment of K3S-MODEL.md section 5, 1,000 scenarios. */
+static void test_first_etcd_down(void)
+{
+	struct spec s;
+	struct runner_opts opts = { .threads = 2, .progress = false };
+	struct runner_result res;
+	GError *err = NULL;
+	size_t c;
+
+	if (!spec_load("experiments/specs/first-etcd-down.json", &s, &err))
+		TEST_FAIL("%s", err->message);
+	ASSERT_EQ(s.scenarios, 1000);
+	runner_run(&s, &opts, &res);
+	ASSERT_EQ(res.n_cells, 3);
+	for (c = 0; c < res.n_cells; c++) {
+		const char *name = s.policies[res.cells[c].policy].ops->name;
+		const struct cell_summary *sum = &res.cells[c].sum;
+
+		printf("    %-12s success %.3f p99 %.2fs\n", name, sum->rate,
+		       sum->join_p99);
+		ASSERT_EQ(sum->scenarios, 1000);
+		/* 5 nodes restart in every scenario */
+		ASSERT_EQ(sum->nodes_counted, 5000);
+		if (!strcmp(name, "k3s")) {
+			ASSERT_EQ(sum->successes, 1000);
+			ASSERT_EQ(sum->nodes_ready, 5000);
+			/* etcd members wait for an election: < 2 x 1 s + RTTs */
+			ASSERT(sum->join_max < 2.5);
+		} else if (!strcmp(name, "k3s-legacy")) {
+			ASSERT_EQ(sum->successes, 0);
+			/* the etcd members join; the two control-plane
+			 * servers never do, and so the agent, which lists
+			 * only apiservers, finds no server to join through */
+			ASSERT_EQ(sum->nodes_ready, 2000);
+			ASSERT(sum->fatal_restarts_per_scenario > 100);
+		} else {
+			ASSERT_EQ(sum->successes, 1000);
+		}
+	}
+	runner_result_release(&res);
+	spec_release(&s);
+}
+
+/*
+ * The agent's first server, cp-1, is refused (process stopped) or
+ * black-holed (host crashed). Refused costs one round trip; a black hole
+ * costs one dial timeout: the token request gives up at the HTTP timeout
+ * (10 s), the LB marks cp-1 FAILED, and the retry 2 s later goes to cp-2.
+ */
+static void test_refused_vs_black_hole(void)
+{
+	struct run r;
+	const struct node_record *a;
+	struct policy_params pp;
+
+	policy_params_default(&pp);
+	run_policy(CLUSTER("{ \"at\": \"0s\", \"stop\": \"cp-1\" },"
+			   "{ \"at\": \"1s\", \"restart\": \"agent-1\" }",
+			   ", \"cache\": [\"cp-1\", \"cp-2\"]"),
+		   "k3s", 0, &r);
+	a = node(&r, "agent-1");
+	ASSERT(a->ready);
+	ASSERT_LT(a->join_time, 50 * SIM_MS);
+	ASSERT_EQ(a->failed_dials, 1);
+	run_release(&r);
+
+	run_policy(CLUSTER("{ \"at\": \"0s\", \"crash\": \"cp-1\" },"
+			   "{ \"at\": \"1s\", \"restart\": \"agent-1\" }",
+			   ", \"cache\": [\"cp-1\", \"cp-2\"]"),
+		   "k3s", 0, &r);
+	a = node(&r, "agent-1");
+	ASSERT(a->ready);
+	ASSERT_GE(a->join_time, pp.http_timeout + pp.token_retry);
+	ASSERT_LT(a->join_time, pp.http_timeout + pp.token_retry + 50 * SIM_MS);
+	ASSERT_EQ(a->timeout_wait, pp.http_timeout);
+	run_release(&r);
+}
+
+/* The agent cannot reach either control-plane server for 20 s: it joins
+ * within a retry period and a dial timeout of the heal, and never without
+ * the heal. */
+static void test_partition_heals(void)
+{
+	struct run r;
+	const struct node_record *a;
+	struct policy_params pp;
+
+	policy_params_default(&pp);
+	run_policy(CLUSTER("{ \"at\": \"0s\", \"partition\": \"agent-1\","
+			   "  \"from\": [\"cp-1\", \"cp-2\", \"etcd-1\"], \"duration\": \"20s\" },"
+			   "{ \"at\": \"0s\", \"restart\": \"agent-1\" }", ""),
+		   "k3s", 0, &r);
+	a = node(&r, "agent-1");
+	ASSERT(r.rec.success);
+	ASSERT(a->ready);
+	ASSERT_GE(a->join_time, 20 * SIM_S);
+	ASSERT_LT(a->join_time, 20 * SIM_S + pp.dial_timeout +
+				pp.http_timeout + pp.token_retry);
+	run_release(&r);
+
+	run_policy(CLUSTER("{ \"at\": \"0s\", \"partition\": \"agent-1\","
+			   "  \"from\": [\"cp-1\", \"cp-2\", \"etcd-1\"] },"
+			   "{ \"at\": \"0s\", \"restart\": \"agent-1\" }", ""),
+		   "k3s", 0, &r);
+	ASSERT(!r.rec.success);
+	ASSERT(!node(&r, "agent-1")->ready);
+	ASSERT_EQ(r.rec.end, 2 * SIM_MIN);	/* ran to the deadline */
+	run_release(&r);
+}
+
+/* Without etcd quorum a control-plane server cannot bootstrap; it joins
+ * once a second member is back and a leader elected. */
+static void test_quorum(void)
+{
+	struct run r;
+	const struct node_record *cp;
+
+	run_policy(CLUSTER("{ \"at\": \"0s\", \"stop\": [\"etcd-2\", \"etcd-3\"] },"
+			   "{ \"at\": \"1s\", \"restart\": \"cp-1\" },"
+			   "{ \"at\": \"31s\", \"start\": \"etcd-2\" }", ""),
+		   "k3s", 0, &r);
+	cp = node(&r, "cp-1");
+	ASSERT(cp->ready);
+	ASSERT(node(&r, "etcd-2")->ready);
+	/* etcd-2 at 31 s, an election within 2 s, then the health retry
+	 * (every 5 s) */
+	ASSERT_GE(cp->join_time, 30 * SIM_S);
+	ASSERT_LT(cp->join_time, 30 * SIM_S + 2 * SIM_S + 5 * SIM_S + SIM_S);
+	run_release(&r);
+}
+
+/* K3s issue #11333: with --server down, the legacy flow exits at once and
+ * is restarted every 5 s forever; the fixed flow joins through the etcd
+ * LB. Black-holed, each legacy try costs the HTTP timeout first. */
+static void test_issue_11333(void)
+{
+	struct run r;
+	const struct node_record *cp;
+	struct policy_params pp;
+
+	policy_params_default(&pp);
+	run_policy(CLUSTER("{ \"at\": \"0s\", \"stop\": \"etcd-1\" },"
+			   "{ \"at\": \"10s\", \"restart\": \"cp-1\" }", ""),
+		   "k3s-legacy", 0, &r);
+	cp = node(&r, "cp-1");
+	ASSERT(!cp->ready);
+	/* 110 s left: a try every restart_delay plus a round trip */
+	ASSERT_GE(cp->fatal_restarts, 20);
+	ASSERT_LE(cp->fatal_restarts, 110 * SIM_S / pp.restart_delay + 1);
+	run_release(&r);
+
+	run_policy(CLUSTER("{ \"at\": \"0s\", \"crash\": \"etcd-1\" },"
+			   "{ \"at\": \"10s\", \"restart\": \"cp-1\" }", ""),
+		   "k3s-legacy", 0, &r);
+	cp = node(&r, "cp-1");
+	ASSERT(!cp->ready);
+	/* each try: the HTTP timeout, then the restart delay */
+	ASSERT_LE(cp->fatal_restarts,
+		  110 * SIM_S / (pp.http_timeout + pp.restart_delay) + 1);
+	ASSERT_GE(cp->fatal_restarts,
+		  110 * SIM_S / (pp.http_timeout + pp.restart_delay) - 1);
+	run_release(&r);
+
+	run_policy(CLUSTER("{ \"at\": \"0s\", \"crash\": \"etcd-1\" },"
+			   "{ \"at\": \"10s\", \"restart\": \"cp-1\" }", ""),
+		   "k3s", 0, &r);
+	cp = node(&r, "cp-1");
+	ASSERT(cp->ready);
+	ASSERT_EQ(cp->fatal_restarts, 0);
+	/* /db/info from --server waits out the HTTP timeout (it only warns),
+	 * then the etcd LB dials etcd-1 (black hole, bounded by the 10 s
+	 * bootstrap timeout) and fails over */
+	ASSERT_GE(cp->join_time, pp.http_timeout);
+	run_release(&r);
+}
+
+/* The same (seed, scenario) gives the same record; another scenario
+ * index gives other draws. */
+static void test_deterministic(void)
+{
+	struct run a, b;
+
+	run_policy(CLUSTER("{ \"at\": \"0s\", \"stop\": \"etcd-1\" },"
+			   "{ \"at\": \"1s\", \"rolling_restart\": [\"etcd-2\", \"cp-1\", \"agent-1\"],"
+			   "  \"interval\": { \"dist\": \"uniform\", \"min\": \"5s\", \"max\": \"10s\" } }", ""),
+		   "k3s", 7, &a);
+	run_policy(CLUSTER("{ \"at\": \"0s\", \"stop\": \"etcd-1\" },"
+			   "{ \"at\": \"1s\", \"rolling_restart\": [\"etcd-2\", \"cp-1\", \"agent-1\"],"
+			   "  \"interval\": { \"dist\": \"uniform\", \"min\": \"5s\", \"max\": \"10s\" } }", ""),
+		   "k3s", 7, &b);
+	ASSERT(memcmp(a.rec.nodes, b.rec.nodes,
+		      a.rec.n_nodes * sizeof(*a.rec.nodes)) == 0);
+	ASSERT_EQ(a.rec.events, b.rec.events);
+	ASSERT_EQ(a.rec.end, b.rec.end);
+	run_release(&b);
+	run_policy(CLUSTER("{ \"at\": \"0s\", \"stop\": \"etcd-1\" },"
+			   "{ \"at\": \"1s\", \"rolling_restart\": [\"etcd-2\", \"cp-1\", \"agent-1\"],"
+			   "  \"interval\": { \"dist\": \"uniform\", \"min\": \"5s\", \"max\": \"10s\" } }", ""),
+		   "k3s", 8, &b);
+	ASSERT_NE(a.rec.end, b.rec.end);
+	run_release(&a);
+	run_release(&b);
+}
+
+/* A rolling restart that waits for Ready restarts the next node only
+ * after the last one is Ready plus the interval. */
+static void test_rolling_wait(void)
+{
+	struct run r;
+
+	run_policy(CLUSTER("{ \"at\": \"0s\", \"stop\": [\"etcd-2\", \"etcd-3\"] },"
+			   "{ \"at\": \"1s\", \"rolling_restart\": [\"cp-1\", \"etcd-2\"],"
+			   "  \"interval\": \"1s\", \"wait\": \"ready\" }", ""),
+		   "k3s", 0, &r);
+	/* cp-1 waits for a quorum that only etcd-2 would bring, and etcd-2
+	 * waits for cp-1: neither joins (etcd-2 is never started) */
+	ASSERT(!node(&r, "cp-1")->ready);
+	ASSERT(!node(&r, "etcd-2")->counted);
+	run_release(&r);
+
+	run_policy(CLUSTER("{ \"at\": \"0s\", \"stop\": [\"etcd-2\", \"etcd-3\"] },"
+			   "{ \"at\": \"1s\", \"rolling_restart\": [\"cp-1\", \"etcd-2\"],"
+			   "  \"interval\": \"1s\", \"wait\": \"none\" }", ""),
+		   "k3s", 0, &r);
+	ASSERT(node(&r, "cp-1")->ready);
+	ASSERT(node(&r, "etcd-2")->ready);
+	run_release(&r);
+}
+
+int main(void)
+{
+	TEST_RUN(test_first_etcd_down);
+	TEST_RUN(test_refused_vs_black_hole);
+	TEST_RUN(test_partition_heals);
+	TEST_RUN(test_quorum);
+	TEST_RUN(test_issue_11333);
+	TEST_RUN(test_deterministic);
+	TEST_RUN(test_rolling_wait);
+	return 0;
+}
