@@ -100,7 +100,7 @@ static double time_baseline(size_t pending, uint64_t events, struct incs *in)
 	uint64_t k;
 	size_t i;
 	gint64 t0;
-	int64_t sum = 0;
+	uint64_t sum = 0;	/* unsigned: wraps harmlessly */
 
 	in->i = 0;
 	for (i = 0; i < pending; i++)
@@ -109,7 +109,7 @@ static double time_baseline(size_t pending, uint64_t events, struct incs *in)
 	for (k = 0; k < events; k++) {
 		struct bkey top = bpop(&b);
 
-		sum += top.time;
+		sum += (uint64_t)top.time;
 		bpush(&b, top.time + next_inc(in));
 	}
 	t0 = g_get_monotonic_time() - t0;
@@ -223,19 +223,22 @@ int bench_main(int argc, char **argv)
 		return 2;
 	}
 	list = g_strsplit(sizes ? sizes : "10,1000,100000,1000000", ",", -1);
+	/* check every size before timing any */
 	for (i = 0; list[i] && rc == 0; i++) {
 		char *end;
 		guint64 n = g_ascii_strtoull(list[i], &end, 10);
-		struct bench_result r;
-		uint64_t ev;
 
 		if (!*list[i] || *end || n == 0 || n > 10000000) {
 			fprintf(stderr, "selsim bench: --sizes: '%s' is not a "
 				"count from 1 to 10000000\n", list[i]);
 			rc = 2;
-			break;
 		}
-		ev = events ? (uint64_t)events : MAX(2000000, 4 * n);
+	}
+	for (i = 0; list[i] && rc == 0; i++) {
+		guint64 n = g_ascii_strtoull(list[i], NULL, 10);
+		struct bench_result r;
+		uint64_t ev = events ? (uint64_t)events : MAX(2000000, 4 * n);
+
 		bench_hold((size_t)n, ev, repeats, &r);
 		printf("pending=%zu engine_events_per_s=%.0f "
 		       "baseline_events_per_s=%.0f ratio=%.3f\n",
