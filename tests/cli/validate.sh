@@ -51,7 +51,7 @@ set -e
 
 # --explain: every default, every parameter.
 "$selsim" validate --explain "$good" > "$out/explain.txt"
-for p in dial_timeout health_check_interval etcd_ping_min member_sync heartbeat; do
+for p in dial_timeout health_check_interval etcd_ping_min restart_delay heartbeat; do
 	grep -q "$p" "$out/explain.txt"
 done
 grep -q "rolling restart of etcd-2, etcd-3, cp-1, cp-2, agent-1" "$out/explain.txt"
