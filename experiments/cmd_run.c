@@ -191,16 +191,33 @@ out:
 	return rc;
 }
 
-static void print_line(void *ctx, sim_time t, const char *line)
+struct trace_out {
+	const struct world_config *cfg;
+	bool tsv;
+};
+
+static const char *name_or_dash(const struct world_config *c, int node)
 {
-	(void)ctx;
-	printf("%12.6fs  %s\n", sim_time_to_s(t), line);
+	return node >= 0 ? c->nodes[node].name : "-";
+}
+
+static void print_event(void *ctx, const struct trace_event *ev)
+{
+	const struct trace_out *o = ctx;
+
+	if (o->tsv)
+		printf("%.9f\t%s\t%s\t%s\t%s\n", sim_time_to_s(ev->t),
+		       trace_kind_names[ev->kind], name_or_dash(o->cfg, ev->node),
+		       name_or_dash(o->cfg, ev->peer), ev->text);
+	else
+		printf("%12.6fs  %s\n", sim_time_to_s(ev->t), ev->text);
 }
 
 int trace_main(int argc, char **argv)
 {
-	gchar *policy = NULL;
+	gchar *policy = NULL, *format = NULL;
 	gint64 scenario = 0, seed = -1;
+	struct trace_out to = { NULL, false };
 	GOptionEntry entries[] = {
 		{ "scenario", 0, 0, G_OPTION_ARG_INT64, &scenario,
 		  "Scenario index (default 0)", "K" },
@@ -208,6 +225,9 @@ int trace_main(int argc, char **argv)
 		  "Policy (default: the spec's first)", "P" },
 		{ "seed", 0, 0, G_OPTION_ARG_INT64, &seed,
 		  "Experiment seed (default: the spec's)", "N" },
+		{ "format", 0, 0, G_OPTION_ARG_STRING, &format,
+		  "text (default) or tsv: time_s, kind, node, peer, text "
+		  "(comment lines start with #)", "FMT" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	GOptionContext *ctx = g_option_context_new(
@@ -228,24 +248,27 @@ int trace_main(int argc, char **argv)
 		return 2;
 	}
 	g_option_context_free(ctx);
-	if (argc != 2) {
-		g_free(policy);
-		return usage_error("trace", "%s", "expected SPEC.json");
-	}
-	if (scenario < 0) {
-		g_free(policy);
-		return usage_error("trace", "%s", "--scenario must be >= 0");
-	}
-	rc = load("trace", argv[1], seed, 0, policy, &s);
+	if (format && strcmp(format, "text") && strcmp(format, "tsv"))
+		rc = usage_error("trace", "--format: unknown format '%s' "
+				 "(known: text, tsv)", format);
+	else if (argc != 2)
+		rc = usage_error("trace", "%s", "expected SPEC.json");
+	else if (scenario < 0)
+		rc = usage_error("trace", "%s", "--scenario must be >= 0");
+	else
+		rc = load("trace", argv[1], seed, 0, policy, &s);
+	to.tsv = format && !strcmp(format, "tsv");
 	g_free(policy);
+	g_free(format);
 	if (rc)
 		return rc;
+	to.cfg = &s.world;
 	if (s.n_axes)
 		fprintf(stderr, "selsim trace: the spec sweeps; tracing its "
 			"first grid point\n");
 	spec_point_params(&s, 0, 0, &params);
 	w = world_new(&s.world, s.policies[0].ops, &params);
-	world_set_trace(w, print_line, NULL);
+	world_set_trace(w, print_event, &to);
 	run_record_init(&rec, s.world.n_nodes);
 	printf("# %s, scenario %" G_GINT64_FORMAT ", seed %" G_GUINT64_FORMAT
 	       ", policy %s\n", s.name, scenario, s.seed,

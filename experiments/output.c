@@ -68,6 +68,7 @@ static cJSON *json_cell(const struct spec *s, const struct out_cell *c)
 	cJSON *join = must(cJSON_CreateObject());
 	cJSON *dials = must(cJSON_CreateObject());
 	cJSON *nodes = must(cJSON_CreateObject());
+	cJSON *cdf;
 	size_t i;
 
 	SIM_ASSERT(s->n_axes == 0 || c->grid);
@@ -90,6 +91,10 @@ static cJSON *json_cell(const struct spec *s, const struct out_cell *c)
 	put(join, "p99", j_num(m->join_p99));
 	put(join, "max", j_num(m->join_max));
 	put(o, "join_time_s", join);
+	cdf = must(cJSON_CreateArray());
+	for (i = 0; i < STATS_CDF_POINTS; i++)
+		push(cdf, j_num(m->join_cdf[i]));
+	put(o, "join_time_cdf_s", cdf);
 
 	put(dials, "mean", j_num(m->dials_per_join));
 	put(o, "dials_per_join", dials);

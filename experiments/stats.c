@@ -114,7 +114,7 @@ static double ratio(double num, uint64_t den)
 void cell_acc_summarise(struct cell_acc *a, struct cell_summary *out)
 {
 	const double *js;
-	size_t nj = a->join_s->len;
+	size_t nj = a->join_s->len, i;
 
 	SIM_ASSERT(nj == a->nodes_ready);
 	/* A total order on the values: the mean below then sums them in
@@ -136,6 +136,9 @@ void cell_acc_summarise(struct cell_acc *a, struct cell_summary *out)
 	out->join_p90 = stats_quantile_sorted(js, nj, 0.90);
 	out->join_p99 = stats_quantile_sorted(js, nj, 0.99);
 	out->join_max = nj ? js[nj - 1] : NAN;
+	for (i = 0; i < STATS_CDF_POINTS; i++)
+		out->join_cdf[i] = stats_quantile_sorted(
+			js, nj, (double)i / (STATS_CDF_POINTS - 1));
 	out->dials_per_join = ratio((double)a->dials, a->nodes_ready);
 	out->failed_dials_per_join =
 		ratio((double)a->failed_dials, a->nodes_ready);

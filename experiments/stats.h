@@ -21,6 +21,9 @@
 /* The normal quantile for a two-sided 95% interval. */
 #define STATS_Z95 1.959963984540054
 
+/* Points of the join-time CDF kept per cell: quantiles 0, 0.01 ... 1. */
+#define STATS_CDF_POINTS 101
+
 /*
  * The Wilson score interval for @k successes in @n trials at normal
  * quantile @z, written to *@lo and *@hi and clamped to [0, 1]; k = 0 gives
@@ -88,6 +91,10 @@ struct cell_summary {
 	double join_p90;
 	double join_p99;
 	double join_max;
+	double join_cdf[STATS_CDF_POINTS]; /* join_cdf[i]: the quantile
+					    * i / (STATS_CDF_POINTS - 1) of
+					    * the join times (NAN if none):
+					    * the join-time CDF for plots */
 	double dials_per_join;	/* dials of counted nodes / nodes ready */
 	double failed_dials_per_join;	/* failed dials / nodes ready */
 	double timeout_wait_s_per_join;	/* timeout wait (s) / nodes ready */

@@ -103,12 +103,12 @@ static void elect(sim *s, void *ctx, uint64_t arg)
 		if (has_majority(w, w->etcd.members[i]))
 			cand[n++] = w->etcd.members[i];
 	if (n == 0) {
-		WTRACE(w, "etcd: election failed, no quorum");
+		WTRACE(w, TRACE_ETCD, -1, -1, "etcd: election failed, no quorum");
 		return;
 	}
 	/* the candidate whose randomised timeout fires first */
 	w->etcd.leader = cand[gsl_rng_uniform_int(w->rng_election, n)];
-	WTRACE(w, "etcd: %s elected leader", world__name(w, w->etcd.leader));
+	WTRACE(w, TRACE_ETCD, w->etcd.leader, -1, "etcd: %s elected leader", world__name(w, w->etcd.leader));
 	join__etcd_changed(w);
 }
 
@@ -125,7 +125,7 @@ void etcd__changed(struct world *w)
 		return;
 	}
 	if (l >= 0) {
-		WTRACE(w, "etcd: leader %s lost", world__name(w, l));
+		WTRACE(w, TRACE_ETCD, l, -1, "etcd: leader %s lost", world__name(w, l));
 		w->etcd.leader = -1;
 		join__etcd_changed(w);
 	}

@@ -133,7 +133,7 @@ static void become_ready(struct world *w, struct wnode *n)
 
 	n->phase = PHASE_READY;
 	n->step = ST_NONE;
-	WTRACE(w, "%s: Ready", world__name(w, n->id));
+	WTRACE(w, TRACE_READY, n->id, -1, "%s: Ready", world__name(w, n->id));
 	if (n->join_open) {
 		n->join_open = false;
 		w->joining--;
@@ -153,13 +153,13 @@ static void systemd_start(sim *s, void *ctx, uint64_t arg)
 	/* a stop or crash since then bumped the incarnation: no restart */
 	if (n->inc != (uint32_t)(arg >> 32) || n->proc_up || !n->host_up)
 		return;
-	WTRACE(w, "%s: systemd restarts k3s", world__name(w, n->id));
+	WTRACE(w, TRACE_NOTE, n->id, -1, "%s: systemd restarts k3s", world__name(w, n->id));
 	join__start(w, n->id);
 }
 
 static void fatal(struct world *w, struct wnode *n, const char *why)
 {
-	WTRACE(w, "%s: fatal: %s; the process exits", world__name(w, n->id),
+	WTRACE(w, TRACE_FATAL, n->id, -1, "%s: fatal: %s; the process exits", world__name(w, n->id),
 	       why);
 	w->rec->nodes[n->id].fatal_restarts++;
 	join__stop(w, n->id);
@@ -180,7 +180,7 @@ static void lb_on_state(void *model, int server, const char *from,
 {
 	struct lb *lb = model;
 
-	WTRACE(lb->w, "%s: %s LB: %s %s -> %s", world__name(lb->w, lb->node),
+	WTRACE(lb->w, TRACE_STATE, lb->node, server, "%s: %s LB: %s %s -> %s", world__name(lb->w, lb->node),
 	       lb->kind == LB_ETCD ? "etcd" : "supervisor",
 	       world__name(lb->w, server), from, to);
 }
@@ -314,7 +314,7 @@ static void checker_due(sim *s, void *ctx, uint64_t arg);
 static void set_check(struct world *w, struct lb *lb, int i, health h)
 {
 	if (lb->check[i] != h)
-		WTRACE(w, "%s: %s %s: %s", world__name(w, lb->node),
+		WTRACE(w, TRACE_HEALTH, lb->node, lb->checked[i], "%s: %s %s: %s", world__name(w, lb->node),
 		       lb->kind == LB_ETCD ? "etcd /ping of" : "tunnel to",
 		       world__name(w, lb->checked[i]),
 		       h == HEALTH_OK ? (lb->kind == LB_ETCD ? "ok" : "connected")
@@ -565,7 +565,7 @@ static void flow_done(struct world *w, struct op *op, result r)
 			fatal(w, n, "/db/info from --server failed");
 			break;
 		} else {
-			WTRACE(w, "%s: warning: /db/info from --server failed",
+			WTRACE(w, TRACE_NOTE, n->id, -1, "%s: warning: /db/info from --server failed",
 			       world__name(w, n->id));
 		}
 		go(w, n, ST_CP_BOOTSTRAP, 0);
@@ -620,7 +620,7 @@ void join__start(struct world *w, int id)
 	n->proc_up = true;
 	n->inc++;
 	n->phase = PHASE_JOINING;
-	WTRACE(w, "%s: k3s starts (%s)", world__name(w, id),
+	WTRACE(w, TRACE_START, id, -1, "%s: k3s starts (%s)", world__name(w, id),
 	       node_role_names[n->cfg->role]);
 	/* the cached address list, restricted to what each LB balances */
 	for (i = 0; i < n->cfg->n_cache && k < CONFIG_MAX_SERVERS; i++) {

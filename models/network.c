@@ -173,7 +173,7 @@ static void finish(struct world *w, struct op *op, result r, bool free_now)
 		op->client_timer = SIM_TIMER_NONE;
 		if (op_live(w, op)) {
 			if (!op->quiet)
-				WTRACE(w, "%s: %s from %s: %s",
+				WTRACE(w, r == RES_OK ? TRACE_ANSWER : TRACE_ANSWER_FAILED, op->node, op->server, "%s: %s from %s: %s",
 			       world__name(w, op->node), endpoint_names[op->ep],
 			       op->server >= 0 ? world__name(w, op->server) : "-",
 			       result_names[r]);
@@ -214,7 +214,7 @@ static void start_dial(struct world *w, struct op *op, int server)
 	if (!op->quiet)
 		w->rec->nodes[op->node].dials++;
 	if (!op->quiet)
-		WTRACE(w, "%s: dial %s%s (%s)", world__name(w, op->node),
+		WTRACE(w, TRACE_DIAL, op->node, server, "%s: dial %s%s (%s)", world__name(w, op->node),
 	       world__name(w, server), op->port == PORT_ETCD ? ":2379" : "",
 	       op->lb == LB_ETCD ? "etcd LB" :
 	       op->lb == LB_SUPERVISOR ? "supervisor LB" : "direct");
@@ -258,7 +258,7 @@ static void dial_outcome(sim *s, void *ctx, uint64_t arg)
 	if (r != RES_OK && !op->quiet)
 		nr->failed_dials++;
 	if (!op->quiet)
-		WTRACE(w, "%s: dial %s %s", world__name(w, op->node),
+		WTRACE(w, r == RES_OK ? TRACE_DIAL_OK : r == RES_REFUSED ? TRACE_DIAL_REFUSED : TRACE_DIAL_TIMEOUT, op->node, op->server, "%s: dial %s %s", world__name(w, op->node),
 		       world__name(w, op->server), result_names[r]);
 	lb = op_lb(w, op);
 	if (lb && lb->state) {
@@ -514,7 +514,7 @@ void net__request(struct world *w, int node, int lb, int server, endpoint ep,
 	op->port = (ep == EP_ETCD_BOOTSTRAP || ep == EP_ETCD_HEALTH ||
 		    ep == EP_PING) ? PORT_ETCD : PORT_SUPERVISOR;
 	if (!quiet)
-		WTRACE(w, "%s: request %s via %s", world__name(w, node),
+		WTRACE(w, TRACE_REQUEST, node, server, "%s: request %s via %s", world__name(w, node),
 	       endpoint_names[ep],
 	       lb == LB_ETCD ? "etcd LB" : lb == LB_SUPERVISOR ? "supervisor LB"
 							: world__name(w, server));

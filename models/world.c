@@ -26,15 +26,41 @@ enum act {
 	ACT_ROLL,		/* the next node of a rolling restart */
 };
 
-void world__trace(struct world *w, const char *fmt, ...)
+const char *const trace_kind_names[TRACE_N_KINDS] = {
+	[TRACE_FAILURE] = "failure",
+	[TRACE_FAILURE_END] = "failure_end",
+	[TRACE_START] = "start",
+	[TRACE_FATAL] = "fatal",
+	[TRACE_READY] = "ready",
+	[TRACE_DIAL] = "dial",
+	[TRACE_DIAL_OK] = "dial_ok",
+	[TRACE_DIAL_REFUSED] = "dial_refused",
+	[TRACE_DIAL_TIMEOUT] = "dial_timeout",
+	[TRACE_REQUEST] = "request",
+	[TRACE_ANSWER] = "answer",
+	[TRACE_ANSWER_FAILED] = "answer_failed",
+	[TRACE_STATE] = "lb_state",
+	[TRACE_HEALTH] = "health",
+	[TRACE_ETCD] = "etcd",
+	[TRACE_NOTE] = "note",
+};
+
+void world__trace(struct world *w, trace_kind kind, int node, int peer,
+		  const char *fmt, ...)
 {
 	char line[512];
 	va_list ap;
+	struct trace_event ev;
 
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	w->trace(w->trace_ctx, sim_now(w->sim), line);
+	ev.t = sim_now(w->sim);
+	ev.kind = kind;
+	ev.node = node;
+	ev.peer = peer;
+	ev.text = line;
+	w->trace(w->trace_ctx, &ev);
 }
 
 const char *world__name(const struct world *w, int node)
@@ -262,7 +288,7 @@ static void do_restart(struct world *w, int id)
 {
 	struct wnode *n = &w->nodes[id];
 
-	WTRACE(w, "failure: restart %s", world__name(w, id));
+	WTRACE(w, TRACE_FAILURE, id, -1, "failure: restart %s", world__name(w, id));
 	if (!n->host_up)
 		return;		/* nothing to restart on a dead host */
 	join__stop(w, id);
@@ -304,7 +330,7 @@ static void begin(struct world *w, size_t f)
 	switch (fc->kind) {
 	case FAIL_STOP:
 		for (k = 0; k < fc->n_nodes; k++) {
-			WTRACE(w, "failure: stop %s",
+			WTRACE(w, TRACE_FAILURE, fc->nodes[k], -1, "failure: stop %s",
 			       world__name(w, fc->nodes[k]));
 			close_join(w, &w->nodes[fc->nodes[k]]);
 			join__stop(w, fc->nodes[k]);
@@ -312,7 +338,7 @@ static void begin(struct world *w, size_t f)
 		break;
 	case FAIL_START:
 		for (k = 0; k < fc->n_nodes; k++) {
-			WTRACE(w, "failure: start %s",
+			WTRACE(w, TRACE_FAILURE, fc->nodes[k], -1, "failure: start %s",
 			       world__name(w, fc->nodes[k]));
 			if (!w->nodes[fc->nodes[k]].proc_up ||
 			    !w->nodes[fc->nodes[k]].host_up)
@@ -327,7 +353,7 @@ static void begin(struct world *w, size_t f)
 		for (k = 0; k < fc->n_nodes; k++) {
 			struct wnode *n = &w->nodes[fc->nodes[k]];
 
-			WTRACE(w, "failure: crash %s's host", n->cfg->name);
+			WTRACE(w, TRACE_FAILURE, n->id, -1, "failure: crash %s's host", n->cfg->name);
 			close_join(w, n);
 			join__stop(w, n->id);
 			n->host_up = false;
@@ -338,25 +364,25 @@ static void begin(struct world *w, size_t f)
 		roll_step(w, f, 0);
 		break;
 	case FAIL_AZ_OUTAGE:
-		WTRACE(w, "failure: AZ %s out", w->cfg->azs[fc->az].name);
+		WTRACE(w, TRACE_FAILURE, -1, -1, "failure: AZ %s out", w->cfg->azs[fc->az].name);
 		w->az_out[fc->az] = true;
 		all_changed(w);
 		break;
 	case FAIL_PARTITION:
-		WTRACE(w, "failure: partition %zu begins", f);
+		WTRACE(w, TRACE_FAILURE, -1, -1, "failure: partition %zu begins", f);
 		w->parts[f].active = true;
 		all_changed(w);
 		break;
 	case FAIL_SLOW:
 		for (k = 0; k < fc->n_nodes; k++) {
-			WTRACE(w, "failure: %s slow x%g",
+			WTRACE(w, TRACE_FAILURE, fc->nodes[k], -1, "failure: %s slow x%g",
 			       world__name(w, fc->nodes[k]), fc->factor);
 			w->nodes[fc->nodes[k]].slow = fc->factor;
 		}
 		break;
 	case FAIL_LOSS:
 		for (k = 0; k < fc->n_nodes; k++) {
-			WTRACE(w, "failure: %s loses %g of SYNs",
+			WTRACE(w, TRACE_FAILURE, fc->nodes[k], -1, "failure: %s loses %g of SYNs",
 			       world__name(w, fc->nodes[k]), fc->loss);
 			w->nodes[fc->nodes[k]].loss = fc->loss;
 		}
@@ -377,19 +403,19 @@ static void end(struct world *w, size_t f)
 	switch (fc->kind) {
 	case FAIL_CRASH:
 		for (k = 0; k < fc->n_nodes; k++) {
-			WTRACE(w, "failure ends: %s's host boots",
+			WTRACE(w, TRACE_FAILURE_END, fc->nodes[k], -1, "failure ends: %s's host boots",
 			       world__name(w, fc->nodes[k]));
 			if (!w->nodes[fc->nodes[k]].host_up)
 				counted_start(w, fc->nodes[k]);
 		}
 		break;
 	case FAIL_AZ_OUTAGE:
-		WTRACE(w, "failure ends: AZ %s back", w->cfg->azs[fc->az].name);
+		WTRACE(w, TRACE_FAILURE_END, -1, -1, "failure ends: AZ %s back", w->cfg->azs[fc->az].name);
 		w->az_out[fc->az] = false;
 		all_changed(w);
 		break;
 	case FAIL_PARTITION:
-		WTRACE(w, "failure ends: partition %zu heals", f);
+		WTRACE(w, TRACE_FAILURE_END, -1, -1, "failure ends: partition %zu heals", f);
 		w->parts[f].active = false;
 		all_changed(w);
 		break;

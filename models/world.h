@@ -39,12 +39,43 @@ void world_free(struct world *w);
 void world_run(struct world *w, uint64_t seed, uint64_t scenario,
 	       struct run_record *rec);
 
+/* What a trace event tells. */
+typedef enum {
+	TRACE_FAILURE,		/* a failure of the timeline begins */
+	TRACE_FAILURE_END,	/* its duration is over */
+	TRACE_START,		/* k3s starts on a node */
+	TRACE_FATAL,		/* a fatal error: the process exits */
+	TRACE_READY,		/* the node is Ready */
+	TRACE_DIAL,		/* node dials peer */
+	TRACE_DIAL_OK,		/* ... connected */
+	TRACE_DIAL_REFUSED,	/* ... refused */
+	TRACE_DIAL_TIMEOUT,	/* ... timed out */
+	TRACE_REQUEST,		/* a join-flow request starts */
+	TRACE_ANSWER,		/* ... and succeeds (peer answered) */
+	TRACE_ANSWER_FAILED,	/* ... or fails */
+	TRACE_STATE,		/* node's LB changed peer's state */
+	TRACE_HEALTH,		/* a health checker's result changed */
+	TRACE_ETCD,		/* leader lost or elected (node: the leader) */
+	TRACE_NOTE,		/* anything else worth a line */
+	TRACE_N_KINDS
+} trace_kind;
+
+extern const char *const trace_kind_names[TRACE_N_KINDS]; /* "dial_ok" */
+
+struct trace_event {
+	sim_time t;
+	trace_kind kind;
+	int node;		/* the node it concerns, or -1 */
+	int peer;		/* the other node (server dialed), or -1 */
+	const char *text;	/* the line, in words; borrowed */
+};
+
 /*
- * A trace sink: called with each line of the story of a run (dials,
+ * A trace sink: called with each event of the story of a run (dials,
  * outcomes, state changes, failures, Ready), in time order. NULL turns
- * tracing off (the default); lines are only formatted when it is on.
+ * tracing off (the default); nothing is formatted while it is off.
  */
-typedef void (*world_trace_fn)(void *ctx, sim_time t, const char *line);
+typedef void (*world_trace_fn)(void *ctx, const struct trace_event *ev);
 void world_set_trace(struct world *w, world_trace_fn fn, void *ctx);
 
 /* Allocates @rec for @n_nodes nodes; release with run_record_release(). */

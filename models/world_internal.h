@@ -188,11 +188,12 @@ struct world {
 };
 
 /* ---- world.c ---- */
-void world__trace(struct world *w, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-#define WTRACE(w, ...) \
+void world__trace(struct world *w, trace_kind kind, int node, int peer,
+		  const char *fmt, ...) G_GNUC_PRINTF(5, 6);
+#define WTRACE(w, kind, node, peer, ...) \
 	do { \
 		if (G_UNLIKELY((w)->trace != NULL)) \
-			world__trace((w), __VA_ARGS__); \
+			world__trace((w), (kind), (node), (peer), __VA_ARGS__); \
 	} while (0)
 const char *world__name(const struct world *w, int node);
 void world__check_settled(struct world *w);
