@@ -20,7 +20,12 @@
 
 static bool alive(const struct world *w, int m)
 {
-	return w->nodes[m].host_up && w->nodes[m].proc_up;
+	return w->etcd.member[m] && w->nodes[m].host_up && w->nodes[m].proc_up;
+}
+
+bool etcd__is_member(const struct world *w, int node)
+{
+	return w->etcd.member[node];
 }
 
 /* Alive members that @m reaches, itself included. */
@@ -39,7 +44,7 @@ static int reach_count(const struct world *w, int m)
 
 static bool has_majority(const struct world *w, int m)
 {
-	return alive(w, m) && 2 * reach_count(w, m) > w->etcd.n_members;
+	return alive(w, m) && 2 * reach_count(w, m) > w->etcd.size;
 }
 
 void etcd__init(struct world *w)
@@ -47,6 +52,7 @@ void etcd__init(struct world *w)
 	int i;
 
 	w->etcd.members = g_new(int, w->n);
+	w->etcd.member = g_new0(bool, w->n);
 	w->etcd.n_members = 0;
 	for (i = 0; i < w->n; i++)
 		if (role_has_etcd(w->nodes[i].cfg->role))
@@ -56,6 +62,7 @@ void etcd__init(struct world *w)
 void etcd__release(struct world *w)
 {
 	g_free(w->etcd.members);
+	g_free(w->etcd.member);
 }
 
 /* At time 0 the cluster is formed: the first member with a majority
@@ -66,12 +73,32 @@ void etcd__reset(struct world *w)
 
 	w->etcd.leader = -1;
 	w->etcd.election = SIM_TIMER_NONE;
+	w->etcd.size = 0;
+	for (i = 0; i < w->etcd.n_members; i++) {
+		const struct node_config *c = w->nodes[w->etcd.members[i]].cfg;
+
+		/* a member of the cluster formed before time 0: up then, or
+		 * down with its data on disk */
+		w->etcd.member[w->etcd.members[i]] = c->up || c->ca_on_disk;
+		w->etcd.size += w->etcd.member[w->etcd.members[i]];
+	}
 	for (i = 0; i < w->etcd.n_members; i++) {
 		if (has_majority(w, w->etcd.members[i])) {
 			w->etcd.leader = w->etcd.members[i];
 			break;
 		}
 	}
+}
+
+void etcd__add_member(struct world *w, int node)
+{
+	if (w->etcd.member[node])
+		return;
+	w->etcd.member[node] = true;
+	w->etcd.size++;
+	WTRACE(w, TRACE_ETCD, node, -1, "etcd: %s added as a member (%d)",
+	       world__name(w, node), w->etcd.size);
+	etcd__changed(w);
 }
 
 bool etcd__has_leader(const struct world *w)

@@ -19,9 +19,10 @@
  *  - control-plane-only server, legacy (JOIN_FLOW_LEGACY): /cacerts,
  *    /db/info and the bootstrap all from --server, each fatal.
  *  - etcd-only server, and a server with both roles: CA from disk (else
- *    GET /cacerts from --server, fatal); its member rejoins from the local
- *    datastore; Ready once the member serves (quorum and a leader), one
- *    heartbeat after it can.
+ *    GET /cacerts from --server, fatal); a member rejoins from its local
+ *    datastore, a new one asks --server to add it (every etcd_join_retry,
+ *    each try bounded by etcd_join_timeout; it needs quorum); Ready once
+ *    the member serves (quorum and a leader), one heartbeat after it can.
  * A fatal error ends the process; systemd starts it again after
  * restart_delay, forever. Only the address list survives a restart.
  *
@@ -47,6 +48,7 @@ enum step {
 	ST_CP_BOOTSTRAP_HTTP,
 	ST_CP_HEALTH,
 	ST_ETCD_CACERTS,
+	ST_ETCD_MEMBER,
 	ST_ETCD_WAIT,
 	ST_ETCD_CATCHUP,
 };
@@ -82,6 +84,10 @@ bool join__serves(const struct world *w, int server, endpoint ep)
 		return etcd__serving(w, server);
 	case EP_PING:
 		return role_has_etcd(r);
+	case EP_MEMBER_ADD:
+		/* the server adds the member through etcd: quorum */
+		return role_has_etcd(r) ? etcd__serving(w, server)
+					: etcd__has_leader(w);
 	case EP_N:
 		break;
 	}
@@ -127,13 +133,21 @@ static void go(struct world *w, struct wnode *n, int step, sim_time delay)
 	n->flow_timer = sim_after(w->sim, delay, step_event, w, node_arg(n));
 }
 
+static void lb_stop(struct world *w, struct lb *lb);
+
 static void become_ready(struct world *w, struct wnode *n)
 {
 	struct node_record *r = &w->rec->nodes[n->id];
+	int k;
 
 	n->phase = PHASE_READY;
 	n->step = ST_NONE;
 	WTRACE(w, TRACE_READY, n->id, -1, "%s: Ready", world__name(w, n->id));
+	/* a Ready node dials no more in this model: its load balancers and
+	 * their health checks would run idle, so they stop (a restart makes
+	 * new ones, as K3s keeps no health state across restarts) */
+	for (k = 0; k < LB_N; k++)
+		lb_stop(w, &n->lbs[k]);
 	if (n->join_open) {
 		n->join_open = false;
 		w->joining--;
@@ -221,6 +235,10 @@ static void lb_set_list(struct world *w, struct lb *lb, const int *list, int n)
 			buf[k++] = list[i];
 	memcpy(lb->servers, buf, (size_t)k * sizeof(int));
 	lb->n_servers = k;
+	/* the address list is what survives a restart (K3s writes it to a
+	 * JSON file) */
+	memcpy(w->nodes[lb->node].saved[lb->kind], buf, (size_t)k * sizeof(int));
+	w->nodes[lb->node].n_saved[lb->kind] = k;
 	if (!w->ops->set_default && lb->default_server >= 0 &&
 	    !in_list(buf, k, lb->default_server))
 		buf[k++] = lb->default_server;
@@ -345,7 +363,17 @@ static void checked_done(struct world *w, struct op *op, result r)
 		schedule_check(w, lb, i, lo + (sim_time)(gsl_rng_uniform(
 				w->nodes[lb->node].rng_join) * (double)(hi - lo)));
 	} else if (r == RES_OK) {
+		int server = lb->checked[i];
+
 		set_check(w, lb, i, HEALTH_OK);	/* connected: watch it */
+		/* the dial was decided when its SYN left: a server that went
+		 * away since is noticed as join__server_changed would */
+		if (!net__reachable(w, lb->node, server))
+			schedule_check(w, lb, i, w->pp->tcp_keepalive);
+		else if (!net__listening(w, server, PORT_SUPERVISOR)) {
+			set_check(w, lb, i, HEALTH_FAILED);
+			schedule_check(w, lb, i, w->pp->tunnel_reconnect);
+		}
 	} else {
 		set_check(w, lb, i, HEALTH_FAILED);
 		schedule_check(w, lb, i, w->pp->tunnel_reconnect);
@@ -505,10 +533,20 @@ static void run_step(struct world *w, struct wnode *n)
 		break;
 	case ST_ETCD_CACERTS:
 		if (n->ca_on_disk || n->cfg->server < 0) {
-			go(w, n, ST_ETCD_WAIT, 0);
+			go(w, n, etcd__is_member(w, n->id) ? ST_ETCD_WAIT
+							   : ST_ETCD_MEMBER, 0);
 			break;
 		}
 		request(w, n, -1, EP_CACERTS, pp->http_timeout);
+		break;
+	case ST_ETCD_MEMBER:
+		/* joining for the first time: ask --server to add us */
+		if (n->cfg->server < 0) {
+			etcd__add_member(w, n->id);
+			go(w, n, ST_ETCD_WAIT, 0);
+			break;
+		}
+		request(w, n, -1, EP_MEMBER_ADD, pp->etcd_join_timeout);
 		break;
 	case ST_ETCD_WAIT:
 		/* rejoined from the local datastore; Ready one heartbeat
@@ -591,7 +629,16 @@ static void flow_done(struct world *w, struct op *op, result r)
 			break;
 		}
 		n->ca_on_disk = true;
-		go(w, n, ST_ETCD_WAIT, 0);
+		go(w, n, etcd__is_member(w, n->id) ? ST_ETCD_WAIT
+						   : ST_ETCD_MEMBER, 0);
+		break;
+	case ST_ETCD_MEMBER:
+		if (ok) {
+			etcd__add_member(w, n->id);
+			go(w, n, ST_ETCD_WAIT, 0);
+		} else {
+			go(w, n, ST_ETCD_MEMBER, w->pp->etcd_join_retry);
+		}
 		break;
 	default:
 		SIM_BUG("%s: answer at step %d", world__name(w, n->id), n->step);
@@ -613,8 +660,6 @@ void join__etcd_changed(struct world *w)
 void join__start(struct world *w, int id)
 {
 	struct wnode *n = &w->nodes[id];
-	int list[CONFIG_MAX_SERVERS], k = 0;
-	size_t i;
 
 	SIM_ASSERT(!n->proc_up && n->host_up);
 	n->proc_up = true;
@@ -622,25 +667,15 @@ void join__start(struct world *w, int id)
 	n->phase = PHASE_JOINING;
 	WTRACE(w, TRACE_START, id, -1, "%s: k3s starts (%s)", world__name(w, id),
 	       node_role_names[n->cfg->role]);
-	/* the cached address list, restricted to what each LB balances */
-	for (i = 0; i < n->cfg->n_cache && k < CONFIG_MAX_SERVERS; i++) {
-		int s = n->cfg->cache[i];
-		node_role r = w->nodes[s].cfg->role;
-
-		if (s == id)
-			continue;
-		if (n->cfg->role == ROLE_AGENT ? role_has_apiserver(r)
-					       : role_has_etcd(r))
-			list[k++] = s;
-	}
 	world__node_changed(w, id);
 	switch (n->cfg->role) {
 	case ROLE_AGENT:
-		lb_start(w, n, LB_SUPERVISOR, list, k);
+		lb_start(w, n, LB_SUPERVISOR, n->saved[LB_SUPERVISOR],
+			 n->n_saved[LB_SUPERVISOR]);
 		go(w, n, ST_AGENT_TOKEN, 0);
 		break;
 	case ROLE_CONTROL_PLANE:
-		lb_start(w, n, LB_ETCD, list, k);
+		lb_start(w, n, LB_ETCD, n->saved[LB_ETCD], n->n_saved[LB_ETCD]);
 		go(w, n, ST_CP_CACERTS, 0);
 		break;
 	case ROLE_ETCD:

@@ -33,6 +33,7 @@ const char *const endpoint_names[EP_N] = {
 	[EP_ETCD_BOOTSTRAP] = "etcd bootstrap read",
 	[EP_ETCD_HEALTH] = "etcd health",
 	[EP_PING] = "etcd /ping",
+	[EP_MEMBER_ADD] = "etcd member add",
 };
 
 static const char *const result_names[] = {
@@ -49,7 +50,7 @@ bool net__reachable(const struct world *w, int a, int b)
 	if (na->cfg->az != nb->cfg->az &&
 	    (w->az_out[na->cfg->az] || w->az_out[nb->cfg->az]))
 		return false;
-	for (f = 0; f < w->cfg->n_failures; f++) {
+	for (f = 0; f < w->n_tl; f++) {
 		const struct partition *p = &w->parts[f];
 
 		if (p->active && p->side[a] && p->side[b] &&
@@ -257,6 +258,14 @@ static void dial_outcome(sim *s, void *ctx, uint64_t arg)
 	nr = &w->rec->nodes[op->node];
 	if (r != RES_OK && !op->quiet)
 		nr->failed_dials++;
+	if (r == RES_TIMEOUT && !op->quiet && !op->abandoned) {
+		/* time the client spent on a black hole, even when the pass
+		 * goes on to a server that answers */
+		sim_time t = sim_now(w->sim) - op->dial_started;
+
+		nr->timeout_wait += t;
+		op->waited += t;
+	}
 	if (!op->quiet)
 		WTRACE(w, r == RES_OK ? TRACE_DIAL_OK : r == RES_REFUSED ? TRACE_DIAL_REFUSED : TRACE_DIAL_TIMEOUT, op->node, op->server, "%s: dial %s %s", world__name(w, op->node),
 		       world__name(w, op->server), result_names[r]);
@@ -466,17 +475,15 @@ static void client_timeout(sim *s, void *ctx, uint64_t arg)
 	if (!op)
 		return;
 	op->client_timer = SIM_TIMER_NONE;
-	if (!op->quiet)
+	if (!op->quiet)	/* dial timeouts inside it are counted already */
 		w->rec->nodes[op->node].timeout_wait +=
-			sim_now(w->sim) - op->started;
-	/* an op with no event of its own (its answer was lost) ends here;
-	 * others end at their next event */
+			sim_now(w->sim) - op->started - op->waited;
+	/* the client closes its connection (through the LB too: the proxy
+	 * closes when its client does); an op with no event of its own (its
+	 * answer was lost) ends here, others at their next event */
+	close_conn(w, op);
 	idle = op->dial_timer == SIM_TIMER_NONE && !op->at_server;
 	finish(w, op, RES_TIMEOUT, idle);
-	if (!idle && op->lb < 0) {
-		/* a direct request: the client closes the connection */
-		close_conn(w, op);
-	}
 }
 
 static void begin(struct world *w, struct op *op, sim_time timeout)
@@ -539,8 +546,12 @@ static void reset(sim *s, void *ctx, uint64_t arg)
 	struct op *op = op__from_arg(w, arg);
 
 	(void)s;
-	if (op && !op->abandoned)
-		finish(w, op, RES_REFUSED, false);
+	if (op && !op->abandoned) {
+		/* freed here when no event of its own is due (its answer was
+		 * lost and only the client timer, cancelled now, was left) */
+		finish(w, op, RES_REFUSED,
+		       op->dial_timer == SIM_TIMER_NONE && !op->at_server);
+	}
 }
 
 void net__close_conns(struct world *w, int node, int lb, int server)

@@ -74,6 +74,10 @@ struct trace_event {
  * A trace sink: called with each event of the story of a run (dials,
  * outcomes, state changes, failures, Ready), in time order. NULL turns
  * tracing off (the default); nothing is formatted while it is off.
+ * A traced run goes on until the last failure of the timeline, even past
+ * the moment its outcome is settled (an untraced run stops there), so
+ * its record's end and event count can be larger; every node's figures
+ * are the same.
  */
 typedef void (*world_trace_fn)(void *ctx, const struct trace_event *ev);
 void world_set_trace(struct world *w, world_trace_fn fn, void *ctx);

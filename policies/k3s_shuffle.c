@@ -324,7 +324,9 @@ static const char *shuffle_state_name(void *opaque, int server)
 /* The K3s load balancer up to v1.31.3, with the current join flow. */
 const struct policy_ops policy_k3s_shuffle = {
 	.name = "k3s-shuffle",
-	.summary = "K3s LB before v1.31.4: shuffled list, round-robin, boolean health",
+	.summary = "K3s LB before v1.31.4 (shuffled list, round-robin, boolean "
+		   "health) with the fixed join flow: isolates the LB change; "
+		   "no release shipped this pair",
 	.flow = JOIN_FLOW_POSTFIX,
 	.lb_new = shuffle_lb_new,
 	.lb_free = shuffle_lb_free,

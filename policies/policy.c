@@ -31,6 +31,8 @@ const struct param_desc policy_param_descs[] = {
 	P(config_retry_max, "agent/config", "... to this"),
 	P(etcd_health_retry, "cluster", "control-plane etcd health test retry"),
 	P(restart_delay, "install.sh", "systemd restart delay after a fatal error"),
+	P(etcd_join_retry, "etcd join", "a new etcd member retries joining this often"),
+	P(etcd_join_timeout, "etcd join", "each try of a new etcd member to join"),
 	P(election_timeout, "etcd defaults",
 	  "etcd election timeout (randomised to [1x, 2x))"),
 	P(heartbeat, "etcd defaults", "etcd heartbeat interval"),
@@ -57,6 +59,8 @@ void policy_params_default(struct policy_params *p)
 		.config_retry_max = 10 * SIM_S,
 		.etcd_health_retry = 5 * SIM_S,
 		.restart_delay = 5 * SIM_S,
+		.etcd_join_retry = 1 * SIM_S,
+		.etcd_join_timeout = 20 * SIM_S,
 		.election_timeout = 1 * SIM_S,
 		.heartbeat = 100 * SIM_MS,
 	};

@@ -62,6 +62,8 @@ struct policy_params {
 	sim_time config_retry_max;	/*   max): 5s, 10s */
 	sim_time etcd_health_retry;	/* etcd health test retry: 5s */
 	sim_time restart_delay;		/* systemd restart delay: 5s */
+	sim_time etcd_join_retry;	/* new etcd member: poll every 1s */
+	sim_time etcd_join_timeout;	/* ... each try bounded by 20s */
 	sim_time election_timeout;	/* etcd election timeout: 1s */
 	sim_time heartbeat;		/* etcd heartbeat: 100ms */
 };

@@ -278,7 +278,7 @@ sim_timer sim_after(sim *s, sim_time delay, sim_handler fn, void *ctx,
 {
 	if (G_UNLIKELY(delay < 0))
 		SIM_BUG("negative delay %" G_GINT64_FORMAT "ns", delay);
-	return schedule(s, s->now + delay, fn, ctx, arg);
+	return schedule(s, sim_time_add(s->now, delay), fn, ctx, arg);
 }
 
 bool sim_timer_pending(const sim *s, sim_timer t)

@@ -73,7 +73,8 @@ sim_time sim_now(const sim *s);
 sim_timer sim_schedule(sim *s, sim_time at, sim_handler fn, void *ctx,
 		       uint64_t arg);
 
-/* Schedules at sim_now() + @delay; @delay must be >= 0. */
+/* Schedules at sim_now() + @delay; @delay must be >= 0. The sum saturates
+ * at SIM_TIME_MAX: an event that far off never runs before a limit. */
 sim_timer sim_after(sim *s, sim_time delay, sim_handler fn, void *ctx,
 		    uint64_t arg);
 

@@ -46,6 +46,13 @@ gboolean sim_time_from_seconds(double seconds, sim_time *out, GError **error);
  */
 char *sim_time_format(sim_time t, char *buf);
 
+/* @a + @b for @b >= 0, saturating at SIM_TIME_MAX ("never"), so that a
+ * huge duration drawn from a heavy-tailed distribution cannot wrap. */
+static inline sim_time sim_time_add(sim_time a, sim_time b)
+{
+	return b > SIM_TIME_MAX - a ? SIM_TIME_MAX : a + b;
+}
+
 /* @t in seconds, as a double: for statistics and output only. */
 static inline double sim_time_to_s(sim_time t)
 {

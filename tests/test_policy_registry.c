@@ -100,6 +100,8 @@ static void test_defaults(void)
 		{ "config_retry_max", 10 * SIM_S },
 		{ "etcd_health_retry", 5 * SIM_S },
 		{ "restart_delay", 5 * SIM_S },
+		{ "etcd_join_retry", 1 * SIM_S },
+		{ "etcd_join_timeout", 20 * SIM_S },
 		{ "election_timeout", 1 * SIM_S },
 		{ "heartbeat", 100 * SIM_MS },
 	};
