@@ -1002,8 +1002,9 @@ static const struct {
 	const char *options[4];		/* NULL-terminated */
 	const char *usage;		/* for `selsim list` */
 } failure_info[FAIL_N_KINDS] = {
-	[FAIL_STOP] = { { NULL },
-		"\"stop\": NODE or [NODE, ...]" },
+	[FAIL_STOP] = { { "duration", NULL },
+		"\"stop\": NODE or [NODE, ...], \"duration\": DIST "
+		"(default: stays stopped; else it starts again after it)" },
 	[FAIL_START] = { { NULL },
 		"\"start\": NODE or [NODE, ...]" },
 	[FAIL_RESTART] = { { NULL },
@@ -1388,6 +1389,11 @@ static bool axis_applies(const struct spec_axis *a, const char *name)
 	return !a->policy || !strcmp(a->policy, name);
 }
 
+/* The first keys a world axis may start with. */
+static const char *const world_axis_roots[] = {
+	"deadline", "network", "servers", "failures", "random_failures", NULL
+};
+
 static gboolean parse_axis(struct ctx *c, const cJSON *e,
 			   struct spec_axis *a)
 {
@@ -1395,18 +1401,27 @@ static gboolean parse_axis(struct ctx *c, const cJSON *e,
 	const char *param = dot ? dot + 1 : key;
 	const cJSON *v;
 	size_t i = 0, j, m;
+	char *root = g_strndup(key, strcspn(key, ".["));
+	bool world = in_list(world_axis_roots, root);
 
+	g_free(root);
 	a->key = g_strdup(key);
-	if (dot) {
+	if (world) {
+		a->world = true;
+	} else if (dot) {
 		a->policy = g_strndup(key, (size_t)(dot - key));
 		if (!check_spec_policy(c, a->policy))
 			return FALSE;
 	}
-	a->param = policy_param_find(param);
-	if (!a->param)
-		return fail(c, "unknown parameter %s (a sweep key is PARAM "
-			    "or POLICY.PARAM; parameters: %s)",
-			    quote(c, param), param_list(c));
+	if (!world) {
+		a->param = policy_param_find(param);
+		if (!a->param)
+			return fail(c, "unknown parameter %s (a sweep key is "
+				    "PARAM or POLICY.PARAM, parameters: %s; or "
+				    "a path to a duration of the world "
+				    "starting with %s)", quote(c, param),
+				    param_list(c), join(c, world_axis_roots));
+	}
 	if (!cJSON_IsArray(e))
 		return wrong_type(c, e, "an array of durations");
 	if (cJSON_GetArraySize(e) == 0)
@@ -1427,6 +1442,181 @@ static gboolean parse_axis(struct ctx *c, const cJSON *e,
 	return TRUE;
 }
 
+/* ---- world axes: a path into the spec, set per grid point ---- */
+
+/*
+ * Sets the value at @path ("failures[1].duration", "network.syn_retry")
+ * in @root to @value (taken). Every step but the last must exist; the last
+ * key of an object may be new. Returns FALSE, with @why set, when the path
+ * does not lead anywhere.
+ */
+static gboolean path_set(cJSON *root, const char *path, cJSON *value,
+			 const char **why)
+{
+	gchar **steps = g_strsplit(path, ".", -1);
+	cJSON *at = root;
+	gboolean ok = FALSE;
+	size_t i, n = g_strv_length(steps);
+
+	for (i = 0; i < n; i++) {
+		char *name = steps[i], *br = strchr(name, '[');
+		long index = -1;
+		bool last = i + 1 == n;
+		cJSON *next;
+
+		if (br) {
+			char *end;
+
+			*br = '\0';
+			index = strtol(br + 1, &end, 10);
+			if (index < 0 || strcmp(end, "]")) {
+				*why = "a step is NAME or NAME[INDEX]";
+				goto out;
+			}
+		}
+		if (!*name || !cJSON_IsObject(at)) {
+			*why = "the path leaves the spec's objects";
+			goto out;
+		}
+		next = cJSON_GetObjectItemCaseSensitive(at, name);
+		if (last && index < 0) {
+			if (next)
+				cJSON_ReplaceItemInObjectCaseSensitive(at, name,
+								       value);
+			else
+				cJSON_AddItemToObject(at, name, value);
+			value = NULL;
+			ok = TRUE;
+			goto out;
+		}
+		if (!next) {
+			*why = "the spec has nothing at this path";
+			goto out;
+		}
+		if (index >= 0) {
+			if (!cJSON_IsArray(next) ||
+			    index >= cJSON_GetArraySize(next)) {
+				*why = "the index is past the end of the array";
+				goto out;
+			}
+			if (last) {
+				cJSON_ReplaceItemInArray(next, (int)index, value);
+				value = NULL;
+				ok = TRUE;
+				goto out;
+			}
+			next = cJSON_GetArrayItem(next, (int)index);
+		}
+		at = next;
+	}
+out:
+	cJSON_Delete(value);
+	g_strfreev(steps);
+	return ok;
+}
+
+/* The spec text of grid point @point: the document with each world axis
+ * set and the sweep removed. Caller frees with g_free(); NULL (and @why)
+ * when a path does not resolve. */
+static char *point_text(const struct spec *s, const cJSON *doc, size_t point,
+			const struct spec_axis **bad, const char **why)
+{
+	cJSON *copy = cJSON_Duplicate(doc, TRUE);
+	char *text, *out;
+	size_t i;
+
+	cJSON_DeleteItemFromObjectCaseSensitive(copy, "sweep");
+	for (i = s->n_axes; i-- > 0;) {
+		const struct spec_axis *a = &s->axes[i];
+		size_t k = point % a->n_values;
+		char buf[SIM_TIME_FMT_LEN];
+
+		point /= a->n_values;
+		if (!a->world)
+			continue;
+		sim_time_format(a->values[k], buf);
+		if (!path_set(copy, a->key, cJSON_CreateString(buf), why)) {
+			*bad = a;
+			cJSON_Delete(copy);
+			return NULL;
+		}
+	}
+	text = cJSON_PrintUnformatted(copy);
+	cJSON_Delete(copy);
+	out = g_strdup(text);
+	cJSON_free(text);
+	return out;
+}
+
+bool spec_has_world_axes(const struct spec *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_axes; i++)
+		if (s->axes[i].world)
+			return true;
+	return false;
+}
+
+/* Builds the world of @point from the kept document. */
+static gboolean build_point_world(const struct spec *s, size_t point,
+				  struct world_config *out, GError **error)
+{
+	const struct spec_axis *bad = NULL;
+	const char *why = NULL;
+	char *text = point_text(s, s->doc, point, &bad, &why);
+	struct spec tmp;
+	GError *err = NULL;
+
+	if (!text) {
+		g_set_error(error, SIM_ERROR, SIM_ERROR_INPUT,
+			    "%s: sweep.%s: %s (a world axis is a path such as "
+			    "\"failures[1].duration\")", s->file, bad->key, why);
+		return FALSE;
+	}
+	if (!spec_parse(s->file, text, &tmp, &err)) {
+		g_set_error(error, SIM_ERROR, SIM_ERROR_INPUT,
+			    "%s (with the sweep's values at grid point %zu)",
+			    err->message, point);
+		g_error_free(err);
+		g_free(text);
+		return FALSE;
+	}
+	g_free(text);
+	*out = tmp.world;
+	memset(&tmp.world, 0, sizeof(tmp.world));
+	spec_release(&tmp);
+	return TRUE;
+}
+
+gboolean spec_point_world(const struct spec *s, size_t point,
+			  struct world_config *out, GError **error)
+{
+	SIM_ASSERT(s->doc != NULL && point < spec_grid_size(s));
+	return build_point_world(s, point, out, error);
+}
+
+/* Every value of every world axis must give a valid world: checked once,
+ * at load, one axis value at a time (the other axes at their first). */
+static gboolean check_world_axes(struct spec *s, GError **error)
+{
+	size_t i, k, stride = 1;
+
+	for (i = s->n_axes; i-- > 0;) {
+		const struct spec_axis *a = &s->axes[i];
+
+		for (k = 0; a->world && k < a->n_values; k++) {
+			struct world_config w;
+
+			if (!build_point_world(s, k * stride, &w, error))
+				return FALSE;
+			world_config_release(&w);
+		}
+		stride *= a->n_values;
+	}
+	return TRUE;
+}
+
 static gboolean parse_sweep(struct ctx *c, const cJSON *v)
 {
 	struct spec *s = c->s;
@@ -1443,9 +1633,14 @@ static gboolean parse_sweep(struct ctx *c, const cJSON *v)
 		m = push_key(c, e->string);
 		if (!parse_axis(c, e, a))
 			return FALSE;
-		/* two axes may not set one parameter of one policy */
+		/* two axes may not set one parameter of one policy, nor one
+		 * path of the world */
 		for (j = 0; j < i; j++) {
-			if (s->axes[j].param != a->param)
+			if (a->world && s->axes[j].world &&
+			    !strcmp(a->key, s->axes[j].key))
+				return fail(c, "sweeps the same path as "
+					    "'sweep.%s'", s->axes[j].key);
+			if (a->world || s->axes[j].param != a->param)
 				continue;
 			for (p = 0; p < s->n_policies; p++) {
 				const char *name = s->policies[p].ops->name;
@@ -1530,9 +1725,181 @@ static gboolean check_param_ranges(struct ctx *c)
 
 static const char *const top_keys[] = {
 	"name", "description", "seed", "scenarios", "deadline", "policies",
-	"baseline", "topology", "network", "servers", "failures", "params",
-	"sweep", NULL
+	"baseline", "topology", "network", "servers", "failures",
+	"random_failures", "params", "sweep", NULL
 };
+
+/* ---- random failures ---- */
+
+static const char *const random_keys[] = {
+	"count", "at", "kinds", "nodes", "azs", "duration", "factor", "rate",
+	"one_way", NULL
+};
+
+/* The kinds a random failure may be: those that need one target. */
+static const failure_kind random_kinds[] = {
+	FAIL_STOP, FAIL_RESTART, FAIL_CRASH, FAIL_AZ_OUTAGE, FAIL_PARTITION,
+	FAIL_SLOW, FAIL_LOSS,
+};
+
+static const char *random_kind_list(struct ctx *c)
+{
+	const char *names[G_N_ELEMENTS(random_kinds) + 1];
+	size_t k;
+
+	for (k = 0; k < G_N_ELEMENTS(random_kinds); k++)
+		names[k] = failure_kind_names[random_kinds[k]];
+	names[k] = NULL;
+	return join(c, names);
+}
+
+/* A distribution that must not go below @lo (a rough check on its
+ * parameters: a distribution's minimum where it has one). */
+static gboolean parse_dist_at_least(struct ctx *c, const cJSON *v,
+				    struct dist *d, double lo, const char *what)
+{
+	double min;
+
+	if (!parse_dist(c, v, d))
+		return FALSE;
+	switch (d->kind) {
+	case DIST_CONSTANT:
+	case DIST_UNIFORM:
+		min = d->p[0];
+		break;
+	case DIST_PARETO:
+		min = d->p[1];
+		break;
+	default:
+		min = lo;	/* unbounded below 0: draws are clamped */
+	}
+	if (min < lo)
+		return fail(c, "%s can go below %g (%s)", show(c, v), lo, what);
+	return TRUE;
+}
+
+static gboolean parse_random(struct ctx *c, const cJSON *v)
+{
+	struct world_config *w = &c->s->world;
+	struct random_config *rc = &w->random;
+	const cJSON *item, *k;
+	size_t m, m2, i;
+
+	if (!check_object(c, v, random_keys))
+		return FALSE;
+	rc->enabled = true;
+	rc->count = dist_constant(1);
+	rc->at = (struct dist){ .kind = DIST_UNIFORM,
+				.p = { 0, sim_time_to_s(w->deadline) / 2 } };
+	rc->factor = (struct dist){ .kind = DIST_UNIFORM, .p = { 2, 10 } };
+	rc->rate = (struct dist){ .kind = DIST_UNIFORM, .p = { 0.05, 0.5 } };
+	rc->weight[FAIL_CRASH] = 1;
+	if ((item = enter(c, v, "count", &m))) {
+		if (!parse_dist_at_least(c, item, &rc->count, 0,
+					 "a number of failures"))
+			return FALSE;
+		pop(c, m);
+	}
+	if ((item = enter(c, v, "at", &m))) {
+		if (!parse_dist(c, item, &rc->at))
+			return FALSE;
+		pop(c, m);
+	}
+	if ((item = enter(c, v, "kinds", &m))) {
+		double total = 0;
+
+		if (!cJSON_IsObject(item))
+			return wrong_type(c, item, "an object of kind: weight");
+		rc->weight[FAIL_CRASH] = 0;
+		for (k = item->child; k; k = k->next) {
+			int kind = -1;
+			double x;
+
+			for (i = 0; i < G_N_ELEMENTS(random_kinds); i++)
+				if (!strcmp(k->string,
+					    failure_kind_names[random_kinds[i]]))
+					kind = (int)random_kinds[i];
+			m2 = push_key(c, k->string);
+			if (kind < 0)
+				return fail(c, "not a kind a random failure "
+					    "can be (valid: %s)",
+					    random_kind_list(c));
+			if (!get_number(c, k, &x))
+				return FALSE;
+			if (x < 0)
+				return fail(c, "%s is negative (a weight is "
+					    ">= 0)", show(c, k));
+			rc->weight[kind] = x;
+			total += x;
+			pop(c, m2);
+		}
+		if (total <= 0)
+			return fail(c, "no kind has a weight above 0 (valid "
+				    "kinds: %s)", random_kind_list(c));
+		pop(c, m);
+	}
+	if ((item = enter(c, v, "nodes", &m))) {
+		if (!get_nodes(c, item, true, &rc->nodes, &rc->n_nodes))
+			return FALSE;
+		pop(c, m);
+	} else {
+		rc->n_nodes = w->n_nodes;
+		rc->nodes = g_new(int, w->n_nodes);
+		for (i = 0; i < w->n_nodes; i++)
+			rc->nodes[i] = (int)i;
+	}
+	if ((item = enter(c, v, "azs", &m))) {
+		const cJSON *e;
+
+		if (!cJSON_IsArray(item) || cJSON_GetArraySize(item) == 0)
+			return wrong_type(c, item, "a non-empty array of AZ names");
+		rc->azs = g_new(int, (size_t)cJSON_GetArraySize(item));
+		i = 0;
+		cJSON_ArrayForEach(e, item) {
+			m2 = push_index(c, i);
+			if (!cJSON_IsString(e))
+				return wrong_type(c, e, "an AZ name");
+			rc->azs[i] = find_az(w, e->valuestring);
+			if (rc->azs[i] < 0)
+				return fail(c, "unknown AZ %s (azs: %s)",
+					    quote(c, e->valuestring), az_list(c));
+			rc->n_azs = ++i;
+			pop(c, m2);
+		}
+		pop(c, m);
+	} else {
+		rc->n_azs = w->n_azs;
+		rc->azs = g_new(int, w->n_azs);
+		for (i = 0; i < w->n_azs; i++)
+			rc->azs[i] = (int)i;
+	}
+	if ((item = enter(c, v, "duration", &m))) {
+		if (!parse_dist(c, item, &rc->duration))
+			return FALSE;
+		rc->has_duration = true;
+		pop(c, m);
+	}
+	if ((item = enter(c, v, "factor", &m))) {
+		if (!parse_dist_at_least(c, item, &rc->factor, 1,
+					 "the service-time multiplier is >= 1"))
+			return FALSE;
+		pop(c, m);
+	}
+	if ((item = enter(c, v, "rate", &m))) {
+		if (!parse_dist(c, item, &rc->rate))
+			return FALSE;
+		pop(c, m);
+	}
+	if ((item = enter(c, v, "one_way", &m))) {
+		if (!get_number(c, item, &rc->one_way))
+			return FALSE;
+		if (rc->one_way < 0 || rc->one_way > 1)
+			return fail(c, "%s is not a probability in [0, 1]",
+				    show(c, item));
+		pop(c, m);
+	}
+	return TRUE;
+}
 
 static gboolean parse_root(struct ctx *c, const cJSON *root)
 {
@@ -1618,6 +1985,11 @@ static gboolean parse_root(struct ctx *c, const cJSON *root)
 			return FALSE;
 		pop(c, m);
 	}
+	if ((v = enter(c, root, "random_failures", &m))) {
+		if (!parse_random(c, v))
+			return FALSE;
+		pop(c, m);
+	}
 	if ((v = enter(c, root, "params", &m))) {
 		if (!parse_params(c, v))
 			return FALSE;
@@ -1679,7 +2051,12 @@ gboolean spec_parse(const char *file, const char *text, struct spec *out,
 	ok = parse_root(&c, root);
 	g_ptr_array_free(c.scratch, TRUE);
 	g_string_free(c.path, TRUE);
-	cJSON_Delete(root);
+	if (ok && spec_has_world_axes(out)) {
+		out->doc = root;	/* each point's world is built from it */
+		ok = check_world_axes(out, error);
+	} else {
+		cJSON_Delete(root);
+	}
 	if (!ok)
 		spec_release(out);
 	return ok;
@@ -1754,6 +2131,7 @@ void spec_release(struct spec *s)
 		release_axis(&s->axes[i]);
 	g_free(s->axes);
 	world_config_release(&s->world);
+	cJSON_Delete(s->doc);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -1848,7 +2226,7 @@ void spec_point_params(const struct spec *s, size_t p, size_t point,
 		size_t k = point % a->n_values;
 
 		point /= a->n_values;
-		if (axis_applies(a, name))
+		if (!a->world && axis_applies(a, name))
 			*policy_param_ref(out, a->param) = a->values[k];
 	}
 }
@@ -2037,6 +2415,15 @@ static void explain_policy(const struct spec *s, const struct spec_policy *sp,
 	}
 }
 
+/* A distribution of plain numbers (counts, factors, probabilities). */
+static void explain_number(const char *label, const struct dist *d, FILE *out)
+{
+	char *desc = dist_describe(d, false);
+
+	fprintf(out, "    %-18s %s, mean %g\n", label, desc, dist_mean(d));
+	g_free(desc);
+}
+
 static void explain_dist(const char *label, const struct dist *d, FILE *out)
 {
 	char *desc = dist_describe(d, true);
@@ -2109,6 +2496,34 @@ static void explain_world(const struct world_config *w, FILE *out)
 			sim_time_format(w->failures[i].at, b), desc);
 		g_free(desc);
 	}
+	if (w->random.enabled) {
+		const struct random_config *rc = &w->random;
+		int k;
+
+		fprintf(out, "random_failures: drawn per scenario from "
+			"(seed, scenario)\n");
+		explain_number("count (floor):", &rc->count, out);
+		explain_dist("at:", &rc->at, out);
+		fprintf(out, "  kinds (weight):");
+		for (k = 0; k < FAIL_N_KINDS; k++)
+			if (rc->weight[k] > 0)
+				fprintf(out, " %s %g", failure_kind_names[k],
+					rc->weight[k]);
+		fprintf(out, "\n  nodes:");
+		for (i = 0; i < rc->n_nodes; i++)
+			fprintf(out, " %s", w->nodes[rc->nodes[i]].name);
+		fprintf(out, "\n  azs:");
+		for (i = 0; i < rc->n_azs; i++)
+			fprintf(out, " %s", w->azs[rc->azs[i]].name);
+		fprintf(out, "\n");
+		if (rc->has_duration)
+			explain_dist("duration:", &rc->duration, out);
+		else
+			fprintf(out, "  duration: none (failures last)\n");
+		explain_number("factor (slow):", &rc->factor, out);
+		explain_number("rate (loss):", &rc->rate, out);
+		fprintf(out, "  one_way (partition): %g\n", rc->one_way);
+	}
 }
 
 void spec_explain(const struct spec *s, FILE *out)
@@ -2131,8 +2546,12 @@ void spec_explain(const struct spec *s, FILE *out)
 	for (i = 0; i < s->n_axes; i++) {
 		const struct spec_axis *a = &s->axes[i];
 
-		fprintf(out, "  %s (%s for %s):", a->key, a->param->name,
-			a->policy ? a->policy : "every policy");
+		if (a->world)
+			fprintf(out, "  %s (the world, every policy):", a->key);
+		else
+			fprintf(out, "  %s (%s for %s):", a->key,
+				a->param->name,
+				a->policy ? a->policy : "every policy");
 		for (j = 0; j < a->n_values; j++)
 			fprintf(out, "%s%s", j ? ", " : " ",
 				sim_time_format(a->values[j], b));

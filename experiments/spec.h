@@ -26,7 +26,11 @@ struct spec_policy {
 struct spec_axis {
 	char *key;		/* as written: "k3s.dial_timeout" */
 	char *policy;		/* "k3s", or NULL for every policy ("dial_timeout") */
-	const struct param_desc *param;
+	const struct param_desc *param;	/* NULL for a world axis */
+	bool world;		/* a world axis: key is a JSON path into the
+				 * spec ("failures[1].duration",
+				 * "random_failures.duration", "deadline")
+				 * whose value each point sets */
 	sim_time *values;
 	size_t n_values;
 };
@@ -44,6 +48,8 @@ struct spec {
 	struct spec_axis *axes;	/* the sweep, crossed as a grid */
 	size_t n_axes;
 	struct world_config world;
+	void *doc;		/* the parsed JSON (cJSON *), kept when a world
+				 * axis needs it to build each point's world */
 };
 
 /*
@@ -86,6 +92,17 @@ size_t spec_grid_size(const struct spec *s);
  */
 void spec_point_params(const struct spec *s, size_t p, size_t point,
 		       struct policy_params *out);
+
+/*
+ * The world of grid point @point: @s's world with every world axis set to
+ * its value at the point. Fills @out (release with world_config_release())
+ * and returns TRUE; the values were checked when the spec was loaded, so
+ * an error here is a bug. Only for specs with world axes
+ * (spec_has_world_axes()); the others use s->world for every point.
+ */
+gboolean spec_point_world(const struct spec *s, size_t point,
+			  struct world_config *out, GError **error);
+bool spec_has_world_axes(const struct spec *s);
 
 /* The index of the policy named @name in s->policies, or -1. */
 int spec_policy_index(const struct spec *s, const char *name);

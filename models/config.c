@@ -93,6 +93,13 @@ void world_config_release(struct world_config *c)
 	for (i = 0; i < c->n_failures; i++)
 		release_failure(&c->failures[i]);
 	g_free(c->failures);
+	g_free(c->random.nodes);
+	g_free(c->random.azs);
+	dist_release(&c->random.count);
+	dist_release(&c->random.at);
+	dist_release(&c->random.duration);
+	dist_release(&c->random.factor);
+	dist_release(&c->random.rate);
 	memset(c, 0, sizeof(*c));
 }
 

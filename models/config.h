@@ -90,7 +90,8 @@ struct servers_config {
 };
 
 typedef enum {
-	FAIL_STOP,		/* the process stops; its host answers (refused) */
+	FAIL_STOP,		/* the process stops; its host answers (refused);
+				 * with a duration it starts again after it */
 	FAIL_START,		/* the process (and, if down, the host) starts */
 	FAIL_RESTART,		/* stop then start at once */
 	FAIL_CRASH,		/* the host goes down: a black hole */
@@ -125,6 +126,40 @@ struct failure_config {
 	double loss;		/* FAIL_LOSS: probability a SYN is lost */
 };
 
+/* The most failures drawn for one scenario. */
+#define CONFIG_MAX_RANDOM_FAILURES 64
+
+/*
+ * Failures drawn at random for each scenario, besides the fixed ones:
+ * how many, which kind, where, when and for how long, each from a
+ * distribution. Scenario k's draws come from the stream (seed, k,
+ * SIM_RNG_SCENARIO), so a scenario replays alone exactly as inside a run,
+ * and every policy faces the same draws.
+ */
+struct random_config {
+	bool enabled;
+	struct dist count;	/* failures per scenario: a draw rounded down,
+				 * at most CONFIG_MAX_RANDOM_FAILURES */
+	struct dist at;		/* when each happens (capped at the deadline) */
+	double weight[FAIL_N_KINDS];	/* relative odds of each kind; only
+					 * stop, restart, crash, az_outage,
+					 * partition, slow and loss may be > 0 */
+	int *nodes;		/* targets of node failures (all nodes when
+				 * the spec gives none) */
+	size_t n_nodes;
+	int *azs;		/* targets of AZ outages (all AZs) */
+	size_t n_azs;
+	bool has_duration;	/* else failures last (stopped and crashed
+				 * nodes stay down) */
+	struct dist duration;	/* how long; a stopped or crashed node
+				 * starts again after it */
+	struct dist factor;	/* FAIL_SLOW: the multiplier (>= 1) */
+	struct dist rate;	/* FAIL_LOSS: the SYN loss probability */
+	double one_way;		/* FAIL_PARTITION: probability that it is
+				 * one-way; the partition isolates the target
+				 * node from every other node */
+};
+
 struct world_config {
 	struct az_config *azs;
 	size_t n_azs;
@@ -134,8 +169,9 @@ struct world_config {
 	size_t n_nodes;
 	struct network_config network;
 	struct servers_config servers;
-	struct failure_config *failures;
+	struct failure_config *failures;	/* the fixed timeline */
 	size_t n_failures;
+	struct random_config random;	/* drawn per scenario */
 	sim_time deadline;	/* a scenario ends here at the latest */
 };
 

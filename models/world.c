@@ -76,7 +76,10 @@ void world__check_settled(struct world *w)
 
 void world__node_changed(struct world *w, int node)
 {
-	etcd__changed(w);
+	/* only etcd members matter to etcd: control-plane and agent
+	 * restarts differ between policies and must not move elections */
+	if (role_has_etcd(w->nodes[node].cfg->role))
+		etcd__changed(w);
 	join__server_changed(w, node);
 }
 
@@ -90,6 +93,22 @@ static void all_changed(struct world *w)
 }
 
 /* ---- set-up ---- */
+
+/* Which side of partition @fc (timeline slot @f) each node is on. */
+static void set_sides(struct world *w, size_t f, const struct failure_config *fc)
+{
+	guint8 *side = w->parts[f].side;
+	size_t k;
+	int i;
+
+	for (i = 0; i < w->n; i++)
+		side[i] = fc->peers ? 0 : 2;
+	for (k = 0; k < fc->n_nodes; k++)
+		side[fc->nodes[k]] = 1;
+	for (k = 0; k < fc->n_peers; k++)
+		side[fc->peers[k]] = 2;
+	w->parts[f].one_way = fc->one_way;
+}
 
 struct world *world_new(const struct world_config *cfg,
 			const struct policy_ops *ops,
@@ -121,30 +140,27 @@ struct world *world_new(const struct world_config *cfg,
 	w->ops_pool = g_ptr_array_new_with_free_func(g_free);
 	w->free_ops = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	w->az_out = g_new0(bool, cfg->n_azs);
-	w->parts = g_new0(struct partition, cfg->n_failures);
-	w->fail_duration = g_new0(sim_time, cfg->n_failures);
-	w->fail_intervals = g_new0(sim_time *, cfg->n_failures);
-	w->roll_wait = g_new0(int, cfg->n_failures);
+	w->max_tl = cfg->n_failures +
+		    (cfg->random.enabled ? CONFIG_MAX_RANDOM_FAILURES : 0);
+	w->tl = g_new0(const struct failure_config *, w->max_tl);
+	w->drawn = g_new0(struct failure_config, CONFIG_MAX_RANDOM_FAILURES);
+	w->drawn_node = g_new0(int, CONFIG_MAX_RANDOM_FAILURES);
+	w->parts = g_new0(struct partition, w->max_tl);
+	w->fail_duration = g_new0(sim_time, w->max_tl);
+	w->fail_intervals = g_new0(sim_time *, w->max_tl);
+	w->roll_wait = g_new0(int, w->max_tl);
+	for (f = 0; f < w->max_tl; f++)
+		w->parts[f].side = g_new0(guint8, cfg->n_nodes);
 	for (f = 0; f < cfg->n_failures; f++) {
 		const struct failure_config *fc = &cfg->failures[f];
-		size_t k;
 
-		if (fc->kind == FAIL_PARTITION) {
-			guint8 *side = g_new0(guint8, cfg->n_nodes);
-
-			for (i = 0; i < w->n; i++)
-				side[i] = fc->peers ? 0 : 2;
-			for (k = 0; k < fc->n_nodes; k++)
-				side[fc->nodes[k]] = 1;
-			for (k = 0; k < fc->n_peers; k++)
-				side[fc->peers[k]] = 2;
-			w->parts[f].side = side;
-			w->parts[f].one_way = fc->one_way;
-		}
+		if (fc->kind == FAIL_PARTITION)
+			set_sides(w, f, fc);
 		if (fc->kind == FAIL_ROLLING_RESTART)
 			w->fail_intervals[f] = g_new0(sim_time, fc->n_nodes);
 	}
 	w->rng_failure = gsl_rng_alloc(gsl_rng_taus2);
+	w->rng_scenario = gsl_rng_alloc(gsl_rng_taus2);
 	w->rng_election = gsl_rng_alloc(gsl_rng_taus2);
 	etcd__init(w);
 	return w;
@@ -200,10 +216,13 @@ void world_free(struct world *w)
 		gsl_rng_free(n->rng_policy);
 		gsl_rng_free(n->rng_loss);
 	}
-	for (f = 0; f < w->cfg->n_failures; f++) {
+	for (f = 0; f < w->max_tl; f++) {
 		g_free(w->parts[f].side);
 		g_free(w->fail_intervals[f]);
 	}
+	g_free(w->tl);
+	g_free(w->drawn);
+	g_free(w->drawn_node);
 	g_free(w->parts);
 	g_free(w->fail_duration);
 	g_free(w->fail_intervals);
@@ -212,6 +231,7 @@ void world_free(struct world *w)
 	g_ptr_array_free(w->ops_pool, TRUE);
 	g_array_free(w->free_ops, TRUE);
 	gsl_rng_free(w->rng_failure);
+	gsl_rng_free(w->rng_scenario);
 	gsl_rng_free(w->rng_election);
 	etcd__release(w);
 	sim_free(w->sim);
@@ -247,10 +267,35 @@ static uint64_t act_arg(size_t f, enum act a, size_t step)
 	return (uint64_t)f | ((uint64_t)a << 32) | ((uint64_t)step << 40);
 }
 
+/*
+ * Whether an action can start a join. Only those keep a scenario going
+ * once no node is joining: an outage or a slow server that ends after
+ * every node is Ready changes nothing that is measured.
+ */
+static bool may_start_join(const struct world *w,
+			   const struct failure_config *fc, enum act a)
+{
+	if (w->trace)
+		return true;	/* a trace tells the whole timeline */
+	switch (a) {
+	case ACT_BEGIN:
+		return fc->kind == FAIL_START || fc->kind == FAIL_RESTART ||
+		       fc->kind == FAIL_ROLLING_RESTART ||
+		       ((fc->kind == FAIL_STOP || fc->kind == FAIL_CRASH) &&
+			fc->has_duration);
+	case ACT_END:
+		return fc->kind == FAIL_STOP || fc->kind == FAIL_CRASH;
+	case ACT_ROLL:
+		return true;
+	}
+	return true;
+}
+
 static void schedule_act(struct world *w, sim_time at, size_t f, enum act a,
 			 size_t step)
 {
-	w->pending_actions++;
+	if (may_start_join(w, w->tl[f], a))
+		w->pending_actions++;
 	sim_schedule(w->sim, at, act_event, w, act_arg(f, a, step));
 }
 
@@ -297,25 +342,27 @@ static void do_restart(struct world *w, int id)
 
 static void roll_next(struct world *w, size_t f, size_t step)
 {
-	const struct failure_config *fc = &w->cfg->failures[f];
+	const struct failure_config *fc = w->tl[f];
 
 	if (step + 1 >= fc->n_nodes)
 		return;
-	schedule_act(w, sim_now(w->sim) + w->fail_intervals[f][step], f,
-		     ACT_ROLL, step + 1);
+	schedule_act(w, sim_time_add(sim_now(w->sim), w->fail_intervals[f][step]),
+		     f, ACT_ROLL, step + 1);
 }
 
 /* Restarts node @step of rolling restart @f, then schedules the next or
  * waits for this one to be Ready. */
 static void roll_step(struct world *w, size_t f, size_t step)
 {
-	const struct failure_config *fc = &w->cfg->failures[f];
+	const struct failure_config *fc = w->tl[f];
 
 	do_restart(w, fc->nodes[step]);
 	if (!fc->wait_ready || step + 1 >= fc->n_nodes) {
 		roll_next(w, f, step);
-	} else if (w->nodes[fc->nodes[step]].phase == PHASE_READY) {
-		roll_next(w, f, step);	/* Ready at once */
+	} else if (w->nodes[fc->nodes[step]].phase != PHASE_JOINING) {
+		/* Ready at once, or its host is down and it did not restart:
+		 * nothing to wait for */
+		roll_next(w, f, step);
 	} else {
 		w->roll_wait[f] = (int)step + 1;
 		w->pending_actions++;
@@ -324,7 +371,7 @@ static void roll_step(struct world *w, size_t f, size_t step)
 
 static void begin(struct world *w, size_t f)
 {
-	const struct failure_config *fc = &w->cfg->failures[f];
+	const struct failure_config *fc = w->tl[f];
 	size_t k;
 
 	switch (fc->kind) {
@@ -355,9 +402,13 @@ static void begin(struct world *w, size_t f)
 
 			WTRACE(w, TRACE_FAILURE, n->id, -1, "failure: crash %s's host", n->cfg->name);
 			close_join(w, n);
-			join__stop(w, n->id);
+			/* the host goes first: peers see a black hole, not a
+			 * reset (join__stop tells them) */
 			n->host_up = false;
-			world__node_changed(w, n->id);
+			if (n->proc_up)
+				join__stop(w, n->id);
+			else
+				world__node_changed(w, n->id);
 		}
 		break;
 	case FAIL_ROLLING_RESTART:
@@ -391,16 +442,25 @@ static void begin(struct world *w, size_t f)
 		SIM_BUG("bad failure kind");
 	}
 	if (fc->has_duration)
-		schedule_act(w, sim_now(w->sim) + w->fail_duration[f], f,
-			     ACT_END, 0);
+		schedule_act(w, sim_time_add(sim_now(w->sim), w->fail_duration[f]),
+			     f, ACT_END, 0);
 }
 
 static void end(struct world *w, size_t f)
 {
-	const struct failure_config *fc = &w->cfg->failures[f];
+	const struct failure_config *fc = w->tl[f];
 	size_t k;
 
 	switch (fc->kind) {
+	case FAIL_STOP:
+		for (k = 0; k < fc->n_nodes; k++) {
+			WTRACE(w, TRACE_FAILURE_END, fc->nodes[k], -1,
+			       "failure ends: %s starts again",
+			       world__name(w, fc->nodes[k]));
+			if (!w->nodes[fc->nodes[k]].proc_up)
+				counted_start(w, fc->nodes[k]);
+		}
+		break;
 	case FAIL_CRASH:
 		for (k = 0; k < fc->n_nodes; k++) {
 			WTRACE(w, TRACE_FAILURE_END, fc->nodes[k], -1, "failure ends: %s's host boots",
@@ -439,7 +499,8 @@ static void act_event(sim *s, void *ctx, uint64_t arg)
 	enum act a = (enum act)((arg >> 32) & 0xff);
 
 	(void)s;
-	w->pending_actions--;
+	if (may_start_join(w, w->tl[f], a))
+		w->pending_actions--;
 	switch (a) {
 	case ACT_BEGIN:
 		begin(w, f);
@@ -460,8 +521,8 @@ void world__ready(struct world *w, int node)
 {
 	size_t f;
 
-	for (f = 0; f < w->cfg->n_failures; f++) {
-		const struct failure_config *fc = &w->cfg->failures[f];
+	for (f = 0; f < w->n_tl; f++) {
+		const struct failure_config *fc = w->tl[f];
 		int k = w->roll_wait[f] - 1;
 
 		if (k < 0 || fc->nodes[k] != node)
@@ -473,6 +534,30 @@ void world__ready(struct world *w, int node)
 }
 
 /* ---- a run ---- */
+
+/* The address lists a node starts with: its cached list from the spec,
+ * restricted to what each LB balances (apiservers for an agent's
+ * supervisor LB, etcd members for a control-plane server's etcd LB). */
+static void load_cache(struct world *w, struct wnode *n)
+{
+	size_t i;
+	int l;
+
+	for (l = 0; l < LB_N; l++)
+		n->n_saved[l] = 0;
+	for (i = 0; i < n->cfg->n_cache; i++) {
+		int s = n->cfg->cache[i];
+		node_role r = w->nodes[s].cfg->role;
+
+		if (s == n->id)
+			continue;
+		if (role_has_apiserver(r) &&
+		    n->n_saved[LB_SUPERVISOR] < CONFIG_MAX_SERVERS)
+			n->saved[LB_SUPERVISOR][n->n_saved[LB_SUPERVISOR]++] = s;
+		if (role_has_etcd(r) && n->n_saved[LB_ETCD] < CONFIG_MAX_SERVERS)
+			n->saved[LB_ETCD][n->n_saved[LB_ETCD]++] = s;
+	}
+}
 
 static void seed_streams(struct world *w, uint64_t seed, uint64_t scenario)
 {
@@ -489,16 +574,91 @@ static void seed_streams(struct world *w, uint64_t seed, uint64_t scenario)
 		sim_rng_seed(n->rng_loss, seed, scenario, SIM_RNG_LOSS, e);
 	}
 	sim_rng_seed(w->rng_failure, seed, scenario, SIM_RNG_FAILURE, 0);
+	sim_rng_seed(w->rng_scenario, seed, scenario, SIM_RNG_SCENARIO, 0);
 	sim_rng_seed(w->rng_election, seed, scenario, SIM_RNG_ELECTION, 0);
 }
 
-/* Draws the timeline's random parts, in spec order, before anything runs. */
+/* Picks a kind by the random config's weights. */
+static failure_kind draw_kind(const struct random_config *rc, gsl_rng *r)
+{
+	double total = 0, x;
+	int k;
+
+	for (k = 0; k < FAIL_N_KINDS; k++)
+		total += rc->weight[k];
+	x = gsl_rng_uniform(r) * total;
+	for (k = 0; k < FAIL_N_KINDS; k++) {
+		if (rc->weight[k] <= 0)
+			continue;
+		if (x < rc->weight[k])
+			return (failure_kind)k;
+		x -= rc->weight[k];
+	}
+	for (k = FAIL_N_KINDS - 1; k > 0 && rc->weight[k] <= 0; k--)
+		;
+	return (failure_kind)k;	/* rounding left x on the total */
+}
+
+/*
+ * Draws this scenario's random failures into the timeline. Every draw is
+ * made whatever its outcome (a kind that needs no factor still draws one)
+ * so that one failure's kind never shifts the next failure's draws.
+ */
+static void draw_random(struct world *w)
+{
+	const struct random_config *rc = &w->cfg->random;
+	gsl_rng *r = w->rng_scenario;
+	double c = dist_sample(&rc->count, r);
+	size_t i, n = c > 0 ? (size_t)MIN(c, CONFIG_MAX_RANDOM_FAILURES) : 0;
+
+	for (i = 0; i < n; i++) {
+		struct failure_config *f = &w->drawn[i];
+		size_t slot = w->n_tl;
+		sim_time at = dist_sample_time(&rc->at, r);
+		failure_kind kind = draw_kind(rc, r);
+		int node = rc->nodes[gsl_rng_uniform_int(r, rc->n_nodes)];
+		int az = rc->azs[gsl_rng_uniform_int(r, rc->n_azs)];
+		sim_time duration = rc->has_duration
+			? dist_sample_time(&rc->duration, r) : 0;
+		double factor = dist_sample(&rc->factor, r);
+		double rate = dist_sample(&rc->rate, r);
+		bool one_way = gsl_rng_uniform(r) < rc->one_way;
+
+		*f = (struct failure_config){
+			.at = MIN(at, w->cfg->deadline),
+			.kind = kind,
+			.az = az,
+			.one_way = one_way,
+			.has_duration = rc->has_duration,
+			.factor = MAX(factor, 1.0),
+			.loss = CLAMP(rate, 0.0, 0.99),
+		};
+		w->drawn_node[i] = node;
+		if (kind != FAIL_AZ_OUTAGE) {
+			f->nodes = &w->drawn_node[i];
+			f->n_nodes = 1;
+		}
+		w->tl[slot] = f;
+		w->fail_duration[slot] = duration;
+		if (kind == FAIL_PARTITION)
+			set_sides(w, slot, f);
+		w->n_tl++;
+	}
+}
+
+/* Draws the timeline's random parts, in spec order, before anything runs:
+ * first the fixed failures' durations and intervals, then the random
+ * failures (from their own stream). */
 static void draw_timeline(struct world *w)
 {
 	size_t f, k;
 
-	for (f = 0; f < w->cfg->n_failures; f++) {
-		const struct failure_config *fc = &w->cfg->failures[f];
+	w->n_tl = w->cfg->n_failures;
+	for (f = 0; f < w->n_tl; f++)
+		w->tl[f] = &w->cfg->failures[f];
+
+	for (f = 0; f < w->n_tl; f++) {
+		const struct failure_config *fc = w->tl[f];
 
 		w->fail_duration[f] = fc->has_duration
 			? dist_sample_time(&fc->duration, w->rng_failure) : 0;
@@ -507,6 +667,8 @@ static void draw_timeline(struct world *w)
 				w->fail_intervals[f][k] = dist_sample_time(
 					&fc->interval, w->rng_failure);
 	}
+	if (w->cfg->random.enabled)
+		draw_random(w);
 }
 
 void world_run(struct world *w, uint64_t seed, uint64_t scenario,
@@ -537,15 +699,16 @@ void world_run(struct world *w, uint64_t seed, uint64_t scenario,
 		n->slow = 1;
 		n->loss = 0;
 		n->busy = 0;
+		load_cache(w, n);
 	}
 	memset(w->az_out, 0, w->cfg->n_azs * sizeof(bool));
-	for (f = 0; f < w->cfg->n_failures; f++) {
+	for (f = 0; f < w->n_tl; f++) {
 		w->parts[f].active = false;
 		w->roll_wait[f] = 0;
 	}
 	etcd__reset(w);
-	for (f = 0; f < w->cfg->n_failures; f++)
-		schedule_act(w, w->cfg->failures[f].at, f, ACT_BEGIN, 0);
+	for (f = 0; f < w->n_tl; f++)
+		schedule_act(w, w->tl[f]->at, f, ACT_BEGIN, 0);
 	if (w->pending_actions > 0)
 		sim_run(w->sim, w->cfg->deadline);
 	rec->success = true;

@@ -24,6 +24,7 @@ typedef enum {
 	EP_ETCD_BOOTSTRAP,	/* bootstrap data read from etcd */
 	EP_ETCD_HEALTH,		/* etcd health test */
 	EP_PING,		/* etcd /ping */
+	EP_MEMBER_ADD,		/* a new etcd member asks to join */
 	EP_N
 } endpoint;
 
@@ -86,6 +87,7 @@ struct op {
 	sim_time started;
 	sim_time dial_started;	/* the current dial */
 	sim_time rtt;		/* of the current connection */
+	sim_time waited;	/* dial timeouts already counted as waiting */
 	sim_time timeout;	/* client timeout; 0 for none */
 	sim_timer client_timer;
 	sim_timer dial_timer;	/* a pending dial outcome */
@@ -138,6 +140,9 @@ struct wnode {
 	double slow;		/* service-time factor (1 = normal) */
 	double loss;		/* SYN loss to and from this node */
 	struct lb lbs[LB_N];
+	int saved[LB_N][CONFIG_MAX_SERVERS];	/* the address lists kept
+						 * across restarts */
+	int n_saved[LB_N];
 	gsl_rng *rng_latency;	/* RTTs of this node's connections */
 	gsl_rng *rng_service;	/* service times at this node */
 	gsl_rng *rng_join;	/* this node's join-flow jitter */
@@ -157,8 +162,13 @@ struct partition {
 struct etcd {
 	int leader;		/* node id, or -1 */
 	sim_timer election;	/* a pending election */
-	int *members;		/* etcd node ids */
+	int *members;		/* nodes with etcd, in topology order */
 	int n_members;
+	bool *member;		/* per node: in the cluster now (a node
+				 * joining for the first time is not, until
+				 * its member add succeeds) */
+	int size;		/* members in the cluster: quorum is a
+				 * majority of these */
 };
 
 struct world {
@@ -173,6 +183,13 @@ struct world {
 	GArray *free_ops;	/* uint32 indices */
 	struct etcd etcd;
 	bool *az_out;		/* per AZ */
+	const struct failure_config **tl; /* this scenario's timeline: the
+					   * fixed failures, then the drawn */
+	size_t n_tl;
+	size_t max_tl;		/* room in tl and the arrays below */
+	struct failure_config *drawn;	/* CONFIG_MAX_RANDOM_FAILURES */
+	int *drawn_node;	/* the target of each drawn failure */
+	gsl_rng *rng_scenario;	/* draws the random failures */
 	struct partition *parts;	/* one per failure (only partitions) */
 	sim_time *fail_duration;	/* drawn per failure */
 	sim_time **fail_intervals;	/* rolling restarts: drawn per step */
@@ -181,7 +198,9 @@ struct world {
 	gsl_rng *rng_failure;
 	gsl_rng *rng_election;
 	int joining;		/* nodes in PHASE_JOINING with an open join */
-	int pending_actions;	/* failure actions still to come */
+	int pending_actions;	/* failure actions still to come that can
+				 * start a join (and rolling restarts
+				 * waiting for Ready) */
 	struct run_record *rec;
 	world_trace_fn trace;
 	void *trace_ctx;
@@ -248,6 +267,9 @@ void etcd__changed(struct world *w);
 /* Whether member @node can serve quorum reads and writes now. */
 bool etcd__serving(const struct world *w, int node);
 bool etcd__has_leader(const struct world *w);
+/* A new member joined (its member add succeeded). */
+void etcd__add_member(struct world *w, int node);
+bool etcd__is_member(const struct world *w, int node);
 
 /* ---- join.c ---- */
 void join__start(struct world *w, int node);	/* the process starts */

@@ -292,7 +292,7 @@ static const struct bad_case {
 	{ FAILURE("{ 'when': '1s', 'stop': 'e1' }"), "failures[0]",
 	  "unknown key 'when' (valid: at, stop, start," },
 	{ FAILURE("{ 'at': '1s', 'stop': 'e1', 'factor': 2 }"), "failures[0]",
-	  "unknown key 'factor' for a stop failure (valid: at, stop)" },
+	  "unknown key 'factor' for a stop failure (valid: at, stop, duration)" },
 	{ RTT("{ 'dist': 'uniform', 'min': '1ms', 'max': '2ms', 'sigma': 1 }"),
 	  "network.rtt.same_az",
 	  "unknown key 'sigma' for a uniform distribution (valid: dist, min, max)" },
