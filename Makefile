@@ -10,6 +10,9 @@ CMAKE_FLAGS ?= -DSELSIM_WERROR=ON
 # Debian packages selsim needs to build, test and plot.
 PACKAGES := build-essential cmake pkg-config libglib2.0-dev libgsl-dev \
             libcjson-dev gnuplot-nox
+# ... and what only `make test` needs: a headless browser that checks
+# report.html shows its plots (tests/cli/report.sh).
+TEST_PACKAGES := chromium
 
 .PHONY: all deps build build-asan run test bench clean help
 
@@ -24,7 +27,7 @@ help:
 # Installs only what is missing; apt-get runs as root or through sudo.
 deps:
 	@missing=""; \
-	for p in $(PACKAGES); do \
+	for p in $(PACKAGES) $(DEPS_EXTRA); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -56,6 +59,7 @@ run: build
 	  ./$(BUILD)/selsim bench; \
 	fi
 
+test: DEPS_EXTRA = $(TEST_PACKAGES)
 test: build build-asan
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \

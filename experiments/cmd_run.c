@@ -1,6 +1,7 @@
 /* `selsim run` and `selsim trace`. */
 #include "commands.h"
 #include "output.h"
+#include "plot.h"
 #include "runner.h"
 #include "spec.h"
 #include "models/world.h"
@@ -79,7 +80,7 @@ int run_main(int argc, char **argv)
 	gchar *outdir = NULL, *policies = NULL, *format = NULL;
 	gint64 seed = -1, scenarios = 0;
 	gint threads = 0;
-	gboolean quiet = FALSE;
+	gboolean quiet = FALSE, no_plots = FALSE;
 	GOptionEntry entries[] = {
 		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &outdir,
 		  "Results folder (default results/SPEC-NAME)", "DIR" },
@@ -96,6 +97,8 @@ int run_main(int argc, char **argv)
 		  "are always written", "FMT" },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
 		  "No progress line", NULL },
+		{ "no-plots", 0, 0, G_OPTION_ARG_NONE, &no_plots,
+		  "Write the data only: no plots, no report", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	GOptionContext *ctx = g_option_context_new("SPEC.json - run an experiment");
@@ -145,6 +148,8 @@ int run_main(int argc, char **argv)
 		cells[c].params = &res.cells[c].params;
 		cells[c].grid = s.n_axes ? res.cells[c].grid : NULL;
 		cells[c].sum = res.cells[c].sum;
+		cells[c].vs = res.cells[c].has_vs ? &res.cells[c].vs : NULL;
+		cells[c].baseline = s.baseline;
 	}
 	cmdline = reproduce_command(&s);
 	if (!outdir)
@@ -159,6 +164,17 @@ int run_main(int argc, char **argv)
 		   !output_write_csv(csv_path, &s, cells, res.n_cells,
 				     cmdline, &err)) {
 		rc = fail("run", err);
+	}
+	if (rc == 0 && !no_plots) {
+		bool missing = false;
+
+		/* without gnuplot the report still has the figures in words */
+		if (!plot_results(outdir, &missing, &err) ||
+		    !report_write(outdir, &err))
+			rc = fail("run", err);
+		else if (missing)
+			fprintf(stderr, "selsim: gnuplot not found; wrote the "
+				"plot data to %s/plots but no pictures\n", outdir);
 	}
 	if (!format || !strcmp(format, "table")) {
 		output_print_table(stdout, &s, cells, res.n_cells);
@@ -194,6 +210,7 @@ out:
 struct trace_out {
 	const struct world_config *cfg;
 	bool tsv;
+	FILE *data;		/* --plot: the TSV for the timeline, or NULL */
 };
 
 static const char *name_or_dash(const struct world_config *c, int node)
@@ -205,6 +222,11 @@ static void print_event(void *ctx, const struct trace_event *ev)
 {
 	const struct trace_out *o = ctx;
 
+	if (o->data)
+		fprintf(o->data, "%.9f\t%s\t%s\t%s\t%s\n",
+			sim_time_to_s(ev->t), trace_kind_names[ev->kind],
+			name_or_dash(o->cfg, ev->node),
+			name_or_dash(o->cfg, ev->peer), ev->text);
 	if (o->tsv)
 		printf("%.9f\t%s\t%s\t%s\t%s\n", sim_time_to_s(ev->t),
 		       trace_kind_names[ev->kind], name_or_dash(o->cfg, ev->node),
@@ -215,9 +237,9 @@ static void print_event(void *ctx, const struct trace_event *ev)
 
 int trace_main(int argc, char **argv)
 {
-	gchar *policy = NULL, *format = NULL;
+	gchar *policy = NULL, *format = NULL, *plot = NULL;
 	gint64 scenario = 0, seed = -1;
-	struct trace_out to = { NULL, false };
+	struct trace_out to = { NULL, false, NULL };
 	GOptionEntry entries[] = {
 		{ "scenario", 0, 0, G_OPTION_ARG_INT64, &scenario,
 		  "Scenario index (default 0)", "K" },
@@ -228,6 +250,9 @@ int trace_main(int argc, char **argv)
 		{ "format", 0, 0, G_OPTION_ARG_STRING, &format,
 		  "text (default) or tsv: time_s, kind, node, peer, text "
 		  "(comment lines start with #)", "FMT" },
+		{ "plot", 0, 0, G_OPTION_ARG_FILENAME, &plot,
+		  "Also write PREFIX.tsv and draw the timeline into "
+		  "PREFIX.svg and PREFIX.png", "PREFIX" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	GOptionContext *ctx = g_option_context_new(
@@ -263,6 +288,23 @@ int trace_main(int argc, char **argv)
 	if (rc)
 		return rc;
 	to.cfg = &s.world;
+	if (plot) {
+		char *tsv = g_strconcat(plot, ".tsv", NULL);
+
+		to.data = fopen(tsv, "w");
+		if (!to.data) {
+			fprintf(stderr, "selsim trace: %s: %s\n", tsv,
+				g_strerror(errno));
+			g_free(tsv);
+			g_free(plot);
+			spec_release(&s);
+			return 2;
+		}
+		fprintf(to.data, "# %s, scenario %" G_GINT64_FORMAT ", seed %"
+			G_GUINT64_FORMAT ", policy %s\n", s.name, scenario,
+			s.seed, s.policies[0].ops->name);
+		g_free(tsv);
+	}
 	if (s.n_axes)
 		fprintf(stderr, "selsim trace: the spec sweeps; tracing its "
 			"first grid point\n");
@@ -294,5 +336,23 @@ int trace_main(int argc, char **argv)
 	run_record_release(&rec);
 	world_free(w);
 	spec_release(&s);
-	return 0;
+	rc = 0;
+	if (to.data) {
+		char *tsv = g_strconcat(plot, ".tsv", NULL);
+		bool missing = false;
+
+		if (fclose(to.data) != 0) {
+			fprintf(stderr, "selsim trace: %s: %s\n", tsv,
+				g_strerror(errno));
+			rc = 1;
+		} else if (!plot_trace(tsv, plot, &missing, &err)) {
+			rc = fail("trace", err);
+		} else if (missing) {
+			fprintf(stderr, "selsim: gnuplot not found; wrote %s but "
+				"no picture\n", tsv);
+		}
+		g_free(tsv);
+	}
+	g_free(plot);
+	return rc;
 }

@@ -24,4 +24,12 @@ int run_main(int argc, char **argv);
  * time-ordered story of one scenario. (cmd_run.c) */
 int trace_main(int argc, char **argv);
 
+/* `selsim plot DIR` (or `selsim plot --trace FILE.tsv PREFIX`): the data
+ * files and gnuplot pictures of a results folder. (cmd_plot.c) */
+int plot_main(int argc, char **argv);
+
+/* `selsim report DIR [--no-plots]`: draws the plots, then writes
+ * DIR/report.html and DIR/report.md. (cmd_plot.c) */
+int report_main(int argc, char **argv);
+
 #endif

@@ -9,6 +9,13 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The name of @c's baseline: its own, else the spec's (NULL if neither). */
+static const char *baseline_name(const struct spec *s,
+				 const struct out_cell *c)
+{
+	return c->baseline ? c->baseline : s->baseline;
+}
+
 /* ---- JSON ---- */
 
 /* cJSON reports out of memory as NULL; GLib's tier for that is abort. */
@@ -56,6 +63,35 @@ static cJSON *j_duration(sim_time t)
 	char buf[SIM_TIME_FMT_LEN];
 
 	return j_str(sim_time_format(t, buf));
+}
+
+/* {"diff": d, "ci95": [lo, hi], "significant": b} */
+static cJSON *json_diff(const struct stats_diff *d)
+{
+	cJSON *o = must(cJSON_CreateObject());
+	cJSON *ci = must(cJSON_CreateArray());
+
+	put(o, "diff", j_num(d->diff));
+	push(ci, j_num(d->ci95[0]));
+	push(ci, j_num(d->ci95[1]));
+	put(o, "ci95", ci);
+	put(o, "significant", must(cJSON_CreateBool(d->significant)));
+	return o;
+}
+
+static cJSON *json_vs(const struct spec *s, const struct out_cell *c)
+{
+	cJSON *o = must(cJSON_CreateObject());
+	cJSON *metrics = must(cJSON_CreateObject());
+
+	put(o, "baseline", j_str(baseline_name(s, c)));
+	put(o, "resamples", j_u64(c->vs->resamples));
+	put(metrics, "success_rate", json_diff(&c->vs->success_rate));
+	put(metrics, "join_time_mean_s", json_diff(&c->vs->join_mean_s));
+	put(metrics, "join_time_p50_s", json_diff(&c->vs->join_p50_s));
+	put(metrics, "join_time_p99_s", json_diff(&c->vs->join_p99_s));
+	put(o, "metrics", metrics);
+	return o;
 }
 
 static cJSON *json_cell(const struct spec *s, const struct out_cell *c)
@@ -108,6 +144,8 @@ static cJSON *json_cell(const struct spec *s, const struct out_cell *c)
 	put(nodes, "ready", j_u64(m->nodes_ready));
 	put(o, "nodes", nodes);
 	put(o, "events_per_scenario", j_num(m->events_per_scenario));
+	if (c->vs)
+		put(o, "vs_baseline", json_vs(s, c));
 	return o;
 }
 
@@ -197,6 +235,9 @@ static const char *const csv_columns[] = {
 	"timeout_wait_s_per_join", "requests_per_join",
 	"fatal_restarts_per_scenario", "nodes_counted", "nodes_ready",
 	"events_per_scenario",
+	"vs_baseline", "success_rate_diff", "success_rate_diff_lo",
+	"success_rate_diff_hi", "join_p99_diff_s", "join_p99_diff_lo",
+	"join_p99_diff_hi",
 };
 
 char *output_csv_string(const struct spec *s, const struct out_cell *cells,
@@ -246,6 +287,21 @@ char *output_csv_string(const struct spec *s, const struct out_cell *cells,
 		csv_u64(g, m->nodes_counted);
 		csv_u64(g, m->nodes_ready);
 		csv_num(g, m->events_per_scenario);
+		g_string_append_c(g, ',');
+		if (c->vs) {
+			const struct stats_paired *v = c->vs;
+
+			csv_field(g, baseline_name(s, c) ? baseline_name(s, c)
+							 : "");
+			csv_num(g, v->success_rate.diff);
+			csv_num(g, v->success_rate.ci95[0]);
+			csv_num(g, v->success_rate.ci95[1]);
+			csv_num(g, v->join_p99_s.diff);
+			csv_num(g, v->join_p99_s.ci95[0]);
+			csv_num(g, v->join_p99_s.ci95[1]);
+		} else {
+			g_string_append(g, ",,,,,,");
+		}
 		g_string_append_c(g, '\n');
 	}
 	return g_string_free(g, FALSE);
@@ -351,6 +407,127 @@ static char *tab_num(double v)
 	return isfinite(v) ? g_strdup_printf("%.2f", v) : g_strdup("-");
 }
 
+/* A difference with its interval, scaled by @k, to @prec decimals, and a
+ * "*" when significant: "-10.0 [-12.1, -8.0] *", or "-" (no data).
+ * Caller frees with g_free(). */
+static char *tab_diff(const struct stats_diff *d, double k, int prec)
+{
+	if (!isfinite(d->diff))
+		return g_strdup("-");
+	if (!isfinite(d->ci95[0]) || !isfinite(d->ci95[1]))
+		return g_strdup_printf("%+.*f [-]  ", prec, k * d->diff);
+	return g_strdup_printf("%+.*f [%+.*f, %+.*f]%s", prec, k * d->diff,
+			       prec, k * d->ci95[0], prec, k * d->ci95[1],
+			       d->significant ? " *" : "  ");
+}
+
+/* Prints @rows rows of @n_cols strings (row-major, header first): the
+ * first @n_text columns aligned left, the others right; no line ends in
+ * a space. */
+static void print_aligned(FILE *f, char *const *tab, size_t rows,
+			  size_t n_cols, size_t n_text)
+{
+	size_t *width = g_new0(size_t, n_cols);
+	GString *line = g_string_new(NULL);
+	size_t r, c;
+
+	for (r = 0; r < rows; r++)
+		for (c = 0; c < n_cols; c++)
+			width[c] = MAX(width[c], strlen(tab[r * n_cols + c]));
+	for (r = 0; r < rows; r++) {
+		g_string_truncate(line, 0);
+		for (c = 0; c < n_cols; c++) {
+			const char *v = tab[r * n_cols + c];
+			int w = (int)width[c];
+
+			if (c < n_text)
+				g_string_append_printf(line, "%s%-*s",
+						       c ? "  " : "", w, v);
+			else
+				g_string_append_printf(line, "  %*s", w, v);
+		}
+		while (line->len && line->str[line->len - 1] == ' ')
+			g_string_truncate(line, line->len - 1);
+		fprintf(f, "%s\n", line->str);
+	}
+	g_string_free(line, TRUE);
+	g_free(width);
+}
+
+/* The policy and grid columns of @cell into @row (n_text strings). */
+static void tab_text(char **row, const struct spec *s,
+		     const struct out_cell *cell)
+{
+	char buf[SIM_TIME_FMT_LEN];
+	size_t c;
+
+	SIM_ASSERT(s->n_axes == 0 || cell->grid);
+	row[0] = g_strdup(cell->policy);
+	for (c = 0; c < s->n_axes; c++)
+		row[1 + c] = g_strdup(sim_time_format(cell->grid[c], buf));
+}
+
+static void tab_header(char **row, const struct spec *s,
+		       const char *const *figs, size_t n_figs)
+{
+	size_t c;
+
+	row[0] = g_strdup("policy");
+	for (c = 0; c < s->n_axes; c++)
+		row[1 + c] = g_strdup(s->axes[c].key);
+	for (c = 0; c < n_figs; c++)
+		row[1 + s->n_axes + c] = g_strdup(figs[c]);
+}
+
+static void free_tab(char **tab, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		g_free(tab[i]);
+	g_free(tab);
+}
+
+/* The paired-differences section: a line per cell with vs. */
+static void print_vs(FILE *f, const struct spec *s,
+		     const struct out_cell *cells, size_t n)
+{
+	static const char *const figs[] = {
+		"success diff, points [95% CI]", "p99 join diff s [95% CI]",
+	};
+	size_t n_text = 1 + s->n_axes;
+	size_t n_cols = n_text + G_N_ELEMENTS(figs);
+	const char *baseline = NULL;
+	size_t rows = 0, r, i;
+	char **tab;
+
+	for (i = 0; i < n; i++) {
+		if (!cells[i].vs)
+			continue;
+		if (!rows)
+			baseline = baseline_name(s, &cells[i]);
+		rows++;
+	}
+	if (!rows)
+		return;
+	tab = g_new0(char *, (rows + 1) * n_cols);
+	tab_header(tab, s, figs, G_N_ELEMENTS(figs));
+	for (i = 0, r = 1; i < n; i++) {
+		char **row = tab + r * n_cols;
+
+		if (!cells[i].vs)
+			continue;
+		tab_text(row, s, &cells[i]);
+		row[n_text] = tab_diff(&cells[i].vs->success_rate, 100.0, 1);
+		row[n_text + 1] = tab_diff(&cells[i].vs->join_p99_s, 1.0, 2);
+		r++;
+	}
+	fprintf(f, "\npaired differences vs %s (95%% bootstrap CI, "
+		"* = excludes 0)\n", baseline ? baseline : "the baseline");
+	print_aligned(f, tab, rows + 1, n_cols, n_text);
+	free_tab(tab, (rows + 1) * n_cols);
+}
+
 void output_print_table(FILE *f, const struct spec *s,
 			const struct out_cell *cells, size_t n)
 {
@@ -364,26 +541,15 @@ void output_print_table(FILE *f, const struct spec *s,
 	size_t n_cols = n_text + G_N_ELEMENTS(figs);
 	char **tab = g_new0(char *, (n + 1) * n_cols);	/* row-major, header
 							 * first */
-	size_t *width = g_new0(size_t, n_cols);
-	char buf[SIM_TIME_FMT_LEN];
-	size_t r, c;
+	size_t r;
 
-	tab[0] = g_strdup("policy");
-	for (c = 0; c < s->n_axes; c++)
-		tab[1 + c] = g_strdup(s->axes[c].key);
-	for (c = 0; c < G_N_ELEMENTS(figs); c++)
-		tab[n_text + c] = g_strdup(figs[c]);
-
+	tab_header(tab, s, figs, G_N_ELEMENTS(figs));
 	for (r = 0; r < n; r++) {
 		const struct out_cell *cell = &cells[r];
 		const struct cell_summary *m = &cell->sum;
 		char **row = tab + (r + 1) * n_cols;
 
-		SIM_ASSERT(s->n_axes == 0 || cell->grid);
-		row[0] = g_strdup(cell->policy);
-		for (c = 0; c < s->n_axes; c++)
-			row[1 + c] = g_strdup(sim_time_format(cell->grid[c],
-							      buf));
+		tab_text(row, s, cell);
 		row[n_text] = isfinite(m->rate) ?
 			g_strdup_printf("%.1f%% [%.1f, %.1f]",
 					100.0 * m->rate, 100.0 * m->ci95[0],
@@ -395,25 +561,7 @@ void output_print_table(FILE *f, const struct spec *s,
 		row[n_text + 4] = tab_num(m->join_max);
 		row[n_text + 5] = tab_num(m->dials_per_join);
 	}
-
-	for (r = 0; r <= n; r++)
-		for (c = 0; c < n_cols; c++)
-			width[c] = MAX(width[c], strlen(tab[r * n_cols + c]));
-	for (r = 0; r <= n; r++) {
-		for (c = 0; c < n_cols; c++) {
-			const char *v = tab[r * n_cols + c];
-			int w = (int)width[c];
-
-			if (c < n_text)
-				fprintf(f, "%s%-*s", c ? "  " : "", w, v);
-			else
-				fprintf(f, "  %*s", w, v);
-		}
-		fputc('\n', f);
-	}
-
-	for (r = 0; r < (n + 1) * n_cols; r++)
-		g_free(tab[r]);
-	g_free(tab);
-	g_free(width);
+	print_aligned(f, tab, n + 1, n_cols, n_text);
+	free_tab(tab, (n + 1) * n_cols);
+	print_vs(f, s, cells, n);
 }

@@ -28,6 +28,10 @@ struct out_cell {
 	const sim_time *grid;	/* one value per spec axis, in the order of
 				 * spec.axes; NULL when the spec has none */
 	struct cell_summary sum; /* the figures */
+	const struct stats_paired *vs; /* against the baseline; NULL for the
+					* baseline (nothing printed) */
+	const char *baseline;	/* the baseline's name: "k3s"; read only
+				 * where vs is set (NULL: spec.baseline) */
 };
 
 /*
@@ -36,7 +40,11 @@ struct out_cell {
  * for the record) may be NULL: written as null. Every cell's "params"
  * holds its grid point, one duration string per axis key, including the
  * keys of axes that name another policy (the grid point identifies the
- * cell; such a value did not change that policy's run).
+ * cell; such a value did not change that policy's run). A cell with vs
+ * gets "vs_baseline": {"baseline", "resamples", "metrics": {"success_rate",
+ * "join_time_mean_s", "join_time_p50_s", "join_time_p99_s"}}, each metric
+ * {"diff", "ci95": [lo, hi], "significant"}; a baseline cell has no
+ * "vs_baseline" key.
  */
 char *output_json_string(const struct spec *s, const struct out_cell *cells,
 			 size_t n, const char *command_line);
@@ -44,7 +52,10 @@ char *output_json_string(const struct spec *s, const struct out_cell *cells,
 /*
  * The whole of results.csv: a header line, then one line per cell with the
  * figures of the JSON (axis keys as columns, durations as strings, NAN as
- * an empty field), fields quoted as RFC 4180 says when they need it.
+ * an empty field), fields quoted as RFC 4180 says when they need it. The
+ * last columns are the paired difference to the baseline: vs_baseline (its
+ * name), success_rate_diff with _lo and _hi, join_p99_diff_s with
+ * join_p99_diff_lo and _hi; all empty for the baseline's own cells.
  * Caller frees with g_free(). @command_line is not written (CSV has no
  * place for it); it is taken so that both formats share one signature.
  */
@@ -76,7 +87,11 @@ void output_print_csv(FILE *f, const struct spec *s,
 /*
  * An aligned table for a terminal: policy, grid values, success rate with
  * its 95% interval, p50/p90/p99/max join time (seconds, 2 decimals, "-"
- * when no node joined) and dials per join.
+ * when no node joined) and dials per join. Then, when any cell has vs, a
+ * section "paired differences vs BASELINE (95% bootstrap CI, * = excludes
+ * 0)" with a line per such cell: policy, grid values, the success-rate
+ * difference in percentage points and the p99 join-time difference in
+ * seconds, each with its interval and a * when significant.
  */
 void output_print_table(FILE *f, const struct spec *s,
 			const struct out_cell *cells, size_t n);

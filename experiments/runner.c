@@ -1,5 +1,7 @@
 #include "runner.h"
 #include "models/world.h"
+#include "sim/error.h"
+#include "sim/rng.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -39,12 +41,13 @@ static void run_task(gpointer data, gpointer user)
 	struct task *t = data;
 	struct shared *sh = user;
 	const struct spec *s = t->spec;
-	struct world *w = world_new(&s->world, s->policies[t->cell->policy].ops,
+	struct world *w = world_new(t->cell->world,
+				    s->policies[t->cell->policy].ops,
 				    &t->cell->params);
 	struct run_record rec;
 	uint64_t k;
 
-	run_record_init(&rec, s->world.n_nodes);
+	run_record_init(&rec, t->cell->world->n_nodes);
 	for (k = 0; k < t->count; k++) {
 		world_run(w, s->seed, t->first + k, &rec);
 		cell_acc_add(&t->acc, &rec);
@@ -80,10 +83,22 @@ void runner_run(const struct spec *s, const struct runner_opts *opts,
 	GThreadPool *pool;
 	gint64 t0 = g_get_monotonic_time();
 	size_t c, i;
+	int base;
 
 	memset(out, 0, sizeof(*out));
 	out->cells = g_new0(struct runner_cell, n_cells);
 	out->n_cells = n_cells;
+	if (spec_has_world_axes(s)) {
+		/* the spec sweeps the world: each point has its own */
+		out->n_worlds = points;
+		out->worlds = g_new0(struct world_config, points);
+		for (i = 0; i < points; i++) {
+			GError *err = NULL;
+
+			if (!spec_point_world(s, i, &out->worlds[i], &err))
+				SIM_BUG("grid point %zu: %s", i, err->message);
+		}
+	}
 	for (c = 0; c < n_cells; c++) {
 		struct runner_cell *cell = &out->cells[c];
 
@@ -91,6 +106,7 @@ void runner_run(const struct spec *s, const struct runner_opts *opts,
 		cell->policy = c % s->n_policies;
 		spec_point_params(s, cell->policy, cell->point, &cell->params);
 		cell->grid = g_new0(sim_time, s->n_axes ? s->n_axes : 1);
+		cell->world = out->worlds ? &out->worlds[cell->point] : &s->world;
 		runner_point_values(s, cell->point, cell->grid);
 		cell_acc_init(&cell->acc);
 	}
@@ -124,6 +140,24 @@ void runner_run(const struct spec *s, const struct runner_opts *opts,
 	}
 	for (c = 0; c < n_cells; c++)
 		cell_acc_summarise(&out->cells[c].acc, &out->cells[c].sum);
+	/* each cell against the baseline at its grid point, one stream per
+	 * cell: the same draws whatever ran where */
+	base = s->baseline ? spec_policy_index(s, s->baseline) : -1;
+	SIM_ASSERT(base >= 0);
+	for (c = 0; c < n_cells; c++) {
+		struct runner_cell *cell = &out->cells[c];
+		gsl_rng *r;
+
+		if (cell->policy == (size_t)base)
+			continue;
+		r = sim_rng_new(s->seed, c, SIM_RNG_STATS, 0);
+		stats_paired_bootstrap(
+			&cell->acc,
+			&out->cells[cell->point * s->n_policies + (size_t)base].acc,
+			STATS_BOOTSTRAP_RESAMPLES, r, &cell->vs);
+		cell->has_vs = true;
+		gsl_rng_free(r);
+	}
 	out->wall_s = (double)(g_get_monotonic_time() - t0) / 1e6;
 	g_free(tasks);
 }
@@ -137,5 +171,8 @@ void runner_result_release(struct runner_result *r)
 		cell_acc_release(&r->cells[c].acc);
 	}
 	g_free(r->cells);
+	for (c = 0; c < r->n_worlds; c++)
+		world_config_release(&r->worlds[c]);
+	g_free(r->worlds);
 	memset(r, 0, sizeof(*r));
 }

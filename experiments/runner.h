@@ -6,6 +6,9 @@
  * Determinism: scenarios are cut into fixed chunks whatever the thread
  * count; each chunk accumulates into its own cell_acc, and the chunks are
  * merged in order, so sums and orders are the same for any --threads.
+ * The paired bootstrap of each cell against its baseline cell draws from
+ * its own stream, (spec seed, cell index, SIM_RNG_STATS, 0), after every
+ * scenario has run: it too is the same for any --threads.
  */
 #ifndef EXPERIMENTS_RUNNER_H
 #define EXPERIMENTS_RUNNER_H
@@ -21,14 +24,24 @@ struct runner_cell {
 	size_t point;			/* grid point */
 	struct policy_params params;	/* what it ran with */
 	sim_time *grid;			/* the point's axis values (n_axes) */
+	const struct world_config *world; /* the point's world: the spec's,
+					   * or one of runner_result.worlds */
 	struct cell_acc acc;
 	struct cell_summary sum;
+	bool has_vs;			/* vs is set: the policy is not the
+					 * baseline */
+	struct stats_paired vs;		/* against the baseline cell of the
+					 * same grid point (spec.baseline),
+					 * paired by scenario */
 };
 
 struct runner_result {
 	struct runner_cell *cells;	/* grid points x policies, points
 					 * outermost; owned */
 	size_t n_cells;
+	struct world_config *worlds;	/* one per grid point when the spec
+					 * sweeps the world, else NULL */
+	size_t n_worlds;
 	uint64_t events;		/* engine events, all cells */
 	double wall_s;			/* wall-clock time of the run */
 };
@@ -38,7 +51,8 @@ struct runner_opts {
 	bool progress;			/* a progress line on stderr */
 };
 
-/* Runs @s and fills @out (release with runner_result_release()). */
+/* Runs @s and fills @out (release with runner_result_release()).
+ * s->baseline must name one of s->policies (spec_load() sees to it). */
 void runner_run(const struct spec *s, const struct runner_opts *opts,
 		struct runner_result *out);
 

@@ -333,9 +333,12 @@ static void do_restart(struct world *w, int id)
 {
 	struct wnode *n = &w->nodes[id];
 
+	if (!n->host_up) {	/* nothing to restart on a dead host */
+		WTRACE(w, TRACE_NOTE, id, -1, "failure: restart %s skipped: "
+		       "its host is down", world__name(w, id));
+		return;
+	}
 	WTRACE(w, TRACE_FAILURE, id, -1, "failure: restart %s", world__name(w, id));
-	if (!n->host_up)
-		return;		/* nothing to restart on a dead host */
 	join__stop(w, id);
 	counted_start(w, id);
 }
@@ -480,12 +483,20 @@ static void end(struct world *w, size_t f)
 		all_changed(w);
 		break;
 	case FAIL_SLOW:
-		for (k = 0; k < fc->n_nodes; k++)
+		for (k = 0; k < fc->n_nodes; k++) {
+			WTRACE(w, TRACE_FAILURE_END, fc->nodes[k], -1,
+			       "failure ends: %s no longer slow",
+			       world__name(w, fc->nodes[k]));
 			w->nodes[fc->nodes[k]].slow = 1;
+		}
 		break;
 	case FAIL_LOSS:
-		for (k = 0; k < fc->n_nodes; k++)
+		for (k = 0; k < fc->n_nodes; k++) {
+			WTRACE(w, TRACE_FAILURE_END, fc->nodes[k], -1,
+			       "failure ends: %s loses no SYNs",
+			       world__name(w, fc->nodes[k]));
 			w->nodes[fc->nodes[k]].loss = 0;
+		}
 		break;
 	default:
 		break;

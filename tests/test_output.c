@@ -33,7 +33,17 @@ static void make_spec(struct spec *s, size_t n_axes)
 	s->n_axes = n_axes;
 }
 
-/* Two cells: one with every figure, one where no node joined (NANs). */
+/* The second cell against the first: every kind of value, NAN included. */
+static const struct stats_paired vs_b = {
+	.success_rate = { -2.0 / 3.0, { -1.0, -0.3333333333333333 }, true },
+	.join_mean_s = { 0.25, { -0.5, 1.125 }, false },
+	.join_p50_s = { NAN, { NAN, NAN }, false },
+	.join_p99_s = { 1.5, { 0.1, 2.75 }, true },
+	.resamples = 1000,
+};
+
+/* Two cells: one with every figure (the baseline), one where no node
+ * joined (NANs), compared with the first. */
 static void make_cells(struct out_cell cells[2], size_t n_axes)
 {
 	memset(cells, 0, 2 * sizeof(cells[0]));
@@ -65,6 +75,9 @@ static void make_cells(struct out_cell cells[2], size_t n_axes)
 		.fatal_restarts_per_scenario = 1.0,
 		.events_per_scenario = 42.0,
 	};
+	cells[0].baseline = "k3s";
+	cells[1].vs = &vs_b;
+	cells[1].baseline = "k3s";
 }
 
 static char *read_all(const char *path)
@@ -134,6 +147,53 @@ static void is_null(const cJSON *o, const char *key)
 		TEST_FAIL("\"%s\" is not null", key);
 }
 
+static void check_diff(const cJSON *metrics, const char *key,
+		       const struct stats_diff *d)
+{
+	const cJSON *o = get(metrics, key);
+	const cJSON *ci = get(o, "ci95");
+	const cJSON *sig = get(o, "significant");
+
+	ASSERT(cJSON_IsObject(o));
+	ASSERT_EQ(cJSON_GetArraySize(o), 3);
+	if (isfinite(d->diff))
+		ASSERT(num(o, "diff") == d->diff);
+	else
+		is_null(o, "diff");
+	ASSERT(cJSON_IsArray(ci) && cJSON_GetArraySize(ci) == 2);
+	if (isfinite(d->ci95[0])) {
+		ASSERT(cJSON_GetArrayItem(ci, 0)->valuedouble == d->ci95[0]);
+		ASSERT(cJSON_GetArrayItem(ci, 1)->valuedouble == d->ci95[1]);
+	} else {
+		ASSERT(cJSON_IsNull(cJSON_GetArrayItem(ci, 0)));
+		ASSERT(cJSON_IsNull(cJSON_GetArrayItem(ci, 1)));
+	}
+	ASSERT(cJSON_IsBool(sig));
+	ASSERT(!!cJSON_IsTrue(sig) == d->significant);
+}
+
+/* "vs_baseline" is there with every figure when the cell has vs, and
+ * absent otherwise. */
+static void check_vs(const cJSON *r, const struct out_cell *c)
+{
+	const cJSON *vs = cJSON_GetObjectItemCaseSensitive(r, "vs_baseline");
+	const cJSON *metrics;
+
+	if (!c->vs) {
+		ASSERT(vs == NULL);
+		return;
+	}
+	ASSERT(cJSON_IsObject(vs));
+	ASSERT_STR_EQ(str(vs, "baseline"), c->baseline);
+	ASSERT(num(vs, "resamples") == c->vs->resamples);
+	metrics = get(vs, "metrics");
+	ASSERT_EQ(cJSON_GetArraySize(metrics), 4);
+	check_diff(metrics, "success_rate", &c->vs->success_rate);
+	check_diff(metrics, "join_time_mean_s", &c->vs->join_mean_s);
+	check_diff(metrics, "join_time_p50_s", &c->vs->join_p50_s);
+	check_diff(metrics, "join_time_p99_s", &c->vs->join_p99_s);
+}
+
 static void check_cell(const cJSON *r, const struct out_cell *c,
 		       const char *grid_value)
 {
@@ -188,6 +248,7 @@ static void check_cell(const cJSON *r, const struct out_cell *c,
 		is_null(r, "timeout_wait_s_per_join");
 		is_null(r, "requests_per_join");
 	}
+	check_vs(r, c);
 }
 
 static void check_json(const char *text, size_t n_axes,
@@ -231,7 +292,9 @@ static const char *const csv_header_tail =
 	"join_time_s_p99,join_time_s_max,dials_per_join_mean,"
 	"failed_dials_per_join,timeout_wait_s_per_join,requests_per_join,"
 	"fatal_restarts_per_scenario,nodes_counted,nodes_ready,"
-	"events_per_scenario";
+	"events_per_scenario,vs_baseline,success_rate_diff,"
+	"success_rate_diff_lo,success_rate_diff_hi,join_p99_diff_s,"
+	"join_p99_diff_lo,join_p99_diff_hi";
 
 static void check_csv(const char *text, size_t n_axes)
 {
@@ -239,7 +302,7 @@ static void check_csv(const char *text, size_t n_axes)
 	char *header = g_strconcat("policy,",
 				   n_axes ? "k3s.dial_timeout," : "",
 				   csv_header_tail, NULL);
-	size_t i, n_fields = 19 + n_axes;
+	size_t i, n_fields = 26 + n_axes;
 
 	/* header, two rows, and the empty string after the last newline */
 	ASSERT_EQ(g_strv_length(lines), 4);
@@ -257,10 +320,12 @@ static void check_csv(const char *text, size_t n_axes)
 			      "5.333333333333333,4,8.8,9.88,10,"
 			      "4.333333333333333,2.6666666666666665,"
 			      "23.666666666666668,0.1,0.6666666666666666,"
-			      "4,3,53.333333333333336");
+			      "4,3,53.333333333333336,,,,,,,");
 		/* No join: empty fields, never "nan". */
 		ASSERT_STR_EQ(lines[2],
-			      "k3s-legacy,5.25s,3,0,0,0,0.5615,,,,,,,,,,1,2,0,42");
+			      "k3s-legacy,5.25s,3,0,0,0,0.5615,,,,,,,,,,1,2,0,42,"
+			      "k3s,-0.6666666666666666,-1,-0.3333333333333333,"
+			      "1.5,0.1,2.75");
 	}
 	g_strfreev(lines);
 	g_free(header);
@@ -399,7 +464,7 @@ static void test_table(void)
 {
 	struct spec s;
 	struct out_cell cells[2];
-	char *buf = NULL;
+	char *buf = NULL, *buf2 = NULL;
 	size_t len = 0, i;
 	FILE *f = open_memstream(&buf, &len);
 	char **lines;
@@ -412,7 +477,9 @@ static void test_table(void)
 	printf("%s", buf);
 
 	lines = g_strsplit(buf, "\n", -1);
-	ASSERT_EQ(g_strv_length(lines), 4);
+	/* the table, a blank line, the paired section: its title, header
+	 * and one line for the one cell with vs */
+	ASSERT_EQ(g_strv_length(lines), 8);
 	ASSERT_STR_CONTAINS(lines[0], "policy");
 	ASSERT_STR_CONTAINS(lines[0], "k3s.dial_timeout");
 	ASSERT_STR_CONTAINS(lines[0], "p99");
@@ -426,7 +493,27 @@ static void test_table(void)
 	/* Aligned: every line as long as the header. */
 	for (i = 1; i < 3; i++)
 		ASSERT_EQ(strlen(lines[i]), strlen(lines[0]));
+	ASSERT_STR_EQ(lines[3], "");
+	ASSERT_STR_EQ(lines[4], "paired differences vs k3s (95% bootstrap CI, "
+		      "* = excludes 0)");
+	ASSERT_STR_CONTAINS(lines[5], "policy");
+	ASSERT_STR_CONTAINS(lines[5], "k3s.dial_timeout");
+	ASSERT(!strncmp(lines[6], "k3s-legacy", 10));
+	ASSERT_STR_CONTAINS(lines[6], "5.25s");
+	ASSERT_STR_CONTAINS(lines[6], "-66.7 [-100.0, -33.3] *");
+	ASSERT_STR_CONTAINS(lines[6], "+1.50 [+0.10, +2.75] *");
+	ASSERT_STR_EQ(lines[7], "");
 	g_strfreev(lines);
+
+	/* Without any vs: no section. */
+	f = open_memstream(&buf2, &len);
+	ASSERT(f);
+	cells[1].vs = NULL;
+	output_print_table(f, &s, cells, 2);
+	ASSERT_EQ(fclose(f), 0);
+	ASSERT(!strstr(buf2, "paired"));
+	ASSERT_EQ(strlen(buf2), strlen(buf) - strlen(strstr(buf, "\n\n")) + 1);
+	free(buf2);
 	free(buf);
 }
 

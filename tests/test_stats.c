@@ -1,5 +1,6 @@
 /* Statistics per cell: Wilson intervals, quantiles, the accumulator. */
 #include "experiments/stats.h"
+#include "sim/rng.h"
 #include "test.h"
 
 /*
@@ -295,6 +296,413 @@ static void test_acc_saturates(void)
 	cell_acc_release(&a);
 }
 
+/* ---- the paired bootstrap ---- */
+
+static int cmp_dbl(const void *pa, const void *pb)
+{
+	double a = *(const double *)pa, b = *(const double *)pb;
+
+	return (a > b) - (a < b);
+}
+
+/* The per-scenario arrays hold what was added, in the order added, and a
+ * merge appends in order. */
+static void test_acc_scenarios_order(void)
+{
+	struct cell_acc all, part1, part2;
+	const struct cell_acc_scenario *sc;
+	const float *js;
+
+	cell_acc_init(&all);
+	cell_acc_add(&all, &rec_b);
+	cell_acc_add(&all, &rec_c);
+	cell_acc_add(&all, &rec_a);
+	cell_acc_add(&all, &rec_b);
+	sc = (const struct cell_acc_scenario *)(void *)all.scen->data;
+	js = (const float *)(void *)all.scen_join_s->data;
+	ASSERT_EQ(all.scen->len, 4);
+	ASSERT_EQ(all.scen_join_s->len, 4);
+	/* b: 2 counted, 1 ready (10 s), failed */
+	ASSERT(!sc[0].success);
+	ASSERT_EQ(sc[0].n_counted, 2);
+	ASSERT_EQ(sc[0].n_ready, 1);
+	/* c: nothing to join, success */
+	ASSERT(sc[1].success);
+	ASSERT_EQ(sc[1].n_counted, 0);
+	ASSERT_EQ(sc[1].n_ready, 0);
+	/* a: 2 counted, 2 ready (2 s, 4 s in node order) */
+	ASSERT(sc[2].success);
+	ASSERT_EQ(sc[2].n_counted, 2);
+	ASSERT_EQ(sc[2].n_ready, 2);
+	ASSERT(js[0] == 10.0f && js[1] == 2.0f && js[2] == 4.0f &&
+	       js[3] == 10.0f);
+
+	/* Chunks merged in order give the same arrays; summarising (which
+	 * sorts join_s) leaves them alone. */
+	cell_acc_init(&part1);
+	cell_acc_init(&part2);
+	cell_acc_add(&part1, &rec_b);
+	cell_acc_add(&part1, &rec_c);
+	cell_acc_add(&part2, &rec_a);
+	cell_acc_add(&part2, &rec_b);
+	cell_acc_merge(&part1, &part2);
+	{
+		struct cell_summary s;
+
+		cell_acc_summarise(&part1, &s);
+	}
+	ASSERT_EQ(part1.scen->len, all.scen->len);
+	ASSERT_EQ(part1.scen_join_s->len, all.scen_join_s->len);
+	ASSERT(!memcmp(part1.scen->data, all.scen->data,
+		       all.scen->len * sizeof(struct cell_acc_scenario)));
+	ASSERT(!memcmp(part1.scen_join_s->data, all.scen_join_s->data,
+		       all.scen_join_s->len * sizeof(float)));
+	/* the source keeps its own */
+	ASSERT_EQ(part2.scen->len, 2);
+	ASSERT_EQ(part2.scen_join_s->len, 3);
+
+	cell_acc_release(&all);
+	cell_acc_release(&part1);
+	cell_acc_release(&part2);
+}
+
+/* A cell of @n scenarios, one counted node each; scenario k fails when
+ * k % @fail_every == @fail_every - 1 (never when 0), else joins after
+ * @join plus @spread x (k % 7) seconds. */
+static void synth_cell(struct cell_acc *a, size_t n, size_t fail_every,
+		       double join, double spread)
+{
+	struct node_record node;
+	struct run_record r = { .n_nodes = 1, .nodes = &node };
+	size_t k;
+
+	cell_acc_init(a);
+	for (k = 0; k < n; k++) {
+		bool fails = fail_every && k % fail_every == fail_every - 1;
+
+		node = (struct node_record)NODE(
+			true, !fails,
+			fails ? 0 : (sim_time)llround((join + spread *
+				(double)(k % 7)) * (double)SIM_S),
+			1, 0, 0, 1, 0);
+		r.success = !fails;
+		cell_acc_add(a, &r);
+	}
+}
+
+static void assert_same_diff(const struct stats_diff *x,
+			     const struct stats_diff *y)
+{
+	ASSERT(same(x->diff, y->diff));
+	ASSERT(same(x->ci95[0], y->ci95[0]));
+	ASSERT(same(x->ci95[1], y->ci95[1]));
+	ASSERT(x->significant == y->significant);
+}
+
+static void assert_zero_diff(const struct stats_diff *d)
+{
+	ASSERT(d->diff == 0.0);
+	ASSERT(d->ci95[0] == 0.0 && d->ci95[1] == 0.0);
+	ASSERT(!d->significant);
+}
+
+/* A policy against itself: every difference is 0, in every resample. */
+static void test_paired_self(void)
+{
+	struct cell_acc a, b;
+	struct stats_paired p;
+	gsl_rng *r = sim_rng_new(1, 0, SIM_RNG_TEST, 0);
+
+	synth_cell(&a, 300, 4, 1.0, 0.37);
+	synth_cell(&b, 300, 4, 1.0, 0.37);
+	stats_paired_bootstrap(&a, &b, 500, r, &p);
+	ASSERT_EQ(p.resamples, 500);
+	assert_zero_diff(&p.success_rate);
+	assert_zero_diff(&p.join_mean_s);
+	assert_zero_diff(&p.join_p50_s);
+	assert_zero_diff(&p.join_p99_s);
+	/* the very same accumulator on both sides */
+	stats_paired_bootstrap(&a, &a, 200, r, &p);
+	assert_zero_diff(&p.success_rate);
+	assert_zero_diff(&p.join_p99_s);
+	gsl_rng_free(r);
+	cell_acc_release(&a);
+	cell_acc_release(&b);
+}
+
+/*
+ * The base always succeeds and joins after 1 s; the other fails every
+ * tenth scenario and joins after 2 s otherwise. Success: 0.9 - 1 = -0.1,
+ * standard error sqrt(0.09 / 1000) = 0.0095, so the interval is about
+ * [-0.119, -0.081]. Join times: +1 s in every quantile, with no spread.
+ */
+static void test_paired_known(void)
+{
+	struct cell_acc other, base;
+	struct stats_paired p;
+	gsl_rng *r = sim_rng_new(7, 0, SIM_RNG_TEST, 0);
+
+	synth_cell(&base, 1000, 0, 1.0, 0.0);
+	synth_cell(&other, 1000, 10, 2.0, 0.0);
+	stats_paired_bootstrap(&other, &base, STATS_BOOTSTRAP_RESAMPLES, r,
+			       &p);
+	printf("    success %.4f [%.4f, %.4f], p99 %.4f [%.4f, %.4f]\n",
+	       p.success_rate.diff, p.success_rate.ci95[0],
+	       p.success_rate.ci95[1], p.join_p99_s.diff, p.join_p99_s.ci95[0],
+	       p.join_p99_s.ci95[1]);
+	ASSERT_EQ(p.resamples, STATS_BOOTSTRAP_RESAMPLES);
+	ASSERT_NEAR(p.success_rate.diff, -0.1, 1e-12);
+	ASSERT(p.success_rate.ci95[0] < -0.1 && p.success_rate.ci95[1] > -0.1);
+	ASSERT(p.success_rate.ci95[1] < 0.0);
+	ASSERT(p.success_rate.significant);
+	/* near the normal approximation's half width of 0.0186 */
+	ASSERT_NEAR(p.success_rate.ci95[1] - p.success_rate.ci95[0],
+		    2 * 1.96 * 0.0095, 0.008);
+	ASSERT(p.join_p99_s.diff == 1.0);
+	ASSERT(p.join_p99_s.ci95[0] == 1.0 && p.join_p99_s.ci95[1] == 1.0);
+	ASSERT(p.join_p99_s.significant);
+	ASSERT(p.join_mean_s.diff == 1.0 && p.join_p50_s.diff == 1.0);
+	ASSERT(p.join_mean_s.significant && p.join_p50_s.significant);
+
+	/* the other way round: the signs turn */
+	stats_paired_bootstrap(&base, &other, 300, r, &p);
+	ASSERT_NEAR(p.success_rate.diff, 0.1, 1e-12);
+	ASSERT(p.success_rate.ci95[0] > 0.0 && p.success_rate.significant);
+	ASSERT(p.join_p99_s.diff == -1.0);
+	gsl_rng_free(r);
+	cell_acc_release(&other);
+	cell_acc_release(&base);
+}
+
+/*
+ * The full-data figures are type-7 quantiles and the mean of the join
+ * times, as the summary computes them (up to float rounding), whatever
+ * the spread; and a paired shift shows even when it is far below the
+ * spread between scenarios, which is what pairing is for.
+ */
+static void test_paired_figures(void)
+{
+	struct cell_acc a, b;
+	struct cell_summary sa, sb;
+	struct stats_paired p;
+	gsl_rng *r = sim_rng_new(3, 0, SIM_RNG_TEST, 0);
+
+	/* joins 1 + 0.5 (k % 7) s against 1.01 + 0.5 (k % 7) s */
+	synth_cell(&a, 400, 0, 1.01, 0.5);
+	synth_cell(&b, 400, 0, 1.0, 0.5);
+	stats_paired_bootstrap(&a, &b, 400, r, &p);
+	cell_acc_summarise(&a, &sa);
+	cell_acc_summarise(&b, &sb);
+	ASSERT_NEAR(p.join_mean_s.diff, sa.join_mean - sb.join_mean, 1e-6);
+	ASSERT_NEAR(p.join_p50_s.diff, sa.join_p50 - sb.join_p50, 1e-6);
+	ASSERT_NEAR(p.join_p99_s.diff, sa.join_p99 - sb.join_p99, 1e-6);
+	ASSERT_NEAR(p.join_mean_s.diff, 0.01, 1e-6);
+	ASSERT(p.join_mean_s.significant);
+	ASSERT(p.join_mean_s.ci95[0] > 0.0099 && p.join_mean_s.ci95[1] < 0.0101);
+	assert_zero_diff(&p.success_rate);
+	gsl_rng_free(r);
+	cell_acc_release(&a);
+	cell_acc_release(&b);
+}
+
+/* The same stream gives the same result, bit for bit; another stream
+ * another interval. */
+static void test_paired_deterministic(void)
+{
+	struct cell_acc a, b;
+	struct stats_paired p1, p2, p3;
+	gsl_rng *r1 = sim_rng_new(11, 5, SIM_RNG_STATS, 0);
+	gsl_rng *r2 = sim_rng_new(11, 5, SIM_RNG_STATS, 0);
+	gsl_rng *r3 = sim_rng_new(11, 6, SIM_RNG_STATS, 0);
+
+	synth_cell(&a, 500, 6, 1.3, 0.21);
+	synth_cell(&b, 500, 9, 1.0, 0.4);
+	stats_paired_bootstrap(&a, &b, 300, r1, &p1);
+	stats_paired_bootstrap(&a, &b, 300, r2, &p2);
+	stats_paired_bootstrap(&a, &b, 300, r3, &p3);
+	ASSERT_EQ(p1.resamples, p2.resamples);
+	assert_same_diff(&p1.success_rate, &p2.success_rate);
+	assert_same_diff(&p1.join_mean_s, &p2.join_mean_s);
+	assert_same_diff(&p1.join_p50_s, &p2.join_p50_s);
+	assert_same_diff(&p1.join_p99_s, &p2.join_p99_s);
+	ASSERT(p1.join_mean_s.diff == p3.join_mean_s.diff);
+	ASSERT(p1.join_mean_s.ci95[0] != p3.join_mean_s.ci95[0] ||
+	       p1.join_mean_s.ci95[1] != p3.join_mean_s.ci95[1]);
+	gsl_rng_free(r1);
+	gsl_rng_free(r2);
+	gsl_rng_free(r3);
+	cell_acc_release(&a);
+	cell_acc_release(&b);
+}
+
+/* No join time on a side: NAN join diffs; no scenario: NAN everything. */
+static void test_paired_empty(void)
+{
+	struct cell_acc a, b;
+	struct stats_paired p;
+	gsl_rng *r = sim_rng_new(1, 0, SIM_RNG_TEST, 0);
+
+	synth_cell(&a, 50, 1, 1.0, 0.0);	/* every scenario fails */
+	synth_cell(&b, 50, 0, 1.0, 0.0);
+	stats_paired_bootstrap(&a, &b, 200, r, &p);
+	ASSERT(p.success_rate.diff == -1.0 && p.success_rate.significant);
+	ASSERT(isnan(p.join_mean_s.diff) && isnan(p.join_p99_s.diff));
+	ASSERT(isnan(p.join_p99_s.ci95[0]) && isnan(p.join_p99_s.ci95[1]));
+	ASSERT(!p.join_p99_s.significant && !p.join_p50_s.significant);
+	cell_acc_release(&a);
+	cell_acc_release(&b);
+
+	cell_acc_init(&a);
+	cell_acc_init(&b);
+	stats_paired_bootstrap(&a, &b, 200, r, &p);
+	ASSERT_EQ(p.resamples, 0);
+	ASSERT(isnan(p.success_rate.diff) && !p.success_rate.significant);
+	ASSERT(isnan(p.success_rate.ci95[0]));
+	cell_acc_release(&a);
+	cell_acc_release(&b);
+	gsl_rng_free(r);
+}
+
+/* A cell of @n scenarios of three counted nodes, each Ready or not at
+ * random, with random join times (ties likely: whole tenths of seconds). */
+static void random_cell(struct cell_acc *a, size_t n, gsl_rng *g)
+{
+	struct node_record nodes[3];
+	struct run_record r = { .n_nodes = 3, .nodes = nodes };
+	size_t k, i;
+
+	cell_acc_init(a);
+	for (k = 0; k < n; k++) {
+		r.success = true;
+		for (i = 0; i < 3; i++) {
+			bool ready = gsl_rng_uniform(g) < 0.8;
+
+			nodes[i] = (struct node_record)NODE(
+				true, ready,
+				ready ? (sim_time)gsl_rng_uniform_int(g, 50) *
+						100 * SIM_MS : 0,
+				1, 0, 0, 1, 0);
+			r.success = r.success && ready;
+		}
+		cell_acc_add(a, &r);
+	}
+}
+
+/* The metrics of @a over the scenarios @idx (@n of them), the slow way:
+ * gather, sort, type 7. */
+static void naive_metrics(const struct cell_acc *a, const size_t *idx,
+			  size_t n, double m[4])
+{
+	const struct cell_acc_scenario *sc =
+		(const struct cell_acc_scenario *)(void *)a->scen->data;
+	const float *js = (const float *)(void *)a->scen_join_s->data;
+	size_t *first = g_new(size_t, a->scen->len);
+	GArray *pool = g_array_new(FALSE, FALSE, sizeof(double));
+	size_t k, j, at = 0, succ = 0;
+	double sum = 0;
+
+	for (k = 0; k < a->scen->len; k++) {
+		first[k] = at;
+		at += sc[k].n_ready;
+	}
+	for (j = 0; j < n; j++) {
+		succ += sc[idx[j]].success;
+		for (k = 0; k < sc[idx[j]].n_ready; k++) {
+			double v = js[first[idx[j]] + k];
+
+			g_array_append_val(pool, v);
+			sum += v;
+		}
+	}
+	if (pool->len > 1)
+		qsort(pool->data, pool->len, sizeof(double), cmp_dbl);
+	m[0] = (double)succ / (double)n;
+	m[1] = pool->len ? sum / pool->len : NAN;
+	m[2] = stats_quantile_sorted((double *)(void *)pool->data, pool->len,
+				     0.5);
+	m[3] = stats_quantile_sorted((double *)(void *)pool->data, pool->len,
+				     0.99);
+	g_array_free(pool, TRUE);
+	g_free(first);
+}
+
+/* The weighted scan of a presorted pool gives what resampling, gathering
+ * and sorting would, draw for draw. */
+static void test_paired_matches_naive(void)
+{
+	enum { N = 120, R = 200 };
+	gsl_rng *g = sim_rng_new(5, 0, SIM_RNG_TEST, 1);
+	gsl_rng *r = sim_rng_new(5, 0, SIM_RNG_TEST, 2);
+	gsl_rng *r2 = sim_rng_new(5, 0, SIM_RNG_TEST, 2);
+	struct cell_acc a, b;
+	struct stats_paired p;
+	const struct stats_diff *got[4];
+	double *d[4], ma[4], mb[4];
+	size_t idx[N], cnt[4] = { 0 }, k, i, j;
+
+	random_cell(&a, N, g);
+	random_cell(&b, N, g);
+	stats_paired_bootstrap(&a, &b, R, r, &p);
+	got[0] = &p.success_rate;
+	got[1] = &p.join_mean_s;
+	got[2] = &p.join_p50_s;
+	got[3] = &p.join_p99_s;
+
+	for (k = 0; k < N; k++)
+		idx[k] = k;
+	naive_metrics(&a, idx, N, ma);
+	naive_metrics(&b, idx, N, mb);
+	for (j = 0; j < 4; j++) {
+		ASSERT_NEAR(got[j]->diff, ma[j] - mb[j], 1e-9);
+		d[j] = g_new(double, R);
+	}
+	for (i = 0; i < R; i++) {
+		for (k = 0; k < N; k++)
+			idx[k] = gsl_rng_uniform_int(r2, N);
+		naive_metrics(&a, idx, N, ma);
+		naive_metrics(&b, idx, N, mb);
+		for (j = 0; j < 4; j++)
+			if (isfinite(ma[j] - mb[j]))
+				d[j][cnt[j]++] = ma[j] - mb[j];
+	}
+	for (j = 0; j < 4; j++) {
+		qsort(d[j], cnt[j], sizeof(double), cmp_dbl);
+		ASSERT_NEAR(got[j]->ci95[0],
+			    stats_quantile_sorted(d[j], cnt[j], 0.025), 1e-9);
+		ASSERT_NEAR(got[j]->ci95[1],
+			    stats_quantile_sorted(d[j], cnt[j], 0.975), 1e-9);
+		g_free(d[j]);
+	}
+	cell_acc_release(&a);
+	cell_acc_release(&b);
+	gsl_rng_free(g);
+	gsl_rng_free(r);
+	gsl_rng_free(r2);
+}
+
+/* The work cap: resamples fall with the size, never below the floor nor
+ * above what was asked. */
+static void test_paired_cap(void)
+{
+	struct cell_acc a, b;
+	struct stats_paired p;
+	gsl_rng *r = sim_rng_new(1, 0, SIM_RNG_TEST, 0);
+	/* 2 draws-and-weighs + 2 join times per scenario per resample:
+	 * 2e8 / (4 x 100000) = 500 resamples fit */
+	size_t n = 100000;
+
+	synth_cell(&a, n, 0, 1.0, 0.1);
+	synth_cell(&b, n, 0, 1.0, 0.2);
+	stats_paired_bootstrap(&a, &b, 50, r, &p);
+	ASSERT_EQ(p.resamples, 50);		/* fewer asked: kept */
+	stats_paired_bootstrap(&a, &b, 100000, r, &p);
+	ASSERT_EQ(p.resamples, 500);
+	ASSERT(p.join_mean_s.significant);
+	cell_acc_release(&a);
+	cell_acc_release(&b);
+	gsl_rng_free(r);
+}
+
 int main(void)
 {
 	TEST_RUN(test_wilson_known);
@@ -304,5 +712,13 @@ int main(void)
 	TEST_RUN(test_acc_merge);
 	TEST_RUN(test_acc_empty);
 	TEST_RUN(test_acc_saturates);
+	TEST_RUN(test_acc_scenarios_order);
+	TEST_RUN(test_paired_self);
+	TEST_RUN(test_paired_known);
+	TEST_RUN(test_paired_figures);
+	TEST_RUN(test_paired_deterministic);
+	TEST_RUN(test_paired_empty);
+	TEST_RUN(test_paired_matches_naive);
+	TEST_RUN(test_paired_cap);
 	return 0;
 }

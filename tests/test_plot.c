@@ -1,0 +1,781 @@
+/*
+ * Plots and the report (experiments/plot.h), on hand-made results folders:
+ * the data files hold the numbers of results.json, gnuplot draws valid
+ * SVG from every script, report.html is self-contained and holds every
+ * plot and the reproduce command, report.md lists every plot, bad input
+ * is one error naming the file. The SVG checks are skipped (and say so)
+ * where gnuplot is not installed.
+ */
+#include "test.h"
+#include "experiments/plot.h"
+#include "sim/error.h"
+
+#include <cjson/cJSON.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <stdbool.h>
+
+static char *tmp_root;		/* one temporary folder for every case */
+static bool have_gnuplot;
+
+#define COMMAND "selsim run experiments/specs/x.json --seed 7 " \
+	"--scenarios 50 --policies k3s,alt"
+
+/* ---- fixtures ---- */
+
+static cJSON *num_array2(double a, double b)
+{
+	cJSON *arr = cJSON_CreateArray();
+
+	cJSON_AddItemToArray(arr, cJSON_CreateNumber(a));
+	cJSON_AddItemToArray(arr, cJSON_CreateNumber(b));
+	return arr;
+}
+
+/* A paired comparison, as the runner writes it. */
+static void add_metric(cJSON *metrics, const char *name, double d, double lo,
+		       double hi)
+{
+	cJSON *m = cJSON_AddObjectToObject(metrics, name);
+
+	cJSON_AddNumberToObject(m, "diff", d);
+	cJSON_AddItemToObject(m, "ci95", num_array2(lo, hi));
+	cJSON_AddBoolToObject(m, "significant", lo > 0 || hi < 0);
+}
+
+/* Cell @k of policy @pol (0 or 1) at grid values @vals (NULL-terminated
+ * pairs key, value). Figures depend on @k so that no two are alike. */
+static cJSON *make_cell(const char *pol, int k, const char *const *vals,
+			bool with_vs)
+{
+	cJSON *c = cJSON_CreateObject(), *o, *cdf;
+	double scale = 1.0 + 0.25 * k;
+	int i;
+
+	cJSON_AddStringToObject(c, "policy", pol);
+	o = cJSON_AddObjectToObject(c, "params");
+	for (i = 0; vals && vals[i]; i += 2)
+		cJSON_AddStringToObject(o, vals[i], vals[i + 1]);
+	cJSON_AddNumberToObject(c, "scenarios", 50);
+	o = cJSON_AddObjectToObject(c, "success");
+	cJSON_AddNumberToObject(o, "count", 50 - k);
+	cJSON_AddNumberToObject(o, "rate", (50.0 - k) / 50);
+	cJSON_AddItemToObject(o, "ci95", num_array2(0.8 - 0.01 * k,
+						    k ? 0.99 - 0.01 * k : 1));
+	o = cJSON_AddObjectToObject(c, "join_time_s");
+	cJSON_AddNumberToObject(o, "mean", 0.5 * scale);
+	cJSON_AddNumberToObject(o, "p50", 0.3 * scale);
+	cJSON_AddNumberToObject(o, "p90", 1.1 * scale);
+	cJSON_AddNumberToObject(o, "p99", 2.05 * scale);
+	cJSON_AddNumberToObject(o, "max", 2.5 * scale);
+	cdf = cJSON_AddArrayToObject(c, "join_time_cdf_s");
+	for (i = 0; i <= 100; i++)
+		cJSON_AddItemToArray(cdf, cJSON_CreateNumber(
+			0.004 * scale * pow(625.0, i / 100.0)));
+	o = cJSON_AddObjectToObject(c, "dials_per_join");
+	cJSON_AddNumberToObject(o, "mean", 2 + 0.5 * k);
+	cJSON_AddNumberToObject(c, "failed_dials_per_join", 0.25 * k);
+	cJSON_AddNumberToObject(c, "timeout_wait_s_per_join", 0);
+	cJSON_AddNumberToObject(c, "requests_per_join", 1.2 + 0.1 * k);
+	cJSON_AddNumberToObject(c, "fatal_restarts_per_scenario", 0.5 * k);
+	o = cJSON_AddObjectToObject(c, "nodes");
+	cJSON_AddNumberToObject(o, "counted", 250);
+	cJSON_AddNumberToObject(o, "ready", 250 - 10 * k);
+	cJSON_AddNumberToObject(c, "events_per_scenario", 280);
+	if (with_vs) {
+		cJSON *vs = cJSON_AddObjectToObject(c, "vs_baseline");
+		cJSON *m;
+
+		cJSON_AddStringToObject(vs, "baseline", "k3s");
+		m = cJSON_AddObjectToObject(vs, "metrics");
+		add_metric(m, "success_rate", -0.02, -0.05, 0.01);
+		add_metric(m, "join_time_mean_s", 0.2, 0.1, 0.3);
+		add_metric(m, "join_time_p50_s", -0.0004, -0.0009, 0.0002);
+		add_metric(m, "join_time_p99_s", -2.3, -2.7, -1.9);
+	}
+	return c;
+}
+
+/*
+ * Writes TMP/NAME/results.json: policies k3s and alt at every point of
+ * the grid of @axes (0, 1 or 2 axes; values 2s, 5s and 1s, 2s). Returns
+ * the folder; caller frees with g_free().
+ */
+static char *make_results(const char *name, int axes)
+{
+	static const char *const keys[2] = { "k3s.dial_timeout",
+					     "health_check_interval" };
+	static const char *const v0[2] = { "2s", "5s" };
+	static const char *const v1[2] = { "1s", "2s" };
+	char *dir = g_build_filename(tmp_root, name, NULL);
+	char *path = g_build_filename(dir, "results.json", NULL);
+	cJSON *root = cJSON_CreateObject(), *ax, *cells;
+	char *text;
+	int a, b, p, k = 0;
+
+	ASSERT_EQ(g_mkdir_with_parents(dir, 0755), 0);
+	cJSON_AddStringToObject(root, "selsim_version", "0.1.0");
+	cJSON_AddStringToObject(root, "spec", name);
+	cJSON_AddStringToObject(root, "spec_file", "no/such/spec.json");
+	cJSON_AddItemToObject(root, "seed", cJSON_CreateRaw("7"));
+	cJSON_AddNumberToObject(root, "scenarios", 50);
+	cJSON_AddNumberToObject(root, "deadline_s", 600);
+	cJSON_AddStringToObject(root, "baseline", "k3s");
+	cJSON_AddStringToObject(root, "command", COMMAND);
+	ax = cJSON_AddArrayToObject(root, "axes");
+	for (a = 0; a < axes; a++)
+		cJSON_AddItemToArray(ax, cJSON_CreateString(keys[a]));
+	cells = cJSON_AddArrayToObject(root, "results");
+	for (a = 0; a < (axes >= 1 ? 2 : 1); a++)
+		for (b = 0; b < (axes >= 2 ? 2 : 1); b++)
+			for (p = 0; p < 2; p++) {
+				const char *vals[5] = { NULL };
+
+				if (axes >= 1) {
+					vals[0] = keys[0];
+					vals[1] = v0[a];
+				}
+				if (axes >= 2) {
+					vals[2] = keys[1];
+					vals[3] = v1[b];
+				}
+				cJSON_AddItemToArray(cells, make_cell(
+					p ? "alt" : "k3s", k++, vals, p == 1));
+			}
+	text = cJSON_Print(root);
+	ASSERT(g_file_set_contents(path, text, -1, NULL));
+	cJSON_free(text);
+	cJSON_Delete(root);
+	g_free(path);
+	return dir;
+}
+
+/* ---- reading files back ---- */
+
+static char *slurp(const char *dir, const char *name)
+{
+	char *path = g_build_filename(dir, name, NULL), *text = NULL;
+
+	if (!g_file_get_contents(path, &text, NULL, NULL))
+		TEST_FAIL("cannot read %s", path);
+	g_free(path);
+	return text;
+}
+
+static bool exists(const char *dir, const char *name)
+{
+	char *path = g_build_filename(dir, name, NULL);
+	bool ok = g_file_test(path, G_FILE_TEST_EXISTS);
+
+	g_free(path);
+	return ok;
+}
+
+static cJSON *load_json(const char *dir)
+{
+	char *text = slurp(dir, "results.json");
+	cJSON *j = cJSON_Parse(text);
+
+	ASSERT(j != NULL);
+	g_free(text);
+	return j;
+}
+
+/* A data file as blocks of rows of fields (quoted strings unquoted),
+ * without comments and header lines (a row that starts with a quote and
+ * is the first of its block in a file with @headers). */
+static GPtrArray *read_dat(const char *dir, const char *name, bool headers)
+{
+	char *text = slurp(dir, name);
+	char **lines = g_strsplit(text, "\n", -1);
+	GPtrArray *blocks = g_ptr_array_new_with_free_func(
+		(GDestroyNotify)g_ptr_array_unref);
+	GPtrArray *block = NULL;
+	int blanks = 0, i;
+
+	for (i = 0; lines[i]; i++) {
+		const char *p = lines[i];
+		GPtrArray *row;
+
+		if (!*p) {
+			blanks++;
+			continue;
+		}
+		if (*p == '#')
+			continue;
+		if (!block || blanks >= 2) {
+			block = g_ptr_array_new_with_free_func(
+				(GDestroyNotify)g_ptr_array_unref);
+			g_ptr_array_add(blocks, block);
+			if (headers && *p == '"') {
+				blanks = 0;
+				continue;
+			}
+		}
+		blanks = 0;
+		row = g_ptr_array_new_with_free_func(g_free);
+		while (*p) {
+			const char *e;
+
+			while (*p == ' ')
+				p++;
+			if (!*p)
+				break;
+			if (*p == '"') {
+				e = strchr(p + 1, '"');
+				ASSERT(e != NULL);
+				g_ptr_array_add(row, g_strndup(p + 1,
+							       (gsize)(e - p - 1)));
+				p = e + 1;
+			} else {
+				e = p + strcspn(p, " ");
+				g_ptr_array_add(row, g_strndup(p, (gsize)(e - p)));
+				p = e;
+			}
+		}
+		g_ptr_array_add(block, row);
+	}
+	g_strfreev(lines);
+	g_free(text);
+	return blocks;
+}
+
+static const char *field(GPtrArray *blocks, guint b, guint r, guint f)
+{
+	GPtrArray *block, *row;
+
+	ASSERT(b < blocks->len);
+	block = g_ptr_array_index(blocks, b);
+	ASSERT(r < block->len);
+	row = g_ptr_array_index(block, r);
+	ASSERT(f < row->len);
+	return g_ptr_array_index(row, f);
+}
+
+static double fnum(GPtrArray *blocks, guint b, guint r, guint f)
+{
+	return g_ascii_strtod(field(blocks, b, r, f), NULL);
+}
+
+static guint block_len(GPtrArray *blocks, guint b)
+{
+	ASSERT(b < blocks->len);
+	return ((GPtrArray *)g_ptr_array_index(blocks, b))->len;
+}
+
+static double jget(const cJSON *cell, const char *a, const char *b)
+{
+	const cJSON *o = cJSON_GetObjectItem(cell, a);
+
+	if (b)
+		o = cJSON_GetObjectItem(o, b);
+	ASSERT(cJSON_IsNumber(o));
+	return o->valuedouble;
+}
+
+/* The same double (the data files print enough digits to read back). */
+#define ASSERT_SAME(a, b) ASSERT_NEAR((a), (b), 1e-12 * (1 + fabs((double)(b))))
+
+/* Every plot in @names: a non-empty SVG (and a PNG when one was drawn)
+ * that gnuplot finished. */
+static void check_pictures(const char *dir, const char *const *names)
+{
+	size_t i;
+
+	if (!have_gnuplot) {
+		printf("    skipped: gnuplot missing\n");
+		return;
+	}
+	for (i = 0; names[i]; i++) {
+		char *svg = g_strdup_printf("plots/%s.svg", names[i]);
+		char *png = g_strdup_printf("plots/%s.png", names[i]);
+		char *text = slurp(dir, svg);
+
+		ASSERT(g_str_has_prefix(text, "<?xml") ||
+		       g_str_has_prefix(text, "<svg"));
+		ASSERT_STR_CONTAINS(text, "<svg");
+		ASSERT_STR_CONTAINS(text, "</svg>");
+		ASSERT_GT(strlen(text), 1000);
+		g_free(text);
+		if (exists(dir, png)) {
+			char *p = slurp(dir, png);
+
+			ASSERT(!memcmp(p, "\x89PNG", 4));
+			g_free(p);
+		}
+		ASSERT(!exists(dir, "plots/cdf.tmp.svg"));
+		g_free(svg);
+		g_free(png);
+	}
+}
+
+/* report.html: every plot inlined, the command, nothing external;
+ * report.md: every plot listed. */
+static void check_report(const char *dir, const char *const *names)
+{
+	char *html, *md, *stripped;
+	GError *err = NULL;
+	size_t i, n = 0;
+	const char *p;
+
+	if (!report_write(dir, &err))
+		TEST_FAIL("report_write: %s", err->message);
+	html = slurp(dir, "report.html");
+	md = slurp(dir, "report.md");
+	ASSERT(g_str_has_prefix(html, "<!DOCTYPE html>"));
+	ASSERT_STR_CONTAINS(html, "</html>");
+	ASSERT_STR_CONTAINS(html, COMMAND);
+	ASSERT_STR_CONTAINS(md, COMMAND);
+	for (i = 0; names[i]; i++) {
+		char *md_link = g_strdup_printf("(plots/%s.svg)", names[i]);
+		char *fig = g_strdup_printf("id=\"fig-%s\"", names[i]);
+
+		if (have_gnuplot) {
+			ASSERT_STR_CONTAINS(md, md_link);
+			ASSERT_STR_CONTAINS(html, fig);
+		}
+		g_free(md_link);
+		g_free(fig);
+	}
+	for (p = html; (p = strstr(p, "<svg")); p++)
+		n++;
+	ASSERT_EQ(n, have_gnuplot ? i : 0);
+	for (p = html, n = 0; (p = strstr(p, "<figure")); p++)
+		n++;
+	ASSERT_EQ(n, have_gnuplot ? i : 0);
+	/* No URL but the SVG namespaces. */
+	stripped = g_strdup(html);
+	{
+		static const char *const ns[] = {
+			"xmlns=\"http://www.w3.org/2000/svg\"",
+			"xmlns:xlink=\"http://www.w3.org/1999/xlink\"",
+		};
+		size_t k;
+
+		for (k = 0; k < G_N_ELEMENTS(ns); k++) {
+			char *q;
+
+			while ((q = strstr(stripped, ns[k])))
+				memset(q, ' ', strlen(ns[k]));
+		}
+	}
+	ASSERT(!strstr(stripped, "http://"));
+	ASSERT(!strstr(stripped, "https://"));
+	ASSERT(!strstr(stripped, "<link"));
+	ASSERT(!strstr(stripped, "src="));
+	/* ids are made unique per plot */
+	if (have_gnuplot)
+		ASSERT(!strstr(html, " id='gpPt0'"));
+	g_free(stripped);
+	g_free(html);
+	g_free(md);
+}
+
+/* ---- cases ---- */
+
+static void test_policies(void)
+{
+	static const char *const names[] = { "cdf", "success", "load", NULL };
+	char *dir = make_results("policies", 0);
+	cJSON *j = load_json(dir);
+	const cJSON *cells = cJSON_GetObjectItem(j, "results");
+	GPtrArray *cdf, *suc, *load;
+	GError *err = NULL;
+	bool missing = true;
+	int c, k;
+
+	if (!plot_results(dir, &missing, &err))
+		TEST_FAIL("plot_results: %s", err->message);
+	ASSERT_EQ(missing, !have_gnuplot);
+
+	cdf = read_dat(dir, "plots/cdf.dat", true);
+	suc = read_dat(dir, "plots/success.dat", false);
+	load = read_dat(dir, "plots/load.dat", false);
+	ASSERT_EQ(cdf->len, 2);
+	ASSERT_EQ(suc->len, 1);
+	ASSERT_EQ(block_len(suc, 0), 2);
+	for (c = 0; c < 2; c++) {
+		const cJSON *cell = cJSON_GetArrayItem(cells, c);
+		const cJSON *q = cJSON_GetObjectItem(cell, "join_time_cdf_s");
+		double share = jget(cell, "nodes", "ready") /
+			       jget(cell, "nodes", "counted");
+
+		ASSERT_EQ(block_len(cdf, (guint)c), 101);
+		for (k = 0; k <= 100; k++) {
+			double t = cJSON_GetArrayItem(q, k)->valuedouble;
+
+			ASSERT_SAME(fnum(cdf, (guint)c, (guint)k, 0), k / 100.0);
+			ASSERT_SAME(fnum(cdf, (guint)c, (guint)k, 1), t);
+			ASSERT_SAME(fnum(cdf, (guint)c, (guint)k, 2),
+				    100.0 * (k / 100.0) * share);
+		}
+		ASSERT_STR_EQ(field(suc, 0, (guint)c, 1),
+			      cJSON_GetObjectItem(cell, "policy")->valuestring);
+		ASSERT_SAME(fnum(suc, 0, (guint)c, 3),
+			    100 * jget(cell, "success", "rate"));
+		ASSERT_SAME(fnum(suc, 0, (guint)c, 4), 100 *
+			    cJSON_GetArrayItem(cJSON_GetObjectItem(
+				cJSON_GetObjectItem(cell, "success"), "ci95"),
+				0)->valuedouble);
+		ASSERT_SAME(fnum(suc, 0, (guint)c, 5), 100 *
+			    cJSON_GetArrayItem(cJSON_GetObjectItem(
+				cJSON_GetObjectItem(cell, "success"), "ci95"),
+				1)->valuedouble);
+		ASSERT_SAME(fnum(suc, 0, (guint)c, 6),
+			    jget(cell, "success", "count"));
+		ASSERT_SAME(fnum(load, 0, (guint)c, 3),
+			    jget(cell, "requests_per_join", NULL));
+		ASSERT_SAME(fnum(load, 0, (guint)c, 4),
+			    jget(cell, "dials_per_join", "mean"));
+		ASSERT_SAME(fnum(load, 0, (guint)c, 5),
+			    jget(cell, "failed_dials_per_join", NULL));
+		ASSERT_SAME(fnum(load, 0, (guint)c, 6),
+			    jget(cell, "fatal_restarts_per_scenario", NULL));
+	}
+	ASSERT(exists(dir, "plots/redraw.sh"));
+	ASSERT(!exists(dir, "plots/sweep.dat"));
+	check_pictures(dir, names);
+	check_report(dir, names);
+	{
+		char *md = slurp(dir, "report.md");
+
+		/* the paired comparisons, in sentences */
+		ASSERT_STR_CONTAINS(md, "alt joins 2.3 s faster at p99 than "
+				    "k3s, 95% CI 1.9 to 2.7 s.");
+		ASSERT_STR_CONTAINS(md, "alt and k3s do not differ detectably "
+				    "in success rate: -2.0 points, 95% CI "
+				    "-5.0 to 1.0.");
+		ASSERT_STR_CONTAINS(md, "alt joins 200 ms slower on average than "
+				    "k3s, 95% CI 100 to 300 ms.");
+		ASSERT_STR_CONTAINS(md, "| k3s | 100.0% [80.0, 100.0] |");
+		/* the spec file is gone: said so, in one place */
+		ASSERT_STR_CONTAINS(md, "no/such/spec.json");
+		g_free(md);
+	}
+	g_ptr_array_unref(cdf);
+	g_ptr_array_unref(suc);
+	g_ptr_array_unref(load);
+	cJSON_Delete(j);
+	g_free(dir);
+}
+
+static void test_sweep_one_axis(void)
+{
+	static const char *const names[] = {
+		"cdf", "success", "load", "sweep-success", "sweep-join", NULL,
+	};
+	char *dir = make_results("sweep1", 1);
+	cJSON *j = load_json(dir);
+	const cJSON *cells = cJSON_GetObjectItem(j, "results");
+	GPtrArray *sw, *suc;
+	GError *err = NULL;
+	bool missing;
+	int p, v;
+
+	if (!plot_results(dir, &missing, &err))
+		TEST_FAIL("plot_results: %s", err->message);
+	sw = read_dat(dir, "plots/sweep.dat", true);
+	ASSERT_EQ(sw->len, 2);		/* a block per policy */
+	for (p = 0; p < 2; p++) {
+		ASSERT_EQ(block_len(sw, (guint)p), 2);
+		for (v = 0; v < 2; v++) {
+			/* cells: (2s: k3s, alt), (5s: k3s, alt) */
+			const cJSON *cell = cJSON_GetArrayItem(cells, v * 2 + p);
+
+			ASSERT_SAME(fnum(sw, (guint)p, (guint)v, 0), v ? 5 : 2);
+			ASSERT_STR_EQ(field(sw, (guint)p, (guint)v, 1),
+				      v ? "5s" : "2s");
+			ASSERT_SAME(fnum(sw, (guint)p, (guint)v, 2),
+				    100 * jget(cell, "success", "rate"));
+			ASSERT_SAME(fnum(sw, (guint)p, (guint)v, 5),
+				    jget(cell, "join_time_s", "p50"));
+			ASSERT_SAME(fnum(sw, (guint)p, (guint)v, 6),
+				    jget(cell, "join_time_s", "p99"));
+			ASSERT_SAME(fnum(sw, (guint)p, (guint)v, 7),
+				    jget(cell, "join_time_s", "mean"));
+		}
+	}
+	/* bars grouped by grid point: every cell, in order */
+	suc = read_dat(dir, "plots/success.dat", false);
+	ASSERT_EQ(block_len(suc, 0), 4);
+	ASSERT_STR_EQ(field(suc, 0, 2, 1), "k3s, k3s.dial_timeout=5s");
+	ASSERT_SAME(fnum(suc, 0, 3, 3), 100 * jget(cJSON_GetArrayItem(cells, 3),
+						   "success", "rate"));
+	check_pictures(dir, names);
+	check_report(dir, names);
+	g_ptr_array_unref(sw);
+	g_ptr_array_unref(suc);
+	cJSON_Delete(j);
+	g_free(dir);
+}
+
+static void test_sweep_two_axes(void)
+{
+	static const char *const names[] = {
+		"cdf", "success", "load", "heatmap-k3s", "heatmap-alt", NULL,
+	};
+	char *dir = make_results("sweep2", 2);
+	cJSON *j = load_json(dir);
+	const cJSON *cells = cJSON_GetObjectItem(j, "results");
+	GError *err = NULL;
+	bool missing;
+	int p;
+
+	if (!plot_results(dir, &missing, &err))
+		TEST_FAIL("plot_results: %s", err->message);
+	/* every grid point of each policy, row by row */
+	for (p = 0; p < 2; p++) {
+		char *name = g_strdup_printf("plots/heatmap-%s.dat",
+					     p ? "alt" : "k3s");
+		char *text = slurp(dir, name);
+		char **lines = g_strsplit(text, "\n", -1);
+		int i, seen = 0;
+
+		for (i = 0; lines[i]; i++) {
+			int ix, iy;
+			double rate, p99;
+			char xv[16], yv[16];
+			const cJSON *cell;
+
+			if (!*lines[i] || lines[i][0] == '#')
+				continue;
+			ASSERT_EQ(sscanf(lines[i], "%d %d \"%15[^\"]\" "
+					 "\"%15[^\"]\" %lf %lf", &ix, &iy, xv,
+					 yv, &rate, &p99), 6);
+			cell = cJSON_GetArrayItem(cells, (ix * 2 + iy) * 2 + p);
+			ASSERT_STR_EQ(xv, ix ? "5s" : "2s");
+			ASSERT_STR_EQ(yv, iy ? "2s" : "1s");
+			ASSERT_SAME(rate, 100 * jget(cell, "success", "rate"));
+			ASSERT_SAME(p99, jget(cell, "join_time_s", "p99"));
+			seen++;
+		}
+		ASSERT_EQ(seen, 4);
+		g_strfreev(lines);
+		g_free(text);
+		g_free(name);
+	}
+	check_pictures(dir, names);
+	check_report(dir, names);
+	cJSON_Delete(j);
+	g_free(dir);
+}
+
+/* Without gnuplot: the data, no pictures, TRUE, and the flag set; the
+ * report says the plots are not drawn. */
+static void test_gnuplot_missing(void)
+{
+	char *dir = make_results("nognuplot", 0);
+	char *path = g_strdup(g_getenv("PATH"));
+	GError *err = NULL;
+	bool missing = false;
+	char *md;
+
+	g_setenv("PATH", tmp_root, TRUE);
+	ASSERT(plot_results(dir, &missing, &err));
+	g_setenv("PATH", path, TRUE);
+	ASSERT(missing);
+	ASSERT(exists(dir, "plots/cdf.dat"));
+	ASSERT(exists(dir, "plots/success.dat"));
+	ASSERT(!exists(dir, "plots/cdf.svg"));
+	ASSERT(report_write(dir, &err));
+	md = slurp(dir, "report.md");
+	ASSERT_STR_CONTAINS(md, "not drawn");
+	ASSERT_STR_CONTAINS(md, "plots/cdf.dat");
+	g_free(md);
+	g_free(path);
+	g_free(dir);
+}
+
+static void expect_input_error(const char *dir, const char *needle)
+{
+	GError *err = NULL;
+	bool missing;
+
+	ASSERT(!plot_results(dir, &missing, &err));
+	ASSERT(g_error_matches(err, SIM_ERROR, SIM_ERROR_INPUT));
+	ASSERT_STR_CONTAINS(err->message, "results.json");
+	ASSERT_STR_CONTAINS(err->message, needle);
+	ASSERT(!strchr(err->message, '\n'));
+	g_clear_error(&err);
+	ASSERT(!report_write(dir, &err));
+	ASSERT(g_error_matches(err, SIM_ERROR, SIM_ERROR_INPUT));
+	g_clear_error(&err);
+}
+
+static void test_bad_results(void)
+{
+	char *dir = g_build_filename(tmp_root, "bad", NULL);
+	char *path = g_build_filename(dir, "results.json", NULL);
+
+	expect_input_error(dir, "no such file");
+	ASSERT_EQ(g_mkdir_with_parents(dir, 0755), 0);
+	ASSERT(g_file_set_contents(path, "{ \"spec\": ", -1, NULL));
+	expect_input_error(dir, "JSON");
+	ASSERT(g_file_set_contents(path, "{\"spec\": \"x\", \"seed\": 1, "
+				   "\"scenarios\": 5, \"results\": "
+				   "[{\"policy\": \"k3s\", \"params\": {}}]}",
+				   -1, NULL));
+	expect_input_error(dir, "results[0].success: missing");
+	ASSERT(g_file_set_contents(path, "{\"spec\": \"x\", \"seed\": 1, "
+				   "\"scenarios\": 5, \"axes\": [\"d\"], "
+				   "\"results\": [{\"policy\": \"k3s\", "
+				   "\"params\": {\"d\": \"fast\"}}]}", -1, NULL));
+	expect_input_error(dir, "results[0].params.d: expected a duration");
+	ASSERT(g_file_set_contents(path, "{\"spec\": \"x\", \"seed\": 1, "
+				   "\"scenarios\": 5, \"results\": []}", -1,
+				   NULL));
+	expect_input_error(dir, "no cells");
+	g_free(path);
+	g_free(dir);
+}
+
+/* gnuplot failing (scripts not found) is an internal error, one line. */
+static void test_gnuplot_fails(void)
+{
+	char *dir;
+	GError *err = NULL;
+	bool missing;
+
+	if (!have_gnuplot) {
+		printf("    skipped: gnuplot missing\n");
+		return;
+	}
+	dir = make_results("badscripts", 0);
+	g_setenv("SELSIM_PLOTS_DIR", tmp_root, TRUE);
+	ASSERT(!plot_results(dir, &missing, &err));
+	g_unsetenv("SELSIM_PLOTS_DIR");
+	ASSERT(g_error_matches(err, SIM_ERROR, SIM_ERROR_INTERNAL));
+	ASSERT_STR_CONTAINS(err->message, "gnuplot");
+	ASSERT(!strchr(err->message, '\n'));
+	ASSERT(!exists(dir, "plots/cdf.tmp.svg"));
+	g_error_free(err);
+	g_free(dir);
+}
+
+static const char trace_tsv[] =
+	"# demo, scenario 0, seed 1, policy k3s\n"
+	"0.000000000\tfailure\tetcd-1\t-\tfailure: stop etcd-1\n"
+	"5.000000000\tfailure\t-\t-\tfailure: AZ b out\n"
+	"10.000000000\tfailure\tcp-1\t-\tfailure: restart cp-1\n"
+	"10.000000000\tstart\tcp-1\t-\tcp-1: k3s starts (control-plane)\n"
+	"10.000100000\tdial\tcp-1\tetcd-1\tcp-1: dial etcd-1 (supervisor LB)\n"
+	"10.000200000\tdial_refused\tcp-1\tetcd-1\tcp-1: dial etcd-1 refused\n"
+	"10.000200000\tdial\tcp-1\tetcd-2\tcp-1: dial etcd-2 (supervisor LB)\n"
+	"20.000200000\tdial_timeout\tcp-1\tetcd-2\tcp-1: dial etcd-2 timed out\n"
+	"20.000200000\tdial\tcp-1\tetcd-3\tcp-1: dial etcd-3 (supervisor LB)\n"
+	"20.001000000\tdial_ok\tcp-1\tetcd-3\tcp-1: dial etcd-3 ok\n"
+	"20.002000000\tlb_state\tcp-1\tetcd-3\tcp-1: supervisor LB: etcd-3 x\n"
+	"25.000000000\tfailure_end\t-\t-\tfailure ends: AZ b back\n"
+	"21.000000000\tready\tcp-1\t-\tcp-1: Ready\n"
+	"30.000000000\tfailure\tagent-1\t-\tfailure: restart agent-1\n"
+	"30.000000000\tstart\tagent-1\t-\tagent-1: k3s starts (agent)\n"
+	"31.000000000\tfatal\tagent-1\t-\tagent-1: fatal: x; the process exits\n"
+	"# ended at 40.000000s after 99 events: FAILOVER FAILED\n";
+
+static void test_trace(void)
+{
+	char *tsv = g_build_filename(tmp_root, "trace.tsv", NULL);
+	char *prefix = g_build_filename(tmp_root, "timeline", NULL);
+	GPtrArray *b;
+	GError *err = NULL;
+	bool missing;
+
+	ASSERT(g_file_set_contents(tsv, trace_tsv, -1, NULL));
+	if (!plot_trace(tsv, prefix, &missing, &err))
+		TEST_FAIL("plot_trace: %s", err->message);
+	ASSERT_EQ(missing, !have_gnuplot);
+	b = read_dat(tmp_root, "timeline.dat", false);
+	ASSERT_EQ(b->len, 8);
+	/* rows in order of appearance */
+	ASSERT_EQ(block_len(b, 0), 5);
+	ASSERT_STR_EQ(field(b, 0, 0, 1), "etcd-1");
+	ASSERT_STR_EQ(field(b, 0, 1, 1), "cp-1");
+	ASSERT_STR_EQ(field(b, 0, 2, 1), "etcd-2");
+	ASSERT_STR_EQ(field(b, 0, 4, 1), "agent-1");
+	/* the stop lasts to the end of the trace */
+	ASSERT_EQ(block_len(b, 1), 1);
+	ASSERT_SAME(fnum(b, 1, 0, 0), 0);
+	ASSERT_SAME(fnum(b, 1, 0, 1), 40);
+	ASSERT_SAME(fnum(b, 1, 0, 3), 1);
+	/* the AZ outage: 5 s to 25 s */
+	ASSERT_SAME(fnum(b, 2, 0, 0), 5);
+	ASSERT_SAME(fnum(b, 2, 0, 1), 25);
+	ASSERT_STR_EQ(field(b, 2, 0, 2), "AZ b out");
+	/* joins: cp-1 Ready at 21, agent-1 fatal at 31 */
+	ASSERT_EQ(block_len(b, 3), 2);
+	ASSERT_SAME(fnum(b, 3, 0, 1), 21);
+	ASSERT_SAME(fnum(b, 3, 0, 3), 1);
+	ASSERT_SAME(fnum(b, 3, 1, 3), 2);
+	/* dials: refused, timed out (10 s wait), ok */
+	ASSERT_EQ(block_len(b, 4), 3);
+	ASSERT_SAME(fnum(b, 4, 0, 3), 2);
+	ASSERT_SAME(fnum(b, 4, 1, 3), 3);
+	ASSERT_NEAR(fnum(b, 4, 1, 1) - fnum(b, 4, 1, 0), 10, 1e-9);
+	ASSERT_SAME(fnum(b, 4, 2, 3), 1);
+	/* Ready, fatal, restarts */
+	ASSERT_EQ(block_len(b, 5), 1);
+	ASSERT_EQ(block_len(b, 6), 1);
+	ASSERT_EQ(block_len(b, 7), 2);
+	g_ptr_array_unref(b);
+	if (have_gnuplot) {
+		char *svg = slurp(tmp_root, "timeline.svg");
+
+		ASSERT_STR_CONTAINS(svg, "</svg>");
+		ASSERT_STR_CONTAINS(svg, "agent-1");
+		g_free(svg);
+	} else {
+		printf("    skipped: gnuplot missing\n");
+	}
+
+	/* bad input: the file and the line */
+	ASSERT(g_file_set_contents(tsv, "# x\n1.0\tready\n", -1, NULL));
+	ASSERT(!plot_trace(tsv, prefix, &missing, &err));
+	ASSERT(g_error_matches(err, SIM_ERROR, SIM_ERROR_INPUT));
+	ASSERT_STR_CONTAINS(err->message, "trace.tsv:2:");
+	g_clear_error(&err);
+	ASSERT(g_file_set_contents(tsv, "# nothing\n", -1, NULL));
+	ASSERT(!plot_trace(tsv, prefix, &missing, &err));
+	ASSERT_STR_CONTAINS(err->message, "no trace events");
+	g_clear_error(&err);
+	g_free(tsv);
+	g_free(prefix);
+}
+
+static void rm_rf(const char *path)
+{
+	GDir *d = g_dir_open(path, 0, NULL);
+	const char *name;
+
+	if (d) {
+		while ((name = g_dir_read_name(d))) {
+			char *p = g_build_filename(path, name, NULL);
+
+			rm_rf(p);
+			g_free(p);
+		}
+		g_dir_close(d);
+	}
+	g_remove(path);
+}
+
+int main(void)
+{
+	char *gp = g_find_program_in_path("gnuplot");
+
+	have_gnuplot = gp != NULL;
+	g_free(gp);
+	tmp_root = g_dir_make_tmp("selsim-plot-XXXXXX", NULL);
+	ASSERT(tmp_root != NULL);
+	if (!have_gnuplot)
+		printf("gnuplot missing: picture checks skipped\n");
+	TEST_RUN(test_policies);
+	TEST_RUN(test_sweep_one_axis);
+	TEST_RUN(test_sweep_two_axes);
+	TEST_RUN(test_gnuplot_missing);
+	TEST_RUN(test_bad_results);
+	TEST_RUN(test_gnuplot_fails);
+	TEST_RUN(test_trace);
+	rm_rf(tmp_root);
+	g_free(tmp_root);
+	return 0;
+}
