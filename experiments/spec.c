@@ -1429,7 +1429,10 @@ static gboolean parse_axis(struct ctx *c, const cJSON *e,
 	a->values = g_new(sim_time, (size_t)cJSON_GetArraySize(e));
 	cJSON_ArrayForEach(v, e) {
 		m = push_index(c, i);
-		if (!get_positive_duration(c, v, &a->values[i]))
+		/* a world value may be 0 ("at": "0s"); the world's own
+		 * checks run on it at load */
+		if (!(a->world ? get_duration(c, v, &a->values[i])
+			       : get_positive_duration(c, v, &a->values[i])))
 			return FALSE;
 		for (j = 0; j < i; j++)
 			if (a->values[j] == a->values[i])
