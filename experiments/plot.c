@@ -735,7 +735,7 @@ static char *title_for(const struct results *r, const char *what,
 				       r->spec, r->scenarios,
 				       r->n_grid > 1 ? "cell" : "policy");
 	g = grid_label(r, &r->cells[0], ", ");
-	t = g_strdup_printf("%s: %s (%.0f scenarios per cell)\nat %s", what,
+	t = g_strdup_printf("%s: %s (%.0f scenarios per cell), at %s", what,
 			    r->spec, r->scenarios, g);
 	g_free(g);
 	return t;
