@@ -1736,7 +1736,7 @@ static const char *const top_keys[] = {
 
 static const char *const random_keys[] = {
 	"count", "at", "kinds", "nodes", "azs", "duration", "factor", "rate",
-	"one_way", NULL
+	"one_way", "partition", NULL
 };
 
 /* The kinds a random failure may be: those that need one target. */
@@ -1899,6 +1899,18 @@ static gboolean parse_random(struct ctx *c, const cJSON *v)
 		if (rc->one_way < 0 || rc->one_way > 1)
 			return fail(c, "%s is not a probability in [0, 1]",
 				    show(c, item));
+		pop(c, m);
+	}
+	if ((item = enter(c, v, "partition", &m))) {
+		const char *str;
+
+		if (!get_string(c, item, &str))
+			return FALSE;
+		if (strcmp(str, "node") && strcmp(str, "az"))
+			return fail(c, "unknown value %s (valid: node, which "
+				    "isolates the target node; az, which "
+				    "isolates a whole AZ)", quote(c, str));
+		rc->partition_az = !strcmp(str, "az");
 		pop(c, m);
 	}
 	return TRUE;
@@ -2526,6 +2538,8 @@ static void explain_world(const struct world_config *w, FILE *out)
 		explain_number("factor (slow):", &rc->factor, out);
 		explain_number("rate (loss):", &rc->rate, out);
 		fprintf(out, "  one_way (partition): %g\n", rc->one_way);
+		fprintf(out, "  a partition isolates: %s\n",
+			rc->partition_az ? "an AZ" : "the target node");
 	}
 }
 

@@ -156,8 +156,10 @@ struct random_config {
 	struct dist factor;	/* FAIL_SLOW: the multiplier (>= 1) */
 	struct dist rate;	/* FAIL_LOSS: the SYN loss probability */
 	double one_way;		/* FAIL_PARTITION: probability that it is
-				 * one-way; the partition isolates the target
-				 * node from every other node */
+				 * one-way */
+	bool partition_az;	/* FAIL_PARTITION: isolate a whole AZ (drawn
+				 * from azs) from the rest, instead of the
+				 * target node from every other node */
 };
 
 struct world_config {

@@ -145,6 +145,8 @@ struct world *world_new(const struct world_config *cfg,
 	w->tl = g_new0(const struct failure_config *, w->max_tl);
 	w->drawn = g_new0(struct failure_config, CONFIG_MAX_RANDOM_FAILURES);
 	w->drawn_node = g_new0(int, CONFIG_MAX_RANDOM_FAILURES);
+	w->drawn_group = cfg->random.partition_az
+		? g_new0(int, CONFIG_MAX_RANDOM_FAILURES * cfg->n_nodes) : NULL;
 	w->parts = g_new0(struct partition, w->max_tl);
 	w->fail_duration = g_new0(sim_time, w->max_tl);
 	w->fail_intervals = g_new0(sim_time *, w->max_tl);
@@ -223,6 +225,7 @@ void world_free(struct world *w)
 	g_free(w->tl);
 	g_free(w->drawn);
 	g_free(w->drawn_node);
+	g_free(w->drawn_group);
 	g_free(w->parts);
 	g_free(w->fail_duration);
 	g_free(w->fail_intervals);
@@ -259,6 +262,18 @@ void run_record_release(struct run_record *rec)
 }
 
 /* ---- the timeline ---- */
+
+/* "cp-1, cp-2": caller frees with g_free(). */
+static char *node_names(const struct world *w, const int *nodes, size_t n)
+{
+	GString *s = g_string_new(NULL);
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		g_string_append_printf(s, "%s%s", k ? ", " : "",
+				       world__name(w, nodes[k]));
+	return g_string_free(s, FALSE);
+}
 
 static void act_event(sim *s, void *ctx, uint64_t arg);
 
@@ -423,7 +438,19 @@ static void begin(struct world *w, size_t f)
 		all_changed(w);
 		break;
 	case FAIL_PARTITION:
-		WTRACE(w, TRACE_FAILURE, -1, -1, "failure: partition %zu begins", f);
+		if (G_UNLIKELY(w->trace != NULL)) {
+			char *who = node_names(w, fc->nodes, fc->n_nodes);
+			char *from = fc->peers ? node_names(w, fc->peers,
+							    fc->n_peers)
+					       : g_strdup("every other node");
+
+			WTRACE(w, TRACE_FAILURE, -1, -1, "failure: partition %zu "
+			       "begins: %s %s %s", f, who,
+			       fc->one_way ? "cannot send to" : "cut off from",
+			       from);
+			g_free(who);
+			g_free(from);
+		}
 		w->parts[f].active = true;
 		all_changed(w);
 		break;
@@ -645,7 +672,18 @@ static void draw_random(struct world *w)
 			.loss = CLAMP(rate, 0.0, 0.99),
 		};
 		w->drawn_node[i] = node;
-		if (kind != FAIL_AZ_OUTAGE) {
+		if (kind == FAIL_PARTITION && rc->partition_az) {
+			/* the AZ's nodes on one side, everyone else on the
+			 * other */
+			int *group = &w->drawn_group[i * (size_t)w->n];
+			int k;
+
+			f->nodes = group;
+			f->n_nodes = 0;
+			for (k = 0; k < w->n; k++)
+				if (w->nodes[k].cfg->az == az)
+					group[f->n_nodes++] = k;
+		} else if (kind != FAIL_AZ_OUTAGE) {
 			f->nodes = &w->drawn_node[i];
 			f->n_nodes = 1;
 		}

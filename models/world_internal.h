@@ -189,6 +189,7 @@ struct world {
 	size_t max_tl;		/* room in tl and the arrays below */
 	struct failure_config *drawn;	/* CONFIG_MAX_RANDOM_FAILURES */
 	int *drawn_node;	/* the target of each drawn failure */
+	int *drawn_group;	/* AZ partitions: n nodes per drawn failure */
 	gsl_rng *rng_scenario;	/* draws the random failures */
 	struct partition *parts;	/* one per failure (only partitions) */
 	sim_time *fail_duration;	/* drawn per failure */
