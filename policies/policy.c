@@ -63,7 +63,38 @@ void policy_params_default(struct policy_params *p)
 		.etcd_join_timeout = 20 * SIM_S,
 		.election_timeout = 1 * SIM_S,
 		.heartbeat = 100 * SIM_MS,
+		.backoff = backoff_cfg_default(BACKOFF_NONE),
+		.budget = { .enabled = false, .max_tokens = 10, .refund = 0.1 },
+		.outlier = {
+			.enabled = false,
+			.consecutive = 5,
+			.interval = 10 * SIM_S,
+			.base_ejection = 30 * SIM_S,
+			.max_percent = 10,
+		},
 	};
+}
+
+void policy_params_for(const struct policy_ops *ops, struct policy_params *p)
+{
+	size_t i;
+
+	policy_params_default(p);
+	for (i = 0; ops->own && ops->own[i].name; i++) {
+		SIM_ASSERT(i < POLICY_MAX_OWN);
+		p->own[i] = ops->own[i].def;
+	}
+	p->backoff = backoff_cfg_default(ops->default_backoff);
+}
+
+int policy_own_find(const struct policy_ops *ops, const char *name)
+{
+	int i;
+
+	for (i = 0; ops->own && ops->own[i].name; i++)
+		if (!strcmp(ops->own[i].name, name))
+			return i;
+	return -1;
 }
 
 const struct param_desc *policy_param_find(const char *name)
@@ -135,4 +166,31 @@ const char *policy_state_name(const struct policy_ops *ops, void *lb,
 			      int server)
 {
 	return ops->state_name ? ops->state_name(lb, server) : NULL;
+}
+
+void policy_observe(const struct policy_ops *ops, void *lb, int server,
+		    const struct lb_feedback *fb)
+{
+	if (ops->observe)
+		ops->observe(lb, server, fb);
+}
+
+sim_time policy_pass_delay(const struct policy_ops *ops, void *lb, int passes)
+{
+	SIM_ASSERT(passes >= 1);
+	return ops->pass_delay ? ops->pass_delay(lb, passes) : -1;
+}
+
+sim_time policy_connect_timeout(const struct policy_ops *ops, void *lb,
+				int server, const struct policy_params *p)
+{
+	sim_time t = ops->connect_timeout ? ops->connect_timeout(lb, server)
+					  : p->dial_timeout;
+
+	return t > 0 ? t : p->dial_timeout;
+}
+
+sim_time policy_hedge_delay(const struct policy_ops *ops, void *lb)
+{
+	return ops->hedge_delay ? ops->hedge_delay(lb) : -1;
 }

@@ -24,6 +24,7 @@
 #ifndef POLICIES_POLICY_H
 #define POLICIES_POLICY_H
 
+#include "backoff.h"
 #include "sim/engine.h"
 #include "sim/time.h"
 
@@ -33,7 +34,24 @@
 
 #define LB_MAX_SERVERS 64	/* = CONFIG_MAX_SERVERS */
 
+struct policy_ops;
+
 /* ---- parameters ---- */
+
+/* The most parameters of its own a policy may declare. */
+#define POLICY_MAX_OWN 12
+
+/* Outlier ejection (Envoy's outlier detection), an option any policy can
+ * enable: a server with `consecutive` failed dials in a row is skipped
+ * for base_ejection x (times ejected); ejections are reviewed every
+ * `interval`; at most max_percent of the servers are ejected at once. */
+struct outlier_cfg {
+	bool enabled;		/* default false */
+	int consecutive;	/* 5 */
+	sim_time interval;	/* 10s */
+	sim_time base_ejection;	/* 30s */
+	double max_percent;	/* 10 */
+};
 
 /*
  * Every timing constant of K3S-MODEL.md that the simulator lets a user
@@ -66,11 +84,37 @@ struct policy_params {
 	sim_time etcd_join_timeout;	/* ... each try bounded by 20s */
 	sim_time election_timeout;	/* etcd election timeout: 1s */
 	sim_time heartbeat;		/* etcd heartbeat: 100ms */
+
+	/* Not K3s constants: the settings of other policies. */
+	double own[POLICY_MAX_OWN];	/* ops->own[i]'s value (durations in
+					 * seconds); policy_params_for() sets
+					 * the defaults */
+	struct backoff_cfg backoff;	/* between failed passes, for a policy
+					 * whose ops have pass_delay */
+	struct retry_budget_cfg {
+		bool enabled;		/* default false */
+		double max_tokens;	/* 10 */
+		double refund;		/* 0.1 per success */
+	} budget;			/* bounds the passes after the first */
+	struct outlier_cfg outlier;
 };
 
 typedef enum {
 	PARAM_DURATION,		/* a sim_time; in a spec a duration string */
+	PARAM_NUMBER,		/* a double */
+	PARAM_INT,		/* a whole number (held as a double in own[]) */
+	PARAM_BOOL,		/* true or false (held as 0 or 1) */
 } param_type;
+
+/* A parameter a policy declares for itself (policy_ops.own). Its value
+ * lives in policy_params.own[i], at the descriptor's index. */
+struct own_param {
+	const char *name;	/* spec key: "choice_count" */
+	param_type type;
+	double def;		/* default (seconds for a duration) */
+	double min, max;	/* valid range, inclusive */
+	const char *help;	/* one line, with its source */
+};
 
 struct param_desc {
 	const char *name;	/* spec key: "dial_timeout" */
@@ -84,8 +128,16 @@ struct param_desc {
 extern const struct param_desc policy_param_descs[];
 extern const size_t policy_n_params;
 
-/* The K3s defaults. */
+/* The K3s defaults, no own parameters, backoff "none", no budget, no
+ * outlier ejection. */
 void policy_params_default(struct policy_params *p);
+
+/* The defaults for @ops: policy_params_default() plus its own
+ * parameters' defaults and its default backoff. */
+void policy_params_for(const struct policy_ops *ops, struct policy_params *p);
+
+/* The index of @ops's own parameter @name, or -1. */
+int policy_own_find(const struct policy_ops *ops, const char *name);
 
 /* The descriptor named @name, or NULL. */
 const struct param_desc *policy_param_find(const char *name);
@@ -105,6 +157,16 @@ typedef enum {
 	LB_FAILED,		/* refused, timed out, or unhealthy */
 	LB_UNKNOWN,		/* no result yet: changes nothing */
 } lb_result;
+
+/* What a request's answer tells a latency-aware policy: the client's
+ * view (latency) and what the server piggybacks on its answer (C3). */
+struct lb_feedback {
+	sim_time latency;	/* request sent to answer received */
+	sim_time service;	/* the server's service time for it */
+	int queue;		/* requests waiting at the server when it
+				 * answered */
+	bool ok;		/* a success (else an error answer) */
+};
 
 /* What the model gives a new LB. Borrowed: it outlives the LB. */
 struct lb_env {
@@ -189,6 +251,42 @@ struct policy_ops {
 	/* The state of @server as a word ("ACTIVE"), for traces and tests;
 	 * NULL when not in the list. Optional. */
 	const char *(*state_name)(void *lb, int server);
+
+	/*
+	 * A request through this LB to @server was answered (@fb). Called
+	 * once per answer, after the connection is closed. Optional: for
+	 * policies that rank by latency or load.
+	 */
+	void (*observe)(void *lb, int server, const struct lb_feedback *fb);
+
+	/*
+	 * A dial pass failed (dial_next() returned -1) for the @passes-th
+	 * time in this request (1 after the first pass): the delay before
+	 * the next pass starts (dial_begin() again), or -1 to give up and
+	 * fail the request. The client's timeout still bounds the request.
+	 * Optional: without it the request fails after one pass (K3s).
+	 */
+	sim_time (*pass_delay)(void *lb, int passes);
+
+	/*
+	 * The timeout of a dial to @server; optional, default
+	 * params->dial_timeout (gRPC: max(backoff, min connect timeout)).
+	 */
+	sim_time (*connect_timeout)(void *lb, int server);
+
+	/*
+	 * Hedging: after this long without an answer, a second request
+	 * goes to the next server of the pass; the first answer wins and
+	 * the other is dropped. -1: no hedge. Optional (no hedging).
+	 */
+	sim_time (*hedge_delay)(void *lb);
+
+	/* The policy's own parameters, NULL-terminated by name; optional.
+	 * At most POLICY_MAX_OWN. */
+	const struct own_param *own;
+
+	/* The backoff a policy with pass_delay uses by default. */
+	backoff_kind default_backoff;
 };
 
 /* ---- the registry ---- */
@@ -209,5 +307,14 @@ void policy_conn_open(const struct policy_ops *ops, void *lb, int server);
 void policy_conn_close(const struct policy_ops *ops, void *lb, int server);
 const char *policy_state_name(const struct policy_ops *ops, void *lb,
 			      int server);
+void policy_observe(const struct policy_ops *ops, void *lb, int server,
+		    const struct lb_feedback *fb);
+/* -1 (give up) without pass_delay. */
+sim_time policy_pass_delay(const struct policy_ops *ops, void *lb, int passes);
+/* params->dial_timeout without connect_timeout (or when it answers <= 0). */
+sim_time policy_connect_timeout(const struct policy_ops *ops, void *lb,
+				int server, const struct policy_params *p);
+/* -1 (no hedging) without hedge_delay. */
+sim_time policy_hedge_delay(const struct policy_ops *ops, void *lb);
 
 #endif

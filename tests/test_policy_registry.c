@@ -110,7 +110,10 @@ static void test_defaults(void)
 
 	policy_params_default(&p);
 	ASSERT_GE(policy_n_params, N(rows));
-	ASSERT_EQ(policy_n_params * sizeof(sim_time), sizeof(p));
+	/* every K3s constant has a descriptor: they fill the struct up to
+	 * the other policies' settings */
+	ASSERT_EQ(policy_n_params * sizeof(sim_time),
+		  offsetof(struct policy_params, own));
 	for (c = 0; c < N(rows); c++) {
 		const struct param_desc *d = policy_param_find(rows[c].name);
 
