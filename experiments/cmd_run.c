@@ -66,9 +66,12 @@ static char *reproduce_command(const struct spec *s)
 	GString *c = g_string_new("selsim run ");
 	size_t i;
 
+	char *file = g_shell_quote(s->file);
+
 	g_string_append_printf(c, "%s --seed %" G_GUINT64_FORMAT
-			       " --scenarios %d --policies ", s->file, s->seed,
+			       " --scenarios %d --policies ", file, s->seed,
 			       s->scenarios);
+	g_free(file);
 	for (i = 0; i < s->n_policies; i++)
 		g_string_append_printf(c, "%s%s", i ? "," : "",
 				       s->policies[i].ops->name);
@@ -147,6 +150,7 @@ int run_main(int argc, char **argv)
 		cells[c].policy = s.policies[res.cells[c].policy].ops->name;
 		cells[c].params = &res.cells[c].params;
 		cells[c].grid = s.n_axes ? res.cells[c].grid : NULL;
+		cells[c].grid_x = s.n_axes ? res.cells[c].grid_x : NULL;
 		cells[c].sum = res.cells[c].sum;
 		cells[c].vs = res.cells[c].has_vs ? &res.cells[c].vs : NULL;
 		cells[c].baseline = s.baseline;
@@ -260,6 +264,7 @@ int trace_main(int argc, char **argv)
 	GError *err = NULL;
 	struct spec s;
 	struct policy_params params;
+	struct world_config point;
 	struct world *w;
 	struct run_record rec;
 	int rc;
@@ -309,7 +314,10 @@ int trace_main(int argc, char **argv)
 		fprintf(stderr, "selsim trace: the spec sweeps; tracing its "
 			"first grid point\n");
 	spec_point_params(&s, 0, 0, &params);
-	w = world_new(&s.world, s.policies[0].ops, &params);
+	if (spec_has_world_axes(&s) && !spec_point_world(&s, 0, &point, &err))
+		SIM_BUG("grid point 0: %s", err->message);	/* checked at load */
+	w = world_new(spec_has_world_axes(&s) ? &point : &s.world,
+		      s.policies[0].ops, &params);
 	world_set_trace(w, print_event, &to);
 	run_record_init(&rec, s.world.n_nodes);
 	printf("# %s, scenario %" G_GINT64_FORMAT ", seed %" G_GUINT64_FORMAT
@@ -335,6 +343,8 @@ int trace_main(int argc, char **argv)
 	}
 	run_record_release(&rec);
 	world_free(w);
+	if (spec_has_world_axes(&s))
+		world_config_release(&point);
 	spec_release(&s);
 	rc = 0;
 	if (to.data) {

@@ -27,6 +27,8 @@ struct out_cell {
 					     * point; not printed today */
 	const sim_time *grid;	/* one value per spec axis, in the order of
 				 * spec.axes; NULL when the spec has none */
+	const double *grid_x;	/* the values of numeric axes (the others'
+				 * are in grid); NULL when none is numeric */
 	struct cell_summary sum; /* the figures */
 	const struct stats_paired *vs; /* against the baseline; NULL for the
 					* baseline (nothing printed) */

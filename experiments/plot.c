@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -357,15 +358,32 @@ static void read_cell(struct jreader *jr, struct results *r, const cJSON *o,
 	c->axis_s = g_new0(double, r->n_axes + 1);
 	sub = g_strconcat(path, ".params", NULL);
 	for (a = 0; a < r->n_axes && params; a++) {
+		cJSON *num = cJSON_GetObjectItemCaseSensitive(params,
+							      r->axes[a].key);
 		sim_time t;
 
+		if (cJSON_IsNumber(num)) {
+			/* a numeric axis ("p2c.choice_count"): its label is
+			 * the number as text; the document is ours to edit */
+			char label[32];
+			double x = num->valuedouble;
+
+			g_snprintf(label, sizeof(label), "%g", x);
+			cJSON_ReplaceItemInObjectCaseSensitive(
+				(cJSON *)params, r->axes[a].key,
+				cJSON_CreateString(label));
+			c->axis_val[a] = jstr(jr, params, sub, r->axes[a].key,
+					      false);
+			c->axis_s[a] = x;
+			continue;
+		}
 		c->axis_val[a] = jstr(jr, params, sub, r->axes[a].key, false);
 		if (jr->failed)
 			break;
 		if (!c->axis_val[a] ||
 		    !sim_time_parse(c->axis_val[a], &t, NULL)) {
 			jfail(jr, sub, r->axes[a].key,
-			      "expected a duration such as \"2s\"");
+			      "expected a duration such as \"2s\" or a number");
 			break;
 		}
 		c->axis_s[a] = sim_time_to_s(t);
@@ -919,6 +937,18 @@ static void bar_vars(struct job *j, const struct results *r)
 	g_string_free(p, TRUE);
 }
 
+/* Whether any cell has a number (not NaN) in the double at @offset. */
+static bool any_finite(const struct results *r, size_t offset)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_cells; i++)
+		if (isfinite(*(const double *)((const char *)&r->cells[i] +
+					       offset)))
+			return true;
+	return false;
+}
+
 static void plan_bars(GPtrArray *plan, const struct results *r)
 {
 	struct job *s = job_new(plan, "success", "success.gp", "success.dat",
@@ -984,14 +1014,17 @@ static void plan_bars(GPtrArray *plan, const struct results *r)
 	bar_vars(s, r);
 	l->title = title_for(r, "Server load per join", partial);
 	l->caption = g_strdup_printf(
-		"Load amplification: requests the servers received per "
-		"(re)started node (left) and TCP dials behind them (right; the "
-		"dark part failed: refused or timed out).%s%s", axes_note,
-		note);
+		"Load amplification: requests the servers received per join "
+		"(per node that became Ready; left) and TCP dials behind them "
+		"(right; the dark part failed: refused or timed out).%s%s",
+		axes_note, note);
 	var_str(l, "plot_title", l->title);
 	bar_vars(l, r);
 	g_free(axes_note);
 	g_free(note);
+	/* no node joined anywhere: there is no load per join to draw */
+	if (!any_finite(r, offsetof(struct cell, requests)))
+		g_ptr_array_remove(plan, l);
 }
 
 /* The policy an axis key applies to ("k3s" for "k3s.dial_timeout"), or
@@ -1087,6 +1120,9 @@ static void plan_sweep1(GPtrArray *plan, const struct results *r)
 	}
 	g_free(note);
 	g_free(only);
+	/* no node joined at any point: no join times to draw */
+	if (!any_finite(r, offsetof(struct cell, p99)))
+		g_ptr_array_remove(plan, j);
 }
 
 static void plan_sweep2(GPtrArray *plan, const struct results *r)
@@ -1653,6 +1689,31 @@ static void report_world(struct doc *d, const struct spec *s)
 		g_ptr_array_add(items, g_strdup_printf("at %s: %s", at, desc));
 		g_free(desc);
 		g_free(at);
+	}
+	if (w->random.enabled) {
+		const struct random_config *rc = &w->random;
+		GString *kinds = g_string_new(NULL);
+		char *count = dist_describe(&rc->count, false);
+		char *when = dist_describe(&rc->at, true);
+		char *dur = rc->has_duration ? dist_describe(&rc->duration, true)
+					     : g_strdup("for good");
+		int k;
+
+		for (k = 0; k < FAIL_N_KINDS; k++)
+			if (rc->weight[k] > 0)
+				g_string_append_printf(kinds, "%s%s (weight %g)",
+						       kinds->len ? ", " : "",
+						       failure_kind_names[k],
+						       rc->weight[k]);
+		g_ptr_array_add(items, g_strdup_printf(
+			"in each scenario, %s random failures (rounded down): "
+			"%s; at %s; lasting %s%s", count, kinds->str, when,
+			dur, rc->partition_az ? "; a partition cuts an AZ off"
+					      : ""));
+		g_string_free(kinds, TRUE);
+		g_free(count);
+		g_free(when);
+		g_free(dur);
 	}
 	if (items->len)
 		doc_list(d, items);

@@ -3,6 +3,7 @@
 #include "sim/error.h"
 #include "sim/rng.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,7 +23,7 @@ struct task {
 };
 
 struct shared {
-	gint done;			/* scenarios done (atomic) */
+	atomic_uint_fast64_t done;	/* scenarios done */
 };
 
 void runner_point_values(const struct spec *s, size_t point, sim_time *out)
@@ -32,6 +33,18 @@ void runner_point_values(const struct spec *s, size_t point, sim_time *out)
 	/* the last axis varies fastest (spec_point_params) */
 	while (a-- > 0) {
 		out[a] = s->axes[a].values[point % s->axes[a].n_values];
+		point /= s->axes[a].n_values;
+	}
+}
+
+void runner_point_numbers(const struct spec *s, size_t point, double *out)
+{
+	size_t a = s->n_axes;
+
+	while (a-- > 0) {
+		size_t k = point % s->axes[a].n_values;
+
+		out[a] = s->axes[a].numeric ? s->axes[a].numbers[k] : 0;
 		point /= s->axes[a].n_values;
 	}
 }
@@ -52,7 +65,7 @@ static void run_task(gpointer data, gpointer user)
 		world_run(w, s->seed, t->first + k, &rec);
 		cell_acc_add(&t->acc, &rec);
 		t->events += rec.events;
-		g_atomic_int_inc(&sh->done);
+		atomic_fetch_add(&sh->done, 1);
 	}
 	run_record_release(&rec);
 	world_free(w);
@@ -62,7 +75,7 @@ static void progress(const struct shared *sh, uint64_t total, gint64 t0,
 		     bool final)
 {
 	double el = (double)(g_get_monotonic_time() - t0) / 1e6;
-	uint64_t done = (uint64_t)g_atomic_int_get(&sh->done);
+	uint64_t done = (uint64_t)atomic_load(&sh->done);
 	double rate = el > 0 ? (double)done / el : 0;
 	double eta = rate > 0 ? (double)(total - done) / rate : 0;
 
@@ -79,12 +92,13 @@ void runner_run(const struct spec *s, const struct runner_opts *opts,
 	uint64_t per_cell = (uint64_t)s->scenarios;
 	uint64_t chunks = (per_cell + CHUNK - 1) / CHUNK;
 	struct task *tasks = g_new0(struct task, n_cells * chunks);
-	struct shared sh = { 0 };
+	struct shared sh;
 	GThreadPool *pool;
 	gint64 t0 = g_get_monotonic_time();
 	size_t c, i;
 	int base;
 
+	atomic_init(&sh.done, 0);
 	memset(out, 0, sizeof(*out));
 	out->cells = g_new0(struct runner_cell, n_cells);
 	out->n_cells = n_cells;
@@ -108,6 +122,8 @@ void runner_run(const struct spec *s, const struct runner_opts *opts,
 		cell->grid = g_new0(sim_time, s->n_axes ? s->n_axes : 1);
 		cell->world = out->worlds ? &out->worlds[cell->point] : &s->world;
 		runner_point_values(s, cell->point, cell->grid);
+		cell->grid_x = g_new0(double, s->n_axes ? s->n_axes : 1);
+		runner_point_numbers(s, cell->point, cell->grid_x);
 		cell_acc_init(&cell->acc);
 	}
 	pool = g_thread_pool_new(run_task, &sh, MAX(opts->threads, 1), TRUE,
@@ -124,7 +140,7 @@ void runner_run(const struct spec *s, const struct runner_opts *opts,
 	}
 	if (opts->progress) {
 		while (g_thread_pool_unprocessed(pool) > 0 ||
-		       (uint64_t)g_atomic_int_get(&sh.done) < per_cell * n_cells) {
+		       (uint64_t)atomic_load(&sh.done) < per_cell * n_cells) {
 			progress(&sh, per_cell * n_cells, t0, false);
 			g_usleep(200000);
 		}
@@ -146,15 +162,23 @@ void runner_run(const struct spec *s, const struct runner_opts *opts,
 	SIM_ASSERT(base >= 0);
 	for (c = 0; c < n_cells; c++) {
 		struct runner_cell *cell = &out->cells[c];
+		struct runner_cell *bc =
+			&out->cells[cell->point * s->n_policies + (size_t)base];
 		gsl_rng *r;
 
 		if (cell->policy == (size_t)base)
 			continue;
 		r = sim_rng_new(s->seed, c, SIM_RNG_STATS, 0);
-		stats_paired_bootstrap(
-			&cell->acc,
-			&out->cells[cell->point * s->n_policies + (size_t)base].acc,
-			STATS_BOOTSTRAP_RESAMPLES, r, &cell->vs);
+
+		stats_paired_bootstrap(&cell->acc, &bc->acc,
+				       STATS_BOOTSTRAP_RESAMPLES, r, &cell->vs);
+		/* the point estimates from the summaries' doubles, so that
+		 * they equal the difference of the reported figures (the
+		 * bootstrap works on floats) */
+		cell->vs.success_rate.diff = cell->sum.rate - bc->sum.rate;
+		cell->vs.join_mean_s.diff = cell->sum.join_mean - bc->sum.join_mean;
+		cell->vs.join_p50_s.diff = cell->sum.join_p50 - bc->sum.join_p50;
+		cell->vs.join_p99_s.diff = cell->sum.join_p99 - bc->sum.join_p99;
 		cell->has_vs = true;
 		gsl_rng_free(r);
 	}
@@ -168,6 +192,7 @@ void runner_result_release(struct runner_result *r)
 
 	for (c = 0; c < r->n_cells; c++) {
 		g_free(r->cells[c].grid);
+		g_free(r->cells[c].grid_x);
 		cell_acc_release(&r->cells[c].acc);
 	}
 	g_free(r->cells);

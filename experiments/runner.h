@@ -23,7 +23,9 @@ struct runner_cell {
 	size_t policy;			/* index into spec.policies */
 	size_t point;			/* grid point */
 	struct policy_params params;	/* what it ran with */
-	sim_time *grid;			/* the point's axis values (n_axes) */
+	sim_time *grid;			/* the point's axis values (n_axes);
+					 * 0 on a numeric axis */
+	double *grid_x;			/* numeric axes' values; else 0 */
 	const struct world_config *world; /* the point's world: the spec's,
 					   * or one of runner_result.worlds */
 	struct cell_acc acc;
@@ -58,7 +60,9 @@ void runner_run(const struct spec *s, const struct runner_opts *opts,
 
 void runner_result_release(struct runner_result *r);
 
-/* The axis values of grid point @point; @out holds s->n_axes values. */
+/* The axis values of grid point @point; @out holds s->n_axes values.
+ * runner_point_numbers() gives the numeric axes' values. */
 void runner_point_values(const struct spec *s, size_t point, sim_time *out);
+void runner_point_numbers(const struct spec *s, size_t point, double *out);
 
 #endif

@@ -250,8 +250,16 @@ static gboolean get_name(struct ctx *c, const cJSON *v, const char **out)
 {
 	if (!get_string(c, v, out))
 		return FALSE;
+	const char *p;
+
 	if (!**out)
 		return fail(c, "a name cannot be empty");
+	/* names go into traces (TSV), gnuplot scripts and reports */
+	for (p = *out; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f || strchr("<>&\"'`\\", *p))
+			return fail(c, "%s has a control character or one of "
+				    "< > & \" ' ` \\ (names appear in traces "
+				    "and reports)", show(c, v));
 	return TRUE;
 }
 
@@ -1292,7 +1300,7 @@ static gboolean parse_policies(struct ctx *c, const cJSON *root)
 		pop(c, m);
 	}
 	for (i = 0; i < s->n_policies; i++)
-		policy_params_default(&s->policies[i].params);
+		policy_params_for(s->policies[i].ops, &s->policies[i].params);
 
 	v = enter(c, root, "baseline", &m);
 	if (v) {
@@ -1312,23 +1320,172 @@ static gboolean parse_policies(struct ctx *c, const cJSON *root)
 }
 
 /* The parameters in object @v, onto @p. */
-static gboolean apply_params(struct ctx *c, const cJSON *v,
-			     struct policy_params *p)
+/*
+ * Sets parameter @e (its key is the name) of policy @sp. *@missing is set
+ * (and TRUE returned) when the policy has no such parameter: the caller
+ * decides whether that is an error.
+ */
+static gboolean set_param(struct ctx *c, const cJSON *e, struct spec_policy *sp,
+			  bool *missing)
 {
-	const struct param_desc *d;
+	struct param_slot sl;
+	double x;
+
+	*missing = false;
+	if (!policy_param_slot(sp->ops, &sp->params, e->string, &sl)) {
+		*missing = true;
+		return TRUE;
+	}
+	if (sl.kind) {
+		const char *name;
+		GError *err = NULL;
+		int k;
+
+		if (!get_string(c, e, &name))
+			return FALSE;
+		k = backoff_find(name, &err);
+		if (k < 0) {
+			gboolean r = fail(c, "%s", err->message);
+
+			g_error_free(err);
+			return r;
+		}
+		sp->params.backoff = backoff_cfg_default((backoff_kind)k);
+		return TRUE;
+	}
+	if (!strncmp(e->string, "backoff.", 8) &&
+	    !backoff_param_used(sp->params.backoff.kind,
+				backoff_param_find(e->string + 8)))
+		return fail(c, "backoff '%s' has no '%s' (set \"backoff\" to a "
+			    "strategy that reads it; see selsim list)",
+			    backoff_name(sp->params.backoff.kind), e->string + 8);
+	switch (sl.type) {
+	case PARAM_DURATION: {
+		sim_time t;
+
+		if (!(sl.min > 0 ? get_positive_duration(c, e, &t)
+				 : get_duration(c, e, &t)))
+			return FALSE;
+		x = sim_time_to_s(t);
+		if (x < sl.min || x > sl.max)
+			return fail(c, "%s is out of range (valid: %g s to %g s)",
+				    show(c, e), sl.min, sl.max);
+		if (sl.t)
+			*sl.t = t;
+		else
+			*sl.x = x;
+		return TRUE;
+	}
+	case PARAM_NUMBER:
+		if (!get_number(c, e, &x))
+			return FALSE;
+		if (x < sl.min || x > sl.max)
+			return fail(c, "%s is out of range (valid: %g to %g)",
+				    show(c, e), sl.min, sl.max);
+		*sl.x = x;
+		return TRUE;
+	case PARAM_INT:
+		if (!get_int(c, e, sl.min, sl.max, &x))
+			return FALSE;
+		if (sl.i)
+			*sl.i = (int)x;
+		else
+			*sl.x = x;
+		return TRUE;
+	case PARAM_BOOL: {
+		bool b = false;
+
+		if (!get_bool(c, e, &b))
+			return FALSE;
+		if (sl.b)
+			*sl.b = b;
+		else
+			*sl.x = b;
+		return TRUE;
+	}
+	}
+	return TRUE;
+}
+
+/* Sets the parameters of object @v on policy @sp; "backoff" first, so
+ * that its fields apply to the strategy it names. With @star ("*"), a
+ * parameter this policy lacks is skipped. */
+static gboolean apply_params(struct ctx *c, const cJSON *v,
+			     struct spec_policy *sp, bool star)
+{
 	const cJSON *e;
 	size_t m;
+	int pass;
+	bool missing;
 
 	if (!check_object(c, v, NULL))
 		return FALSE;
+	for (pass = 0; pass < 2; pass++) {
+		for (e = v->child; e; e = e->next) {
+			if ((pass == 0) != !strcmp(e->string, "backoff"))
+				continue;
+			m = push_key(c, e->string);
+			if (!set_param(c, e, sp, &missing))
+				return FALSE;
+			pop(c, m);
+			if (missing && !star)
+				return fail(c, "unknown parameter %s (valid: "
+					    "%s)", quote(c, e->string),
+					    keep(c, policy_param_names(sp->ops)));
+		}
+	}
+	return TRUE;
+}
+
+/* Every key of "*" must be a parameter of some policy of the spec. */
+static gboolean check_star(struct ctx *c, const cJSON *v)
+{
+	const cJSON *e;
+	size_t i, m;
+
 	for (e = v->child; e; e = e->next) {
-		d = policy_param_find(e->string);
-		if (!d)
-			return fail(c, "unknown parameter %s (valid: %s)",
-				    quote(c, e->string), param_list(c));
-		m = push_key(c, e->string);
-		if (!get_positive_duration(c, e, policy_param_ref(p, d)))
-			return FALSE;
+		bool known = false;
+
+		for (i = 0; i < c->s->n_policies && !known; i++) {
+			struct param_slot sl;
+			struct policy_params tmp = c->s->policies[i].params;
+
+			known = policy_param_slot(c->s->policies[i].ops, &tmp,
+						  e->string, &sl);
+		}
+		if (!known) {
+			m = push_key(c, e->string);
+			return fail(c, "no policy of this spec has this "
+				    "parameter (see selsim list)");
+		}
+		(void)m;
+	}
+	return TRUE;
+}
+
+/* The parameters as set must make sense together. */
+static gboolean check_policy_params(struct ctx *c)
+{
+	size_t i, m;
+
+	for (i = 0; i < c->s->n_policies; i++) {
+		struct spec_policy *sp = &c->s->policies[i];
+		GError *err = NULL;
+
+		m = push_key(c, "params");
+		push_key(c, sp->ops->name);
+		if (!backoff_cfg_check(&sp->params.backoff, &err)) {
+			gboolean r = fail(c, "%s", err->message);
+
+			g_error_free(err);
+			return r;
+		}
+		if (sp->params.budget.enabled &&
+		    sp->params.budget.refund > sp->params.budget.max_tokens)
+			return fail(c, "retry_budget.refund %g is more than "
+				    "retry_budget.max_tokens %g",
+				    sp->params.budget.refund,
+				    sp->params.budget.max_tokens);
 		pop(c, m);
 	}
 	return TRUE;
@@ -1366,8 +1523,10 @@ static gboolean parse_params(struct ctx *c, const cJSON *v)
 	}
 	/* "*" first, whatever its place in the object, then each policy */
 	if ((e = enter(c, v, "*", &m))) {
+		if (!check_object(c, e, NULL) || !check_star(c, e))
+			return FALSE;
 		for (i = 0; i < s->n_policies; i++)
-			if (!apply_params(c, e, &s->policies[i].params))
+			if (!apply_params(c, e, &s->policies[i], true))
 				return FALSE;
 		pop(c, m);
 	}
@@ -1376,7 +1535,7 @@ static gboolean parse_params(struct ctx *c, const cJSON *v)
 			continue;
 		m = push_key(c, e->string);
 		i = (size_t)spec_policy_index(s, e->string);
-		if (!apply_params(c, e, &s->policies[i].params))
+		if (!apply_params(c, e, &s->policies[i], false))
 			return FALSE;
 		pop(c, m);
 	}
@@ -1398,47 +1557,99 @@ static gboolean parse_axis(struct ctx *c, const cJSON *e,
 			   struct spec_axis *a)
 {
 	const char *key = e->string, *dot = strchr(key, '.');
-	const char *param = dot ? dot + 1 : key;
 	const cJSON *v;
-	size_t i = 0, j, m;
+	size_t i = 0, j, m, p;
 	char *root = g_strndup(key, strcspn(key, ".["));
 	bool world = in_list(world_axis_roots, root);
+	struct param_slot sl = { 0 };
+	bool found = false;
 
-	g_free(root);
 	a->key = g_strdup(key);
 	if (world) {
 		a->world = true;
-	} else if (dot) {
-		a->policy = g_strndup(key, (size_t)(dot - key));
-		if (!check_spec_policy(c, a->policy))
+	} else if (dot && strcmp(root, "backoff") && strcmp(root, "outlier") &&
+		   strcmp(root, "retry_budget")) {
+		a->policy = g_strdup(root);
+		if (!check_spec_policy(c, a->policy)) {
+			g_free(root);
 			return FALSE;
+		}
+		a->name = g_strdup(dot + 1);
+	} else {
+		a->name = g_strdup(key);	/* for every policy that has it */
 	}
+	g_free(root);
 	if (!world) {
-		a->param = policy_param_find(param);
-		if (!a->param)
+		/* the type comes from the first policy that has it */
+		for (p = 0; p < c->s->n_policies && !found; p++) {
+			struct spec_policy *sp = &c->s->policies[p];
+			struct policy_params tmp = sp->params;
+
+			if (a->policy && strcmp(a->policy, sp->ops->name))
+				continue;
+			found = policy_param_slot(sp->ops, &tmp, a->name, &sl);
+		}
+		if (!found)
 			return fail(c, "unknown parameter %s (a sweep key is "
-				    "PARAM or POLICY.PARAM, parameters: %s; or "
-				    "a path to a duration of the world "
-				    "starting with %s)", quote(c, param),
-				    param_list(c), join(c, world_axis_roots));
+				    "PARAM or POLICY.PARAM, with a parameter of "
+				    "a policy the spec runs, e.g. %s; or a path "
+				    "to a duration of the world starting with "
+				    "%s)", quote(c, a->name), param_list(c),
+				    join(c, world_axis_roots));
+		if (sl.kind)
+			return fail(c, "the backoff strategy cannot be swept "
+				    "(sweep its fields, e.g. backoff.base, or "
+				    "list one policy per strategy)");
+		a->param = policy_param_find(a->name);
+		a->numeric = sl.type != PARAM_DURATION;
 	}
 	if (!cJSON_IsArray(e))
-		return wrong_type(c, e, "an array of durations");
+		return wrong_type(c, e, a->numeric ? "an array of values"
+						   : "an array of durations");
 	if (cJSON_GetArraySize(e) == 0)
-		return fail(c, "no values (give at least one duration)");
-	a->values = g_new(sim_time, (size_t)cJSON_GetArraySize(e));
+		return fail(c, "no values (give at least one)");
+	a->values = g_new0(sim_time, (size_t)cJSON_GetArraySize(e));
+	if (a->numeric)
+		a->numbers = g_new0(double, (size_t)cJSON_GetArraySize(e));
 	cJSON_ArrayForEach(v, e) {
 		m = push_index(c, i);
-		/* a world value may be 0 ("at": "0s"); the world's own
-		 * checks run on it at load */
-		if (!(a->world ? get_duration(c, v, &a->values[i])
-			       : get_positive_duration(c, v, &a->values[i])))
-			return FALSE;
-		for (j = 0; j < i; j++)
-			if (a->values[j] == a->values[i])
-				return fail(c, "%s is listed twice (as "
-					    "sweep.%s[%zu])", show(c, v), key,
-					    j);
+		if (a->numeric) {
+			double x;
+			bool b = false;
+
+			if (sl.type == PARAM_BOOL) {
+				if (!get_bool(c, v, &b))
+					return FALSE;
+				x = b;
+			} else if (sl.type == PARAM_INT) {
+				if (!get_int(c, v, sl.min, sl.max, &x))
+					return FALSE;
+			} else {
+				if (!get_number(c, v, &x))
+					return FALSE;
+				if (x < sl.min || x > sl.max)
+					return fail(c, "%s is out of range "
+						    "(valid: %g to %g)",
+						    show(c, v), sl.min, sl.max);
+			}
+			a->numbers[i] = x;
+			for (j = 0; j < i; j++)
+				if (a->numbers[j] == x)
+					return fail(c, "%s is listed twice",
+						    show(c, v));
+		} else {
+			/* a world value may be 0 ("at": "0s"); the world's
+			 * own checks run on it at load */
+			if (!(a->world ? get_duration(c, v, &a->values[i])
+				       : get_positive_duration(c, v,
+							       &a->values[i])))
+				return FALSE;
+			for (j = 0; j < i; j++)
+				if (a->values[j] == a->values[i])
+					return fail(c, "%s is listed twice (as "
+						    "sweep.%s[%zu])", show(c, v),
+						    key, j);
+		}
 		a->n_values = ++i;
 		pop(c, m);
 	}
@@ -1599,23 +1810,29 @@ gboolean spec_point_world(const struct spec *s, size_t point,
 	return build_point_world(s, point, out, error);
 }
 
-/* Every value of every world axis must give a valid world: checked once,
- * at load, one axis value at a time (the other axes at their first). */
+/* The most grid points a sweep of the world may have: each point's world
+ * is built and checked at load, and kept while the run lasts. */
+#define SPEC_MAX_WORLD_GRID 10000
+
+/* Every grid point must give a valid world (values valid alone can clash
+ * together: an "at" past a swept deadline): all are checked at load. */
 static gboolean check_world_axes(struct spec *s, GError **error)
 {
-	size_t i, k, stride = 1;
+	size_t i, n = spec_grid_size(s);
 
-	for (i = s->n_axes; i-- > 0;) {
-		const struct spec_axis *a = &s->axes[i];
+	if (n > SPEC_MAX_WORLD_GRID) {
+		g_set_error(error, SIM_ERROR, SIM_ERROR_INPUT,
+			    "%s: sweep: %zu grid points with a world axis (at "
+			    "most %d: each point's world is built)", s->file, n,
+			    SPEC_MAX_WORLD_GRID);
+		return FALSE;
+	}
+	for (i = 0; i < n; i++) {
+		struct world_config w;
 
-		for (k = 0; a->world && k < a->n_values; k++) {
-			struct world_config w;
-
-			if (!build_point_world(s, k * stride, &w, error))
-				return FALSE;
-			world_config_release(&w);
-		}
-		stride *= a->n_values;
+		if (!build_point_world(s, i, &w, error))
+			return FALSE;
+		world_config_release(&w);
 	}
 	return TRUE;
 }
@@ -1643,7 +1860,8 @@ static gboolean parse_sweep(struct ctx *c, const cJSON *v)
 			    !strcmp(a->key, s->axes[j].key))
 				return fail(c, "sweeps the same path as "
 					    "'sweep.%s'", s->axes[j].key);
-			if (a->world || s->axes[j].param != a->param)
+			if (a->world || s->axes[j].world ||
+			    strcmp(s->axes[j].name, a->name))
 				continue;
 			for (p = 0; p < s->n_policies; p++) {
 				const char *name = s->policies[p].ops->name;
@@ -1653,7 +1871,7 @@ static gboolean parse_sweep(struct ctx *c, const cJSON *v)
 					return fail(c, "sweeps %s for policy "
 						    "%s, as 'sweep.%s' does "
 						    "(one axis per parameter)",
-						    a->param->name, name,
+						    a->name, name,
 						    s->axes[j].key);
 			}
 		}
@@ -1811,8 +2029,8 @@ static gboolean parse_random(struct ctx *c, const cJSON *v)
 	if ((item = enter(c, v, "kinds", &m))) {
 		double total = 0;
 
-		if (!cJSON_IsObject(item))
-			return wrong_type(c, item, "an object of kind: weight");
+		if (!check_object(c, item, NULL))	/* duplicate keys */
+			return FALSE;
 		rc->weight[FAIL_CRASH] = 0;
 		for (k = item->child; k; k = k->next) {
 			int kind = -1;
@@ -1829,9 +2047,9 @@ static gboolean parse_random(struct ctx *c, const cJSON *v)
 					    random_kind_list(c));
 			if (!get_number(c, k, &x))
 				return FALSE;
-			if (x < 0)
-				return fail(c, "%s is negative (a weight is "
-					    ">= 0)", show(c, k));
+			if (x < 0 || x > 1e6)
+				return fail(c, "%s is not a weight from 0 to "
+					    "1000000", show(c, k));
 			rc->weight[kind] = x;
 			total += x;
 			pop(c, m2);
@@ -2015,7 +2233,7 @@ static gboolean parse_root(struct ctx *c, const cJSON *root)
 			return FALSE;
 		pop(c, m);
 	}
-	return check_param_ranges(c);
+	return check_param_ranges(c) && check_policy_params(c);
 }
 
 /* "FILE: line L, column C: WHAT" for the byte at @pos of @text. */
@@ -2130,7 +2348,9 @@ static void release_axis(struct spec_axis *a)
 {
 	g_free(a->key);
 	g_free(a->policy);
+	g_free(a->name);
 	g_free(a->values);
+	g_free(a->numbers);
 }
 
 void spec_release(struct spec *s)
@@ -2226,6 +2446,29 @@ size_t spec_grid_size(const struct spec *s)
 	return n;
 }
 
+/* Sets value @k of axis @a in @out, when @ops has the parameter. */
+static void set_point_value(const struct policy_ops *ops,
+			    struct policy_params *out,
+			    const struct spec_axis *a, size_t k)
+{
+	struct param_slot sl;
+
+	if (!policy_param_slot(ops, out, a->name, &sl))
+		return;		/* a bare axis, and this policy lacks it */
+	if (!a->numeric) {
+		if (sl.t)
+			*sl.t = a->values[k];
+		else
+			*sl.x = sim_time_to_s(a->values[k]);
+	} else if (sl.i) {
+		*sl.i = (int)a->numbers[k];
+	} else if (sl.b) {
+		*sl.b = a->numbers[k] != 0;
+	} else {
+		*sl.x = a->numbers[k];
+	}
+}
+
 void spec_point_params(const struct spec *s, size_t p, size_t point,
 		       struct policy_params *out)
 {
@@ -2242,7 +2485,7 @@ void spec_point_params(const struct spec *s, size_t p, size_t point,
 
 		point /= a->n_values;
 		if (!a->world && axis_applies(a, name))
-			*policy_param_ref(out, a->param) = a->values[k];
+			set_point_value(s->policies[p].ops, out, a, k);
 	}
 }
 
@@ -2383,7 +2626,8 @@ static const struct spec_axis *axis_for(const struct spec *s,
 	size_t i;
 
 	for (i = 0; i < s->n_axes; i++)
-		if (s->axes[i].param == d && axis_applies(&s->axes[i], name))
+		if (!s->axes[i].world && s->axes[i].param == d &&
+		    axis_applies(&s->axes[i], name))
 			return &s->axes[i];
 	return NULL;
 }
@@ -2566,12 +2810,17 @@ void spec_explain(const struct spec *s, FILE *out)
 		if (a->world)
 			fprintf(out, "  %s (the world, every policy):", a->key);
 		else
-			fprintf(out, "  %s (%s for %s):", a->key,
-				a->param->name,
-				a->policy ? a->policy : "every policy");
-		for (j = 0; j < a->n_values; j++)
-			fprintf(out, "%s%s", j ? ", " : " ",
-				sim_time_format(a->values[j], b));
+			fprintf(out, "  %s (%s for %s):", a->key, a->name,
+				a->policy ? a->policy : "every policy that "
+							"has it");
+		for (j = 0; j < a->n_values; j++) {
+			if (a->numeric)
+				fprintf(out, "%s%g", j ? ", " : " ",
+					a->numbers[j]);
+			else
+				fprintf(out, "%s%s", j ? ", " : " ",
+					sim_time_format(a->values[j], b));
+		}
 		fputc('\n', out);
 	}
 	fprintf(out, "runs: %zu grid points x %zu policies x %d scenarios = "

@@ -26,12 +26,19 @@ struct spec_policy {
 struct spec_axis {
 	char *key;		/* as written: "k3s.dial_timeout" */
 	char *policy;		/* "k3s", or NULL for every policy ("dial_timeout") */
-	const struct param_desc *param;	/* NULL for a world axis */
+	char *name;		/* the parameter, without the policy: "dial_timeout",
+				 * "backoff.base", "choice_count"; NULL for a
+				 * world axis */
+	const struct param_desc *param;	/* a K3s constant's descriptor, else
+					 * NULL */
+	bool numeric;		/* values are numbers (numbers[]), not
+				 * durations (values[]) */
+	double *numbers;	/* numeric: the values; else NULL */
 	bool world;		/* a world axis: key is a JSON path into the
 				 * spec ("failures[1].duration",
 				 * "random_failures.duration", "deadline")
 				 * whose value each point sets */
-	sim_time *values;
+	sim_time *values;	/* durations; all 0 for a numeric axis */
 	size_t n_values;
 };
 

@@ -288,6 +288,10 @@ static void lb_start(struct world *w, struct wnode *n, lb_kind kind,
 		.on_state = w->trace ? lb_on_state : NULL,
 	};
 	lb->state = w->ops->lb_new(&lb->env);
+	if (w->pp->budget.enabled &&
+	    !retry_budget_init(&lb->budget, w->pp->budget.max_tokens,
+			       w->pp->budget.refund, NULL))
+		SIM_BUG("a retry budget the spec loader accepted is invalid");
 	policy_set_default(w->ops, lb->state, lb->default_server);
 	if (w->ops->set_default)
 		add_checked(lb, lb->default_server);

@@ -166,12 +166,53 @@ static void close_conn(struct world *w, struct op *op)
 
 /* Ends @op for its client (once) and frees it unless an event of its own
  * is still due (then that event frees it). */
+/* The other op of a hedged pair, or NULL. */
+static struct op *partner_of(struct world *w, const struct op *op)
+{
+	struct op *p;
+
+	if (!op->partner_gen)
+		return NULL;
+	p = g_ptr_array_index(w->ops_pool, op->partner);
+	return p->in_use && p->gen == op->partner_gen ? p : NULL;
+}
+
 static void finish(struct world *w, struct op *op, result r, bool free_now)
 {
+	struct op *p = partner_of(w, op);
+
+	if (!op->abandoned && r != RES_OK && p && !p->abandoned) {
+		/* one of a hedged pair failed: the other may still answer */
+		op->abandoned = true;
+		sim_cancel(w->sim, op->client_timer);
+		op->client_timer = SIM_TIMER_NONE;
+		sim_cancel(w->sim, op->hedge_timer);
+		op->hedge_timer = SIM_TIMER_NONE;
+		op->partner_gen = p->partner_gen = 0;
+		if (free_now) {
+			close_conn(w, op);
+			op__free(w, op);
+		}
+		return;
+	}
 	if (!op->abandoned) {
 		op->abandoned = true;
 		sim_cancel(w->sim, op->client_timer);
 		op->client_timer = SIM_TIMER_NONE;
+		sim_cancel(w->sim, op->hedge_timer);
+		op->hedge_timer = SIM_TIMER_NONE;
+		/* the first answer of a hedged pair wins: the other is
+		 * dropped (its pending event frees it, or it goes now) */
+		if (p && !p->abandoned) {
+			p->abandoned = true;
+			sim_cancel(w->sim, p->client_timer);
+			p->client_timer = SIM_TIMER_NONE;
+			sim_cancel(w->sim, p->hedge_timer);
+			p->hedge_timer = SIM_TIMER_NONE;
+			close_conn(w, p);
+			if (p->dial_timer == SIM_TIMER_NONE && !p->at_server)
+				op__free(w, p);
+		}
 		if (op_live(w, op)) {
 			if (!op->quiet)
 				WTRACE(w, r == RES_OK ? TRACE_ANSWER : TRACE_ANSWER_FAILED, op->node, op->server, "%s: %s from %s: %s",
@@ -205,7 +246,9 @@ static void start_dial(struct world *w, struct op *op, int server)
 {
 	struct wnode *c = &w->nodes[op->node];
 	const struct network_config *net = &w->cfg->network;
-	sim_time timeout = op->lb >= 0 ? w->pp->dial_timeout
+	struct lb *olb = op_lb(w, op);
+	sim_time timeout = olb && olb->state
+		? policy_connect_timeout(w->ops, olb->state, server, w->pp)
 		: (op->timeout ? op->timeout : w->pp->dial_timeout);
 	double loss;
 	sim_time delay = 0, backoff = net->syn_retry;
@@ -241,6 +284,58 @@ static void start_dial(struct world *w, struct op *op, int server)
 }
 
 static void arrive(sim *s, void *ctx, uint64_t arg);
+static void new_pass(sim *s, void *ctx, uint64_t arg);
+static void hedge(sim *s, void *ctx, uint64_t arg);
+
+/*
+ * A dial pass failed: a policy with pass_delay may start another after a
+ * backoff, if the retry budget (when enabled) has a token. Returns whether
+ * it will.
+ */
+static bool new_pass_later(struct world *w, struct op *op, struct lb *lb)
+{
+	sim_time d = policy_pass_delay(w->ops, lb->state, ++op->passes);
+
+	if (d < 0)
+		return false;
+	if (w->pp->budget.enabled && !retry_budget_try_spend(&lb->budget)) {
+		if (!op->quiet)
+			WTRACE(w, TRACE_NOTE, op->node, -1, "%s: retry budget "
+			       "spent: no pass %d", world__name(w, op->node),
+			       op->passes + 1);
+		return false;
+	}
+	if (!op->quiet)
+		WTRACE(w, TRACE_NOTE, op->node, -1, "%s: pass %d failed; "
+		       "another in %.3fs", world__name(w, op->node), op->passes,
+		       sim_time_to_s(d));
+	op->dial_timer = sim_after(w->sim, d, new_pass, w, op__arg(op));
+	return true;
+}
+
+static void new_pass(sim *s, void *ctx, uint64_t arg)
+{
+	struct world *w = ctx;
+	struct op *op = op__from_arg(w, arg);
+	struct lb *lb;
+	int first;
+
+	(void)s;
+	if (!op)
+		return;
+	op->dial_timer = SIM_TIMER_NONE;
+	lb = op_lb(w, op);
+	if (op->abandoned || !lb || !lb->state) {
+		finish(w, op, RES_REFUSED, true);
+		return;
+	}
+	w->ops->dial_begin(lb->state, &op->pass);
+	first = w->ops->dial_next(lb->state, &op->pass);
+	if (first >= 0)
+		start_dial(w, op, first);
+	else if (!new_pass_later(w, op, lb))
+		finish(w, op, RES_REFUSED, true);
+}
 
 static void dial_outcome(sim *s, void *ctx, uint64_t arg)
 {
@@ -294,6 +389,8 @@ static void dial_outcome(sim *s, void *ctx, uint64_t arg)
 			start_dial(w, op, next);
 			return;
 		}
+		if (lb && lb->state && !op->abandoned && new_pass_later(w, op, lb))
+			return;
 		finish(w, op, r, true);
 		return;
 	}
@@ -306,6 +403,16 @@ static void dial_outcome(sim *s, void *ctx, uint64_t arg)
 		close_conn(w, op);
 		op__free(w, op);
 		return;
+	}
+	op->sent = sim_now(w->sim);
+	lb = op_lb(w, op);
+	if (lb && lb->state && !op->partner_gen &&
+	    op->hedge_timer == SIM_TIMER_NONE) {
+		sim_time h = policy_hedge_delay(w->ops, lb->state);
+
+		if (h >= 0)
+			op->hedge_timer = sim_after(w->sim, h, hedge, w,
+						    op__arg(op));
 	}
 	op->dial_timer = sim_after(w->sim,
 		(sim_time)w->cfg->network.tls_round_trips * op->rtt + op->rtt / 2,
@@ -325,6 +432,7 @@ static void start_service(struct world *w, int server, struct op *op)
 
 	sv->busy++;
 	op->at_server = true;
+	op->service = d > 0 ? d : 0;
 	sim_after(w->sim, d > 0 ? d : 0, served, w, op__arg(op));
 }
 
@@ -415,6 +523,7 @@ static void served(sim *s, void *ctx, uint64_t arg)
 	SIM_ASSERT(op != NULL);
 	server = op->server;
 	w->nodes[server].busy--;
+	op->queue = (int)g_queue_get_length(w->nodes[server].waiting);
 	if (op->srv_inc != w->nodes[server].inc ||
 	    !net__listening(w, server, op->port))
 		r = RES_REFUSED;	/* the process died meanwhile: RST */
@@ -430,16 +539,78 @@ static void served(sim *s, void *ctx, uint64_t arg)
 	next_waiting(w, server);
 }
 
+static void client_timeout(sim *s, void *ctx, uint64_t arg);
+
 static void respond(sim *s, void *ctx, uint64_t arg)
 {
 	struct world *w = ctx;
 	struct op *op = op__from_arg(w, arg);
+	struct lb *lb;
 
 	(void)s;
 	if (!op)
 		return;
 	op->dial_timer = SIM_TIMER_NONE;
+	lb = op_lb(w, op);
+	if (lb && lb->state && !op->abandoned) {
+		struct lb_feedback fb = {
+			.latency = sim_now(w->sim) - op->sent,
+			.service = op->service,
+			.queue = op->queue,
+			.ok = op->res == RES_OK,
+		};
+
+		close_conn(w, op);	/* observed once the connection ends */
+		policy_observe(w->ops, lb->state, op->server, &fb);
+		if (op->res == RES_OK && w->pp->budget.enabled)
+			retry_budget_refund(&lb->budget);
+	}
 	finish(w, op, op->res, true);
+}
+
+/* No answer after the hedging delay: a second request goes to the next
+ * server of the pass; the first answer wins. */
+static void hedge(sim *s, void *ctx, uint64_t arg)
+{
+	struct world *w = ctx;
+	struct op *op = op__from_arg(w, arg);
+	struct op *h;
+	struct lb *lb;
+	int next;
+
+	(void)s;
+	if (!op)
+		return;
+	op->hedge_timer = SIM_TIMER_NONE;
+	lb = op_lb(w, op);
+	if (op->abandoned || !lb || !lb->state)
+		return;
+	h = op__new(w, op->node, op->done, op->tag);
+	h->lb = op->lb;
+	h->ep = op->ep;
+	h->port = op->port;
+	h->quiet = op->quiet;
+	h->pass = op->pass;
+	h->started = op->started;
+	h->timeout = op->timeout;
+	next = w->ops->dial_next(lb->state, &h->pass);
+	if (next < 0) {
+		op__free(w, h);
+		return;
+	}
+	op->partner = h->index;
+	op->partner_gen = h->gen;
+	h->partner = op->index;
+	h->partner_gen = op->gen;
+	if (h->timeout > 0)
+		h->client_timer = sim_after(w->sim,
+			MAX(0, h->started + h->timeout - sim_now(w->sim)),
+			client_timeout, w, op__arg(h));
+	if (!h->quiet)
+		WTRACE(w, TRACE_NOTE, h->node, next, "%s: no answer from %s "
+		       "yet: hedging to %s", world__name(w, h->node),
+		       world__name(w, op->server), world__name(w, next));
+	start_dial(w, h, next);
 }
 
 void net__server_stopped(struct world *w, int node)
@@ -475,7 +646,9 @@ static void client_timeout(sim *s, void *ctx, uint64_t arg)
 	if (!op)
 		return;
 	op->client_timer = SIM_TIMER_NONE;
-	if (!op->quiet)	/* dial timeouts inside it are counted already */
+	/* dial timeouts inside it are counted already; of a hedged pair,
+	 * the last one standing counts the wait */
+	if (!op->quiet && !partner_of(w, op))
 		w->rec->nodes[op->node].timeout_wait +=
 			sim_now(w->sim) - op->started - op->waited;
 	/* the client closes its connection (through the LB too: the proxy

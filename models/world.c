@@ -139,7 +139,7 @@ struct world *world_new(const struct world_config *cfg,
 	}
 	w->ops_pool = g_ptr_array_new_with_free_func(g_free);
 	w->free_ops = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-	w->az_out = g_new0(bool, cfg->n_azs);
+	w->az_out = g_new0(int, cfg->n_azs);
 	w->max_tl = cfg->n_failures +
 		    (cfg->random.enabled ? CONFIG_MAX_RANDOM_FAILURES : 0);
 	w->tl = g_new0(const struct failure_config *, w->max_tl);
@@ -398,6 +398,7 @@ static void begin(struct world *w, size_t f)
 			WTRACE(w, TRACE_FAILURE, fc->nodes[k], -1, "failure: stop %s",
 			       world__name(w, fc->nodes[k]));
 			close_join(w, &w->nodes[fc->nodes[k]]);
+			w->nodes[fc->nodes[k]].n_stopped += fc->has_duration;
 			join__stop(w, fc->nodes[k]);
 		}
 		break;
@@ -420,6 +421,7 @@ static void begin(struct world *w, size_t f)
 
 			WTRACE(w, TRACE_FAILURE, n->id, -1, "failure: crash %s's host", n->cfg->name);
 			close_join(w, n);
+			n->n_down += fc->has_duration;
 			/* the host goes first: peers see a black hole, not a
 			 * reset (join__stop tells them) */
 			n->host_up = false;
@@ -434,7 +436,7 @@ static void begin(struct world *w, size_t f)
 		break;
 	case FAIL_AZ_OUTAGE:
 		WTRACE(w, TRACE_FAILURE, -1, -1, "failure: AZ %s out", w->cfg->azs[fc->az].name);
-		w->az_out[fc->az] = true;
+		w->az_out[fc->az]++;
 		all_changed(w);
 		break;
 	case FAIL_PARTITION:
@@ -459,6 +461,7 @@ static void begin(struct world *w, size_t f)
 			WTRACE(w, TRACE_FAILURE, fc->nodes[k], -1, "failure: %s slow x%g",
 			       world__name(w, fc->nodes[k]), fc->factor);
 			w->nodes[fc->nodes[k]].slow = fc->factor;
+			w->nodes[fc->nodes[k]].n_slow += fc->has_duration;
 		}
 		break;
 	case FAIL_LOSS:
@@ -466,6 +469,7 @@ static void begin(struct world *w, size_t f)
 			WTRACE(w, TRACE_FAILURE, fc->nodes[k], -1, "failure: %s loses %g of SYNs",
 			       world__name(w, fc->nodes[k]), fc->loss);
 			w->nodes[fc->nodes[k]].loss = fc->loss;
+			w->nodes[fc->nodes[k]].n_loss += fc->has_duration;
 		}
 		break;
 	case FAIL_N_KINDS:
@@ -487,7 +491,10 @@ static void end(struct world *w, size_t f)
 			WTRACE(w, TRACE_FAILURE_END, fc->nodes[k], -1,
 			       "failure ends: %s starts again",
 			       world__name(w, fc->nodes[k]));
-			if (!w->nodes[fc->nodes[k]].proc_up)
+			if (--w->nodes[fc->nodes[k]].n_stopped > 0)
+				continue;	/* another stop still holds */
+			if (!w->nodes[fc->nodes[k]].proc_up &&
+			    w->nodes[fc->nodes[k]].host_up)
 				counted_start(w, fc->nodes[k]);
 		}
 		break;
@@ -495,13 +502,17 @@ static void end(struct world *w, size_t f)
 		for (k = 0; k < fc->n_nodes; k++) {
 			WTRACE(w, TRACE_FAILURE_END, fc->nodes[k], -1, "failure ends: %s's host boots",
 			       world__name(w, fc->nodes[k]));
+			if (--w->nodes[fc->nodes[k]].n_down > 0)
+				continue;	/* another crash still holds */
 			if (!w->nodes[fc->nodes[k]].host_up)
 				counted_start(w, fc->nodes[k]);
 		}
 		break;
 	case FAIL_AZ_OUTAGE:
-		WTRACE(w, TRACE_FAILURE_END, -1, -1, "failure ends: AZ %s back", w->cfg->azs[fc->az].name);
-		w->az_out[fc->az] = false;
+		w->az_out[fc->az]--;
+		WTRACE(w, TRACE_FAILURE_END, -1, -1, w->az_out[fc->az]
+		       ? "failure ends: an outage of AZ %s (another holds)"
+		       : "failure ends: AZ %s back", w->cfg->azs[fc->az].name);
 		all_changed(w);
 		break;
 	case FAIL_PARTITION:
@@ -511,6 +522,8 @@ static void end(struct world *w, size_t f)
 		break;
 	case FAIL_SLOW:
 		for (k = 0; k < fc->n_nodes; k++) {
+			if (--w->nodes[fc->nodes[k]].n_slow > 0)
+				continue;
 			WTRACE(w, TRACE_FAILURE_END, fc->nodes[k], -1,
 			       "failure ends: %s no longer slow",
 			       world__name(w, fc->nodes[k]));
@@ -519,6 +532,8 @@ static void end(struct world *w, size_t f)
 		break;
 	case FAIL_LOSS:
 		for (k = 0; k < fc->n_nodes; k++) {
+			if (--w->nodes[fc->nodes[k]].n_loss > 0)
+				continue;
 			WTRACE(w, TRACE_FAILURE_END, fc->nodes[k], -1,
 			       "failure ends: %s loses no SYNs",
 			       world__name(w, fc->nodes[k]));
@@ -662,8 +677,11 @@ static void draw_random(struct world *w)
 		double rate = dist_sample(&rc->rate, r);
 		bool one_way = gsl_rng_uniform(r) < rc->one_way;
 
+		if (at > w->cfg->deadline)
+			continue;	/* drawn, so later draws stay put, but
+					 * it would happen after the end */
 		*f = (struct failure_config){
-			.at = MIN(at, w->cfg->deadline),
+			.at = at,
 			.kind = kind,
 			.az = az,
 			.one_way = one_way,
@@ -747,10 +765,11 @@ void world_run(struct world *w, uint64_t seed, uint64_t scenario,
 		n->flow_timer = SIM_TIMER_NONE;
 		n->slow = 1;
 		n->loss = 0;
+		n->n_slow = n->n_loss = n->n_down = n->n_stopped = 0;
 		n->busy = 0;
 		load_cache(w, n);
 	}
-	memset(w->az_out, 0, w->cfg->n_azs * sizeof(bool));
+	memset(w->az_out, 0, w->cfg->n_azs * sizeof(int));
 	for (f = 0; f < w->n_tl; f++) {
 		w->parts[f].active = false;
 		w->roll_wait[f] = 0;

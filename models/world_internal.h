@@ -88,6 +88,14 @@ struct op {
 	sim_time dial_started;	/* the current dial */
 	sim_time rtt;		/* of the current connection */
 	sim_time waited;	/* dial timeouts already counted as waiting */
+	sim_time sent;		/* when the request left (connection made) */
+	sim_time service;	/* its service time at the server */
+	int queue;		/* requests waiting there when it was served */
+	int passes;		/* dial passes that failed */
+	uint32_t partner;	/* hedging: the other op of the pair, by
+				 * index, and its generation (0: none) */
+	uint32_t partner_gen;
+	sim_timer hedge_timer;	/* when to send the hedge */
 	sim_time timeout;	/* client timeout; 0 for none */
 	sim_timer client_timer;
 	sim_timer dial_timer;	/* a pending dial outcome */
@@ -117,6 +125,7 @@ struct lb {
 	int n_servers;
 	int default_server;	/* --server, or -1 */
 	sim_timer health_timer;	/* the LB's health-check loop */
+	struct retry_budget budget;	/* passes after the first spend it */
 	int checked[CONFIG_MAX_SERVERS];	/* servers with a checker */
 	health check[CONFIG_MAX_SERVERS];	/* their latest result */
 	sim_timer check_timer[CONFIG_MAX_SERVERS];
@@ -139,6 +148,11 @@ struct wnode {
 	sim_timer flow_timer;	/* the flow's pending retry or wait */
 	double slow;		/* service-time factor (1 = normal) */
 	double loss;		/* SYN loss to and from this node */
+	int n_slow, n_loss;	/* slow and loss failures in force: they may
+				 * overlap, and the last to end restores */
+	int n_down;		/* timed crashes in force: the host boots when
+				 * the last one ends */
+	int n_stopped;		/* timed stops in force */
 	struct lb lbs[LB_N];
 	int saved[LB_N][CONFIG_MAX_SERVERS];	/* the address lists kept
 						 * across restarts */
@@ -182,7 +196,7 @@ struct world {
 				 * while callbacks start new ops */
 	GArray *free_ops;	/* uint32 indices */
 	struct etcd etcd;
-	bool *az_out;		/* per AZ */
+	int *az_out;		/* per AZ: outages in force (they overlap) */
 	const struct failure_config **tl; /* this scenario's timeline: the
 					   * fixed failures, then the drawn */
 	size_t n_tl;

@@ -48,13 +48,13 @@ do for [fmt in formats] {
 	set output out.'.'.fmt
 	set multiplot layout 1, 2 title plot_title font ',13' margins 0.1, 0.98, 0.11, 0.86 spacing 0.1
 	set title 'requests per join' font ',11'
-	set ylabel 'requests to servers per (re)started node'
+	set ylabel 'requests to servers per join'
 	set yrange [0:rtop]
 	unset key
 	plot data using 1:4:3:xtic(8) with boxes lc variable notitle, \
 	     for [k = 1:value_labels] data using 1:4:(sprintf('%.3g', column(4))) with labels center offset 0, 0.7 textcolor rgb ink notitle
 	set title 'dials per join (dark: failed)' font ',11'
-	set ylabel 'TCP dials per (re)started node'
+	set ylabel 'TCP dials per join'
 	set yrange [0:dtop]
 	if (words(policies) > 0) { set key top right } else { unset key }
 	plot data using 1:5:3:xtic(8) with boxes lc variable fs solid 0.35 notitle, \

@@ -112,6 +112,129 @@ sim_time *policy_param_ref(struct policy_params *p, const struct param_desc *d)
 	return (sim_time *)((char *)p + d->offset);
 }
 
+bool policy_param_slot(const struct policy_ops *ops, struct policy_params *p,
+		       const char *name, struct param_slot *out)
+{
+	const struct param_desc *d = policy_param_find(name);
+	int own = policy_own_find(ops, name);
+
+	memset(out, 0, sizeof(*out));
+	out->max = 1e18;
+	if (d) {
+		out->type = PARAM_DURATION;
+		out->t = policy_param_ref(p, d);
+		out->min = 1e-9;
+		out->max = 9e9;
+		return true;
+	}
+	if (own >= 0) {
+		out->type = ops->own[own].type;
+		out->x = &p->own[own];
+		out->min = ops->own[own].min;
+		out->max = ops->own[own].max;
+		return true;
+	}
+	if (!strcmp(name, "backoff")) {
+		out->kind = &p->backoff.kind;
+		return true;
+	}
+	if (!strncmp(name, "backoff.", 8)) {
+		const struct backoff_param *b = backoff_param_find(name + 8);
+
+		if (!b)
+			return false;
+		switch (b->unit) {
+		case BACKOFF_UNIT_DURATION:
+			out->type = PARAM_DURATION;
+			out->t = backoff_param_duration(&p->backoff, b);
+			out->min = 0;
+			out->max = 9e9;
+			break;
+		case BACKOFF_UNIT_NUMBER:
+			out->type = PARAM_NUMBER;
+			out->x = backoff_param_number(&p->backoff, b);
+			out->min = 0;
+			break;
+		case BACKOFF_UNIT_INT:
+			out->type = PARAM_INT;
+			out->i = backoff_param_int(&p->backoff, b);
+			out->min = 0;
+			out->max = 1e6;
+			break;
+		}
+		return true;
+	}
+	if (!strcmp(name, "retry_budget")) {
+		out->type = PARAM_BOOL;
+		out->b = &p->budget.enabled;
+	} else if (!strcmp(name, "retry_budget.max_tokens")) {
+		out->type = PARAM_NUMBER;
+		out->x = &p->budget.max_tokens;
+		out->min = 0;
+		out->max = 1e6;
+	} else if (!strcmp(name, "retry_budget.refund")) {
+		out->type = PARAM_NUMBER;
+		out->x = &p->budget.refund;
+		out->min = 0;
+		out->max = 1e6;
+	} else if (!strcmp(name, "outlier_ejection")) {
+		out->type = PARAM_BOOL;
+		out->b = &p->outlier.enabled;
+	} else if (!strcmp(name, "outlier.consecutive")) {
+		out->type = PARAM_INT;
+		out->i = &p->outlier.consecutive;
+		out->min = 1;
+		out->max = 1e6;
+	} else if (!strcmp(name, "outlier.interval")) {
+		out->type = PARAM_DURATION;
+		out->t = &p->outlier.interval;
+		out->min = 1e-9;
+		out->max = 9e9;
+	} else if (!strcmp(name, "outlier.base_ejection")) {
+		out->type = PARAM_DURATION;
+		out->t = &p->outlier.base_ejection;
+		out->min = 1e-9;
+		out->max = 9e9;
+	} else if (!strcmp(name, "outlier.max_percent")) {
+		out->type = PARAM_NUMBER;
+		out->x = &p->outlier.max_percent;
+		out->min = 0;
+		out->max = 100;
+	} else {
+		return false;
+	}
+	return true;
+}
+
+char *policy_param_names(const struct policy_ops *ops)
+{
+	static const char *const extra[] = {
+		"backoff", "retry_budget", "retry_budget.max_tokens",
+		"retry_budget.refund", "outlier_ejection",
+		"outlier.consecutive", "outlier.interval",
+		"outlier.base_ejection", "outlier.max_percent", NULL,
+	};
+	GString *s = g_string_new(NULL);
+	size_t i;
+
+	for (i = 0; i < policy_n_params; i++)
+		g_string_append_printf(s, "%s%s", i ? ", " : "",
+				       policy_param_descs[i].name);
+	for (i = 0; ops->own && ops->own[i].name; i++)
+		g_string_append_printf(s, ", %s", ops->own[i].name);
+	for (i = 0; extra[i]; i++) {
+		g_string_append_printf(s, ", %s", extra[i]);
+		if (!strcmp(extra[i], "backoff")) {
+			size_t k;
+
+			for (k = 0; k < backoff_n_params; k++)
+				g_string_append_printf(s, ", backoff.%s",
+						       backoff_params[k].name);
+		}
+	}
+	return g_string_free(s, FALSE);
+}
+
 const struct policy_ops *const policy_registry[] = {
 	&policy_k3s,
 	&policy_k3s_legacy,

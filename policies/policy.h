@@ -28,6 +28,7 @@
 #include "sim/engine.h"
 #include "sim/time.h"
 
+#include <gmodule.h>
 #include <gsl/gsl_rng.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -138,6 +139,38 @@ void policy_params_for(const struct policy_ops *ops, struct policy_params *p);
 
 /* The index of @ops's own parameter @name, or -1. */
 int policy_own_find(const struct policy_ops *ops, const char *name);
+
+/*
+ * Where a parameter of a policy lives, found by the name a spec uses for
+ * it: a K3s constant ("dial_timeout"), one of the policy's own
+ * ("choice_count"), the backoff ("backoff" names the strategy,
+ * "backoff.base" ... its fields), the retry budget ("retry_budget",
+ * "retry_budget.max_tokens", "retry_budget.refund") or outlier ejection
+ * ("outlier_ejection", "outlier.consecutive", "outlier.interval",
+ * "outlier.base_ejection", "outlier.max_percent"). Exactly one of the
+ * pointers is set, by type: a duration in *t (sim_time) or in *x (own
+ * parameters, in seconds); a number in *x; an int in *i or *x; a flag in
+ * *b or *x (0 or 1). The "backoff" strategy itself is a name: kind is set
+ * and the caller resets p->backoff to backoff_cfg_default() of it.
+ */
+struct param_slot {
+	param_type type;
+	sim_time *t;
+	double *x;
+	int *i;
+	bool *b;
+	backoff_kind *kind;	/* "backoff": the strategy's name */
+	double min, max;	/* valid range (durations in seconds) */
+};
+
+/* Finds @name for @ops inside @p. FALSE when the policy has no such
+ * parameter. */
+bool policy_param_slot(const struct policy_ops *ops, struct policy_params *p,
+		       const char *name, struct param_slot *out);
+
+/* Every name policy_param_slot() knows for @ops, comma-separated; caller
+ * frees with g_free(). */
+char *policy_param_names(const struct policy_ops *ops);
 
 /* The descriptor named @name, or NULL. */
 const struct param_desc *policy_param_find(const char *name);
@@ -289,15 +322,66 @@ struct policy_ops {
 	backoff_kind default_backoff;
 };
 
+/* ---- plug-ins ---- */
+
+/*
+ * A policy can live in a shared object that `selsim --plugin PATH.so`
+ * loads (policies/plugin.h); its policies are then named in specs like
+ * built-in ones. policies/examples/least_recent.c is one to copy.
+ *
+ * The module defines, with SELSIM_POLICY_PLUGIN(array), two symbols:
+ *   selsim_policy_api_version  the SELSIM_POLICY_API_VERSION it was built
+ *                              against; selsim refuses any other version
+ *                              without calling into the module;
+ *   selsim_policy_register()   called once with selsim's version; returns
+ *                              a NULL-terminated array of ops, borrowed:
+ *                              the module stays loaded until exit.
+ * Each ops needs a name not already registered, lb_new, lb_free,
+ * set_servers, dial_begin, dial_next and record, and at most
+ * POLICY_MAX_OWN own parameters; the other methods are optional, as for a
+ * built-in policy. LBs run on several threads at once: keep no mutable
+ * global state.
+ *
+ * A module may call what this header and the headers it includes declare
+ * (sim_now(), SIM_ASSERT, backoff_*() ...: selsim exports its symbols)
+ * and GLib and GSL. Make everything else static: a global of the module
+ * could collide with one of selsim's. Build it with
+ *   cc -shared -fPIC -o my.so my.c -I SELSIM_SOURCE_DIR \
+ *      $(pkg-config --cflags glib-2.0 gsl)
+ * linking nothing else: the symbols come from the selsim that loads it.
+ * The version changes whenever struct policy_ops, struct lb_env, struct
+ * lb_pass or struct policy_params change layout.
+ */
+#define SELSIM_POLICY_API_VERSION 1
+
+typedef const struct policy_ops *const *(*selsim_policy_register_fn)(
+	int api_version);
+
+/* Defines a plug-in's two entry points for @array, a NULL-terminated
+ * array of ops pointers. Use it once, at file scope. */
+#define SELSIM_POLICY_PLUGIN(array) \
+	G_MODULE_EXPORT const int selsim_policy_api_version = \
+		SELSIM_POLICY_API_VERSION; \
+	G_MODULE_EXPORT const struct policy_ops *const * \
+	selsim_policy_register(int api_version); \
+	G_MODULE_EXPORT const struct policy_ops *const * \
+	selsim_policy_register(int api_version) \
+	{ \
+		return api_version == SELSIM_POLICY_API_VERSION ? (array) \
+								: NULL; \
+	}
+
 /* ---- the registry ---- */
 
-/* The built-in policy named @name, or NULL. */
+/* The policy named @name, built in or from a plug-in, or NULL. */
 const struct policy_ops *policy_find(const char *name);
 
-/* The built-in policies, NULL-terminated. */
+/* The built-in policies, NULL-terminated. To see plug-ins too, iterate
+ * with policy_registry_get() (policies/plugin.h). */
 extern const struct policy_ops *const policy_registry[];
 
-/* "k3s, k3s-legacy, k3s-shuffle": caller frees with g_free(). */
+/* "k3s, k3s-legacy, k3s-shuffle", then the plug-ins' policies: caller
+ * frees with g_free(). */
 char *policy_names(void);
 
 /* Wrappers that check preconditions and supply defaults for optional
