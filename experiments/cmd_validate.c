@@ -1,6 +1,7 @@
 /* `selsim validate` and `selsim list`: what a spec may say, and whether
  * one says it right. */
 #include "commands.h"
+#include "policies/plugin.h"
 #include "spec.h"
 #include "models/config.h"
 #include "models/dist.h"
@@ -58,13 +59,12 @@ int validate_main(int argc, char **argv)
 
 static void list_policies(void)
 {
+	const struct policy_ops *o;
 	size_t i;
 
 	printf("policies:\n");
-	for (i = 0; policy_registry[i]; i++)
-		printf("  %-16s %s\n", policy_registry[i]->name,
-		       policy_registry[i]->summary ?
-		       policy_registry[i]->summary : "");
+	for (i = 0; (o = policy_registry_get(i)) != NULL; i++)
+		printf("  %-16s %s\n", o->name, o->summary ? o->summary : "");
 }
 
 static void list_dists(void)
@@ -115,6 +115,56 @@ static void list_params(void)
 	}
 }
 
+/* Each policy's own parameters, with their defaults. */
+static void list_own_params(void)
+{
+	const struct policy_ops *o;
+	size_t i, k;
+
+	printf("\npolicy parameters (\"params\": {POLICY: {NAME: VALUE}}):\n");
+	for (i = 0; (o = policy_registry_get(i)) != NULL; i++) {
+		for (k = 0; o->own && o->own[k].name; k++) {
+			const struct own_param *p = &o->own[k];
+			char def[SIM_TIME_FMT_LEN + 8];
+
+			if (p->type == PARAM_DURATION)
+				sim_time_format((sim_time)(p->def * 1e9), def);
+			else if (p->type == PARAM_BOOL)
+				g_strlcpy(def, p->def ? "true" : "false",
+					  sizeof(def));
+			else
+				g_snprintf(def, sizeof(def), "%g", p->def);
+			printf("  %-12s %-18s %-8s %s\n", o->name, p->name, def,
+			       p->help);
+		}
+	}
+}
+
+/* Backoff strategies, the retry budget and outlier ejection: settings
+ * every policy takes (used by those that retry). */
+static void list_backoff(void)
+{
+	size_t k;
+
+	printf("\nbackoff strategies (\"backoff\": NAME, \"backoff.FIELD\": "
+	       "VALUE; used between failed passes by policies that back "
+	       "off):\n");
+	for (k = 0; k < BACKOFF_N_KINDS; k++)
+		printf("  %-14s %s\n", backoff_name((backoff_kind)k),
+		       backoff_summary((backoff_kind)k));
+	printf("  fields:");
+	for (k = 0; k < backoff_n_params; k++)
+		printf(" %s", backoff_params[k].name);
+	printf("\n\nany policy: \"retry_budget\": true (token bucket: a pass "
+	       "after the first costs a token,\n  a success refunds "
+	       "\"retry_budget.refund\" (0.1), up to "
+	       "\"retry_budget.max_tokens\" (10));\n  \"outlier_ejection\": "
+	       "true (Envoy: \"outlier.consecutive\" 5 failures eject for\n  "
+	       "\"outlier.base_ejection\" 30s x times, reviewed every "
+	       "\"outlier.interval\" 10s, at most\n  "
+	       "\"outlier.max_percent\" 10%% of the servers)\n");
+}
+
 int list_main(int argc, char **argv)
 {
 	GOptionEntry entries[] = {
@@ -144,5 +194,7 @@ int list_main(int argc, char **argv)
 	list_dists();
 	list_failures();
 	list_params();
+	list_own_params();
+	list_backoff();
 	return 0;
 }

@@ -1,6 +1,7 @@
 /* selsim: the command line. One subcommand per verb. */
 #include "bench.h"
 #include "commands.h"
+#include "policies/plugin.h"
 
 #include <glib.h>
 #include <stdio.h>
@@ -26,17 +27,57 @@ static void usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: selsim COMMAND [OPTIONS]\n\ncommands:\n");
+	fprintf(f, "usage: selsim [--plugin POLICY.so]... COMMAND [OPTIONS]"
+		   "\n\ncommands:\n");
 	for (i = 0; i < G_N_ELEMENTS(commands); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
 	fprintf(f, "\n'selsim COMMAND --help' describes each; "
 		   "'selsim --version' prints the version.\n");
 }
 
+/*
+ * Takes every "--plugin PATH" and "--plugin=PATH" before a "--" out of
+ * @argv, wherever it stands, and loads the module (policies/plugin.h), so
+ * that the command never sees them. Returns FALSE after printing a
+ * one-line error.
+ */
+static gboolean load_plugins(int *argc, char **argv)
+{
+	gboolean operands = FALSE;	/* past "--" */
+	int i, j = 1;
+
+	for (i = 1; i < *argc; i++) {
+		const char *a = argv[i], *path;
+		GError *err = NULL;
+
+		operands = operands || !strcmp(a, "--");
+		if (operands || strncmp(a, "--plugin", 8) ||
+		    (a[8] && a[8] != '=')) {
+			argv[j++] = argv[i];
+			continue;
+		}
+		if (!a[8] && i + 1 == *argc) {
+			fprintf(stderr, "selsim: --plugin needs a PATH\n");
+			return FALSE;
+		}
+		path = a[8] ? a + 9 : argv[++i];
+		if (!policy_plugin_load(path, &err)) {
+			fprintf(stderr, "%s\n", err->message);
+			g_error_free(err);
+			return FALSE;
+		}
+	}
+	*argc = j;
+	argv[j] = NULL;
+	return TRUE;
+}
+
 int main(int argc, char **argv)
 {
 	size_t i;
 
+	if (!load_plugins(&argc, argv))
+		return 2;
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

@@ -243,6 +243,8 @@ static void lb_set_list(struct world *w, struct lb *lb, const int *list, int n)
 	    !in_list(buf, k, lb->default_server))
 		buf[k++] = lb->default_server;
 	w->ops->set_servers(lb->state, buf, (size_t)k);
+	if (w->pp->outlier.enabled)
+		outlier_set_servers(&lb->outlier, buf, (size_t)k);
 	for (i = 0; i < k; i++)
 		add_checked(lb, buf[i]);
 	for (i = before; i < lb->n_checked; i++)
@@ -288,6 +290,8 @@ static void lb_start(struct world *w, struct wnode *n, lb_kind kind,
 		.on_state = w->trace ? lb_on_state : NULL,
 	};
 	lb->state = w->ops->lb_new(&lb->env);
+	if (w->pp->outlier.enabled)
+		outlier_init(&lb->outlier, &w->pp->outlier, w->sim);
 	if (w->pp->budget.enabled &&
 	    !retry_budget_init(&lb->budget, w->pp->budget.max_tokens,
 			       w->pp->budget.refund, NULL))
@@ -312,6 +316,8 @@ static void lb_stop(struct world *w, struct lb *lb)
 	for (i = 0; i < lb->n_checked; i++)
 		sim_cancel(w->sim, lb->check_timer[i]);
 	w->ops->lb_free(lb->state);
+	if (w->pp->outlier.enabled)
+		outlier_release(&lb->outlier);
 	lb->state = NULL;
 	lb->n_checked = 0;
 }

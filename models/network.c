@@ -230,6 +230,18 @@ static void finish(struct world *w, struct op *op, result r, bool free_now)
 
 /* ---- dials ---- */
 
+/* The policy's next server, past those outlier ejection has ejected (an
+ * option any policy can enable: it wraps the policy, which never knows). */
+static int lb_next(struct world *w, struct lb *lb, struct lb_pass *pass)
+{
+	int s = w->ops->dial_next(lb->state, pass);
+
+	while (s >= 0 && w->pp->outlier.enabled &&
+	       outlier_ejected(&lb->outlier, s))
+		s = w->ops->dial_next(lb->state, pass);
+	return s;
+}
+
 static void dial_outcome(sim *s, void *ctx, uint64_t arg);
 static void start_dial(struct world *w, struct op *op, int server);
 
@@ -330,7 +342,7 @@ static void new_pass(sim *s, void *ctx, uint64_t arg)
 		return;
 	}
 	w->ops->dial_begin(lb->state, &op->pass);
-	first = w->ops->dial_next(lb->state, &op->pass);
+	first = lb_next(w, lb, &op->pass);
 	if (first >= 0)
 		start_dial(w, op, first);
 	else if (!new_pass_later(w, op, lb))
@@ -374,6 +386,8 @@ static void dial_outcome(sim *s, void *ctx, uint64_t arg)
 		}
 		w->ops->record(lb->state, op->server, LB_CHECK_DIAL,
 			       r == RES_OK ? LB_OK : LB_FAILED);
+		if (w->pp->outlier.enabled && lb->state)
+			outlier_record(&lb->outlier, op->server, r == RES_OK);
 	}
 	if (!op_live(w, op)) {
 		op__free(w, op);
@@ -384,7 +398,7 @@ static void dial_outcome(sim *s, void *ctx, uint64_t arg)
 
 		lb = op_lb(w, op);	/* record() may have run callbacks */
 		if (lb && lb->state)
-			next = w->ops->dial_next(lb->state, &op->pass);
+			next = lb_next(w, lb, &op->pass);
 		if (next >= 0) {
 			start_dial(w, op, next);
 			return;
@@ -593,7 +607,7 @@ static void hedge(sim *s, void *ctx, uint64_t arg)
 	h->pass = op->pass;
 	h->started = op->started;
 	h->timeout = op->timeout;
-	next = w->ops->dial_next(lb->state, &h->pass);
+	next = lb_next(w, lb, &h->pass);
 	if (next < 0) {
 		op__free(w, h);
 		return;
@@ -671,7 +685,7 @@ static void begin(struct world *w, struct op *op, sim_time timeout)
 
 		SIM_ASSERT(lb->state != NULL);
 		w->ops->dial_begin(lb->state, &op->pass);
-		first = w->ops->dial_next(lb->state, &op->pass);
+		first = lb_next(w, lb, &op->pass);
 		if (first < 0) {
 			finish(w, op, RES_REFUSED, true);
 			return;

@@ -184,8 +184,11 @@ static void cleanup(struct world *w)
 
 	for (k = 0; k < w->n; k++) {
 		for (l = 0; l < LB_N; l++) {
-			if (w->nodes[k].lbs[l].state)
+			if (w->nodes[k].lbs[l].state) {
 				w->ops->lb_free(w->nodes[k].lbs[l].state);
+				if (w->pp->outlier.enabled)
+					outlier_release(&w->nodes[k].lbs[l].outlier);
+			}
 			w->nodes[k].lbs[l].state = NULL;
 		}
 		drop_queue(&w->nodes[k]);

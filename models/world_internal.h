@@ -8,6 +8,7 @@
 #define MODELS_WORLD_INTERNAL_H
 
 #include "world.h"
+#include "policies/outlier.h"
 #include "sim/engine.h"
 #include "sim/error.h"
 #include "sim/rng.h"
@@ -126,6 +127,7 @@ struct lb {
 	int default_server;	/* --server, or -1 */
 	sim_timer health_timer;	/* the LB's health-check loop */
 	struct retry_budget budget;	/* passes after the first spend it */
+	struct outlier outlier;		/* when params->outlier.enabled */
 	int checked[CONFIG_MAX_SERVERS];	/* servers with a checker */
 	health check[CONFIG_MAX_SERVERS];	/* their latest result */
 	sim_timer check_timer[CONFIG_MAX_SERVERS];

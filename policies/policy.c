@@ -1,6 +1,7 @@
 /* The policy registry, the parameter table, and the wrappers the core
  * calls policies through. */
 #include "policy.h"
+#include "plugin.h"
 #include "registry.h"
 #include "sim/error.h"
 
@@ -239,6 +240,14 @@ const struct policy_ops *const policy_registry[] = {
 	&policy_k3s,
 	&policy_k3s_legacy,
 	&policy_k3s_shuffle,
+	&policy_article,
+	&policy_round_robin,
+	&policy_random,
+	&policy_pick_first,
+	&policy_p2c,
+	&policy_peak_ewma,
+	&policy_hedged,
+	&policy_c3,
 	NULL,
 };
 
@@ -249,7 +258,7 @@ const struct policy_ops *policy_find(const char *name)
 	for (i = 0; policy_registry[i]; i++)
 		if (!strcmp(policy_registry[i]->name, name))
 			return policy_registry[i];
-	return NULL;
+	return policy_plugin_find(name);
 }
 
 char *policy_names(void)
@@ -260,6 +269,7 @@ char *policy_names(void)
 	for (i = 0; policy_registry[i]; i++)
 		g_string_append_printf(s, "%s%s", i ? ", " : "",
 				       policy_registry[i]->name);
+	policy_plugin_names(s);
 	return g_string_free(s, FALSE);
 }
 

@@ -410,7 +410,7 @@ static const struct bad_case {
 
 	/* policies, params, sweep */
 	{ SPEC("'policies': ['k3s', 'k3z']"), "policies[1]",
-	  "unknown policy 'k3z' (known: k3s, k3s-legacy, k3s-shuffle)" },
+	  "unknown policy 'k3z' (known: k3s, k3s-legacy, k3s-shuffle, " },
 	{ SPEC("'policies': ['k3s', 'k3s']"), "policies[1]",
 	  "policy 'k3s' is listed twice" },
 	{ SPEC("'policies': []"), "policies", "no policies" },

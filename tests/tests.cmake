@@ -38,3 +38,23 @@ foreach(src ${CLI_TESTS})
            WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
   set_tests_properties(cli_${name} PROPERTIES TIMEOUT 300 LABELS cli)
 endforeach()
+
+# Plug-in policies: test_plugin loads the example module and broken ones,
+# tests/plugin/bad_plugin.c built once per -DBAD_<case> (not globbed: it
+# takes arguments). It exports its symbols, as selsim does, for the
+# modules to call.
+set(BAD_PLUGINS version noversion empty noname nomethod ownmax builtin dupe
+    second)
+set(BAD_PLUGIN_TARGETS)
+foreach(bad ${BAD_PLUGINS})
+  add_library(selsim-bad-plugin-${bad} MODULE tests/plugin/bad_plugin.c)
+  target_compile_definitions(selsim-bad-plugin-${bad} PRIVATE BAD_${bad})
+  target_include_directories(selsim-bad-plugin-${bad} PRIVATE
+    ${CMAKE_SOURCE_DIR} ${GLIB_INCLUDE_DIRS} ${GSL_INCLUDE_DIRS})
+  list(APPEND BAD_PLUGIN_TARGETS selsim-bad-plugin-${bad})
+endforeach()
+selsim_test(test_plugin SOURCES tests/plugin/test_plugin.c
+  ARGS $<TARGET_FILE:selsim-example-policy>
+       $<TARGET_FILE_DIR:selsim-bad-plugin-version>)
+set_target_properties(test_plugin PROPERTIES ENABLE_EXPORTS ON)
+add_dependencies(test_plugin selsim-example-policy ${BAD_PLUGIN_TARGETS})

@@ -1,0 +1,322 @@
+/*
+ * C3's replica ranking (Suresh, Canini, Schmid, Feldmann, "C3: Cutting
+ * Tail Latency in Cloud Data Stores via Adaptive Replica Selection", NSDI
+ * 2015, section 4.1), the paper's scoring function exactly:
+ *
+ *     psi_s = R_s - 1/mu_s + (q_hat_s)^b / mu_s,   b = 3
+ *     q_hat_s = 1 + os_s * n + q_s
+ *
+ * with, per server s, as seen by this client:
+ *   R_s      the EWMA of the response time (fb->latency: request sent to
+ *            answer received);
+ *   1/mu_s   the EWMA of the service time the server piggybacks on its
+ *            answer (fb->service; mu_s is the service rate);
+ *   q_s      the EWMA of the queue size it piggybacks (fb->queue);
+ *   os_s     the requests outstanding from this client to s now (its open
+ *            connections through this LB), at ranking time;
+ *   n        the number of clients, own "clients" (the concurrency
+ *            compensation: each client assumes the others have as many
+ *            requests outstanding as it has).
+ *
+ * Every EWMA is ewma = alpha * sample + (1 - alpha) * ewma with alpha =
+ * own "ewma_alpha", 0.9 by default: the weight on the new sample, as the
+ * authors' Cassandra implementation has it (ScoreTracker.java, ALPHA =
+ * 0.9, getEMA(value, previous) = ALPHA * value + (1 - ALPHA) * previous).
+ * That implementation starts its EWMAs at 0; ours start at the first
+ * sample, so that one answer does not rank a server as 10% faster than it
+ * is. (Elasticsearch's adaptive replica selection, which cites C3, uses
+ * alpha 0.3.) Every answer feeds the EWMAs, errors included: each carries
+ * the server's service time and queue.
+ *
+ * dial_begin() ranks the servers by psi ascending, a total order: servers
+ * without feedback first (they get probed, as the implementation gives an
+ * unknown endpoint score 0), then by score; ties by list order. Servers
+ * whose last dial or health check failed come after all the others,
+ * ranked the same way among themselves, and come back after any success:
+ * an unreachable server never answers, so its score would never change
+ * and, unknown, it would be dialled first forever. Nothing is random.
+ *
+ * Not modelled: C3's rate control. The paper pairs the ranking with a
+ * per-server sending rate adapted by a cubic function and backpressure
+ * (a request waits in a backlog when every replica is over its rate);
+ * here every request goes out at once to the best-ranked server.
+ */
+#include "policy.h"
+#include "registry.h"
+#include "sim/error.h"
+
+#include <glib.h>
+#include <stdbool.h>
+
+/* The paper's exponent of the queue term. */
+#define C3_B 3
+
+/* Indices in c3_own[] and policy_params.own[]. */
+enum {
+	C3_CLIENTS,
+	C3_EWMA_ALPHA,
+	C3_N_OWN
+};
+
+static const struct own_param c3_own[] = {
+	[C3_CLIENTS] = {
+		.name = "clients",
+		.type = PARAM_INT,
+		.def = 1,
+		.min = 1,
+		.max = 1e6,
+		.help = "n, the number of clients, in q_hat = 1 + os x n + q "
+			"(C3, NSDI 2015, section 4.1)",
+	},
+	[C3_EWMA_ALPHA] = {
+		.name = "ewma_alpha",
+		.type = PARAM_NUMBER,
+		.def = 0.9,
+		.min = 0.0,
+		.max = 1.0,
+		.help = "weight of a new sample in the EWMAs of R, 1/mu and q "
+			"(C3's Cassandra ScoreTracker, ALPHA = 0.9)",
+	},
+	{ .name = NULL },
+};
+
+struct c3_server {
+	int id;			/* the server id */
+	int conns;		/* os: outstanding requests through this LB */
+	bool down;		/* its last dial or health check failed */
+	bool known;		/* has had an answer: the EWMAs hold values */
+	double r;		/* EWMA of response time, seconds */
+	double mu_inv;		/* EWMA of service time, seconds */
+	double q;		/* EWMA of queue size */
+};
+
+struct c3_lb {
+	struct lb_env env;	/* a copy; the pointers in it are borrowed */
+	struct c3_server srv[LB_MAX_SERVERS];	/* in list order */
+	int n;			/* entries in srv */
+	double clients;		/* n */
+	double alpha;		/* ewma_alpha */
+};
+
+static int c3_find(const struct c3_lb *lb, int id)
+{
+	int i;
+
+	for (i = 0; i < lb->n; i++)
+		if (lb->srv[i].id == id)
+			return i;
+	return -1;
+}
+
+/* Own parameters out of their declared range are a bug of the caller:
+ * policy_params_for() sets the defaults and the spec loader checks what
+ * a user sets. */
+static void c3_check_own(const struct policy_params *p)
+{
+	int i;
+
+	for (i = 0; i < C3_N_OWN; i++)
+		SIM_ASSERT(p->own[i] >= c3_own[i].min &&
+			   p->own[i] <= c3_own[i].max);
+}
+
+static void *c3_lb_new(const struct lb_env *env)
+{
+	struct c3_lb *lb = g_new0(struct c3_lb, 1);
+
+	SIM_ASSERT(env && env->params);
+	c3_check_own(env->params);
+	lb->env = *env;
+	lb->clients = env->params->own[C3_CLIENTS];
+	lb->alpha = env->params->own[C3_EWMA_ALPHA];
+	return lb;
+}
+
+static void c3_lb_free(void *lb)
+{
+	g_free(lb);
+}
+
+/* psi of srv[@i] now, in seconds (see the header); known servers only. */
+static double c3_score(const struct c3_lb *lb, int i)
+{
+	const struct c3_server *s = &lb->srv[i];
+	double q_hat = 1.0 + s->conns * lb->clients + s->q;
+	double cube = 1.0;
+	int k;
+
+	for (k = 0; k < C3_B; k++)
+		cube *= q_hat;
+	return s->r - s->mu_inv + cube * s->mu_inv;
+}
+
+/* Kept servers keep their counts, health and EWMAs; new ones start up,
+ * idle, unknown. */
+static void c3_set_servers(void *opaque, const int *servers, size_t n)
+{
+	struct c3_lb *lb = opaque;
+	struct c3_server next[LB_MAX_SERVERS];
+	size_t k;
+
+	SIM_ASSERT(n <= LB_MAX_SERVERS);
+	for (k = 0; k < n; k++) {
+		int i = c3_find(lb, servers[k]);
+
+		SIM_ASSERT(servers[k] >= 0);
+		next[k] = i >= 0 ? lb->srv[i]
+				 : (struct c3_server){ .id = servers[k] };
+	}
+	for (k = 0; k < n; k++)
+		lb->srv[k] = next[k];
+	lb->n = (int)n;
+}
+
+/* Whether srv[@a] ranks before srv[@b]: up before down, unknown before
+ * known, lower score, then list order. A total order. */
+static bool c3_before(const struct c3_lb *lb, const double *score, int a,
+		      int b)
+{
+	const struct c3_server *x = &lb->srv[a], *y = &lb->srv[b];
+
+	if (x->down != y->down)
+		return !x->down;
+	if (x->known != y->known)
+		return !x->known;
+	if (x->known && score[a] != score[b])
+		return score[a] < score[b];
+	return a < b;
+}
+
+/* The snapshot: every server, ranked (insertion sort: n <= 64). */
+static void c3_dial_begin(void *opaque, struct lb_pass *pass)
+{
+	struct c3_lb *lb = opaque;
+	double score[LB_MAX_SERVERS];
+	int idx[LB_MAX_SERVERS], i, j;
+
+	for (i = 0; i < lb->n; i++) {
+		score[i] = lb->srv[i].known ? c3_score(lb, i) : 0.0;
+		for (j = i; j > 0 && c3_before(lb, score, i, idx[j - 1]); j--)
+			idx[j] = idx[j - 1];
+		idx[j] = i;
+	}
+	for (i = 0; i < lb->n; i++)
+		pass->order[i] = lb->srv[idx[i]].id;
+	pass->n = lb->n;
+	pass->pos = 0;
+	pass->round = 0;
+}
+
+/* The snapshot in order, skipping servers removed since; then -1. */
+static int c3_dial_next(void *opaque, struct lb_pass *pass)
+{
+	struct c3_lb *lb = opaque;
+
+	while (pass->pos < pass->n) {
+		int id = pass->order[pass->pos++];
+
+		if (c3_find(lb, id) >= 0)
+			return id;
+	}
+	return -1;
+}
+
+/* Any success brings a server up, any failure takes it down. */
+static void c3_record(void *opaque, int server, lb_check kind, lb_result r)
+{
+	struct c3_lb *lb = opaque;
+	int i = c3_find(lb, server);
+	bool down;
+
+	(void)kind;
+	if (i < 0 || r == LB_UNKNOWN)
+		return;
+	down = r == LB_FAILED;
+	if (lb->srv[i].down == down)
+		return;
+	lb->srv[i].down = down;
+	if (lb->env.on_state)	/* last: it may read the LB */
+		lb->env.on_state(lb->env.model, server,
+				 down ? "HEALTHY" : "UNHEALTHY",
+				 down ? "UNHEALTHY" : "HEALTHY");
+}
+
+static void c3_conn_open(void *opaque, int server)
+{
+	struct c3_lb *lb = opaque;
+	int i = c3_find(lb, server);
+
+	if (i >= 0)
+		lb->srv[i].conns++;
+}
+
+static void c3_conn_close(void *opaque, int server)
+{
+	struct c3_lb *lb = opaque;
+	int i = c3_find(lb, server);
+
+	if (i >= 0 && lb->srv[i].conns > 0)
+		lb->srv[i].conns--;
+}
+
+static double c3_ewma(double alpha, double sample, double prev)
+{
+	return alpha * sample + (1.0 - alpha) * prev;
+}
+
+/* The EWMAs take the answer's latency, service time and queue; the first
+ * answer sets them. */
+static void c3_observe(void *opaque, int server, const struct lb_feedback *fb)
+{
+	struct c3_lb *lb = opaque;
+	int i = c3_find(lb, server);
+	struct c3_server *s;
+	double r, mu_inv, q;
+
+	if (i < 0)
+		return;
+	s = &lb->srv[i];
+	r = sim_time_to_s(fb->latency > 0 ? fb->latency : 0);
+	mu_inv = sim_time_to_s(fb->service > 0 ? fb->service : 0);
+	q = fb->queue > 0 ? fb->queue : 0;
+	if (!s->known) {
+		s->r = r;
+		s->mu_inv = mu_inv;
+		s->q = q;
+		s->known = true;
+		return;
+	}
+	s->r = c3_ewma(lb->alpha, r, s->r);
+	s->mu_inv = c3_ewma(lb->alpha, mu_inv, s->mu_inv);
+	s->q = c3_ewma(lb->alpha, q, s->q);
+}
+
+/* "HEALTHY" (up) or "UNHEALTHY" (down); NULL when not in the list. */
+static const char *c3_state_name(void *opaque, int server)
+{
+	struct c3_lb *lb = opaque;
+	int i = c3_find(lb, server);
+
+	if (i < 0)
+		return NULL;
+	return lb->srv[i].down ? "UNHEALTHY" : "HEALTHY";
+}
+
+/* C3's replica ranking, without its rate control. */
+const struct policy_ops policy_c3 = {
+	.name = "c3",
+	.summary = "C3 replica ranking (NSDI 2015): R - 1/mu + (1 + os n + "
+		   "q)^3 / mu ascending; no rate control; failed servers last",
+	.flow = JOIN_FLOW_POSTFIX,
+	.lb_new = c3_lb_new,
+	.lb_free = c3_lb_free,
+	.set_servers = c3_set_servers,
+	.dial_begin = c3_dial_begin,
+	.dial_next = c3_dial_next,
+	.record = c3_record,
+	.conn_open = c3_conn_open,
+	.conn_close = c3_conn_close,
+	.state_name = c3_state_name,
+	.observe = c3_observe,
+	.own = c3_own,
+};

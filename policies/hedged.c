@@ -1,0 +1,337 @@
+/*
+ * Hedged requests (Dean and Barroso, "The Tail at Scale", CACM 56(2),
+ * 2013): "defer sending a secondary request until the first request has
+ * been outstanding for more than the 95th-percentile expected latency for
+ * this class of requests". This file supplies the delay and the order;
+ * the model sends the second request to the next server of the pass and
+ * keeps the first answer.
+ *
+ * The delay (hedge_delay()):
+ *  - own "hedge_delay" > 0: that fixed delay;
+ *  - otherwise the own "hedge_percentile" (95 by default) of the latencies
+ *    of the last HEDGE_WINDOW successful answers through this LB, by the
+ *    nearest-rank method: the smallest sample with at least p% of the
+ *    window at or below it, sorted[ceil(p/100 x n) - 1] (rank at least
+ *    1); p x n / 100 is taken 1e-9 short of the next whole number, so
+ *    that 95% of 20 is rank 19, not 20 by a rounding error;
+ *  - before HEDGE_MIN_SAMPLES answers, own "hedge_initial" (10 ms).
+ * Error answers (fb->ok false) are left out: the percentile is that of the
+ * answers the hedge tries to beat. The window is a ring (arrival order)
+ * plus the same samples kept sorted: an answer costs a binary search and
+ * a memmove of at most 8 KB, and a delay costs one read.
+ *
+ * The order (dial_begin()): round-robin, as gRPC's round_robin picker:
+ * the servers that are up, in list order, rotated by one more position at
+ * every pass, starting at a random position (one draw,
+ * gsl_rng_uniform_int(rng, number up), at the first pass with a server
+ * up) so that clients do not march in step; then the servers that are
+ * down, in list order. A server is down when its last dial or health
+ * check failed, up after any success; when none is up every server is
+ * rotated. A pass is one request (or one retry pass), so the hedge goes
+ * to the server after the first one in the rotation.
+ *
+ * Not modelled: the paper's limits on extra load (hedging only a share
+ * of requests, cancelling the slower copy at the server).
+ */
+#include "policy.h"
+#include "registry.h"
+#include "sim/error.h"
+
+#include <glib.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#define HEDGE_WINDOW 1000	/* latencies kept for the percentile */
+#define HEDGE_MIN_SAMPLES 20	/* fewer: use hedge_initial */
+
+/* Indices in hedged_own[] and policy_params.own[]. */
+enum {
+	HEDGED_DELAY,
+	HEDGED_PERCENTILE,
+	HEDGED_INITIAL,
+	HEDGED_N_OWN
+};
+
+static const struct own_param hedged_own[] = {
+	[HEDGED_DELAY] = {
+		.name = "hedge_delay",
+		.type = PARAM_DURATION,
+		.def = 0.0,
+		.min = 0.0,
+		.max = 1e6,
+		.help = "fixed delay before the second request; 0: use "
+			"hedge_percentile (Dean & Barroso, The Tail at Scale)",
+	},
+	[HEDGED_PERCENTILE] = {
+		.name = "hedge_percentile",
+		.type = PARAM_NUMBER,
+		.def = 95.0,
+		.min = 0.0,
+		.max = 100.0,
+		.help = "hedge after this percentile of the last 1000 answer "
+			"latencies (The Tail at Scale: the 95th)",
+	},
+	[HEDGED_INITIAL] = {
+		.name = "hedge_initial",
+		.type = PARAM_DURATION,
+		.def = 0.010,
+		.min = 0.0,
+		.max = 1e6,
+		.help = "delay before 20 latencies are known (selsim's choice; "
+			"the paper assumes a known distribution)",
+	},
+	{ .name = NULL },
+};
+
+struct hedged_server {
+	int id;			/* the server id */
+	bool down;		/* its last dial or health check failed */
+};
+
+struct hedged_lb {
+	struct lb_env env;	/* a copy; the pointers in it are borrowed */
+	struct hedged_server srv[LB_MAX_SERVERS];	/* in list order */
+	int n;			/* entries in srv */
+	bool started;		/* next has been drawn */
+	uint64_t next;		/* round-robin position, mod the number up */
+	sim_time fixed;		/* hedge_delay; 0: the percentile */
+	double percentile;	/* hedge_percentile */
+	sim_time initial;	/* hedge_initial */
+	uint64_t total;		/* answers sampled, ever */
+	int n_window;		/* samples in the window: min(total, WINDOW) */
+	sim_time ring[HEDGE_WINDOW];	/* sample k at ring[k % WINDOW] */
+	sim_time sorted[HEDGE_WINDOW];	/* the window, ascending */
+};
+
+static int hedged_find(const struct hedged_lb *lb, int id)
+{
+	int i;
+
+	for (i = 0; i < lb->n; i++)
+		if (lb->srv[i].id == id)
+			return i;
+	return -1;
+}
+
+/* Own parameters out of their declared range are a bug of the caller:
+ * policy_params_for() sets the defaults and the spec loader checks what
+ * a user sets. */
+static void hedged_check_own(const struct policy_params *p)
+{
+	int i;
+
+	for (i = 0; i < HEDGED_N_OWN; i++)
+		SIM_ASSERT(p->own[i] >= hedged_own[i].min &&
+			   p->own[i] <= hedged_own[i].max);
+}
+
+static sim_time hedged_seconds(double s)
+{
+	return (sim_time)llround(s * (double)SIM_S);
+}
+
+static void *hedged_lb_new(const struct lb_env *env)
+{
+	struct hedged_lb *lb = g_new0(struct hedged_lb, 1);
+
+	SIM_ASSERT(env && env->rng && env->params);
+	hedged_check_own(env->params);
+	lb->env = *env;
+	lb->fixed = hedged_seconds(env->params->own[HEDGED_DELAY]);
+	lb->percentile = env->params->own[HEDGED_PERCENTILE];
+	lb->initial = hedged_seconds(env->params->own[HEDGED_INITIAL]);
+	return lb;
+}
+
+static void hedged_lb_free(void *lb)
+{
+	g_free(lb);
+}
+
+/* Kept servers keep their health; new ones start up. The rotation goes
+ * on from where it was. */
+static void hedged_set_servers(void *opaque, const int *servers, size_t n)
+{
+	struct hedged_lb *lb = opaque;
+	struct hedged_server next[LB_MAX_SERVERS];
+	size_t k;
+
+	SIM_ASSERT(n <= LB_MAX_SERVERS);
+	for (k = 0; k < n; k++) {
+		int i = hedged_find(lb, servers[k]);
+
+		SIM_ASSERT(servers[k] >= 0);
+		next[k] = i >= 0 ? lb->srv[i]
+				 : (struct hedged_server){ .id = servers[k] };
+	}
+	for (k = 0; k < n; k++)
+		lb->srv[k] = next[k];
+	lb->n = (int)n;
+}
+
+/* The snapshot: the up servers rotated, then the down ones. */
+static void hedged_dial_begin(void *opaque, struct lb_pass *pass)
+{
+	struct hedged_lb *lb = opaque;
+	int pool[LB_MAX_SERVERS], rest[LB_MAX_SERVERS];	/* indices in srv */
+	int n_pool = 0, n_rest = 0, c, m = 0, off;
+
+	for (c = 0; c < lb->n; c++) {
+		if (lb->srv[c].down)
+			rest[n_rest++] = c;
+		else
+			pool[n_pool++] = c;
+	}
+	if (n_pool == 0) {
+		for (c = 0; c < n_rest; c++)
+			pool[c] = rest[c];
+		n_pool = n_rest;
+		n_rest = 0;
+	}
+	if (n_pool > 0) {
+		if (!lb->started) {
+			lb->next = gsl_rng_uniform_int(lb->env.rng,
+						       (unsigned long)n_pool);
+			lb->started = true;
+		}
+		off = (int)(lb->next % (uint64_t)n_pool);
+		lb->next++;
+		for (c = 0; c < n_pool; c++)
+			pass->order[m++] = lb->srv[pool[(off + c) % n_pool]].id;
+	}
+	for (c = 0; c < n_rest; c++)
+		pass->order[m++] = lb->srv[rest[c]].id;
+	pass->n = m;
+	pass->pos = 0;
+	pass->round = 0;
+}
+
+/* The snapshot in order, skipping servers removed since; then -1. */
+static int hedged_dial_next(void *opaque, struct lb_pass *pass)
+{
+	struct hedged_lb *lb = opaque;
+
+	while (pass->pos < pass->n) {
+		int id = pass->order[pass->pos++];
+
+		if (hedged_find(lb, id) >= 0)
+			return id;
+	}
+	return -1;
+}
+
+/* Any success brings a server up, any failure takes it down. */
+static void hedged_record(void *opaque, int server, lb_check kind,
+			  lb_result r)
+{
+	struct hedged_lb *lb = opaque;
+	int i = hedged_find(lb, server);
+	bool down;
+
+	(void)kind;
+	if (i < 0 || r == LB_UNKNOWN)
+		return;
+	down = r == LB_FAILED;
+	if (lb->srv[i].down == down)
+		return;
+	lb->srv[i].down = down;
+	if (lb->env.on_state)	/* last: it may read the LB */
+		lb->env.on_state(lb->env.model, server,
+				 down ? "HEALTHY" : "UNHEALTHY",
+				 down ? "UNHEALTHY" : "HEALTHY");
+}
+
+/* The first index of sorted[0..n) whose value is >= @v (@upper: > @v). */
+static int hedged_bound(const sim_time *sorted, int n, sim_time v, bool upper)
+{
+	int lo = 0, hi = n;
+
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (sorted[mid] < v || (upper && sorted[mid] == v))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* A successful answer's latency enters the window; the oldest leaves it
+ * once the window is full. */
+static void hedged_observe(void *opaque, int server,
+			   const struct lb_feedback *fb)
+{
+	struct hedged_lb *lb = opaque;
+	size_t slot = (size_t)(lb->total % HEDGE_WINDOW);
+	sim_time v = fb->latency > 0 ? fb->latency : 0;
+	int at;
+
+	(void)server;
+	if (!fb->ok)
+		return;
+	if (lb->n_window == HEDGE_WINDOW) {
+		at = hedged_bound(lb->sorted, lb->n_window, lb->ring[slot],
+				  false);
+		SIM_ASSERT(at < lb->n_window && lb->sorted[at] == lb->ring[slot]);
+		memmove(&lb->sorted[at], &lb->sorted[at + 1],
+			(size_t)(lb->n_window - at - 1) * sizeof(sim_time));
+		lb->n_window--;
+	}
+	at = hedged_bound(lb->sorted, lb->n_window, v, true);
+	memmove(&lb->sorted[at + 1], &lb->sorted[at],
+		(size_t)(lb->n_window - at) * sizeof(sim_time));
+	lb->sorted[at] = v;
+	lb->n_window++;
+	lb->ring[slot] = v;
+	lb->total++;
+}
+
+/* The fixed delay, the initial one, or the percentile (see the header). */
+static sim_time hedged_hedge_delay(void *opaque)
+{
+	struct hedged_lb *lb = opaque;
+	double x;
+	int rank;
+
+	if (lb->fixed > 0)
+		return lb->fixed;
+	if (lb->n_window < HEDGE_MIN_SAMPLES)
+		return lb->initial;
+	x = lb->percentile / 100.0 * lb->n_window;
+	rank = (int)ceil(x - 1e-9);
+	rank = CLAMP(rank, 1, lb->n_window);
+	return lb->sorted[rank - 1];
+}
+
+/* "HEALTHY" (up) or "UNHEALTHY" (down); NULL when not in the list. */
+static const char *hedged_state_name(void *opaque, int server)
+{
+	struct hedged_lb *lb = opaque;
+	int i = hedged_find(lb, server);
+
+	if (i < 0)
+		return NULL;
+	return lb->srv[i].down ? "UNHEALTHY" : "HEALTHY";
+}
+
+/* Round-robin with a second request after the latency percentile. */
+const struct policy_ops policy_hedged = {
+	.name = "hedged",
+	.summary = "round-robin with hedged requests after the p95 latency "
+		   "(Dean & Barroso, The Tail at Scale, 2013)",
+	.flow = JOIN_FLOW_POSTFIX,
+	.lb_new = hedged_lb_new,
+	.lb_free = hedged_lb_free,
+	.set_servers = hedged_set_servers,
+	.dial_begin = hedged_dial_begin,
+	.dial_next = hedged_dial_next,
+	.record = hedged_record,
+	.state_name = hedged_state_name,
+	.observe = hedged_observe,
+	.hedge_delay = hedged_hedge_delay,
+	.own = hedged_own,
+};

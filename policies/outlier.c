@@ -1,0 +1,178 @@
+/*
+ * Outlier ejection: the rule and its source are in outlier.h. The review
+ * timer is lazy: outlier_tick() applies, at every call, the ticks that
+ * have come since the last one. Ejections happen only inside calls and
+ * un-ejections only at ticks, so applying them late gives the same state
+ * a real timer would.
+ */
+#include "outlier.h"
+
+#include "sim/error.h"
+
+#include <limits.h>
+#include <string.h>
+
+static int outlier_find(const struct outlier *o, int id)
+{
+	int i;
+
+	for (i = 0; i < o->n; i++)
+		if (o->srv[i].id == id)
+			return i;
+	return -1;
+}
+
+/* @a x @k for a >= 0, k >= 0, saturating at SIM_TIME_MAX. */
+static sim_time sat_mul(sim_time a, int k)
+{
+	if (k > 0 && a > SIM_TIME_MAX / k)
+		return SIM_TIME_MAX;
+	return a * k;
+}
+
+/*
+ * The tick an ejection made at @at for @len ends at: the first tick
+ * start + k * interval (k >= 1) with tick - at >= len, and after @at
+ * (the tick at @at itself ran before the ejection). SIM_TIME_MAX when
+ * that lies past the end of time.
+ */
+static sim_time outlier_end_tick(const struct outlier *o, sim_time at,
+				 sim_time len)
+{
+	sim_time iv = o->cfg.interval, due = sim_time_add(at, len);
+	sim_time k_after = (at - o->start) / iv + 1;	/* first tick > at */
+	sim_time k_due, k;
+
+	if (due == SIM_TIME_MAX)
+		return SIM_TIME_MAX;
+	/* ceil((due - start) / iv): due >= at >= start */
+	k_due = (due - o->start) / iv + ((due - o->start) % iv != 0);
+	k = k_due > k_after ? k_due : k_after;
+	if (k > (SIM_TIME_MAX - o->start) / iv)
+		return SIM_TIME_MAX;
+	return o->start + k * iv;
+}
+
+/* Applies the review ticks up to now: ends the ejections due. */
+static void outlier_tick(struct outlier *o)
+{
+	sim_time now = sim_now(o->sim);
+	int i;
+
+	if (o->n_ejected == 0)
+		return;
+	for (i = 0; i < o->n; i++) {
+		struct outlier_server *s = &o->srv[i];
+
+		if (s->ejected && s->until <= now) {
+			s->ejected = false;
+			s->failures = 0;
+			o->n_ejected--;
+		}
+	}
+}
+
+/* Envoy's ejectHost(): refused when it would pass max_percent. */
+static void outlier_try_eject(struct outlier *o, struct outlier_server *s)
+{
+	sim_time now = sim_now(o->sim);
+
+	if (100.0 * (o->n_ejected + 1) > o->cfg.max_percent * o->n)
+		return;
+	s->ejected = true;
+	if (s->times_ejected < INT_MAX)
+		s->times_ejected++;
+	s->until = outlier_end_tick(o, now,
+				    sat_mul(o->cfg.base_ejection,
+					    s->times_ejected));
+	o->n_ejected++;
+}
+
+void outlier_init(struct outlier *o, const struct outlier_cfg *cfg, sim *s)
+{
+	SIM_ASSERT(o && cfg && s);
+	memset(o, 0, sizeof(*o));
+	o->cfg = *cfg;
+	o->sim = s;
+	o->start = sim_now(s);
+	if (cfg->enabled) {
+		SIM_ASSERT(cfg->consecutive >= 1);
+		SIM_ASSERT(cfg->interval > 0);
+		SIM_ASSERT(cfg->base_ejection >= 0);
+		SIM_ASSERT(cfg->max_percent >= 0 && cfg->max_percent <= 100);
+	}
+}
+
+void outlier_release(struct outlier *o)
+{
+	o->n = 0;
+	o->n_ejected = 0;
+}
+
+void outlier_set_servers(struct outlier *o, const int *servers, size_t n)
+{
+	struct outlier_server old[LB_MAX_SERVERS];
+	int n_old = o->n, i;
+	size_t k;
+
+	SIM_ASSERT(n <= LB_MAX_SERVERS);
+	SIM_ASSERT(servers || n == 0);
+	outlier_tick(o);
+	memcpy(old, o->srv, (size_t)n_old * sizeof(*old));
+	o->n_ejected = 0;
+	for (k = 0; k < n; k++) {
+		struct outlier_server *s = &o->srv[k];
+
+		SIM_ASSERT(servers[k] >= 0);
+		for (i = 0; i < n_old && old[i].id != servers[k]; i++)
+			;
+		if (i < n_old)
+			*s = old[i];
+		else
+			*s = (struct outlier_server){ .id = servers[k] };
+		o->n_ejected += s->ejected;
+	}
+	o->n = (int)n;
+}
+
+/* Envoy's putResult(): `++failures == consecutive` triggers, as there. */
+void outlier_record(struct outlier *o, int server, bool ok)
+{
+	struct outlier_server *s;
+	int i;
+
+	if (!o->cfg.enabled)
+		return;
+	outlier_tick(o);
+	i = outlier_find(o, server);
+	if (i < 0)
+		return;
+	s = &o->srv[i];
+	if (ok) {
+		s->failures = 0;
+		return;
+	}
+	if (s->failures < INT_MAX)
+		s->failures++;
+	if (s->failures != o->cfg.consecutive || s->ejected)
+		return;
+	outlier_try_eject(o, s);
+	s->failures = 0;
+}
+
+bool outlier_ejected(struct outlier *o, int server)
+{
+	int i;
+
+	if (!o->cfg.enabled)
+		return false;
+	outlier_tick(o);
+	i = outlier_find(o, server);
+	return i >= 0 && o->srv[i].ejected;
+}
+
+int outlier_n_ejected(struct outlier *o)
+{
+	outlier_tick(o);
+	return o->n_ejected;
+}

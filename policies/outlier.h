@@ -1,0 +1,93 @@
+/*
+ * Outlier ejection (Envoy's outlier detection, consecutive-failure kind),
+ * a component that any policy can have: the model wraps it around
+ * dial_next(), skipping ejected servers, and reports every dial's outcome
+ * to it. Settings: struct outlier_cfg (policy.h), Envoy's defaults.
+ *
+ * The rule, as Envoy's source/common/upstream/outlier_detection_impl.cc
+ * reads (v1.31 and later, with always_eject_one_host false, its default):
+ *
+ *  - Each server counts its consecutive failed dials; a connected dial
+ *    sets the count to 0. When the count reaches `consecutive` and the
+ *    server is not ejected, an ejection is tried and the count goes back
+ *    to 0 whether or not it succeeds (onConsecutiveErrorWorker()).
+ *  - An ejection is refused when it would leave more than max_percent of
+ *    the servers known ejected: 100 * (ejected + 1) / servers must be at
+ *    most max_percent (ejectHost()). So the cap rounds down: at the
+ *    default 10%, a list of fewer than 10 servers ejects nobody. (Envoy
+ *    before v1.31 tested 100 * ejected / servers < max_percent, which
+ *    always allowed one ejection when max_percent > 0; v1.31 made that
+ *    the opt-in always_eject_one_host, not modelled here.)
+ *  - An ejected server stays out for base_ejection x (times it has been
+ *    ejected). The count of ejections never decreases, and there is no
+ *    max_ejection_time and no jitter: Envoy's original rule, before v1.18
+ *    added the cap (300 s) and the decay of the multiplier.
+ *  - Ejections are reviewed on a timer every `interval`, started at
+ *    outlier_init(): an ejection ends at the first tick at least its
+ *    length after it began (checkHostForUneject()), never between ticks.
+ *    Un-ejection sets the failure count to 0. The timer is lazy here:
+ *    every call first applies the ticks up to sim_now(), a tick at the
+ *    very time of a call included (the tick runs first).
+ *  - Only dials are seen: Envoy's un-ejection on a passed active health
+ *    check (successful_active_health_check_uneject_host) is not modelled.
+ *
+ * With cfg.enabled false nothing is ever ejected and every call is cheap.
+ * The struct is plain data with no allocation; outlier_release() is there
+ * for the lifecycle.
+ */
+#ifndef POLICIES_OUTLIER_H
+#define POLICIES_OUTLIER_H
+
+#include "policy.h"
+#include "sim/engine.h"
+#include "sim/time.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* One server's detector state (Envoy's DetectorHostMonitor). */
+struct outlier_server {
+	int id;			/* the server id */
+	int failures;		/* consecutive failed dials */
+	int times_ejected;	/* ejections so far (the multiplier) */
+	bool ejected;		/* out of the rotation now */
+	sim_time until;		/* the tick its ejection ends at */
+};
+
+struct outlier {
+	struct outlier_cfg cfg;	/* a copy */
+	sim *sim;		/* borrowed: for sim_now() */
+	sim_time start;		/* time of outlier_init(): tick 0 */
+	struct outlier_server srv[LB_MAX_SERVERS];	/* the servers known */
+	int n;			/* entries in srv */
+	int n_ejected;		/* how many are ejected now */
+};
+
+/*
+ * Sets @o up with a copy of @cfg and no servers; the interval timer starts
+ * now (sim_now(@s)). @s is borrowed and must outlive @o. When enabled,
+ * @cfg must be valid (consecutive >= 1, interval > 0, base_ejection >= 0,
+ * max_percent in [0, 100]): the spec loader checks; a bad one is a bug.
+ */
+void outlier_init(struct outlier *o, const struct outlier_cfg *cfg, sim *s);
+
+/* Frees what @o holds (nothing today); @o may be set up again. */
+void outlier_release(struct outlier *o);
+
+/*
+ * The servers known, for the max_percent base (@n ids, no duplicates).
+ * Kept servers keep their state; new ones start clean; removed ones are
+ * forgotten, ejected or not (Envoy drops their monitors).
+ */
+void outlier_set_servers(struct outlier *o, const int *servers, size_t n);
+
+/* A dial to @server connected (@ok) or failed. Unknown ids are ignored. */
+void outlier_record(struct outlier *o, int server, bool ok);
+
+/* Whether @server is ejected now; false for unknown ids. */
+bool outlier_ejected(struct outlier *o, int server);
+
+/* How many servers are ejected now. */
+int outlier_n_ejected(struct outlier *o);
+
+#endif

@@ -1,0 +1,205 @@
+/*
+ * gRPC pick_first (grpc/grpc doc/load-balancing.md; gRFC A62 without its
+ * optional address shuffling): the addresses in list order, and once one
+ * connects, every request goes to it (the "current" server, READY in gRPC
+ * terms) for as long as it works. A failed dial of the current server
+ * drops it, and the pass goes on from the top of the list; the next
+ * request's pass starts from the top too. Health checks are ignored:
+ * gRPC's client-side health checking does not apply to pick_first.
+ *
+ * Between failed passes, gRPC connection backoff (doc/connection-
+ * backoff.md, read in backoff.h) with params->backoff: a pass is one
+ * connection attempt. Its delay is drawn when the attempt starts
+ * (dial_begin with no attempt under way), so its deadline is
+ *     deadline = attempt start + delay
+ * and pass_delay() waits until that deadline, 0 when it has passed
+ * (SleepUntil(current_deadline)); the next attempt draws the next delay.
+ * Each dial's timeout is max(delay, MIN_CONNECT_TIMEOUT). A success resets
+ * the backoff. So the first delay is INITIAL_BACKOFF, unjittered.
+ *
+ * gRPC has one connection attempt per channel, which every RPC waits on;
+ * here each request dials itself. Requests whose passes overlap share the
+ * attempt under way (its delay and deadline): the backoff advances once
+ * per attempt, not once per failed request. What it costs: a request
+ * whose pass began before another request's failure ended the attempt
+ * waits for the next attempt's deadline instead of its own. grpc-go's
+ * single deadline shared by every address of one attempt is not
+ * modelled: each dial gets the whole timeout.
+ *
+ * With a backoff kind other than gRPC, the floor of the connect timeout is
+ * params->dial_timeout (those kinds have no MIN_CONNECT_TIMEOUT).
+ */
+#include "policy.h"
+#include "registry.h"
+#include "sim/error.h"
+
+#include <glib.h>
+
+struct pf_lb {
+	struct lb_env env;	/* a copy; the pointers in it are borrowed */
+	int ids[LB_MAX_SERVERS];	/* the address list, in its order */
+	int n;			/* entries in ids */
+	int current;		/* the server that connected (READY), or -1 */
+	struct backoff bo;	/* the connection backoff; cfg borrowed from
+				 * env.params */
+	bool attempt;		/* an attempt is under way: delay and
+				 * deadline are its own */
+	sim_time delay;		/* the last attempt's backoff delay */
+	sim_time deadline;	/* its start + delay: the next pass's
+				 * earliest start */
+};
+
+static int pf_find(const struct pf_lb *lb, int id)
+{
+	int i;
+
+	for (i = 0; i < lb->n; i++)
+		if (lb->ids[i] == id)
+			return i;
+	return -1;
+}
+
+static void *pf_lb_new(const struct lb_env *env)
+{
+	struct pf_lb *lb = g_new0(struct pf_lb, 1);
+
+	SIM_ASSERT(env && env->sim && env->params && env->rng);
+	lb->env = *env;
+	lb->current = -1;
+	backoff_init(&lb->bo, &env->params->backoff);
+	return lb;
+}
+
+static void pf_lb_free(void *lb)
+{
+	g_free(lb);
+}
+
+/* Takes the new list; the current server stays current if still listed
+ * (gRPC keeps a READY subchannel whose address remains). */
+static void pf_set_servers(void *opaque, const int *servers, size_t n)
+{
+	struct pf_lb *lb = opaque;
+	size_t k;
+
+	SIM_ASSERT(n <= LB_MAX_SERVERS);
+	SIM_ASSERT(servers || n == 0);
+	for (k = 0; k < n; k++) {
+		SIM_ASSERT(servers[k] >= 0);
+		lb->ids[k] = servers[k];
+	}
+	lb->n = (int)n;
+	if (lb->current >= 0 && pf_find(lb, lb->current) < 0)
+		lb->current = -1;
+}
+
+/* The snapshot: the current server, then the list from the top without
+ * it. Starts an attempt (draws its delay) when none is under way. */
+static void pf_dial_begin(void *opaque, struct lb_pass *pass)
+{
+	struct pf_lb *lb = opaque;
+	int i, k = 0;
+
+	if (!lb->attempt) {
+		lb->delay = backoff_next(&lb->bo, lb->env.rng);
+		lb->deadline = sim_time_add(sim_now(lb->env.sim), lb->delay);
+		lb->attempt = true;
+	}
+	if (lb->current >= 0)
+		pass->order[k++] = lb->current;
+	for (i = 0; i < lb->n; i++)
+		if (lb->ids[i] != lb->current)
+			pass->order[k++] = lb->ids[i];
+	pass->n = k;
+	pass->pos = 0;
+	pass->round = 0;
+}
+
+/* The snapshot in order, skipping servers removed since; then -1. */
+static int pf_dial_next(void *opaque, struct lb_pass *pass)
+{
+	struct pf_lb *lb = opaque;
+
+	while (pass->pos < pass->n) {
+		int id = pass->order[pass->pos++];
+
+		if (pf_find(lb, id) >= 0)
+			return id;
+	}
+	return -1;
+}
+
+/* A connected dial makes its server current and resets the backoff; a
+ * failed dial of the current server drops it. Health checks and unknown
+ * ids change nothing. */
+static void pf_record(void *opaque, int server, lb_check kind, lb_result r)
+{
+	struct pf_lb *lb = opaque;
+
+	if (kind != LB_CHECK_DIAL || r == LB_UNKNOWN || pf_find(lb, server) < 0)
+		return;
+	if (r == LB_OK) {
+		lb->current = server;
+		backoff_reset(&lb->bo);
+		lb->attempt = false;
+	} else if (server == lb->current) {
+		lb->current = -1;
+	}
+}
+
+/* SleepUntil(deadline): the wait until the failed attempt's deadline, 0
+ * once past; -1 with an empty list (nothing to connect to). Ends the
+ * attempt, so that the next pass draws the next delay. */
+static sim_time pf_pass_delay(void *opaque, int passes)
+{
+	struct pf_lb *lb = opaque;
+	sim_time now = sim_now(lb->env.sim);
+
+	SIM_ASSERT(passes >= 1);
+	if (lb->n == 0)
+		return -1;
+	lb->attempt = false;
+	return lb->deadline > now ? lb->deadline - now : 0;
+}
+
+/* max(the attempt's delay, MIN_CONNECT_TIMEOUT) for every address. */
+static sim_time pf_connect_timeout(void *opaque, int server)
+{
+	struct pf_lb *lb = opaque;
+	const struct backoff_cfg *cfg = &lb->env.params->backoff;
+	sim_time floor = cfg->kind == BACKOFF_GRPC ? cfg->min_connect_timeout
+						   : lb->env.params->dial_timeout;
+
+	(void)server;
+	return lb->delay > floor ? lb->delay : floor;
+}
+
+/* "READY" for the current server, "IDLE" for the others listed. */
+static const char *pf_state_name(void *opaque, int server)
+{
+	struct pf_lb *lb = opaque;
+
+	if (pf_find(lb, server) < 0)
+		return NULL;
+	return server == lb->current ? "READY" : "IDLE";
+}
+
+/* gRPC's pick_first with its connection backoff. */
+const struct policy_ops policy_pick_first = {
+	.name = "pick-first",
+	.summary = "gRPC pick_first: list order, stick to the first that "
+		   "connects; gRPC connection backoff between failed passes, "
+		   "connect timeout max(backoff, 20s)",
+	.flow = JOIN_FLOW_POSTFIX,
+	.lb_new = pf_lb_new,
+	.lb_free = pf_lb_free,
+	.set_servers = pf_set_servers,
+	.dial_begin = pf_dial_begin,
+	.dial_next = pf_dial_next,
+	.record = pf_record,
+	.state_name = pf_state_name,
+	.pass_delay = pf_pass_delay,
+	.connect_timeout = pf_connect_timeout,
+	.own = NULL,
+	.default_backoff = BACKOFF_GRPC,
+};

@@ -1,0 +1,933 @@
+/*
+ * The simple policies: round-robin, random, pick-first and article
+ * (policies/{round_robin,random,pick_first,article}.c). Each is driven
+ * directly, with a sim for the clock and its own rng stream: fixed lists,
+ * fixed outcomes and times, and the order of dial_next() results per
+ * request, ties included; pick-first's backoff delays and connect
+ * timeouts, and article's backoff, checked against backoff.h run on a
+ * second, identically seeded stream.
+ */
+#include "policies/backoff.h"
+#include "policies/policy.h"
+#include "policies/registry.h"
+#include "sim/engine.h"
+#include "sim/rng.h"
+#include "test.h"
+
+#include <gsl/gsl_randist.h>
+#include <stdbool.h>
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+#define MS SIM_MS
+
+/* One LB and what it was given. */
+struct harness {
+	sim *sim;			/* the clock */
+	struct policy_params params;	/* policy_params_for(ops) */
+	gsl_rng *rng;			/* the LB's stream */
+	struct lb_env env;		/* what the LB was given */
+	const struct policy_ops *ops;	/* the policy under test */
+	void *lb;			/* its instance */
+};
+
+static void h_close_conns(void *model, int server)
+{
+	(void)model;
+	TEST_FAIL("close_conns(%d): these policies close nothing", server);
+}
+
+/* Sets @h up for @ops with its default parameters, changed by @tweak
+ * (may be NULL) before the LB is made. */
+static void h_init_with(struct harness *h, const struct policy_ops *ops,
+			uint64_t seed, void (*tweak)(struct policy_params *))
+{
+	memset(h, 0, sizeof(*h));
+	h->sim = sim_new();
+	policy_params_for(ops, &h->params);
+	if (tweak)
+		tweak(&h->params);
+	h->rng = sim_rng_new(seed, 0, SIM_RNG_POLICY, 0);
+	h->env = (struct lb_env){
+		.sim = h->sim,
+		.params = &h->params,
+		.rng = h->rng,
+		.close_conns = h_close_conns,
+		.model = h,
+	};
+	h->ops = ops;
+	h->lb = ops->lb_new(&h->env);
+}
+
+static void h_init(struct harness *h, const struct policy_ops *ops,
+		   uint64_t seed)
+{
+	h_init_with(h, ops, seed, NULL);
+}
+
+static void h_release(struct harness *h)
+{
+	h->ops->lb_free(h->lb);
+	gsl_rng_free(h->rng);
+	sim_free(h->sim);
+}
+
+static void noop(sim *s, void *ctx, uint64_t arg)
+{
+	(void)s;
+	(void)ctx;
+	(void)arg;
+}
+
+/* Advances simulated time by @d (>= 0). */
+static void h_wait(struct harness *h, sim_time d)
+{
+	ASSERT_GE(d, 0);
+	sim_schedule(h->sim, sim_now(h->sim) + d, noop, NULL, 0);
+	ASSERT_EQ(sim_run(h->sim, SIM_TIME_MAX), SIM_RUN_EMPTY);
+}
+
+static void h_servers(struct harness *h, const int *ids, size_t n)
+{
+	h->ops->set_servers(h->lb, ids, n);
+}
+
+static void h_rec(struct harness *h, int id, lb_check kind, lb_result r)
+{
+	h->ops->record(h->lb, id, kind, r);
+}
+
+static void h_obs(struct harness *h, int id, sim_time latency, bool ok)
+{
+	struct lb_feedback fb = { .latency = latency, .ok = ok };
+
+	policy_observe(h->ops, h->lb, id, &fb);
+}
+
+static const char *h_state(struct harness *h, int id)
+{
+	return policy_state_name(h->ops, h->lb, id);
+}
+
+/* A whole failing pass: every id handed out, in order, each reported
+ * failed; dial_next() stays at -1 after the end. */
+static int h_fail_pass(struct harness *h, int *out)
+{
+	struct lb_pass pass;
+	int n = 0, id;
+
+	h->ops->dial_begin(h->lb, &pass);
+	while ((id = h->ops->dial_next(h->lb, &pass)) >= 0) {
+		ASSERT_LT(n, LB_MAX_SERVERS);
+		out[n++] = id;
+		h_rec(h, id, LB_CHECK_DIAL, LB_FAILED);
+	}
+	ASSERT_EQ(h->ops->dial_next(h->lb, &pass), -1);
+	return n;
+}
+
+/* The order a pass would take, without reporting anything. */
+static int h_order(struct harness *h, int *out)
+{
+	struct lb_pass pass;
+	int n = 0, id;
+
+	h->ops->dial_begin(h->lb, &pass);
+	while ((id = h->ops->dial_next(h->lb, &pass)) >= 0) {
+		ASSERT_LT(n, LB_MAX_SERVERS);
+		out[n++] = id;
+	}
+	return n;
+}
+
+/* Fails with both orders printed unless @got (@n_got) is @want (@n). */
+static void check_order(const char *what, size_t row, const int *got,
+			int n_got, const int *want, int n)
+{
+	char g[256] = "", w[256] = "";
+	int i, diff = n_got != n;
+
+	for (i = 0; i < n_got; i++) {
+		snprintf(g + strlen(g), sizeof(g) - strlen(g), " %d", got[i]);
+		diff |= i < n && got[i] != want[i];
+	}
+	for (i = 0; i < n; i++)
+		snprintf(w + strlen(w), sizeof(w) - strlen(w), " %d", want[i]);
+	if (diff)
+		TEST_FAIL("%s, row %zu: order%s, want%s", what, row, g, w);
+}
+
+static void assert_permutation(const int *order, const int *ids, int n)
+{
+	int i, j, seen;
+
+	for (i = 0; i < n; i++) {
+		for (seen = 0, j = 0; j < n; j++)
+			seen += order[j] == ids[i];
+		if (seen != 1)
+			TEST_FAIL("server %d appears %d times", ids[i], seen);
+	}
+}
+
+static void test_ops(void)
+{
+	const struct policy_ops *all[] = {
+		&policy_round_robin, &policy_random, &policy_pick_first,
+		&policy_article,
+	};
+	static const char *const names[] = {
+		"round-robin", "random", "pick-first", "article",
+	};
+	size_t k;
+
+	for (k = 0; k < N(all); k++) {
+		const struct policy_ops *o = all[k];
+
+		ASSERT_STR_EQ(o->name, names[k]);
+		ASSERT(o->summary && *o->summary);
+		ASSERT_EQ(o->flow, JOIN_FLOW_POSTFIX);
+		ASSERT(o->lb_new && o->lb_free && o->set_servers);
+		ASSERT(o->dial_begin && o->dial_next && o->record);
+		/* the model appends the default server for them */
+		ASSERT(o->set_default == NULL);
+		ASSERT(o->hedge_delay == NULL);
+	}
+	ASSERT(policy_round_robin.own == NULL);
+	ASSERT(policy_random.own == NULL);
+	ASSERT(policy_pick_first.own == NULL);
+	ASSERT_EQ(policy_round_robin.default_backoff, BACKOFF_NONE);
+	ASSERT_EQ(policy_random.default_backoff, BACKOFF_NONE);
+	ASSERT_EQ(policy_pick_first.default_backoff, BACKOFF_GRPC);
+	ASSERT_EQ(policy_article.default_backoff, BACKOFF_EXPONENTIAL);
+	ASSERT(policy_round_robin.pass_delay == NULL);
+	ASSERT(policy_random.pass_delay == NULL);
+	ASSERT(policy_pick_first.pass_delay && policy_pick_first.connect_timeout);
+	ASSERT(policy_article.pass_delay && policy_article.observe);
+	ASSERT(policy_article.connect_timeout == NULL);
+
+	ASSERT_EQ(policy_own_find(&policy_article, "latency_weight"), 0);
+	ASSERT(policy_article.own[1].name == NULL);
+	ASSERT_EQ(policy_article.own[0].type, PARAM_NUMBER);
+	ASSERT_NEAR(policy_article.own[0].def, 0.3, 0);
+	ASSERT_NEAR(policy_article.own[0].min, 0.0, 0);
+	ASSERT_NEAR(policy_article.own[0].max, 1.0, 0);
+	ASSERT(policy_article.own[0].help && *policy_article.own[0].help);
+}
+
+/* ---- round-robin ---- */
+
+/* Each request starts one further along; its pass is the whole list
+ * rotated; outcomes change nothing. */
+static void test_rr_rotation(void)
+{
+	static const int list[] = { 10, 20, 30, 40 };
+	static const struct {
+		lb_result first;	/* what the first dial gets */
+		int want[4];
+	} rows[] = {
+		{ LB_FAILED, { 10, 20, 30, 40 } },
+		{ LB_OK, { 20, 30, 40, 10 } },
+		{ LB_OK, { 30, 40, 10, 20 } },
+		{ LB_FAILED, { 40, 10, 20, 30 } },
+		{ LB_OK, { 10, 20, 30, 40 } },
+		{ LB_FAILED, { 20, 30, 40, 10 } },
+	};
+	struct harness h;
+	size_t r;
+
+	h_init(&h, &policy_round_robin, 1);
+	h_servers(&h, list, N(list));
+	for (r = 0; r < N(rows); r++) {
+		struct lb_pass pass;
+		int got[LB_MAX_SERVERS], n;
+
+		/* a connected first dial ends the request at once */
+		h.ops->dial_begin(h.lb, &pass);
+		got[0] = h.ops->dial_next(h.lb, &pass);
+		h_rec(&h, got[0], LB_CHECK_DIAL, rows[r].first);
+		h_rec(&h, got[0], LB_CHECK_HEALTH, LB_FAILED);
+		if (rows[r].first == LB_OK) {
+			ASSERT_EQ(got[0], rows[r].want[0]);
+			continue;
+		}
+		for (n = 1; (got[n] = h.ops->dial_next(h.lb, &pass)) >= 0; n++)
+			h_rec(&h, got[n], LB_CHECK_DIAL, LB_FAILED);
+		check_order("rr rotation", r, got, n, rows[r].want, 4);
+	}
+	ASSERT(h_state(&h, 10) == NULL);	/* no state_name */
+	h_release(&h);
+}
+
+/* The rotation across list changes: after the server the previous request
+ * started at when it is kept, else from the first kept server after it in
+ * the old list, else from the top. */
+static void test_rr_list_changes(void)
+{
+	static const struct {
+		int n_set;		/* -1: no change before this request */
+		int set[6];
+		int n;
+		int want[6];
+	} rows[] = {
+		{ 4, { 1, 2, 3, 4 }, 4, { 1, 2, 3, 4 } },
+		{ -1, { 0 }, 4, { 2, 3, 4, 1 } },
+		/* 2 kept: after it in the new list */
+		{ 4, { 1, 2, 4, 5 }, 4, { 4, 5, 1, 2 } },
+		/* 4 gone: 5 followed it in the old list */
+		{ 3, { 1, 5, 2 }, 3, { 5, 2, 1 } },
+		/* 5 kept; 7 inserted after it is next */
+		{ 4, { 1, 5, 7, 2 }, 4, { 7, 2, 1, 5 } },
+		/* none kept: the top */
+		{ 2, { 9, 8 }, 2, { 9, 8 } },
+		{ -1, { 0 }, 2, { 8, 9 } },
+		{ 3, { 8, 3, 9 }, 3, { 3, 9, 8 } },
+		{ -1, { 0 }, 3, { 9, 8, 3 } },
+		/* 9 gone: 8 followed it (cyclically) in the old list */
+		{ 2, { 3, 8 }, 2, { 8, 3 } },
+		{ -1, { 0 }, 2, { 3, 8 } },
+		{ 0, { 0 }, 0, { 0 } },
+		{ 2, { 6, 7 }, 2, { 6, 7 } },
+		/* the same list again: no change */
+		{ 2, { 6, 7 }, 2, { 7, 6 } },
+	};
+	struct harness h;
+	size_t r;
+
+	h_init(&h, &policy_round_robin, 1);
+	for (r = 0; r < N(rows); r++) {
+		int got[LB_MAX_SERVERS], n;
+
+		if (rows[r].n_set >= 0)
+			h_servers(&h, rows[r].set, (size_t)rows[r].n_set);
+		n = h_fail_pass(&h, got);
+		check_order("rr list changes", r, got, n, rows[r].want,
+			    rows[r].n);
+	}
+	h_release(&h);
+
+	/* the server to resume at removed in turn, before any request */
+	{
+		static const int a[] = { 1, 2, 3, 4 }, b[] = { 1, 3, 4 },
+				 c[] = { 1, 4 };
+		int got[LB_MAX_SERVERS], n;
+		static const int want[] = { 4, 1 };
+
+		h_init(&h, &policy_round_robin, 1);
+		h_servers(&h, a, N(a));
+		h_fail_pass(&h, got);			/* started at 1 */
+		h_fail_pass(&h, got);			/* started at 2 */
+		h_servers(&h, b, N(b));			/* 2 gone: resume 3 */
+		h_servers(&h, c, N(c));			/* 3 gone: resume 4 */
+		n = h_fail_pass(&h, got);
+		check_order("rr resume", 0, got, n, want, 2);
+		h_release(&h);
+	}
+}
+
+/* A server removed during a pass is skipped; an empty list fails at once. */
+static void test_rr_removed_mid_pass(void)
+{
+	static const int list[] = { 1, 2, 3 }, less[] = { 1, 3 };
+	struct harness h;
+	struct lb_pass pass;
+
+	h_init(&h, &policy_round_robin, 1);
+	h.ops->dial_begin(h.lb, &pass);
+	ASSERT_EQ(h.ops->dial_next(h.lb, &pass), -1);
+	h_servers(&h, list, N(list));
+	h.ops->dial_begin(h.lb, &pass);
+	ASSERT_EQ(h.ops->dial_next(h.lb, &pass), 1);
+	h_servers(&h, less, N(less));
+	ASSERT_EQ(h.ops->dial_next(h.lb, &pass), 3);
+	ASSERT_EQ(h.ops->dial_next(h.lb, &pass), -1);
+	ASSERT_EQ(policy_pass_delay(h.ops, h.lb, 1), -1);
+	h_release(&h);
+}
+
+/* ---- random ---- */
+
+/* Each pass is gsl_ran_shuffle() of the list on the LB's stream: the same
+ * seed gives the same passes, and they are what a second stream with the
+ * same seed gives. */
+static void test_random_seed(void)
+{
+	static const int list[] = { 5, 1, 8, 3, 2, 7 };
+	int first[20][6], distinct = 0;
+	uint64_t seed;
+	int p;
+
+	for (seed = 1; seed <= 8; seed++) {
+		struct harness a, b;
+		gsl_rng *ref = sim_rng_new(seed, 0, SIM_RNG_POLICY, 0);
+
+		h_init(&a, &policy_random, seed);
+		h_init(&b, &policy_random, seed);
+		h_servers(&a, list, N(list));
+		h_servers(&b, list, N(list));
+		for (p = 0; p < 20; p++) {
+			int oa[LB_MAX_SERVERS], ob[LB_MAX_SERVERS], want[6];
+
+			memcpy(want, list, sizeof(want));
+			gsl_ran_shuffle(ref, want, N(want), sizeof(*want));
+			ASSERT_EQ(h_fail_pass(&a, oa), 6);
+			ASSERT_EQ(h_order(&b, ob), 6);
+			check_order("random vs gsl", (size_t)p, oa, 6, want, 6);
+			check_order("random same seed", (size_t)p, ob, 6, oa, 6);
+			assert_permutation(oa, list, 6);
+			if (seed == 1)
+				memcpy(first[p], oa, sizeof(first[p]));
+			else if (memcmp(first[p], oa, sizeof(first[p])))
+				distinct++;
+		}
+		h_release(&a);
+		h_release(&b);
+		gsl_rng_free(ref);
+	}
+	ASSERT_GT(distinct, 7 * 20 - 10);	/* 720 orders */
+}
+
+/*
+ * Uniformity: over 30,000 passes of 5 servers each is first, and last,
+ * about 1/5 of the time: within 4 standard errors of the binomial count.
+ */
+static void test_random_uniform(void)
+{
+	static const int list[] = { 11, 12, 13, 14, 15 };
+	const int passes = 30000, n = N(list);
+	const double p = 1.0 / n, mean = passes * p;
+	const double se = sqrt(passes * p * (1 - p));
+	int firsts[N(list)] = { 0 }, lasts[N(list)] = { 0 }, k, i;
+	struct harness h;
+
+	h_init(&h, &policy_random, 42);
+	h_servers(&h, list, N(list));
+	for (k = 0; k < passes; k++) {
+		int o[LB_MAX_SERVERS];
+
+		ASSERT_EQ(h_order(&h, o), n);
+		firsts[o[0] - 11]++;
+		lasts[o[n - 1] - 11]++;
+	}
+	for (i = 0; i < n; i++) {
+		if (fabs(firsts[i] - mean) > 4 * se)
+			TEST_FAIL("server %d first %d times in %d, want %.0f +- %.0f",
+				  list[i], firsts[i], passes, mean, 4 * se);
+		if (fabs(lasts[i] - mean) > 4 * se)
+			TEST_FAIL("server %d last %d times in %d, want %.0f +- %.0f",
+				  list[i], lasts[i], passes, mean, 4 * se);
+	}
+	h_release(&h);
+}
+
+/* One server, no servers, a server removed mid-pass. */
+static void test_random_edges(void)
+{
+	static const int one[] = { 4 }, two[] = { 4, 6 };
+	struct harness h;
+	struct lb_pass pass;
+	int o[LB_MAX_SERVERS];
+
+	h_init(&h, &policy_random, 3);
+	ASSERT_EQ(h_order(&h, o), 0);
+	h_servers(&h, one, 1);
+	ASSERT_EQ(h_order(&h, o), 1);
+	ASSERT_EQ(o[0], 4);
+	h_servers(&h, two, 2);
+	h.ops->dial_begin(h.lb, &pass);
+	o[0] = h.ops->dial_next(h.lb, &pass);
+	h_servers(&h, o[0] == 4 ? two + 0 : two + 1, 1);	/* drop the other */
+	ASSERT_EQ(h.ops->dial_next(h.lb, &pass), -1);
+	ASSERT_EQ(policy_pass_delay(h.ops, h.lb, 1), -1);
+	h_release(&h);
+}
+
+/* ---- pick-first ---- */
+
+/* Dials @h's pass in order, each id in @up connecting, until one
+ * connects; logs the ids tried in @out. Returns how many. */
+static int h_dial_up(struct harness *h, unsigned up, int *out)
+{
+	struct lb_pass pass;
+	int n = 0, id;
+
+	h->ops->dial_begin(h->lb, &pass);
+	while ((id = h->ops->dial_next(h->lb, &pass)) >= 0) {
+		bool ok = (up >> id) & 1u;
+
+		ASSERT_LT(n, LB_MAX_SERVERS);
+		out[n++] = id;
+		h_rec(h, id, LB_CHECK_DIAL, ok ? LB_OK : LB_FAILED);
+		if (ok)
+			break;
+	}
+	return n;
+}
+
+#define UP(a, b, c) ((a ? 1u << 1 : 0) | (b ? 1u << 2 : 0) | (c ? 1u << 3 : 0))
+
+/* Stick to the first that connects; from the top when it fails. */
+static void test_pf_sticky(void)
+{
+	static const int list[] = { 1, 2, 3 };
+	static const struct {
+		unsigned up;		/* which of 1, 2, 3 connect */
+		int n;
+		int want[3];		/* the dials of the request */
+		int current;		/* READY after it, or -1 */
+	} rows[] = {
+		{ UP(0, 1, 1), 2, { 1, 2 }, 2 },
+		{ UP(1, 1, 1), 1, { 2 }, 2 },		/* sticks */
+		{ UP(1, 0, 1), 2, { 2, 1 }, 1 },	/* from the top */
+		{ UP(0, 0, 1), 3, { 1, 2, 3 }, 3 },
+		{ UP(1, 1, 1), 1, { 3 }, 3 },
+		{ UP(0, 0, 0), 3, { 3, 1, 2 }, -1 },
+		{ UP(0, 1, 0), 2, { 1, 2 }, 2 },
+		{ UP(1, 1, 0), 1, { 2 }, 2 },
+	};
+	struct harness h;
+	size_t r;
+	int id;
+
+	h_init(&h, &policy_pick_first, 1);
+	h_servers(&h, list, N(list));
+	for (id = 1; id <= 3; id++)
+		ASSERT_STR_EQ(h_state(&h, id), "IDLE");
+	for (r = 0; r < N(rows); r++) {
+		int got[LB_MAX_SERVERS], n = h_dial_up(&h, rows[r].up, got);
+
+		check_order("pick-first", r, got, n, rows[r].want, rows[r].n);
+		for (id = 1; id <= 3; id++)
+			ASSERT_STR_EQ(h_state(&h, id),
+				      id == rows[r].current ? "READY" : "IDLE");
+	}
+
+	/* health checks change nothing, nor does a failed dial of another */
+	h_rec(&h, 2, LB_CHECK_HEALTH, LB_FAILED);
+	h_rec(&h, 3, LB_CHECK_DIAL, LB_FAILED);
+	h_rec(&h, 2, LB_CHECK_DIAL, LB_UNKNOWN);
+	ASSERT_STR_EQ(h_state(&h, 2), "READY");
+	ASSERT(h_state(&h, 4) == NULL);
+
+	/* a kept current stays first; a removed one is dropped */
+	{
+		static const int kept[] = { 4, 2, 1 }, gone[] = { 3, 1 };
+		static const int want_kept[] = { 2, 4, 1 }, want_gone[] = { 3, 1 };
+		int o[LB_MAX_SERVERS], n;
+
+		h_servers(&h, kept, N(kept));
+		ASSERT_STR_EQ(h_state(&h, 2), "READY");
+		n = h_order(&h, o);
+		check_order("pick-first kept", 0, o, n, want_kept, 3);
+		h_servers(&h, gone, N(gone));
+		ASSERT_STR_EQ(h_state(&h, 3), "IDLE");
+		ASSERT_STR_EQ(h_state(&h, 1), "IDLE");
+		n = h_order(&h, o);
+		check_order("pick-first gone", 0, o, n, want_gone, 2);
+	}
+	h_release(&h);
+}
+
+/*
+ * gRPC connection backoff between failed passes, against backoff.h on a
+ * second stream with the same seed: each attempt draws the next delay d;
+ * every dial's timeout is max(d, 20 s); pass_delay() waits until the
+ * attempt's start + d. Refused dials (100 ms each, 3 per pass) leave a
+ * wait of d - 300 ms; black-holed ones (each its whole timeout, >= d)
+ * leave none. A success resets: the next delay is INITIAL_BACKOFF again.
+ */
+static void test_pf_backoff(void)
+{
+	static const int list[] = { 1, 2, 3 };
+	const uint64_t seed = 17;
+	struct harness h;
+	struct backoff ref;
+	gsl_rng *ref_rng = sim_rng_new(seed, 0, SIM_RNG_POLICY, 0);
+	int pass_no, k;
+
+	h_init(&h, &policy_pick_first, seed);
+	ASSERT_EQ(h.params.backoff.kind, BACKOFF_GRPC);
+	ASSERT_EQ(h.params.backoff.min_connect_timeout, 20 * SIM_S);
+	backoff_init(&ref, &h.params.backoff);
+	h_servers(&h, list, N(list));
+
+	for (pass_no = 1; pass_no <= 24; pass_no++) {
+		bool black_hole = pass_no > 14 && pass_no % 2;
+		sim_time d = backoff_next(&ref, ref_rng);
+		sim_time timeout = d > 20 * SIM_S ? d : 20 * SIM_S;
+		sim_time start = sim_now(h.sim), want_wait;
+		struct lb_pass pass;
+		int id;
+
+		if (pass_no == 1)
+			ASSERT_EQ(d, 1 * SIM_S);	/* unjittered */
+		h.ops->dial_begin(h.lb, &pass);
+		for (k = 0; (id = h.ops->dial_next(h.lb, &pass)) >= 0; k++) {
+			ASSERT_EQ(id, list[k]);
+			ASSERT_EQ(policy_connect_timeout(h.ops, h.lb, id,
+							 &h.params), timeout);
+			h_wait(&h, black_hole ? timeout : 100 * MS);
+			h_rec(&h, id, LB_CHECK_DIAL, LB_FAILED);
+		}
+		ASSERT_EQ(k, 3);
+		want_wait = start + d - sim_now(h.sim);
+		if (want_wait < 0)
+			want_wait = 0;
+		if (!black_hole)
+			ASSERT_EQ(want_wait, d - 300 * MS);
+		else
+			ASSERT_EQ(want_wait, 0);
+		ASSERT_EQ(policy_pass_delay(h.ops, h.lb, pass_no), want_wait);
+		h_wait(&h, want_wait);
+	}
+	/* it grew to the cap, and jitter took it past */
+	ASSERT_GE(ref.current, 120 * SIM_S);
+
+	/* a success resets */
+	{
+		struct lb_pass pass;
+
+		h.ops->dial_begin(h.lb, &pass);
+		ASSERT_EQ(h.ops->dial_next(h.lb, &pass), 1);
+		h_rec(&h, 1, LB_CHECK_DIAL, LB_OK);
+		backoff_next(&ref, ref_rng);	/* that attempt's delay */
+		backoff_reset(&ref);
+		ASSERT_STR_EQ(h_state(&h, 1), "READY");
+	}
+	{
+		int got[LB_MAX_SERVERS];
+
+		ASSERT_EQ(h_fail_pass(&h, got), 3);
+		ASSERT_EQ(got[0], 1);
+		ASSERT_EQ(policy_connect_timeout(h.ops, h.lb, 1, &h.params),
+			  20 * SIM_S);
+		ASSERT_EQ(policy_pass_delay(h.ops, h.lb, 1), 1 * SIM_S);
+		ASSERT_EQ(backoff_next(&ref, ref_rng), 1 * SIM_S);
+	}
+	/* both streams drew the same numbers */
+	ASSERT_EQ(gsl_rng_get(h.rng), gsl_rng_get(ref_rng));
+
+	/* nothing to connect to: give up */
+	h_servers(&h, NULL, 0);
+	ASSERT_EQ(policy_pass_delay(h.ops, h.lb, 1), -1);
+	h_release(&h);
+	gsl_rng_free(ref_rng);
+}
+
+/* Overlapping requests share one attempt: one delay drawn, one deadline
+ * for both; the next attempt draws the next delay. */
+static void test_pf_shared_attempt(void)
+{
+	static const int list[] = { 1, 2 };
+	struct harness h;
+	struct lb_pass a, b;
+	struct backoff ref;
+	gsl_rng *ref_rng = sim_rng_new(5, 0, SIM_RNG_POLICY, 0);
+	sim_time d;
+	int id;
+
+	h_init(&h, &policy_pick_first, 5);
+	backoff_init(&ref, &h.params.backoff);
+	h_servers(&h, list, N(list));
+	h.ops->dial_begin(h.lb, &a);		/* attempt 1 starts at 0 */
+	h_wait(&h, 200 * MS);
+	h.ops->dial_begin(h.lb, &b);
+	while ((id = h.ops->dial_next(h.lb, &a)) >= 0)
+		h_rec(&h, id, LB_CHECK_DIAL, LB_FAILED);
+	while ((id = h.ops->dial_next(h.lb, &b)) >= 0)
+		h_rec(&h, id, LB_CHECK_DIAL, LB_FAILED);
+	h_wait(&h, 100 * MS);
+	ASSERT_EQ(policy_pass_delay(h.ops, h.lb, 1), 700 * MS);
+	ASSERT_EQ(policy_pass_delay(h.ops, h.lb, 1), 700 * MS);
+	backoff_next(&ref, ref_rng);
+	d = backoff_next(&ref, ref_rng);
+	h_wait(&h, 700 * MS);
+	h.ops->dial_begin(h.lb, &a);		/* attempt 2 starts at 1 s */
+	ASSERT_EQ(policy_connect_timeout(h.ops, h.lb, 1, &h.params),
+		  20 * SIM_S);
+	while ((id = h.ops->dial_next(h.lb, &a)) >= 0)
+		h_rec(&h, id, LB_CHECK_DIAL, LB_FAILED);
+	ASSERT_EQ(policy_pass_delay(h.ops, h.lb, 2), d);
+	h_release(&h);
+	gsl_rng_free(ref_rng);
+}
+
+static void tweak_exponential(struct policy_params *p)
+{
+	p->backoff = backoff_cfg_default(BACKOFF_EXPONENTIAL);
+	p->backoff.base = 4 * SIM_S;
+	p->backoff.cap = 64 * SIM_S;
+}
+
+/* Another backoff kind: its delays, with params->dial_timeout (10 s) as
+ * the connect timeout's floor. */
+static void test_pf_other_backoff(void)
+{
+	static const int list[] = { 1 };
+	static const sim_time want_timeout[] = {
+		10 * SIM_S, 10 * SIM_S, 16 * SIM_S, 32 * SIM_S, 64 * SIM_S,
+		64 * SIM_S,
+	};
+	struct harness h;
+	size_t k;
+
+	h_init_with(&h, &policy_pick_first, 1, tweak_exponential);
+	h_servers(&h, list, N(list));
+	for (k = 0; k < N(want_timeout); k++) {
+		int got[LB_MAX_SERVERS];
+		sim_time d = 4 * SIM_S << k;
+
+		ASSERT_EQ(h_fail_pass(&h, got), 1);
+		ASSERT_EQ(policy_connect_timeout(h.ops, h.lb, 1, &h.params),
+			  want_timeout[k]);
+		/* no time passed: the whole delay, min(cap, base * 2^k) */
+		ASSERT_EQ(policy_pass_delay(h.ops, h.lb, 1),
+			  d < 64 * SIM_S ? d : 64 * SIM_S);
+	}
+	h_release(&h);
+}
+
+/* ---- article ---- */
+
+enum act {
+	NOTHING,	/* just look */
+	HEALTH,		/* record(id, HEALTH, r) */
+	DIAL,		/* record(id, DIAL, r) */
+	OBS,		/* observe(id, latency ms, ok) */
+	OBS_ERR,	/* observe(id, latency ms, error answer) */
+};
+
+/* Health before unknown before unhealthy, then latency (none last), then
+ * list order; error answers do not count. */
+static void test_article_ranking(void)
+{
+	static const int list[] = { 1, 2, 3, 4, 5 };
+	static const struct {
+		enum act act;
+		int id;
+		lb_result r;
+		int ms;			/* OBS: the latency */
+		int want[5];
+	} rows[] = {
+		{ NOTHING, 0, 0, 0, { 1, 2, 3, 4, 5 } },
+		{ HEALTH, 3, LB_OK, 0, { 3, 1, 2, 4, 5 } },
+		{ HEALTH, 5, LB_OK, 0, { 3, 5, 1, 2, 4 } },
+		{ HEALTH, 2, LB_FAILED, 0, { 3, 5, 1, 4, 2 } },
+		{ OBS, 5, 0, 10, { 5, 3, 1, 4, 2 } },
+		{ OBS, 3, 0, 30, { 5, 3, 1, 4, 2 } },
+		{ OBS, 4, 0, 5, { 5, 3, 4, 1, 2 } },
+		/* 0.3 * 80 + 0.7 * 10 = 31 > 30 */
+		{ OBS, 5, 0, 80, { 3, 5, 4, 1, 2 } },
+		/* 1 and 4 tie at 5 ms: list order */
+		{ OBS, 1, 0, 5, { 3, 5, 1, 4, 2 } },
+		{ OBS_ERR, 4, 0, 1, { 3, 5, 1, 4, 2 } },
+		{ OBS, 2, 0, 1, { 3, 5, 1, 4, 2 } },
+		{ HEALTH, 4, LB_OK, 0, { 4, 3, 5, 1, 2 } },
+		{ HEALTH, 1, LB_UNKNOWN, 0, { 4, 3, 5, 1, 2 } },
+		/* a connected dial is a health result too */
+		{ DIAL, 2, LB_OK, 0, { 2, 4, 3, 5, 1 } },
+		{ HEALTH, 2, LB_FAILED, 0, { 4, 3, 5, 1, 2 } },
+		/* 0.3 * 20 + 0.7 * 30 = 27 */
+		{ OBS, 3, 0, 20, { 4, 3, 5, 1, 2 } },
+		{ HEALTH, 1, LB_OK, 0, { 1, 4, 3, 5, 2 } },
+		{ HEALTH, 7, LB_OK, 0, { 1, 4, 3, 5, 2 } },	/* unknown id */
+	};
+	static const char *const states[] = {
+		"HEALTHY", "UNHEALTHY", "HEALTHY", "HEALTHY", "HEALTHY",
+	};
+	struct harness h;
+	size_t r;
+	int i;
+
+	h_init(&h, &policy_article, 1);
+	h_servers(&h, list, N(list));
+	for (i = 1; i <= 5; i++)
+		ASSERT_STR_EQ(h_state(&h, i), "UNKNOWN");
+	for (r = 0; r < N(rows); r++) {
+		int got[LB_MAX_SERVERS], n;
+
+		switch (rows[r].act) {
+		case NOTHING:
+			break;
+		case HEALTH:
+			h_rec(&h, rows[r].id, LB_CHECK_HEALTH, rows[r].r);
+			break;
+		case DIAL:
+			h_rec(&h, rows[r].id, LB_CHECK_DIAL, rows[r].r);
+			break;
+		case OBS:
+		case OBS_ERR:
+			h_obs(&h, rows[r].id, rows[r].ms * MS,
+			      rows[r].act == OBS);
+			break;
+		}
+		n = h_order(&h, got);
+		check_order("article ranking", r, got, n, rows[r].want, 5);
+	}
+	for (i = 1; i <= 5; i++)
+		ASSERT_STR_EQ(h_state(&h, i), states[i - 1]);
+	ASSERT(h_state(&h, 7) == NULL);
+
+	/* kept servers keep everything; a new one is unknown */
+	{
+		static const int changed[] = { 6, 5, 4, 3 };
+		static const int want[] = { 4, 3, 5, 6 };
+		int got[LB_MAX_SERVERS], n;
+
+		h_servers(&h, changed, N(changed));
+		ASSERT_STR_EQ(h_state(&h, 6), "UNKNOWN");
+		ASSERT(h_state(&h, 1) == NULL);
+		n = h_order(&h, got);
+		check_order("article kept", 0, got, n, want, 4);
+	}
+	h_release(&h);
+}
+
+static void tweak_weight_one(struct policy_params *p)
+{
+	p->own[0] = 1.0;
+}
+
+/* latency_weight 1: the estimate is the last answer. */
+static void test_article_weight(void)
+{
+	static const int list[] = { 1, 2 };
+	static const int want[] = { 2, 1 };
+	struct harness h;
+	int got[LB_MAX_SERVERS], n;
+
+	h_init_with(&h, &policy_article, 1, tweak_weight_one);
+	h_servers(&h, list, N(list));
+	h_obs(&h, 1, 10 * MS, true);
+	h_obs(&h, 2, 1 * MS, true);
+	h_obs(&h, 2, 20 * MS, true);
+	h_obs(&h, 2, 9 * MS, true);
+	n = h_order(&h, got);
+	check_order("article weight 1", 0, got, n, want, 2);
+	h_release(&h);
+}
+
+/*
+ * Backoff: a failed dial sends the server behind every server not in
+ * backoff until now + its next delay (exponential: 5 ms, 10 ms, ...,
+ * checked against backoff.h); among servers in backoff the earliest out
+ * goes first; a passed health check does not end a backoff; a connected
+ * dial resets it. pass_delay() is the time to the earliest way out.
+ */
+static void test_article_backoff(void)
+{
+	static const int list[] = { 1, 2, 3 };
+	enum { WAIT = OBS_ERR + 1 };
+	static const struct {
+		int act;		/* enum act, or WAIT */
+		int id;
+		lb_result r;
+		int ms;			/* WAIT: how long */
+		int want[3];
+		int delay_us;		/* pass_delay() in microseconds */
+	} rows[] = {
+		{ NOTHING, 0, 0, 0, { 1, 2, 3 }, 0 },
+		{ DIAL, 1, LB_FAILED, 0, { 2, 3, 1 }, 5000 },
+		/* 1 and 2 both out at 5 ms: list order */
+		{ DIAL, 2, LB_FAILED, 0, { 3, 1, 2 }, 5000 },
+		{ DIAL, 3, LB_FAILED, 0, { 1, 2, 3 }, 5000 },
+		{ WAIT, 0, 0, 2, { 1, 2, 3 }, 3000 },
+		/* out of backoff, all unhealthy: list order */
+		{ WAIT, 0, 0, 3, { 1, 2, 3 }, 0 },
+		{ HEALTH, 3, LB_OK, 0, { 3, 1, 2 }, 0 },
+		/* 3's second delay: 10 ms, until 15 ms */
+		{ DIAL, 3, LB_FAILED, 0, { 1, 2, 3 }, 10000 },
+		/* a passed health check does not end it */
+		{ HEALTH, 3, LB_OK, 0, { 1, 2, 3 }, 10000 },
+		/* 1's second delay: until 15 ms too; tie in list order */
+		{ DIAL, 1, LB_FAILED, 0, { 2, 1, 3 }, 10000 },
+		{ WAIT, 0, 0, 4, { 2, 1, 3 }, 6000 },
+		/* 2's second delay: 10 ms, until 19 ms */
+		{ DIAL, 2, LB_FAILED, 0, { 1, 3, 2 }, 6000 },
+		{ WAIT, 0, 0, 6, { 3, 1, 2 }, 4000 },
+		/* a server in backoff dialed as a last resort connects:
+		 * healthy, backoff reset */
+		{ DIAL, 2, LB_OK, 0, { 2, 3, 1 }, 0 },
+		{ DIAL, 2, LB_FAILED, 0, { 3, 1, 2 }, 5000 },
+		{ WAIT, 0, 0, 5, { 3, 1, 2 }, 0 },
+		{ DIAL, 1, LB_UNKNOWN, 0, { 3, 1, 2 }, 0 },
+	};
+	struct harness h;
+	struct backoff ref;
+	sim_time seq[4];
+	size_t r;
+	int k;
+
+	h_init(&h, &policy_article, 1);
+	ASSERT_EQ(h.params.backoff.kind, BACKOFF_EXPONENTIAL);
+	backoff_init(&ref, &h.params.backoff);
+	for (k = 0; k < 4; k++)
+		seq[k] = backoff_next(&ref, NULL);
+	/* the delays the table's times are built on */
+	ASSERT_EQ(seq[0], 5 * MS);
+	ASSERT_EQ(seq[1], 10 * MS);
+	ASSERT_EQ(seq[2], 20 * MS);
+
+	h_servers(&h, list, N(list));
+	for (r = 0; r < N(rows); r++) {
+		int got[LB_MAX_SERVERS], n;
+
+		switch (rows[r].act) {
+		case HEALTH:
+			h_rec(&h, rows[r].id, LB_CHECK_HEALTH, rows[r].r);
+			break;
+		case DIAL:
+			h_rec(&h, rows[r].id, LB_CHECK_DIAL, rows[r].r);
+			break;
+		case WAIT:
+			h_wait(&h, rows[r].ms * MS);
+			break;
+		default:
+			break;
+		}
+		n = h_order(&h, got);
+		check_order("article backoff", r, got, n, rows[r].want, 3);
+		if (policy_pass_delay(h.ops, h.lb, 1) !=
+		    rows[r].delay_us * SIM_US)
+			TEST_FAIL("article backoff, row %zu: pass_delay %" PRId64
+				  " ns, want %d us", r,
+				  policy_pass_delay(h.ops, h.lb, 1),
+				  rows[r].delay_us);
+	}
+	ASSERT_STR_EQ(h_state(&h, 3), "HEALTHY");
+	ASSERT_STR_EQ(h_state(&h, 1), "UNHEALTHY");
+	h_rec(&h, 1, LB_CHECK_DIAL, LB_FAILED);
+	ASSERT_STR_EQ(h_state(&h, 1), "BACKOFF");
+
+	/* a whole failing pass: everyone tried once, in backoff after */
+	{
+		int got[LB_MAX_SERVERS];
+		static const int want[] = { 3, 2, 1 };
+
+		ASSERT_EQ(h_fail_pass(&h, got), 3);
+		check_order("article pass", 0, got, 3, want, 3);
+		for (k = 1; k <= 3; k++)
+			ASSERT_STR_EQ(h_state(&h, k), "BACKOFF");
+	}
+
+	h_servers(&h, NULL, 0);
+	ASSERT_EQ(policy_pass_delay(h.ops, h.lb, 1), -1);
+	h_release(&h);
+}
+
+int main(void)
+{
+	TEST_RUN(test_ops);
+	TEST_RUN(test_rr_rotation);
+	TEST_RUN(test_rr_list_changes);
+	TEST_RUN(test_rr_removed_mid_pass);
+	TEST_RUN(test_random_seed);
+	TEST_RUN(test_random_uniform);
+	TEST_RUN(test_random_edges);
+	TEST_RUN(test_pf_sticky);
+	TEST_RUN(test_pf_backoff);
+	TEST_RUN(test_pf_shared_attempt);
+	TEST_RUN(test_pf_other_backoff);
+	TEST_RUN(test_article_ranking);
+	TEST_RUN(test_article_weight);
+	TEST_RUN(test_article_backoff);
+	return 0;
+}
