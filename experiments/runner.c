@@ -37,6 +37,27 @@ void runner_point_values(const struct spec *s, size_t point, sim_time *out)
 	}
 }
 
+/* One paired comparison (runner_run() fills cell->base and the seed). */
+static void compare_task(gpointer data, gpointer user)
+{
+	struct runner_cell *cell = data, *bc = cell->base;
+	gsl_rng *r = sim_rng_new(cell->stats_seed, cell->stats_index,
+				 SIM_RNG_STATS, 0);
+
+	(void)user;
+	stats_paired_bootstrap(&cell->acc, &bc->acc, STATS_BOOTSTRAP_RESAMPLES,
+			       r, &cell->vs);
+	/* the point estimates from the summaries' doubles, so that they
+	 * equal the difference of the reported figures (the bootstrap works
+	 * on floats) */
+	cell->vs.success_rate.diff = cell->sum.rate - bc->sum.rate;
+	cell->vs.join_mean_s.diff = cell->sum.join_mean - bc->sum.join_mean;
+	cell->vs.join_p50_s.diff = cell->sum.join_p50 - bc->sum.join_p50;
+	cell->vs.join_p99_s.diff = cell->sum.join_p99 - bc->sum.join_p99;
+	cell->has_vs = true;
+	gsl_rng_free(r);
+}
+
 void runner_point_numbers(const struct spec *s, size_t point, double *out)
 {
 	size_t a = s->n_axes;
@@ -157,31 +178,23 @@ void runner_run(const struct spec *s, const struct runner_opts *opts,
 	for (c = 0; c < n_cells; c++)
 		cell_acc_summarise(&out->cells[c].acc, &out->cells[c].sum);
 	/* each cell against the baseline at its grid point, one stream per
-	 * cell: the same draws whatever ran where */
+	 * cell (the same draws whatever ran where), on the thread pool */
 	base = s->baseline ? spec_policy_index(s, s->baseline) : -1;
 	SIM_ASSERT(base >= 0);
+	pool = g_thread_pool_new(compare_task, out, MAX(opts->threads, 1), TRUE,
+				 NULL);
 	for (c = 0; c < n_cells; c++) {
 		struct runner_cell *cell = &out->cells[c];
-		struct runner_cell *bc =
-			&out->cells[cell->point * s->n_policies + (size_t)base];
-		gsl_rng *r;
 
 		if (cell->policy == (size_t)base)
 			continue;
-		r = sim_rng_new(s->seed, c, SIM_RNG_STATS, 0);
-
-		stats_paired_bootstrap(&cell->acc, &bc->acc,
-				       STATS_BOOTSTRAP_RESAMPLES, r, &cell->vs);
-		/* the point estimates from the summaries' doubles, so that
-		 * they equal the difference of the reported figures (the
-		 * bootstrap works on floats) */
-		cell->vs.success_rate.diff = cell->sum.rate - bc->sum.rate;
-		cell->vs.join_mean_s.diff = cell->sum.join_mean - bc->sum.join_mean;
-		cell->vs.join_p50_s.diff = cell->sum.join_p50 - bc->sum.join_p50;
-		cell->vs.join_p99_s.diff = cell->sum.join_p99 - bc->sum.join_p99;
-		cell->has_vs = true;
-		gsl_rng_free(r);
+		cell->base = &out->cells[cell->point * s->n_policies +
+					 (size_t)base];
+		cell->stats_seed = s->seed;
+		cell->stats_index = c;
+		g_thread_pool_push(pool, cell, NULL);
 	}
+	g_thread_pool_free(pool, FALSE, TRUE);
 	out->wall_s = (double)(g_get_monotonic_time() - t0) / 1e6;
 	g_free(tasks);
 }

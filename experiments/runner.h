@@ -30,6 +30,10 @@ struct runner_cell {
 					   * or one of runner_result.worlds */
 	struct cell_acc acc;
 	struct cell_summary sum;
+	struct runner_cell *base;	/* the baseline's cell at this point
+					 * (NULL for the baseline) */
+	uint64_t stats_seed;		/* the bootstrap's stream: (seed, */
+	uint64_t stats_index;		/*   cell index, SIM_RNG_STATS) */
 	bool has_vs;			/* vs is set: the policy is not the
 					 * baseline */
 	struct stats_paired vs;		/* against the baseline cell of the
