@@ -15,6 +15,7 @@
  * so that no error path has anything to free.
  */
 #include "spec.h"
+#include "policies/plugin.h"
 #include "sim/error.h"
 
 #include <cjson/cJSON.h>
@@ -1325,8 +1326,34 @@ static gboolean parse_policies(struct ctx *c, const cJSON *root)
  * (and TRUE returned) when the policy has no such parameter: the caller
  * decides whether that is an error.
  */
+/* Whether @name is about retrying passes (the backoff, the budget). */
+static bool is_retry_param(const char *name)
+{
+	return !strncmp(name, "backoff", 7) || !strncmp(name, "retry_budget", 12);
+}
+
+/* The policies that back off between passes, for messages. */
+static const char *retrying_policies(struct ctx *c)
+{
+	GString *s = g_string_new(NULL);
+	const struct policy_ops *o;
+	size_t i;
+
+	for (i = 0; (o = policy_registry_get(i)) != NULL; i++)
+		if (o->pass_delay)
+			g_string_append_printf(s, "%s%s", s->len ? ", " : "",
+					       o->name);
+	return keep(c, g_string_free(s, FALSE));
+}
+
+/* Whether setting @name on @ops can change anything. */
+static bool param_effective(const struct policy_ops *ops, const char *name)
+{
+	return !is_retry_param(name) || ops->pass_delay;
+}
+
 static gboolean set_param(struct ctx *c, const cJSON *e, struct spec_policy *sp,
-			  bool *missing)
+			  bool *missing, bool star)
 {
 	struct param_slot sl;
 	double x;
@@ -1336,6 +1363,19 @@ static gboolean set_param(struct ctx *c, const cJSON *e, struct spec_policy *sp,
 		*missing = true;
 		return TRUE;
 	}
+	if (!param_effective(sp->ops, e->string)) {
+		if (star) {		/* "*": for the policies that retry */
+			*missing = true;
+			return TRUE;
+		}
+		return fail(c, "has no effect: '%s' does not retry failed "
+			    "passes (those that do: %s)", sp->ops->name,
+			    retrying_policies(c));
+	}
+	if (!strncmp(e->string, "outlier.", 8))
+		sp->set_outlier = true;
+	if (!strncmp(e->string, "retry_budget.", 13))
+		sp->set_budget = true;
 	if (sl.kind) {
 		const char *name;
 		GError *err = NULL;
@@ -1425,7 +1465,7 @@ static gboolean apply_params(struct ctx *c, const cJSON *v,
 			if ((pass == 0) != !strcmp(e->string, "backoff"))
 				continue;
 			m = push_key(c, e->string);
-			if (!set_param(c, e, sp, &missing))
+			if (!set_param(c, e, sp, &missing, star))
 				return FALSE;
 			pop(c, m);
 			if (missing && !star)
@@ -1451,12 +1491,15 @@ static gboolean check_star(struct ctx *c, const cJSON *v)
 			struct policy_params tmp = c->s->policies[i].params;
 
 			known = policy_param_slot(c->s->policies[i].ops, &tmp,
-						  e->string, &sl);
+						  e->string, &sl) &&
+				param_effective(c->s->policies[i].ops,
+						e->string);
 		}
 		if (!known) {
 			m = push_key(c, e->string);
 			return fail(c, "no policy of this spec has this "
-				    "parameter (see selsim list)");
+				    "parameter, or none retries failed passes "
+				    "(see selsim list)");
 		}
 		(void)m;
 	}
@@ -1480,6 +1523,12 @@ static gboolean check_policy_params(struct ctx *c)
 			g_error_free(err);
 			return r;
 		}
+		if (sp->set_outlier && !sp->params.outlier.enabled)
+			return fail(c, "outlier.* set but outlier_ejection is "
+				    "not true: it has no effect");
+		if (sp->set_budget && !sp->params.budget.enabled)
+			return fail(c, "retry_budget.* set but retry_budget is "
+				    "not true: it has no effect");
 		if (sp->params.budget.enabled &&
 		    sp->params.budget.refund > sp->params.budget.max_tokens)
 			return fail(c, "retry_budget.refund %g is more than "
@@ -1580,15 +1629,31 @@ static gboolean parse_axis(struct ctx *c, const cJSON *e,
 	}
 	g_free(root);
 	if (!world) {
-		/* the type comes from the first policy that has it */
+		/* the type comes from the first policy that has it, and on
+		 * which it has an effect */
 		for (p = 0; p < c->s->n_policies && !found; p++) {
 			struct spec_policy *sp = &c->s->policies[p];
 			struct policy_params tmp = sp->params;
 
 			if (a->policy && strcmp(a->policy, sp->ops->name))
 				continue;
-			found = policy_param_slot(sp->ops, &tmp, a->name, &sl);
+			found = policy_param_slot(sp->ops, &tmp, a->name, &sl) &&
+				param_effective(sp->ops, a->name) &&
+				(strncmp(a->name, "outlier.", 8) ||
+				 sp->params.outlier.enabled) &&
+				(strncmp(a->name, "retry_budget.", 13) ||
+				 sp->params.budget.enabled);
 		}
+		if (!found && (is_retry_param(a->name) ||
+			       !strncmp(a->name, "outlier.", 8)))
+			return fail(c, "%s has no effect on %s (backoff and "
+				    "retry_budget need a policy that retries "
+				    "failed passes: %s; outlier.* and "
+				    "retry_budget.* need outlier_ejection or "
+				    "retry_budget set true in params)",
+				    quote(c, a->name), a->policy ? a->policy :
+				    "any policy of this spec",
+				    retrying_policies(c));
 		if (!found)
 			return fail(c, "unknown parameter %s (a sweep key is "
 				    "PARAM or POLICY.PARAM, with a parameter of "
@@ -1640,10 +1705,16 @@ static gboolean parse_axis(struct ctx *c, const cJSON *e,
 		} else {
 			/* a world value may be 0 ("at": "0s"); the world's
 			 * own checks run on it at load */
-			if (!(a->world ? get_duration(c, v, &a->values[i])
-				       : get_positive_duration(c, v,
-							       &a->values[i])))
+			if (!(a->world || sl.min <= 0
+			      ? get_duration(c, v, &a->values[i])
+			      : get_positive_duration(c, v, &a->values[i])))
 				return FALSE;
+			if (!a->world &&
+			    (sim_time_to_s(a->values[i]) < sl.min ||
+			     sim_time_to_s(a->values[i]) > sl.max))
+				return fail(c, "%s is out of range (valid: %g s "
+					    "to %g s)", show(c, v), sl.min,
+					    sl.max);
 			for (j = 0; j < i; j++)
 				if (a->values[j] == a->values[i])
 					return fail(c, "%s is listed twice (as "
@@ -1944,6 +2015,88 @@ static gboolean check_param_ranges(struct ctx *c)
 
 /* ---- the document ---- */
 
+/* The axis values of grid point @point: durations in @v, numbers in @x
+ * (the last axis varies fastest). */
+static void point_values(const struct spec *s, size_t point, sim_time *v,
+			  double *x)
+{
+	size_t a = s->n_axes;
+
+	while (a-- > 0) {
+		size_t k = point % s->axes[a].n_values;
+
+		v[a] = s->axes[a].values[k];
+		x[a] = s->axes[a].numeric ? s->axes[a].numbers[k] : 0;
+		point /= s->axes[a].n_values;
+	}
+}
+
+/* The most grid points x policies whose parameters are checked one by
+ * one at load; above it each axis value is checked with the others at
+ * their first value. */
+#define SPEC_MAX_CHECKED_POINTS 100000
+
+/* Every swept policy parameter must make sense with the others at each
+ * grid point (a swept refund above the budget, a swept jitter past its
+ * strategy's range). */
+static gboolean check_sweep_points(struct ctx *c)
+{
+	struct spec *s = c->s;
+	size_t n = spec_grid_size(s), p, pt, m;
+	bool all = (double)n * (double)s->n_policies <= SPEC_MAX_CHECKED_POINTS;
+
+	if (s->n_axes == 0)
+		return TRUE;
+	for (pt = 0; pt < (all ? n : MIN(n, (size_t)SPEC_MAX_CHECKED_POINTS));
+	     pt++) {
+		for (p = 0; p < s->n_policies; p++) {
+			struct policy_params pp;
+			GError *err = NULL;
+			sim_time v[64];
+			double x[64];
+			GString *where;
+			size_t i;
+
+			spec_point_params(s, p, pt, &pp);
+			if (backoff_cfg_check(&pp.backoff, &err) &&
+			    (!pp.budget.enabled ||
+			     pp.budget.refund <= pp.budget.max_tokens))
+				continue;
+			/* name the point: "k3s at backoff.jitter=1.5" */
+			where = g_string_new(NULL);
+			if (s->n_axes <= 64) {
+				point_values(s, pt, v, x);
+				for (i = 0; i < s->n_axes; i++) {
+					char b[SIM_TIME_FMT_LEN];
+
+					if (s->axes[i].world)
+						continue;
+					g_string_append_printf(where, "%s%s=",
+						where->len ? ", " : "",
+						s->axes[i].key);
+					if (s->axes[i].numeric)
+						g_string_append_printf(where,
+							"%g", x[i]);
+					else
+						g_string_append(where,
+							sim_time_format(v[i], b));
+				}
+			}
+			m = push_key(c, "sweep");
+			(void)m;
+			fail(c, "policy '%s' at %s: %s", s->policies[p].ops->name,
+			     where->str, err ? err->message :
+			     "retry_budget.refund is more than "
+			     "retry_budget.max_tokens");
+			g_string_free(where, TRUE);
+			if (err)
+				g_error_free(err);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
 static const char *const top_keys[] = {
 	"name", "description", "seed", "scenarios", "deadline", "policies",
 	"baseline", "topology", "network", "servers", "failures",
@@ -2233,7 +2386,8 @@ static gboolean parse_root(struct ctx *c, const cJSON *root)
 			return FALSE;
 		pop(c, m);
 	}
-	return check_param_ranges(c) && check_policy_params(c);
+	return check_param_ranges(c) && check_policy_params(c) &&
+	       check_sweep_points(c);
 }
 
 /* "FILE: line L, column C: WHAT" for the byte at @pos of @text. */

@@ -20,6 +20,8 @@
 struct spec_policy {
 	const struct policy_ops *ops;
 	struct policy_params params;
+	bool set_outlier;	/* the spec set an outlier.* field */
+	bool set_budget;	/* the spec set a retry_budget.* field */
 };
 
 /* One sweep axis: "k3s.dial_timeout": ["2s", "5s"]. */

@@ -232,13 +232,23 @@ static void finish(struct world *w, struct op *op, result r, bool free_now)
 
 /* The policy's next server, past those outlier ejection has ejected (an
  * option any policy can enable: it wraps the policy, which never knows). */
-static int lb_next(struct world *w, struct lb *lb, struct lb_pass *pass)
+static int lb_next(struct world *w, struct lb *lb, struct lb_pass *pass,
+		   bool fresh)
 {
 	int s = w->ops->dial_next(lb->state, pass);
+	int skipped = 0;
 
 	while (s >= 0 && w->pp->outlier.enabled &&
-	       outlier_ejected(&lb->outlier, s))
+	       outlier_ejected(&lb->outlier, s)) {
+		skipped++;
 		s = w->ops->dial_next(lb->state, pass);
+	}
+	if (s < 0 && skipped > 0 && fresh) {
+		/* every server is ejected: ignore ejection for this pass, as
+		 * Envoy does below its panic threshold */
+		w->ops->dial_begin(lb->state, pass);
+		s = w->ops->dial_next(lb->state, pass);
+	}
 	return s;
 }
 
@@ -267,6 +277,7 @@ static void start_dial(struct world *w, struct op *op, int server)
 
 	op->server = server;
 	op->dial_started = sim_now(w->sim);
+	op->pass_dials++;
 	if (!op->quiet)
 		w->rec->nodes[op->node].dials++;
 	if (!op->quiet)
@@ -308,8 +319,10 @@ static bool new_pass_later(struct world *w, struct op *op, struct lb *lb)
 {
 	sim_time d = policy_pass_delay(w->ops, lb->state, ++op->passes);
 
-	if (d < 0)
+	/* a pass that dialed nobody, again at once, would never end */
+	if (d < 0 || (d == 0 && op->pass_dials == 0))
 		return false;
+	op->pass_dials = 0;
 	if (w->pp->budget.enabled && !retry_budget_try_spend(&lb->budget)) {
 		if (!op->quiet)
 			WTRACE(w, TRACE_NOTE, op->node, -1, "%s: retry budget "
@@ -342,7 +355,7 @@ static void new_pass(sim *s, void *ctx, uint64_t arg)
 		return;
 	}
 	w->ops->dial_begin(lb->state, &op->pass);
-	first = lb_next(w, lb, &op->pass);
+	first = lb_next(w, lb, &op->pass, true);
 	if (first >= 0)
 		start_dial(w, op, first);
 	else if (!new_pass_later(w, op, lb))
@@ -386,8 +399,11 @@ static void dial_outcome(sim *s, void *ctx, uint64_t arg)
 		}
 		w->ops->record(lb->state, op->server, LB_CHECK_DIAL,
 			       r == RES_OK ? LB_OK : LB_FAILED);
-		if (w->pp->outlier.enabled && lb->state)
-			outlier_record(&lb->outlier, op->server, r == RES_OK);
+		/* outlier ejection counts failed dials here and answers in
+		 * respond(): a connection alone is no success (Envoy counts
+		 * responses) */
+		if (w->pp->outlier.enabled && lb->state && r != RES_OK)
+			outlier_record(&lb->outlier, op->server, false);
 	}
 	if (!op_live(w, op)) {
 		op__free(w, op);
@@ -398,7 +414,8 @@ static void dial_outcome(sim *s, void *ctx, uint64_t arg)
 
 		lb = op_lb(w, op);	/* record() may have run callbacks */
 		if (lb && lb->state)
-			next = lb_next(w, lb, &op->pass);
+			next = op->abandoned && !w->ops->dial_ignores_cancel
+			       ? -1 : lb_next(w, lb, &op->pass, false);
 		if (next >= 0) {
 			start_dial(w, op, next);
 			return;
@@ -576,6 +593,9 @@ static void respond(sim *s, void *ctx, uint64_t arg)
 
 		close_conn(w, op);	/* observed once the connection ends */
 		policy_observe(w->ops, lb->state, op->server, &fb);
+		/* an error answer counts as a failure, as Envoy counts 5xx */
+		if (w->pp->outlier.enabled)
+			outlier_record(&lb->outlier, op->server, fb.ok);
 		if (op->res == RES_OK && w->pp->budget.enabled)
 			retry_budget_refund(&lb->budget);
 	}
@@ -607,7 +627,7 @@ static void hedge(sim *s, void *ctx, uint64_t arg)
 	h->pass = op->pass;
 	h->started = op->started;
 	h->timeout = op->timeout;
-	next = lb_next(w, lb, &h->pass);
+	next = lb_next(w, lb, &h->pass, false);
 	if (next < 0) {
 		op__free(w, h);
 		return;
@@ -685,7 +705,7 @@ static void begin(struct world *w, struct op *op, sim_time timeout)
 
 		SIM_ASSERT(lb->state != NULL);
 		w->ops->dial_begin(lb->state, &op->pass);
-		first = lb_next(w, lb, &op->pass);
+		first = lb_next(w, lb, &op->pass, true);
 		if (first < 0) {
 			finish(w, op, RES_REFUSED, true);
 			return;

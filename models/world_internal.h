@@ -93,6 +93,7 @@ struct op {
 	sim_time service;	/* its service time at the server */
 	int queue;		/* requests waiting there when it was served */
 	int passes;		/* dial passes that failed */
+	int pass_dials;		/* dials in the current pass */
 	uint32_t partner;	/* hedging: the other op of the pair, by
 				 * index, and its generation (0: none) */
 	uint32_t partner_gen;

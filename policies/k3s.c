@@ -494,6 +494,7 @@ const struct policy_ops policy_k3s = {
 	.summary = "K3s production LB: server states, sorted list; "
 		   "join falls back through the LB",
 	.flow = JOIN_FLOW_POSTFIX,
+	.dial_ignores_cancel = true,	/* httpproxy.go: context ignored */
 	K3S_LB_METHODS,
 };
 
@@ -503,5 +504,6 @@ const struct policy_ops policy_k3s_legacy = {
 	.summary = "the k3s LB with the join flow before PR #11844: "
 		   "--server only, fatal when it is down",
 	.flow = JOIN_FLOW_LEGACY,
+	.dial_ignores_cancel = true,	/* httpproxy.go: context ignored */
 	K3S_LB_METHODS,
 };

@@ -328,6 +328,7 @@ const struct policy_ops policy_k3s_shuffle = {
 		   "health) with the fixed join flow: isolates the LB change; "
 		   "no release shipped this pair",
 	.flow = JOIN_FLOW_POSTFIX,
+	.dial_ignores_cancel = true,	/* httpproxy.go: context ignored */
 	.lb_new = shuffle_lb_new,
 	.lb_free = shuffle_lb_free,
 	.set_default = shuffle_set_default,

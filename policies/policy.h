@@ -314,6 +314,11 @@ struct policy_ops {
 	 */
 	sim_time (*hedge_delay)(void *lb);
 
+	/* Whether a dial pass goes on after the client gave up (K3s's LB
+	 * ignores the request's context, K3S-MODEL.md section 1); otherwise
+	 * an abandoned request stops dialing. */
+	bool dial_ignores_cancel;
+
 	/* The policy's own parameters, NULL-terminated by name; optional.
 	 * At most POLICY_MAX_OWN. */
 	const struct own_param *own;
