@@ -188,6 +188,9 @@ int run_main(int argc, char **argv)
 			       (uint64_t)s.scenarios, res.n_cells, res.wall_s,
 			       res.wall_s > 0 ? (double)res.events / res.wall_s
 					      : 0, json_path, csv_path);
+		if (rc == 0 && !no_plots)
+			printf("plots in %s/plots; report: %s/report.html\n",
+			       outdir, outdir);
 	} else if (!strcmp(format, "json")) {
 		output_print_json(stdout, &s, cells, res.n_cells, cmdline);
 	} else {
