@@ -313,14 +313,11 @@ char *output_csv_string(const struct spec *s, const struct out_cell *cells,
 
 /* ---- files ---- */
 
-/* Writes @text to a fresh PATH.tmp.XXXXXX beside @path, then renames it
- * over @path. No fsync: a crash of the machine may lose the file, but no
- * reader ever sees half of one. */
-static gboolean write_atomic(const char *path, const char *text,
+gboolean output_write_atomic(const char *path, const char *text, size_t len,
 			     GError **error)
 {
 	char *tmp = g_strconcat(path, ".tmp.XXXXXX", NULL);
-	size_t len = strlen(text), off = 0;
+	size_t off = 0;
 	int fd, saved;
 
 	/* Mode 0666 less the umask, as fopen() would give. */
@@ -366,7 +363,7 @@ gboolean output_write_json(const char *path, const struct spec *s,
 			   const char *command_line, GError **error)
 {
 	char *text = output_json_string(s, cells, n, command_line);
-	gboolean ok = write_atomic(path, text, error);
+	gboolean ok = output_write_atomic(path, text, strlen(text), error);
 
 	g_free(text);
 	return ok;
@@ -377,7 +374,7 @@ gboolean output_write_csv(const char *path, const struct spec *s,
 			  const char *command_line, GError **error)
 {
 	char *text = output_csv_string(s, cells, n, command_line);
-	gboolean ok = write_atomic(path, text, error);
+	gboolean ok = output_write_atomic(path, text, strlen(text), error);
 
 	g_free(text);
 	return ok;

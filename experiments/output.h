@@ -77,6 +77,16 @@ gboolean output_write_csv(const char *path, const struct spec *s,
 			  const struct out_cell *cells, size_t n,
 			  const char *command_line, GError **error);
 
+/*
+ * Writes @len bytes of @text to a fresh PATH.tmp.XXXXXX beside @path, then
+ * renames it over @path: a reader never sees half a file. No fsync: a crash
+ * of the machine may lose it. On failure returns FALSE with SIM_ERROR_IO
+ * ("PATH: reason") and leaves no temporary file. Every file selsim writes
+ * goes through it.
+ */
+gboolean output_write_atomic(const char *path, const char *text, size_t len,
+			     GError **error);
+
 /* The same text on @f (`--format json|csv` to stdout). The caller checks
  * ferror(@f). */
 void output_print_json(FILE *f, const struct spec *s,

@@ -4,6 +4,7 @@
  * the variables it is run with) and running gnuplot, and writing the
  * report. The timeline of `selsim trace` comes last.
  */
+#include "output.h"
 #include "plot.h"
 #include "spec.h"
 #include "models/config.h"
@@ -41,56 +42,10 @@
 
 /* ---- files ---- */
 
-/* Writes @len bytes of @text to a fresh PATH.tmp.XXXXXX beside @path,
- * then renames it over @path (as output.c does for results.json). */
-static gboolean write_atomic(const char *path, const char *text, size_t len,
-			     GError **error)
-{
-	char *tmp = g_strconcat(path, ".tmp.XXXXXX", NULL);
-	size_t off = 0;
-	int fd, saved;
-
-	fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0666);
-	if (fd < 0) {
-		saved = errno;
-		goto fail;
-	}
-	while (off < len) {
-		ssize_t w = write(fd, text + off, len - off);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			saved = errno;
-			close(fd);
-			goto fail_unlink;
-		}
-		off += (size_t)w;
-	}
-	if (close(fd) != 0) {
-		saved = errno;
-		goto fail_unlink;
-	}
-	if (rename(tmp, path) != 0) {
-		saved = errno;
-		goto fail_unlink;
-	}
-	g_free(tmp);
-	return TRUE;
-
-fail_unlink:
-	unlink(tmp);
-fail:
-	g_set_error(error, SIM_ERROR, SIM_ERROR_IO, "%s: %s", path,
-		    g_strerror(saved));
-	g_free(tmp);
-	return FALSE;
-}
-
 static gboolean write_gstring(const char *path, const GString *g,
 			      GError **error)
 {
-	return write_atomic(path, g->str, g->len, error);
+	return output_write_atomic(path, g->str, g->len, error);
 }
 
 static gboolean make_dir(const char *path, GError **error)
