@@ -41,6 +41,7 @@
  * (a request waits in a backlog when every replica is over its rate);
  * here every request goes out at once to the best-ranked server.
  */
+#include "lb_table.h"
 #include "policy.h"
 #include "registry.h"
 #include "sim/error.h"
@@ -80,10 +81,9 @@ static const struct own_param c3_own[] = {
 	{ .name = NULL },
 };
 
-struct c3_server {
-	int id;			/* the server id */
-	int conns;		/* os: outstanding requests through this LB */
-	bool down;		/* its last dial or health check failed */
+/* What C3 keeps per server, beside the shared table (whose conns is
+ * os). */
+struct c3_est {
 	bool known;		/* has had an answer: the EWMAs hold values */
 	double r;		/* EWMA of response time, seconds */
 	double mu_inv;		/* EWMA of service time, seconds */
@@ -91,57 +91,30 @@ struct c3_server {
 };
 
 struct c3_lb {
-	struct lb_env env;	/* a copy; the pointers in it are borrowed */
-	struct c3_server srv[LB_MAX_SERVERS];	/* in list order */
-	int n;			/* entries in srv */
+	struct lb_table t;	/* first: the shared methods take the LB */
+	struct c3_est est[LB_MAX_SERVERS];	/* as t.srv, in list order */
 	double clients;		/* n */
 	double alpha;		/* ewma_alpha */
 };
-
-static int c3_find(const struct c3_lb *lb, int id)
-{
-	int i;
-
-	for (i = 0; i < lb->n; i++)
-		if (lb->srv[i].id == id)
-			return i;
-	return -1;
-}
-
-/* Own parameters out of their declared range are a bug of the caller:
- * policy_params_for() sets the defaults and the spec loader checks what
- * a user sets. */
-static void c3_check_own(const struct policy_params *p)
-{
-	int i;
-
-	for (i = 0; i < C3_N_OWN; i++)
-		SIM_ASSERT(p->own[i] >= c3_own[i].min &&
-			   p->own[i] <= c3_own[i].max);
-}
 
 static void *c3_lb_new(const struct lb_env *env)
 {
 	struct c3_lb *lb = g_new0(struct c3_lb, 1);
 
 	SIM_ASSERT(env && env->params);
-	c3_check_own(env->params);
-	lb->env = *env;
+	lb__check_own(c3_own, env->params);
+	lb__table_init(&lb->t, env);
 	lb->clients = env->params->own[C3_CLIENTS];
 	lb->alpha = env->params->own[C3_EWMA_ALPHA];
 	return lb;
 }
 
-static void c3_lb_free(void *lb)
-{
-	g_free(lb);
-}
-
-/* psi of srv[@i] now, in seconds (see the header); known servers only. */
+/* psi of server @i (an index in t.srv) now, in seconds (see the header);
+ * known servers only. */
 static double c3_score(const struct c3_lb *lb, int i)
 {
-	const struct c3_server *s = &lb->srv[i];
-	double q_hat = 1.0 + s->conns * lb->clients + s->q;
+	const struct c3_est *s = &lb->est[i];
+	double q_hat = 1.0 + lb->t.srv[i].conns * lb->clients + s->q;
 	double cube = 1.0;
 	int k;
 
@@ -155,31 +128,24 @@ static double c3_score(const struct c3_lb *lb, int i)
 static void c3_set_servers(void *opaque, const int *servers, size_t n)
 {
 	struct c3_lb *lb = opaque;
-	struct c3_server next[LB_MAX_SERVERS];
-	size_t k;
+	static const struct c3_est fresh = { .known = false };
+	int from[LB_MAX_SERVERS];
 
-	SIM_ASSERT(n <= LB_MAX_SERVERS);
-	for (k = 0; k < n; k++) {
-		int i = c3_find(lb, servers[k]);
-
-		SIM_ASSERT(servers[k] >= 0);
-		next[k] = i >= 0 ? lb->srv[i]
-				 : (struct c3_server){ .id = servers[k] };
-	}
-	for (k = 0; k < n; k++)
-		lb->srv[k] = next[k];
-	lb->n = (int)n;
+	lb__table_set_servers(&lb->t, servers, n, from);
+	lb__remap(lb->est, sizeof(lb->est[0]), from, (int)n, &fresh);
 }
 
-/* Whether srv[@a] ranks before srv[@b]: up before down, unknown before
- * known, lower score, then list order. A total order. */
+/* Whether server @a ranks before server @b (indices in t.srv): up before
+ * down, unknown before known, lower score, then list order. A total
+ * order. */
 static bool c3_before(const struct c3_lb *lb, const double *score, int a,
 		      int b)
 {
-	const struct c3_server *x = &lb->srv[a], *y = &lb->srv[b];
+	const struct c3_est *x = &lb->est[a], *y = &lb->est[b];
+	bool x_down = lb->t.srv[a].down, y_down = lb->t.srv[b].down;
 
-	if (x->down != y->down)
-		return !x->down;
+	if (x_down != y_down)
+		return !x_down;
 	if (x->known != y->known)
 		return !x->known;
 	if (x->known && score[a] != score[b])
@@ -194,69 +160,15 @@ static void c3_dial_begin(void *opaque, struct lb_pass *pass)
 	double score[LB_MAX_SERVERS];
 	int idx[LB_MAX_SERVERS], i, j;
 
-	for (i = 0; i < lb->n; i++) {
-		score[i] = lb->srv[i].known ? c3_score(lb, i) : 0.0;
+	for (i = 0; i < lb->t.n; i++) {
+		score[i] = lb->est[i].known ? c3_score(lb, i) : 0.0;
 		for (j = i; j > 0 && c3_before(lb, score, i, idx[j - 1]); j--)
 			idx[j] = idx[j - 1];
 		idx[j] = i;
 	}
-	for (i = 0; i < lb->n; i++)
-		pass->order[i] = lb->srv[idx[i]].id;
-	pass->n = lb->n;
-	pass->pos = 0;
-	pass->round = 0;
-}
-
-/* The snapshot in order, skipping servers removed since; then -1. */
-static int c3_dial_next(void *opaque, struct lb_pass *pass)
-{
-	struct c3_lb *lb = opaque;
-
-	while (pass->pos < pass->n) {
-		int id = pass->order[pass->pos++];
-
-		if (c3_find(lb, id) >= 0)
-			return id;
-	}
-	return -1;
-}
-
-/* Any success brings a server up, any failure takes it down. */
-static void c3_record(void *opaque, int server, lb_check kind, lb_result r)
-{
-	struct c3_lb *lb = opaque;
-	int i = c3_find(lb, server);
-	bool down;
-
-	(void)kind;
-	if (i < 0 || r == LB_UNKNOWN)
-		return;
-	down = r == LB_FAILED;
-	if (lb->srv[i].down == down)
-		return;
-	lb->srv[i].down = down;
-	if (lb->env.on_state)	/* last: it may read the LB */
-		lb->env.on_state(lb->env.model, server,
-				 down ? "HEALTHY" : "UNHEALTHY",
-				 down ? "UNHEALTHY" : "HEALTHY");
-}
-
-static void c3_conn_open(void *opaque, int server)
-{
-	struct c3_lb *lb = opaque;
-	int i = c3_find(lb, server);
-
-	if (i >= 0)
-		lb->srv[i].conns++;
-}
-
-static void c3_conn_close(void *opaque, int server)
-{
-	struct c3_lb *lb = opaque;
-	int i = c3_find(lb, server);
-
-	if (i >= 0 && lb->srv[i].conns > 0)
-		lb->srv[i].conns--;
+	for (i = 0; i < lb->t.n; i++)
+		pass->order[i] = lb->t.srv[idx[i]].id;
+	lb__pass_start(pass, lb->t.n);
 }
 
 static double c3_ewma(double alpha, double sample, double prev)
@@ -269,13 +181,13 @@ static double c3_ewma(double alpha, double sample, double prev)
 static void c3_observe(void *opaque, int server, const struct lb_feedback *fb)
 {
 	struct c3_lb *lb = opaque;
-	int i = c3_find(lb, server);
-	struct c3_server *s;
+	int i = lb__table_find(&lb->t, server);
+	struct c3_est *s;
 	double r, mu_inv, q;
 
 	if (i < 0)
 		return;
-	s = &lb->srv[i];
+	s = &lb->est[i];
 	r = sim_time_to_s(fb->latency > 0 ? fb->latency : 0);
 	mu_inv = sim_time_to_s(fb->service > 0 ? fb->service : 0);
 	q = fb->queue > 0 ? fb->queue : 0;
@@ -291,17 +203,6 @@ static void c3_observe(void *opaque, int server, const struct lb_feedback *fb)
 	s->q = c3_ewma(lb->alpha, q, s->q);
 }
 
-/* "HEALTHY" (up) or "UNHEALTHY" (down); NULL when not in the list. */
-static const char *c3_state_name(void *opaque, int server)
-{
-	struct c3_lb *lb = opaque;
-	int i = c3_find(lb, server);
-
-	if (i < 0)
-		return NULL;
-	return lb->srv[i].down ? "UNHEALTHY" : "HEALTHY";
-}
-
 /* C3's replica ranking, without its rate control. */
 const struct policy_ops policy_c3 = {
 	.name = "c3",
@@ -309,14 +210,14 @@ const struct policy_ops policy_c3 = {
 		   "q)^3 / mu ascending; no rate control; failed servers last",
 	.flow = JOIN_FLOW_POSTFIX,
 	.lb_new = c3_lb_new,
-	.lb_free = c3_lb_free,
+	.lb_free = lb__free,
 	.set_servers = c3_set_servers,
 	.dial_begin = c3_dial_begin,
-	.dial_next = c3_dial_next,
-	.record = c3_record,
-	.conn_open = c3_conn_open,
-	.conn_close = c3_conn_close,
-	.state_name = c3_state_name,
+	.dial_next = lb__dial_next,
+	.record = lb__record,
+	.conn_open = lb__conn_open,
+	.conn_close = lb__conn_close,
+	.state_name = lb__state_name,
 	.observe = c3_observe,
 	.own = c3_own,
 };

@@ -33,6 +33,7 @@
  * Not modelled: the paper's limits on extra load (hedging only a share
  * of requests, cancelling the slower copy at the server).
  */
+#include "lb_table.h"
 #include "policy.h"
 #include "registry.h"
 #include "sim/error.h"
@@ -86,15 +87,9 @@ static const struct own_param hedged_own[] = {
 	{ .name = NULL },
 };
 
-struct hedged_server {
-	int id;			/* the server id */
-	bool down;		/* its last dial or health check failed */
-};
-
 struct hedged_lb {
-	struct lb_env env;	/* a copy; the pointers in it are borrowed */
-	struct hedged_server srv[LB_MAX_SERVERS];	/* in list order */
-	int n;			/* entries in srv */
+	struct lb_table t;	/* first: the shared methods take the LB;
+				 * its conns stay 0 (no conn_open) */
 	bool started;		/* next has been drawn */
 	uint64_t next;		/* round-robin position, mod the number up */
 	sim_time fixed;		/* hedge_delay; 0: the percentile */
@@ -106,28 +101,6 @@ struct hedged_lb {
 	sim_time sorted[HEDGE_WINDOW];	/* the window, ascending */
 };
 
-static int hedged_find(const struct hedged_lb *lb, int id)
-{
-	int i;
-
-	for (i = 0; i < lb->n; i++)
-		if (lb->srv[i].id == id)
-			return i;
-	return -1;
-}
-
-/* Own parameters out of their declared range are a bug of the caller:
- * policy_params_for() sets the defaults and the spec loader checks what
- * a user sets. */
-static void hedged_check_own(const struct policy_params *p)
-{
-	int i;
-
-	for (i = 0; i < HEDGED_N_OWN; i++)
-		SIM_ASSERT(p->own[i] >= hedged_own[i].min &&
-			   p->own[i] <= hedged_own[i].max);
-}
-
 static sim_time hedged_seconds(double s)
 {
 	return (sim_time)llround(s * (double)SIM_S);
@@ -138,110 +111,37 @@ static void *hedged_lb_new(const struct lb_env *env)
 	struct hedged_lb *lb = g_new0(struct hedged_lb, 1);
 
 	SIM_ASSERT(env && env->rng && env->params);
-	hedged_check_own(env->params);
-	lb->env = *env;
+	lb__check_own(hedged_own, env->params);
+	lb__table_init(&lb->t, env);
 	lb->fixed = hedged_seconds(env->params->own[HEDGED_DELAY]);
 	lb->percentile = env->params->own[HEDGED_PERCENTILE];
 	lb->initial = hedged_seconds(env->params->own[HEDGED_INITIAL]);
 	return lb;
 }
 
-static void hedged_lb_free(void *lb)
-{
-	g_free(lb);
-}
-
-/* Kept servers keep their health; new ones start up. The rotation goes
- * on from where it was. */
-static void hedged_set_servers(void *opaque, const int *servers, size_t n)
-{
-	struct hedged_lb *lb = opaque;
-	struct hedged_server next[LB_MAX_SERVERS];
-	size_t k;
-
-	SIM_ASSERT(n <= LB_MAX_SERVERS);
-	for (k = 0; k < n; k++) {
-		int i = hedged_find(lb, servers[k]);
-
-		SIM_ASSERT(servers[k] >= 0);
-		next[k] = i >= 0 ? lb->srv[i]
-				 : (struct hedged_server){ .id = servers[k] };
-	}
-	for (k = 0; k < n; k++)
-		lb->srv[k] = next[k];
-	lb->n = (int)n;
-}
-
 /* The snapshot: the up servers rotated, then the down ones. */
 static void hedged_dial_begin(void *opaque, struct lb_pass *pass)
 {
 	struct hedged_lb *lb = opaque;
+	const struct lb_server *srv = lb->t.srv;
 	int pool[LB_MAX_SERVERS], rest[LB_MAX_SERVERS];	/* indices in srv */
-	int n_pool = 0, n_rest = 0, c, m = 0, off;
+	int n_pool, n_rest, c, m = 0, off;
 
-	for (c = 0; c < lb->n; c++) {
-		if (lb->srv[c].down)
-			rest[n_rest++] = c;
-		else
-			pool[n_pool++] = c;
-	}
-	if (n_pool == 0) {
-		for (c = 0; c < n_rest; c++)
-			pool[c] = rest[c];
-		n_pool = n_rest;
-		n_rest = 0;
-	}
+	lb__table_split(&lb->t, pool, &n_pool, rest, &n_rest);
 	if (n_pool > 0) {
 		if (!lb->started) {
-			lb->next = gsl_rng_uniform_int(lb->env.rng,
+			lb->next = gsl_rng_uniform_int(lb->t.env.rng,
 						       (unsigned long)n_pool);
 			lb->started = true;
 		}
 		off = (int)(lb->next % (uint64_t)n_pool);
 		lb->next++;
 		for (c = 0; c < n_pool; c++)
-			pass->order[m++] = lb->srv[pool[(off + c) % n_pool]].id;
+			pass->order[m++] = srv[pool[(off + c) % n_pool]].id;
 	}
 	for (c = 0; c < n_rest; c++)
-		pass->order[m++] = lb->srv[rest[c]].id;
-	pass->n = m;
-	pass->pos = 0;
-	pass->round = 0;
-}
-
-/* The snapshot in order, skipping servers removed since; then -1. */
-static int hedged_dial_next(void *opaque, struct lb_pass *pass)
-{
-	struct hedged_lb *lb = opaque;
-
-	while (pass->pos < pass->n) {
-		int id = pass->order[pass->pos++];
-
-		if (hedged_find(lb, id) >= 0)
-			return id;
-	}
-	return -1;
-}
-
-/* Any success brings a server up, any failure takes it down. */
-static void hedged_record(void *opaque, int server, lb_check kind,
-			  lb_result r)
-{
-	struct hedged_lb *lb = opaque;
-	int i = hedged_find(lb, server);
-	bool down;
-
-	(void)kind;
-	if (i < 0 || r == LB_UNKNOWN)
-		return;
-	down = r == LB_FAILED;
-	if (lb->srv[i].down == down)
-		return;
-	lb->srv[i].down = down;
-	if (lb->env.on_state)	/* last: it may read the LB */
-		lb->env.on_state(lb->env.model, server,
-				 down ? "HEALTHY" : "UNHEALTHY",
-				 down ? "UNHEALTHY" : "HEALTHY");
+		pass->order[m++] = srv[rest[c]].id;
+	lb__pass_start(pass, m);
 }
 
 /* The first index of sorted[0..n) whose value is >= @v (@upper: > @v). */
@@ -307,17 +207,6 @@ static sim_time hedged_hedge_delay(void *opaque)
 	return lb->sorted[rank - 1];
 }
 
-/* "HEALTHY" (up) or "UNHEALTHY" (down); NULL when not in the list. */
-static const char *hedged_state_name(void *opaque, int server)
-{
-	struct hedged_lb *lb = opaque;
-	int i = hedged_find(lb, server);
-
-	if (i < 0)
-		return NULL;
-	return lb->srv[i].down ? "UNHEALTHY" : "HEALTHY";
-}
-
 /* Round-robin with a second request after the latency percentile. */
 const struct policy_ops policy_hedged = {
 	.name = "hedged",
@@ -325,12 +214,13 @@ const struct policy_ops policy_hedged = {
 		   "(Dean & Barroso, The Tail at Scale, 2013)",
 	.flow = JOIN_FLOW_POSTFIX,
 	.lb_new = hedged_lb_new,
-	.lb_free = hedged_lb_free,
-	.set_servers = hedged_set_servers,
+	.lb_free = lb__free,
+	.set_servers = lb__set_servers,	/* kept servers keep their health;
+					 * the rotation goes on */
 	.dial_begin = hedged_dial_begin,
-	.dial_next = hedged_dial_next,
-	.record = hedged_record,
-	.state_name = hedged_state_name,
+	.dial_next = lb__dial_next,
+	.record = lb__record,
+	.state_name = lb__state_name,
 	.observe = hedged_observe,
 	.hedge_delay = hedged_hedge_delay,
 	.own = hedged_own,

@@ -53,6 +53,7 @@
  *  - Samples are every answer's latency (fb->latency, errors included, as
  *    Finagle's end() runs on every response); a failed dial gives none.
  */
+#include "lb_table.h"
 #include "policy.h"
 #include "registry.h"
 #include "sim/error.h"
@@ -96,60 +97,30 @@ static const struct own_param peak_own[] = {
 /* Finagle's Penalty, in nanoseconds: Long.MaxValue >> 16. */
 #define PEAK_PENALTY ((double)(INT64_MAX >> 16))
 
-struct peak_server {
-	int id;			/* the server id */
-	int conns;		/* outstanding requests through this LB */
-	bool down;		/* its last dial or health check failed */
+/* What peak-EWMA keeps per server, beside the shared table. */
+struct peak_est {
 	bool known;		/* ewma holds a value (a sample or the default) */
 	double ewma;		/* peak EWMA of latency, ns, as of stamp */
 	sim_time stamp;		/* time of the last sample (or of joining) */
 };
 
 struct peak_lb {
-	struct lb_env env;	/* a copy; the pointers in it are borrowed */
-	struct peak_server srv[LB_MAX_SERVERS];	/* in list order */
-	int n;			/* entries in srv */
+	struct lb_table t;	/* first: the shared methods take the LB */
+	struct peak_est est[LB_MAX_SERVERS];	/* as t.srv, in list order */
 	double tau;		/* decay_time, ns */
 	double default_ns;	/* default_latency, ns; 0: Finagle's rule */
 };
-
-static int peak_find(const struct peak_lb *lb, int id)
-{
-	int i;
-
-	for (i = 0; i < lb->n; i++)
-		if (lb->srv[i].id == id)
-			return i;
-	return -1;
-}
-
-/* Own parameters out of their declared range are a bug of the caller:
- * policy_params_for() sets the defaults and the spec loader checks what
- * a user sets. */
-static void peak_check_own(const struct policy_params *p)
-{
-	int i;
-
-	for (i = 0; i < PEAK_N_OWN; i++)
-		SIM_ASSERT(p->own[i] >= peak_own[i].min &&
-			   p->own[i] <= peak_own[i].max);
-}
 
 static void *peak_lb_new(const struct lb_env *env)
 {
 	struct peak_lb *lb = g_new0(struct peak_lb, 1);
 
 	SIM_ASSERT(env && env->rng && env->params && env->sim);
-	peak_check_own(env->params);
-	lb->env = *env;
+	lb__check_own(peak_own, env->params);
+	lb__table_init(&lb->t, env);
 	lb->tau = env->params->own[PEAK_DECAY_TIME] * (double)SIM_S;
 	lb->default_ns = env->params->own[PEAK_DEFAULT_LATENCY] * (double)SIM_S;
 	return lb;
-}
-
-static void peak_lb_free(void *lb)
-{
-	g_free(lb);
 }
 
 /* exp(-(t - t0) / tau), 1 for t <= t0. */
@@ -158,15 +129,16 @@ static double peak_weight(const struct peak_lb *lb, sim_time t, sim_time t0)
 	return t > t0 ? exp(-(double)(t - t0) / lb->tau) : 1.0;
 }
 
-/* The cost of srv[@i] now, in ns (see the header). */
+/* The cost of server @i (an index in t.srv) now, in ns (see the header). */
 static double peak_cost(const struct peak_lb *lb, int i)
 {
-	const struct peak_server *s = &lb->srv[i];
-	sim_time now = sim_now(lb->env.sim);
+	const struct peak_est *s = &lb->est[i];
+	int conns = lb->t.srv[i].conns;
+	sim_time now = sim_now(lb->t.env.sim);
 
 	if (!s->known)
-		return s->conns == 0 ? 0.0 : PEAK_PENALTY + s->conns;
-	return s->ewma * peak_weight(lb, now, s->stamp) * (s->conns + 1);
+		return conns == 0 ? 0.0 : PEAK_PENALTY + conns;
+	return s->ewma * peak_weight(lb, now, s->stamp) * (conns + 1);
 }
 
 /* Kept servers keep their counts, health and EWMA; new ones start up,
@@ -174,42 +146,16 @@ static double peak_cost(const struct peak_lb *lb, int i)
 static void peak_set_servers(void *opaque, const int *servers, size_t n)
 {
 	struct peak_lb *lb = opaque;
-	struct peak_server next[LB_MAX_SERVERS];
-	size_t k;
+	struct peak_est fresh = { .known = false };
+	int from[LB_MAX_SERVERS];
 
-	SIM_ASSERT(n <= LB_MAX_SERVERS);
-	for (k = 0; k < n; k++) {
-		int i = peak_find(lb, servers[k]);
-
-		SIM_ASSERT(servers[k] >= 0);
-		if (i >= 0) {
-			next[k] = lb->srv[i];
-			continue;
-		}
-		next[k] = (struct peak_server){ .id = servers[k] };
-		if (lb->default_ns > 0) {
-			next[k].known = true;
-			next[k].ewma = lb->default_ns;
-			next[k].stamp = sim_now(lb->env.sim);
-		}
+	lb__table_set_servers(&lb->t, servers, n, from);
+	if (lb->default_ns > 0) {
+		fresh.known = true;
+		fresh.ewma = lb->default_ns;
+		fresh.stamp = sim_now(lb->t.env.sim);
 	}
-	for (k = 0; k < n; k++)
-		lb->srv[k] = next[k];
-	lb->n = (int)n;
-}
-
-/* Fisher-Yates from the front: no draw for fewer than two entries. */
-static void peak_shuffle(gsl_rng *r, int *a, int n)
-{
-	int i;
-
-	for (i = 0; i + 1 < n; i++) {
-		int j = i + (int)gsl_rng_uniform_int(r, (unsigned long)(n - i));
-		int t = a[i];
-
-		a[i] = a[j];
-		a[j] = t;
-	}
+	lb__remap(lb->est, sizeof(lb->est[0]), from, (int)n, &fresh);
 }
 
 /* The snapshot: the cheaper of two distinct up servers, the other up
@@ -218,88 +164,13 @@ static void peak_dial_begin(void *opaque, struct lb_pass *pass)
 {
 	struct peak_lb *lb = opaque;
 	int pool[LB_MAX_SERVERS], rest[LB_MAX_SERVERS];	/* indices in srv */
-	int n_pool = 0, n_rest = 0, best = 0, c, m = 0;
+	int n_pool, n_rest, best = 0;
 
-	for (c = 0; c < lb->n; c++) {
-		if (lb->srv[c].down)
-			rest[n_rest++] = c;
-		else
-			pool[n_pool++] = c;
-	}
-	if (n_pool == 0) {
-		for (c = 0; c < n_rest; c++)
-			pool[c] = rest[c];
-		n_pool = n_rest;
-		n_rest = 0;
-	}
-
-	peak_shuffle(lb->env.rng, pool, n_pool);
+	lb__table_split(&lb->t, pool, &n_pool, rest, &n_rest);
+	lb__shuffle(lb->t.env.rng, pool, n_pool);
 	if (n_pool >= 2 && peak_cost(lb, pool[1]) < peak_cost(lb, pool[0]))
 		best = 1;
-
-	if (n_pool > 0)
-		pass->order[m++] = lb->srv[pool[best]].id;
-	for (c = 0; c < n_pool; c++)
-		if (c != best)
-			pass->order[m++] = lb->srv[pool[c]].id;
-	peak_shuffle(lb->env.rng, rest, n_rest);
-	for (c = 0; c < n_rest; c++)
-		pass->order[m++] = lb->srv[rest[c]].id;
-	pass->n = m;
-	pass->pos = 0;
-	pass->round = 0;
-}
-
-/* The snapshot in order, skipping servers removed since; then -1. */
-static int peak_dial_next(void *opaque, struct lb_pass *pass)
-{
-	struct peak_lb *lb = opaque;
-
-	while (pass->pos < pass->n) {
-		int id = pass->order[pass->pos++];
-
-		if (peak_find(lb, id) >= 0)
-			return id;
-	}
-	return -1;
-}
-
-/* Any success brings a server up, any failure takes it down. */
-static void peak_record(void *opaque, int server, lb_check kind, lb_result r)
-{
-	struct peak_lb *lb = opaque;
-	int i = peak_find(lb, server);
-	bool down;
-
-	(void)kind;
-	if (i < 0 || r == LB_UNKNOWN)
-		return;
-	down = r == LB_FAILED;
-	if (lb->srv[i].down == down)
-		return;
-	lb->srv[i].down = down;
-	if (lb->env.on_state)	/* last: it may read the LB */
-		lb->env.on_state(lb->env.model, server,
-				 down ? "HEALTHY" : "UNHEALTHY",
-				 down ? "UNHEALTHY" : "HEALTHY");
-}
-
-static void peak_conn_open(void *opaque, int server)
-{
-	struct peak_lb *lb = opaque;
-	int i = peak_find(lb, server);
-
-	if (i >= 0)
-		lb->srv[i].conns++;
-}
-
-static void peak_conn_close(void *opaque, int server)
-{
-	struct peak_lb *lb = opaque;
-	int i = peak_find(lb, server);
-
-	if (i >= 0 && lb->srv[i].conns > 0)
-		lb->srv[i].conns--;
+	lb__table_order_best(&lb->t, pass, pool, n_pool, best, rest, n_rest);
 }
 
 /* The peak-EWMA update with the answer's latency (see the header). */
@@ -307,15 +178,15 @@ static void peak_observe(void *opaque, int server,
 			 const struct lb_feedback *fb)
 {
 	struct peak_lb *lb = opaque;
-	int i = peak_find(lb, server);
-	struct peak_server *s;
+	int i = lb__table_find(&lb->t, server);
+	struct peak_est *s;
 	sim_time now;
 	double rtt, w;
 
 	if (i < 0)
 		return;
-	s = &lb->srv[i];
-	now = sim_now(lb->env.sim);
+	s = &lb->est[i];
+	now = sim_now(lb->t.env.sim);
 	rtt = fb->latency > 0 ? (double)fb->latency : 0.0;
 	if (!s->known || rtt > s->ewma) {
 		s->ewma = rtt;
@@ -327,17 +198,6 @@ static void peak_observe(void *opaque, int server,
 	s->stamp = now;
 }
 
-/* "HEALTHY" (up) or "UNHEALTHY" (down); NULL when not in the list. */
-static const char *peak_state_name(void *opaque, int server)
-{
-	struct peak_lb *lb = opaque;
-	int i = peak_find(lb, server);
-
-	if (i < 0)
-		return NULL;
-	return lb->srv[i].down ? "UNHEALTHY" : "HEALTHY";
-}
-
 /* Finagle's p2cPeakEwma: the cheaper of two random servers by peak EWMA. */
 const struct policy_ops policy_peak_ewma = {
 	.name = "peak-ewma",
@@ -345,14 +205,14 @@ const struct policy_ops policy_peak_ewma = {
 		   "+ 1) (Finagle p2cPeakEwma, decay 10s); failed servers last",
 	.flow = JOIN_FLOW_POSTFIX,
 	.lb_new = peak_lb_new,
-	.lb_free = peak_lb_free,
+	.lb_free = lb__free,
 	.set_servers = peak_set_servers,
 	.dial_begin = peak_dial_begin,
-	.dial_next = peak_dial_next,
-	.record = peak_record,
-	.conn_open = peak_conn_open,
-	.conn_close = peak_conn_close,
-	.state_name = peak_state_name,
+	.dial_next = lb__dial_next,
+	.record = lb__record,
+	.conn_open = lb__conn_open,
+	.conn_close = lb__conn_close,
+	.state_name = lb__state_name,
 	.observe = peak_observe,
 	.own = peak_own,
 };
