@@ -1,0 +1,291 @@
+/*
+ * The queueing workload (queueing.h): Poisson arrivals, N FIFO servers with
+ * c workers each, a policy's LB picking the server per request.
+ *
+ * Two kinds of event: an arrival (arg unused), which schedules the next
+ * one until cfg->requests have arrived, and a completion (arg = the
+ * request's index). Each server keeps its waiting requests as a singly
+ * linked FIFO threaded through q->next[], so queueing allocates nothing.
+ */
+#include "queueing.h"
+
+#include "sim/engine.h"
+#include "sim/error.h"
+#include "sim/rng.h"
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+
+#define QUEUEING_NONE UINT64_MAX	/* end of a FIFO list */
+
+struct queueing_server {
+	int busy;		/* workers serving a request */
+	uint64_t head, tail;	/* waiting requests, FIFO; QUEUEING_NONE */
+	int waiting;		/* entries in the list */
+};
+
+struct queueing {
+	const struct queueing_cfg *cfg;	/* borrowed */
+	sim *sim;
+	gsl_rng *arrival_rng;		/* interarrival times */
+	gsl_rng *service_rng;		/* service times, in arrival order */
+	gsl_rng *policy_rng;		/* the LB's own stream */
+	struct policy_params params;
+	void *lb;			/* ops->lb_new() state */
+	struct queueing_server srv[LB_MAX_SERVERS];
+	sim_time *arrival;		/* per request: its arrival time */
+	sim_time *service;		/* ... its service time */
+	uint64_t *next;			/* ... the next in its server's FIFO */
+	int *server;			/* ... the server it went to */
+	double *response;		/* ... its time in system, seconds */
+	uint64_t arrived;		/* requests arrived so far */
+	sim_time busy_total;		/* service time of every request */
+	sim_time last_done;		/* time of the last completion */
+};
+
+static void queueing_no_close(void *model, int server)
+{
+	/* The workload never asks for connections to be closed: no policy
+	 * used here ejects servers (every dial succeeds). */
+	(void)model;
+	(void)server;
+}
+
+static void queueing_complete(sim *s, void *ctx, uint64_t i);
+
+/* Request @i starts service at server @k now. */
+static void queueing_start(struct queueing *q, int k, uint64_t i)
+{
+	q->srv[k].busy++;
+	SIM_ASSERT(q->srv[k].busy <= q->cfg->workers);
+	sim_after(q->sim, q->service[i], queueing_complete, q, i);
+}
+
+static void queueing_arrive(sim *s, void *ctx, uint64_t arg)
+{
+	struct queueing *q = ctx;
+	const struct policy_ops *ops = q->cfg->ops;
+	struct lb_pass pass;
+	uint64_t i = q->arrived++;
+	int k;
+
+	(void)arg;
+	q->arrival[i] = sim_now(s);
+	q->service[i] = dist_sample_time(&q->cfg->service, q->service_rng);
+	q->busy_total += q->service[i];
+
+	ops->dial_begin(q->lb, &pass);
+	k = ops->dial_next(q->lb, &pass);
+	if (k < 0 || k >= q->cfg->servers)
+		SIM_BUG("policy %s picked server %d of %d", ops->name, k,
+			q->cfg->servers);
+	ops->record(q->lb, k, LB_CHECK_DIAL, LB_OK);
+	policy_conn_open(ops, q->lb, k);
+	q->server[i] = k;
+
+	if (q->srv[k].busy < q->cfg->workers) {
+		queueing_start(q, k, i);
+	} else {
+		q->next[i] = QUEUEING_NONE;
+		if (q->srv[k].tail == QUEUEING_NONE)
+			q->srv[k].head = i;
+		else
+			q->next[q->srv[k].tail] = i;
+		q->srv[k].tail = i;
+		q->srv[k].waiting++;
+	}
+
+	if (q->arrived < q->cfg->requests)
+		sim_after(s, (sim_time)llround(gsl_ran_exponential(
+				     q->arrival_rng, 1.0 / q->cfg->lambda) *
+				     (double)SIM_S),
+			  queueing_arrive, q, 0);
+}
+
+static void queueing_complete(sim *s, void *ctx, uint64_t i)
+{
+	struct queueing *q = ctx;
+	const struct policy_ops *ops = q->cfg->ops;
+	int k = q->server[i];
+	struct queueing_server *sv = &q->srv[k];
+	struct lb_feedback fb;
+
+	q->response[i] = sim_time_to_s(sim_now(s) - q->arrival[i]);
+	q->last_done = sim_now(s);
+	sv->busy--;
+	if (sv->head != QUEUEING_NONE) {
+		uint64_t j = sv->head;
+
+		sv->head = q->next[j];
+		if (sv->head == QUEUEING_NONE)
+			sv->tail = QUEUEING_NONE;
+		sv->waiting--;
+		queueing_start(q, k, j);
+	}
+
+	policy_conn_close(ops, q->lb, k);
+	fb = (struct lb_feedback){
+		.latency = sim_now(s) - q->arrival[i],
+		.service = q->service[i],
+		.queue = sv->waiting,
+		.ok = true,
+	};
+	policy_observe(ops, q->lb, k, &fb);
+}
+
+static gboolean queueing_check(const struct queueing_cfg *cfg, GError **error)
+{
+	const char *why;
+
+	if (!cfg->ops) {
+		g_set_error(error, SIM_ERROR, SIM_ERROR_INPUT,
+			    "queueing: ops: no policy given");
+		return FALSE;
+	}
+	if (cfg->servers < 1 || cfg->servers > LB_MAX_SERVERS) {
+		g_set_error(error, SIM_ERROR, SIM_ERROR_INPUT,
+			    "queueing: servers: '%d' out of range (1 .. %d)",
+			    cfg->servers, LB_MAX_SERVERS);
+		return FALSE;
+	}
+	if (cfg->workers < 1) {
+		g_set_error(error, SIM_ERROR, SIM_ERROR_INPUT,
+			    "queueing: workers: '%d' must be >= 1",
+			    cfg->workers);
+		return FALSE;
+	}
+	if (!(cfg->lambda > 0) || !isfinite(cfg->lambda)) {
+		g_set_error(error, SIM_ERROR, SIM_ERROR_INPUT,
+			    "queueing: lambda: '%g' must be finite and > 0",
+			    cfg->lambda);
+		return FALSE;
+	}
+	if ((why = dist_check(&cfg->service)) != NULL) {
+		g_set_error(error, SIM_ERROR, SIM_ERROR_INPUT,
+			    "queueing: service: %s", why);
+		return FALSE;
+	}
+	if (cfg->requests < 10 * QUEUEING_BATCHES) {
+		g_set_error(error, SIM_ERROR, SIM_ERROR_INPUT,
+			    "queueing: requests: '%" G_GUINT64_FORMAT
+			    "' must be >= %d", cfg->requests,
+			    10 * QUEUEING_BATCHES);
+		return FALSE;
+	}
+	if (cfg->own_name) {
+		int i = policy_own_find(cfg->ops, cfg->own_name);
+
+		if (i < 0) {
+			char *known = policy_param_names(cfg->ops);
+
+			g_set_error(error, SIM_ERROR, SIM_ERROR_INPUT,
+				    "queueing: own_name: policy '%s' has no "
+				    "parameter '%s' (known: %s)",
+				    cfg->ops->name, cfg->own_name, known);
+			g_free(known);
+			return FALSE;
+		}
+		if (!(cfg->own_value >= cfg->ops->own[i].min &&
+		      cfg->own_value <= cfg->ops->own[i].max)) {
+			g_set_error(error, SIM_ERROR, SIM_ERROR_INPUT,
+				    "queueing: own_value: %s '%g' out of "
+				    "range (%g .. %g)", cfg->own_name,
+				    cfg->own_value, cfg->ops->own[i].min,
+				    cfg->ops->own[i].max);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+/* Mean, batch-means half-width and quantiles of @x (@n values, arrival
+ * order). Sorts @x in place, after the batches are taken. */
+static void queueing_summarise(double *x, uint64_t n,
+			       struct queueing_result *out)
+{
+	double bm[QUEUEING_BATCHES];
+	uint64_t per = n / QUEUEING_BATCHES;
+	int b;
+
+	/* Batches of equal size; the last n % BATCHES values fall in the
+	 * mean but in no batch. */
+	for (b = 0; b < QUEUEING_BATCHES; b++)
+		bm[b] = gsl_stats_mean(x + (uint64_t)b * per, 1, per);
+	out->mean = gsl_stats_mean(x, 1, n);
+	out->half_width = gsl_cdf_tdist_Pinv(0.975, QUEUEING_BATCHES - 1) *
+			  gsl_stats_sd(bm, 1, QUEUEING_BATCHES) /
+			  sqrt((double)QUEUEING_BATCHES);
+	gsl_sort(x, 1, n);
+	out->p50 = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.50);
+	out->p90 = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.90);
+	out->p99 = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.99);
+	out->kept = n;
+}
+
+gboolean queueing_run(const struct queueing_cfg *cfg,
+		      struct queueing_result *out, GError **error)
+{
+	struct queueing q = { .cfg = cfg };
+	struct lb_env env = { 0 };
+	int ids[LB_MAX_SERVERS];
+	uint64_t n = cfg->requests, warm;
+	int k;
+
+	SIM_ASSERT(cfg && out);
+	if (!queueing_check(cfg, error))
+		return FALSE;
+
+	q.sim = sim_new();
+	q.arrival_rng = sim_rng_new(cfg->seed, 0, SIM_RNG_SCENARIO, 0);
+	q.service_rng = sim_rng_new(cfg->seed, 0, SIM_RNG_SERVICE, 0);
+	q.policy_rng = sim_rng_new(cfg->seed, 0, SIM_RNG_POLICY, 0);
+	policy_params_for(cfg->ops, &q.params);
+	if (cfg->own_name)
+		q.params.own[policy_own_find(cfg->ops, cfg->own_name)] =
+			cfg->own_value;
+	env.sim = q.sim;
+	env.params = &q.params;
+	env.rng = q.policy_rng;
+	env.close_conns = queueing_no_close;
+	env.model = &q;
+	q.lb = cfg->ops->lb_new(&env);
+	for (k = 0; k < cfg->servers; k++) {
+		ids[k] = k;
+		q.srv[k].head = q.srv[k].tail = QUEUEING_NONE;
+	}
+	cfg->ops->set_servers(q.lb, ids, (size_t)cfg->servers);
+
+	q.arrival = g_new(sim_time, n);
+	q.service = g_new(sim_time, n);
+	q.next = g_new(uint64_t, n);
+	q.server = g_new(int, n);
+	q.response = g_new(double, n);
+
+	sim_schedule(q.sim, 0, queueing_arrive, &q, 0);
+	if (sim_run(q.sim, SIM_TIME_MAX) != SIM_RUN_EMPTY)
+		SIM_BUG("queueing run stopped early");
+	SIM_ASSERT(q.arrived == n);
+
+	warm = n / 10;
+	queueing_summarise(q.response + warm, n - warm, out);
+	out->utilisation = q.last_done > 0
+		? (double)q.busy_total /
+		  ((double)q.last_done * cfg->servers * cfg->workers)
+		: 0;
+	out->events = sim_events_run(q.sim);
+
+	g_free(q.arrival);
+	g_free(q.service);
+	g_free(q.next);
+	g_free(q.server);
+	g_free(q.response);
+	cfg->ops->lb_free(q.lb);
+	gsl_rng_free(q.arrival_rng);
+	gsl_rng_free(q.service_rng);
+	gsl_rng_free(q.policy_rng);
+	sim_free(q.sim);
+	return TRUE;
+}

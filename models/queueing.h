@@ -1,0 +1,75 @@
+/*
+ * A request workload for validating the engine and the policies against
+ * queueing theory: one client sends requests, Poisson arrivals at rate
+ * lambda, to N servers; each server is a FIFO queue with c identical
+ * workers and a service-time distribution. For each request a load
+ * balancer built from a policy's ops picks the server (the first server
+ * of a dial pass); the server is told of the request at dispatch
+ * (conn_open) and at completion (conn_close, then observe()).
+ *
+ * Response time is the time in system: arrival to completion, waiting
+ * plus service. The first 10% of requests (in arrival order) are a warm-up
+ * and are discarded; the rest give the mean, quantiles and a batch-means
+ * confidence interval of the mean.
+ *
+ * Randomness (sim/rng.h), common to every policy for the same seed:
+ * interarrival times come from (seed, 0, SIM_RNG_SCENARIO, 0), service
+ * times from (seed, 0, SIM_RNG_SERVICE, 0), drawn in arrival order so that
+ * request i gets the same service time whatever server serves it, and the
+ * LB's own stream is (seed, 0, SIM_RNG_POLICY, 0).
+ *
+ * What it costs: the per-request records (arrival, service, FIFO link,
+ * response) are kept for the whole run, about 36 bytes a request, so that
+ * quantiles are exact and no allocation happens per event.
+ */
+#ifndef MODELS_QUEUEING_H
+#define MODELS_QUEUEING_H
+
+#include "dist.h"
+#include "policies/policy.h"
+
+#include <glib.h>
+#include <stdint.h>
+
+/* Batches of the batch-means confidence interval. */
+#define QUEUEING_BATCHES 20
+
+struct queueing_cfg {
+	int servers;		/* N, 1 .. LB_MAX_SERVERS */
+	int workers;		/* c per server, >= 1 */
+	double lambda;		/* arrival rate, requests per second, > 0 */
+	struct dist service;	/* service time in seconds; borrowed */
+	uint64_t requests;	/* arrivals in all, warm-up included;
+				 * >= 10 * QUEUEING_BATCHES */
+	uint64_t seed;		/* experiment seed for every stream */
+	const struct policy_ops *ops;	/* picks the server; borrowed. Its
+					 * own parameters are the defaults
+					 * but for own_name */
+	const char *own_name;	/* an own parameter to set ("choice_count"),
+				 * or NULL; borrowed */
+	double own_value;	/* ... to this value, within its range */
+};
+
+struct queueing_result {
+	uint64_t kept;		/* requests measured (after the warm-up) */
+	double mean;		/* mean response time, seconds */
+	double half_width;	/* 95% CI half-width of the mean, batch
+				 * means over QUEUEING_BATCHES batches,
+				 * Student t with BATCHES - 1 d.o.f. */
+	double p50, p90, p99;	/* response-time quantiles, seconds */
+	double utilisation;	/* busy worker time / (N c makespan), all
+				 * requests, warm-up included */
+	uint64_t events;	/* engine events run */
+};
+
+/*
+ * Runs the workload of @cfg to completion (every request served) and fills
+ * @out. Returns FALSE with @error set (SIM_ERROR) for an invalid @cfg: the
+ * message names the field and quotes the value; @out is then untouched.
+ * Deterministic: the same @cfg gives the same @out. Thread-safe: runs share
+ * nothing.
+ */
+gboolean queueing_run(const struct queueing_cfg *cfg,
+		      struct queueing_result *out, GError **error);
+
+#endif
