@@ -24,6 +24,10 @@ int run_main(int argc, char **argv);
  * time-ordered story of one scenario. (cmd_run.c) */
 int trace_main(int argc, char **argv);
 
+/* `selsim study SPEC.json [-o DIR] [--no-plots] [--quiet]`: the
+ * validation workloads (queueing, contention). (cmd_study.c) */
+int study_main(int argc, char **argv);
+
 /* `selsim plot DIR` (or `selsim plot --trace FILE.tsv PREFIX`): the data
  * files and gnuplot pictures of a results folder. (cmd_plot.c) */
 int plot_main(int argc, char **argv);

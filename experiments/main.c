@@ -18,6 +18,7 @@ static const struct command commands[] = {
 	{ "validate", validate_main, "check a spec (--explain prints every default)" },
 	{ "list", list_main, "the policies, latency models, failure kinds and parameters" },
 	{ "trace", trace_main, "the time-ordered story of one scenario" },
+	{ "study", study_main, "a validation workload: queueing theory, the AWS backoff study" },
 	{ "plot", plot_main, "draw the plots of a results folder" },
 	{ "report", report_main, "write report.html and report.md for a results folder" },
 	{ "bench", bench_main, "time the event queue against a bare heap" },

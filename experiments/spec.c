@@ -2981,3 +2981,21 @@ void spec_explain(const struct spec *s, FILE *out)
 		"%.0f\n", grid, s->n_policies, s->scenarios,
 		(double)grid * (double)s->n_policies * s->scenarios);
 }
+
+gboolean spec_parse_dist(const char *file, const char *path, const cJSON *v,
+			 struct dist *out, GError **error)
+{
+	struct spec dummy;
+	struct ctx c = { .file = file, .error = error, .s = &dummy };
+	gboolean ok;
+
+	memset(&dummy, 0, sizeof(dummy));
+	world_config_init(&dummy.world);
+	c.path = g_string_new(path);
+	c.scratch = g_ptr_array_new_with_free_func(g_free);
+	ok = parse_dist(&c, v, out);
+	g_ptr_array_free(c.scratch, TRUE);
+	g_string_free(c.path, TRUE);
+	world_config_release(&dummy.world);
+	return ok;
+}

@@ -11,6 +11,7 @@
 #include "models/config.h"
 #include "policies/policy.h"
 
+#include <cjson/cJSON.h>
 #include <glib.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -80,6 +81,11 @@ void spec_release(struct spec *s);
  * unknown or absent name is an input error listing the known ones. */
 gboolean spec_select_policies(struct spec *s, const char *list,
 			      GError **error);
+
+/* Parses a distribution or a duration at JSON path @path of @file, with
+ * the messages of spec_parse() (for the other kinds of spec). */
+gboolean spec_parse_dist(const char *file, const char *path, const cJSON *v,
+			 struct dist *out, GError **error);
 
 /* Prints the spec with every default filled in (`validate --explain`). */
 void spec_explain(const struct spec *s, FILE *out);

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# `selsim study`: the shipped validation specs run, write their results and
+# plots; bad specs exit 2 with one line naming the file and JSON path.
+set -euo pipefail
+selsim=$1
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+"$selsim" study experiments/specs/jitter-study.json -o "$out/js" -q
+python3 - "$out/js/results.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["workload"] == "contention"
+calls = {(c["strategy"], c["clients"]): c["calls_mean"] for c in r["results"]}
+# the study's findings, at 190 clients
+assert calls[("full", 190)] * 1.5 < calls[("exponential", 190)]
+assert calls[("decorrelated", 190)] * 1.5 < calls[("exponential", 190)]
+assert calls[("none", 190)] > calls[("exponential", 190)]
+PY
+[ "$(wc -l < "$out/js/results.csv")" -eq $((1 + 5 * 10)) ]
+if command -v gnuplot > /dev/null; then
+  grep -q '</svg>' "$out/js/plots/calls.svg"
+  grep -q '</svg>' "$out/js/plots/time.svg"
+fi
+
+# queueing, small: random over one server is M/M/1 (mean 1/(mu - lambda))
+cat > "$out/q.json" <<'JSON'
+{ "name": "q", "workload": "queueing", "requests": 100000, "servers": 1,
+  "service_time": { "dist": "exponential", "mean": "1s" },
+  "utilisation": [0.5], "policies": ["random"] }
+JSON
+"$selsim" study "$out/q.json" -o "$out/q" -q --no-plots
+python3 - "$out/q/results.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"][0]
+assert abs(r["mean_s"] - 2.0) < 3 * r["mean_ci95_half_s"] + 0.02, r
+PY
+
+# bad input
+check_bad() {
+  set +e
+  "$selsim" study "$1" -o "$out/bad" -q 2> "$out/err"; rc=$?
+  set -e
+  [ "$rc" -eq 2 ] || { echo "rc $rc for $1"; cat "$out/err"; exit 1; }
+  [ "$(wc -l < "$out/err")" -eq 1 ]
+  grep -q "$2" "$out/err" || { echo "expected '$2' in: $(cat "$out/err")"; exit 1; }
+}
+echo '{ "name": "x", "workload": "queue" }' > "$out/b1.json"
+check_bad "$out/b1.json" 'workload: expected "queueing" or "contention"'
+echo '{ "name": "x", "workload": "queueing", "utilisation": [1.2], "policies": ["random"] }' > "$out/b2.json"
+check_bad "$out/b2.json" "utilisation\[0\]: expected a number in (0, 1)"
+echo '{ "name": "x", "workload": "contention", "clients": [10], "strategies": ["fulll"] }' > "$out/b3.json"
+check_bad "$out/b3.json" "strategies\[0\]: unknown backoff 'fulll'"
+echo '{ "name": "x", "workload": "queueing", "utilisation": [0.5], "policies": ["rr"] }' > "$out/b4.json"
+check_bad "$out/b4.json" "policies\[0\]: unknown policy 'rr'"
+echo '{ "name": "x", "workload": "queueing", "utilisation": [0.5], "policies": ["random"], "extra": 1 }' > "$out/b5.json"
+check_bad "$out/b5.json" "unknown key 'extra'"
+check_bad "$out/missing.json" "cannot read"
+[ ! -e "$out/bad" ]
+echo "study CLI ok"
