@@ -27,7 +27,7 @@ endforeach()
 file(GLOB VALIDATION_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/validation/test_*.c)
 foreach(src ${VALIDATION_TESTS})
   get_filename_component(name ${src} NAME_WE)
-  selsim_test(${name} LABEL validation SOURCES ${src})
+  selsim_test(${name} LABEL validation TIMEOUT 900 SOURCES ${src})
 endforeach()
 
 # The command line, end to end: tests/cli/*.sh get the selsim binary's path.

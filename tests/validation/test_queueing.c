@@ -127,35 +127,50 @@ struct qcase {
 	const char *own_name;
 	double own_value;
 	uint64_t requests;
+	uint64_t precise;	/* requests in a plain build: enough that the
+				 * 95% half-width is well inside the band (the
+				 * sanitizer build runs `requests` and widens
+				 * the band to its own noise); 0: the same */
 	double target;		/* analytic mean, or 0: comparison only */
 	double band;		/* relative band around target */
 	struct queueing_result r;
 };
 
 static struct qcase cases[] = {
-#define MM(nm, pol, n, c, rho, req) \
-	{ nm, pol, n, c, rho, 0, NULL, 0, req, 0, 0.01, { 0 } }
+#define MM(nm, pol, n, c, rho, req) MMP(nm, pol, n, c, rho, req, 0)
+#define MMP(nm, pol, n, c, rho, req, precise) \
+	{ nm, pol, n, c, rho, 0, NULL, 0, req, precise, 0, 0.01, { 0 } }
 	MM("M/M/1 rho=0.5", "round-robin", 1, 1, 0.5, 1600000),
-	MM("M/M/1 rho=0.9", "random", 1, 1, 0.9, 4000000),
+	MMP("M/M/1 rho=0.9", "random", 1, 1, 0.9, 4000000, 100000000),
 	MM("M/M/2 rho=0.5", "random", 1, 2, 0.5, 1200000),
-	MM("M/M/2 rho=0.9", "random", 1, 2, 0.9, 4000000),
+	MMP("M/M/2 rho=0.9", "random", 1, 2, 0.9, 4000000, 60000000),
 	MM("M/M/3 rho=0.5", "random", 1, 3, 0.5, 600000),
-	MM("M/M/3 rho=0.9", "random", 1, 3, 0.9, 4000000),
+	MMP("M/M/3 rho=0.9", "random", 1, 3, 0.9, 4000000, 80000000),
 	MM("M/M/10 rho=0.5", "random", 1, 10, 0.5, 400000),
-	MM("M/M/10 rho=0.9", "random", 1, 10, 0.9, 2000000),
-	{ "M/D/1 rho=0.5", "random", 1, 1, 0.5, 1, NULL, 0, 400000, 0,
+	MMP("M/M/10 rho=0.9", "random", 1, 10, 0.9, 2000000, 40000000),
+	{ "M/D/1 rho=0.5", "random", 1, 1, 0.5, 1, NULL, 0, 400000, 0, 0,
 	  0.01, { 0 } },
-	{ "M/D/1 rho=0.9", "random", 1, 1, 0.9, 1, NULL, 0, 4000000, 0,
-	  0.01, { 0 } },
+	{ "M/D/1 rho=0.9", "random", 1, 1, 0.9, 1, NULL, 0, 4000000,
+	  40000000, 0, 0.01, { 0 } },
 	MM("random N=4 rho=0.5", "random", 4, 1, 0.5, 1600000),
-	MM("round-robin N=4 rho=0.9", "round-robin", 4, 1, 0.9, 2000000),
+	MMP("round-robin N=4 rho=0.9", "round-robin", 4, 1, 0.9, 2000000,
+	    80000000),
 	MM("random N=20 rho=0.9", "random", 20, 1, 0.9, 1000000),
 	{ "p2c d=2 N=20 rho=0.9", "p2c", 20, 1, 0.9, 0, "choice_count", 2,
-	  1000000, 0, 0.15, { 0 } },
+	  1000000, 0, 0, 0.15, { 0 } },
 	{ "JSQ (p2c d=20) N=20 rho=0.9", "p2c", 20, 1, 0.9, 0,
-	  "choice_count", 20, 1000000, 0, 0, { 0 } },
+	  "choice_count", 20, 1000000, 0, 0, 0, { 0 } },
 #undef MM
+#undef MMP
 };
+
+/* The sanitizer build runs the short sample: it checks memory, not
+ * precision. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_UNDEFINED__)
+#define PRECISE 0
+#else
+#define PRECISE 1
+#endif
 
 enum {
 	C_MM1_05, C_MM1_09, C_MM2_05, C_MM2_09, C_MM3_05, C_MM3_09,
@@ -172,7 +187,7 @@ static void qcase_run(struct qcase *k)
 		.service = k->deterministic
 			? dist_constant(1.0)
 			: (struct dist){ .kind = DIST_EXPONENTIAL, .p = { 1.0 } },
-		.requests = k->requests,
+		.requests = PRECISE && k->precise ? k->precise : k->requests,
 		.seed = SEED,
 		.ops = policy_find(k->policy),
 		.own_name = k->own_name,
@@ -202,8 +217,10 @@ static void run_all(void)
 	for (i = 0; i < N_CASES; i++)
 		order[i] = i;
 	for (i = 1; i < N_CASES; i++)	/* insertion sort by requests */
-		for (j = i; j > 0 && cases[order[j]].requests >
-					     cases[order[j - 1]].requests; j--) {
+		for (j = i; j > 0 && MAX(cases[order[j]].requests,
+					     cases[order[j]].precise) >
+				    MAX(cases[order[j - 1]].requests,
+					cases[order[j - 1]].precise); j--) {
 			int t = order[j];
 
 			order[j] = order[j - 1];
@@ -249,6 +266,16 @@ static void set_targets(void)
  */
 static double effective_band(const struct qcase *k)
 {
+	if (PRECISE && k->precise) {
+		/* the error bars must be well inside the band, or the check
+		 * means nothing */
+		if (!(k->r.half_width <= 0.6 * k->band * k->target))
+			TEST_FAIL("%s: 95%% half-width %.3f%% is not well inside "
+				  "the %.1f%% band: run more requests", k->name,
+				  100 * k->r.half_width / k->target,
+				  100 * k->band);
+		return k->band * k->target;
+	}
 	double hw999 = k->r.half_width *
 		       gsl_cdf_tdist_Pinv(0.9995, QUEUEING_BATCHES - 1) /
 		       gsl_cdf_tdist_Pinv(0.975, QUEUEING_BATCHES - 1);
@@ -271,7 +298,8 @@ static void print_table(void)
 		       " %6.3f %6.3f %6.3f %6.4f\n", k->name, t, k->r.mean,
 		       t > 0 ? 100 * (k->r.mean - t) / t : 0,
 		       100 * k->r.half_width / k->r.mean,
-		       t > 0 ? 100 * effective_band(k) / t : 0, k->requests,
+		       t > 0 ? 100 * effective_band(k) / t : 0,
+		       PRECISE && k->precise ? k->precise : k->requests,
 		       k->r.p50, k->r.p90, k->r.p99, k->r.utilisation);
 	}
 	fflush(stdout);
