@@ -1,4 +1,5 @@
 #include "bench.h"
+#include "commands.h"
 #include "sim/engine.h"
 #include "sim/error.h"
 #include "sim/rng.h"
@@ -198,7 +199,6 @@ int bench_main(int argc, char **argv)
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	GOptionContext *ctx = g_option_context_new("- time the event queue");
-	GError *err = NULL;
 	gchar **list;
 	int i, rc = 0;
 
@@ -207,13 +207,8 @@ int bench_main(int argc, char **argv)
 		"t + Exp(1). Compares the engine with a bare 4-ary heap of\n"
 		"(int64 time, uint64 seq) keys on the same inputs.");
 	g_option_context_add_main_entries(ctx, entries, NULL);
-	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
-		fprintf(stderr, "selsim bench: %s\n", err->message);
-		g_error_free(err);
-		g_option_context_free(ctx);
+	if (!cli_parse(ctx, &argc, &argv, "bench"))
 		return 2;
-	}
-	g_option_context_free(ctx);
 	if (argc > 1 || repeats < 1 || events < 0) {
 		fprintf(stderr, "selsim bench: %s (see selsim bench --help)\n",
 			argc > 1 ? "unexpected argument" :

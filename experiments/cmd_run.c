@@ -12,6 +12,20 @@
 #include <string.h>
 #include <unistd.h>
 
+gboolean cli_parse(GOptionContext *ctx, int *argc, char ***argv,
+		   const char *cmd)
+{
+	GError *err = NULL;
+	gboolean ok = g_option_context_parse(ctx, argc, argv, &err);
+
+	g_option_context_free(ctx);
+	if (!ok) {
+		fprintf(stderr, "selsim %s: %s\n", cmd, err->message);
+		g_error_free(err);
+	}
+	return ok;
+}
+
 /* Prints @err on stderr and returns the exit code for it. */
 static int fail(const char *cmd, GError *err)
 {
@@ -115,13 +129,8 @@ int run_main(int argc, char **argv)
 	size_t c;
 
 	g_option_context_add_main_entries(ctx, entries, NULL);
-	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
-		g_option_context_free(ctx);
-		fprintf(stderr, "selsim run: %s\n", err->message);
-		g_error_free(err);
+	if (!cli_parse(ctx, &argc, &argv, "run"))
 		return 2;
-	}
-	g_option_context_free(ctx);
 	if (argc != 2) {
 		rc = usage_error("run", "%s", argc < 2 ? "expected SPEC.json"
 						       : "one spec at a time");
@@ -274,13 +283,8 @@ int trace_main(int argc, char **argv)
 	size_t i;
 
 	g_option_context_add_main_entries(ctx, entries, NULL);
-	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
-		g_option_context_free(ctx);
-		fprintf(stderr, "selsim trace: %s\n", err->message);
-		g_error_free(err);
+	if (!cli_parse(ctx, &argc, &argv, "trace"))
 		return 2;
-	}
-	g_option_context_free(ctx);
 	if (format && strcmp(format, "text") && strcmp(format, "tsv"))
 		rc = usage_error("trace", "--format: unknown format '%s' "
 				 "(known: text, tsv)", format);

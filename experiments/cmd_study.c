@@ -633,13 +633,8 @@ int study_main(int argc, char **argv)
 	int rc = 0, i, j;
 
 	g_option_context_add_main_entries(ctx, entries, NULL);
-	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
-		g_option_context_free(ctx);
-		fprintf(stderr, "selsim study: %s\n", err->message);
-		g_error_free(err);
+	if (!cli_parse(ctx, &argc, &argv, "study"))
 		return 2;
-	}
-	g_option_context_free(ctx);
 	if (argc != 2) {
 		fprintf(stderr, "selsim study: expected SPEC.json (see selsim "
 			"study --help)\n");

@@ -28,13 +28,8 @@ int validate_main(int argc, char **argv)
 		"Prints 'SPEC: ok (...)', or one line naming the file, the JSON\n"
 		"path, the bad value and what would be valid (exit 2).");
 	g_option_context_add_main_entries(ctx, entries, NULL);
-	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
-		fprintf(stderr, "selsim validate: %s\n", err->message);
-		g_error_free(err);
-		g_option_context_free(ctx);
+	if (!cli_parse(ctx, &argc, &argv, "validate"))
 		return 2;
-	}
-	g_option_context_free(ctx);
 	if (argc != 2) {
 		fprintf(stderr, "selsim validate: %s (usage: selsim validate "
 			"SPEC.json [--explain])\n",
@@ -172,19 +167,13 @@ int list_main(int argc, char **argv)
 	};
 	GOptionContext *ctx = g_option_context_new(
 		"- what a spec may use");
-	GError *err = NULL;
 
 	g_option_context_set_summary(ctx,
 		"Lists the policies, latency models, failure kinds and\n"
 		"parameters (with their defaults) that a spec may name.");
 	g_option_context_add_main_entries(ctx, entries, NULL);
-	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
-		fprintf(stderr, "selsim list: %s\n", err->message);
-		g_error_free(err);
-		g_option_context_free(ctx);
+	if (!cli_parse(ctx, &argc, &argv, "list"))
 		return 2;
-	}
-	g_option_context_free(ctx);
 	if (argc > 1) {
 		fprintf(stderr, "selsim list: unexpected argument '%s' "
 			"(usage: selsim list)\n", argv[1]);

@@ -6,6 +6,13 @@
 #ifndef EXPERIMENTS_COMMANDS_H
 #define EXPERIMENTS_COMMANDS_H
 
+#include <glib.h>
+
+/* Parses a command's options with @ctx, which it frees. On bad options
+ * prints "selsim CMD: message" on stderr and returns FALSE (exit 2). */
+gboolean cli_parse(GOptionContext *ctx, int *argc, char ***argv,
+		   const char *cmd);
+
 /* `selsim validate SPEC.json [--explain]`: loads and checks a spec, prints
  * "SPEC: ok (...)" or the one-line error on stderr (exit 2). */
 int validate_main(int argc, char **argv);

@@ -9,10 +9,13 @@
 #include "models/world.h"
 #include "test.h"
 
-/* A cluster of 3 etcd-only servers, 2 control-plane-only servers and one
- * agent, each in its own AZ or sharing; FAILURES is spliced in. */
-#define CLUSTER(FAILURES, EXTRA) \
-	"{ \"name\": \"t\", \"scenarios\": 1, \"deadline\": \"2m\"," \
+/*
+ * A cluster of 3 etcd-only servers, 2 control-plane-only servers and one
+ * agent over 3 AZs; FAILURES is spliced into "failures", EXTRA into the
+ * agent's node, TOP among the top-level keys.
+ */
+#define WITH(FAILURES, EXTRA, TOP) \
+	"{ \"name\": \"t\", \"scenarios\": 1, \"deadline\": \"2m\", " TOP \
 	"  \"policies\": [\"k3s\", \"k3s-legacy\", \"k3s-shuffle\"]," \
 	"  \"topology\": { \"azs\": { \"a\": \"r\", \"b\": \"r\", \"c\": \"r\" }," \
 	"   \"nodes\": [" \
@@ -24,6 +27,8 @@
 	"    { \"name\": \"agent-1\", \"role\": \"agent\", \"az\": \"c\", \"server\": \"etcd-1\" " EXTRA " }" \
 	"  ] }," \
 	"  \"failures\": [ " FAILURES " ] }"
+
+#define CLUSTER(FAILURES, EXTRA) WITH(FAILURES, EXTRA, "")
 
 struct run {
 	struct spec spec;
@@ -290,21 +295,6 @@ static void test_rolling_wait(void)
 	ASSERT(node(&r, "etcd-2")->ready);
 	run_release(&r);
 }
-
-/* A spec around the CLUSTER macro's nodes, with extra top-level keys. */
-#define WITH(FAILURES, EXTRA, TOP) \
-	"{ \"name\": \"t\", \"scenarios\": 1, \"deadline\": \"2m\", " TOP \
-	"  \"policies\": [\"k3s\", \"k3s-legacy\", \"k3s-shuffle\"]," \
-	"  \"topology\": { \"azs\": { \"a\": \"r\", \"b\": \"r\", \"c\": \"r\" }," \
-	"   \"nodes\": [" \
-	"    { \"name\": \"etcd-1\", \"role\": \"etcd\", \"az\": \"a\" }," \
-	"    { \"name\": \"etcd-2\", \"role\": \"etcd\", \"az\": \"b\", \"server\": \"etcd-1\" }," \
-	"    { \"name\": \"etcd-3\", \"role\": \"etcd\", \"az\": \"c\", \"server\": \"etcd-1\" }," \
-	"    { \"name\": \"cp-1\", \"role\": \"control-plane\", \"az\": \"a\", \"server\": \"etcd-1\" }," \
-	"    { \"name\": \"cp-2\", \"role\": \"control-plane\", \"az\": \"b\", \"server\": \"etcd-1\" }," \
-	"    { \"name\": \"agent-1\", \"role\": \"agent\", \"az\": \"c\", \"server\": \"etcd-1\" " EXTRA " }" \
-	"  ] }," \
-	"  \"failures\": [ " FAILURES " ] }"
 
 /* A crashed host is a black hole for requests it was serving: the client
  * waits for its timeout (a stopped process would reset them at once). */
