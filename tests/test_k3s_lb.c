@@ -5,155 +5,18 @@
  * the default server, on_state callbacks, re-entrant conn_close() from
  * close_conns(), and k3s-legacy being the same balancer.
  */
-#include "policies/policy.h"
+#include "lb_harness.h"
 #include "policies/registry.h"
-#include "sim/engine.h"
-#include "test.h"
 
-#include <stdbool.h>
-
-#define N(a) (sizeof(a) / sizeof((a)[0]))
-#define MAX_ID 16
-#define MAX_LOG 128
-
-struct trans {
-	int id;			/* the server */
-	char from[16];		/* its state before */
-	char to[16];		/* and after */
-};
-
-/* A tiny model around one LB: it keeps its own connection counts, logs
- * every callback, and answers close_conns() like the real model would. */
-struct harness {
-	sim *sim;			/* drives sim_now() */
-	struct policy_params params;	/* K3s defaults unless a test says */
-	struct lb_env env;		/* what the LB was given */
-	const struct policy_ops *ops;	/* the policy under test */
-	void *lb;			/* its instance */
-	int conns[MAX_ID];		/* connections the model holds */
-	bool answer;			/* close_conns() calls conn_close() back */
-	bool close_every;		/* ... for every server's connections */
-	int closed[MAX_LOG];		/* close_conns() calls, in order */
-	int n_closed;			/* entries in closed */
-	struct trans trans[MAX_LOG];	/* on_state() calls, in order */
-	int n_trans;			/* entries in trans */
-};
-
-static void h_close_conns(void *model, int server)
-{
-	struct harness *h = model;
-
-	ASSERT(server >= 0 && server < MAX_ID);
-	ASSERT_LT(h->n_closed, MAX_LOG);
-	h->closed[h->n_closed++] = server;
-	/* the model closes each connection and tells the LB at once, from
-	 * inside the LB's own call */
-	while (h->answer && h->conns[server] > 0) {
-		h->conns[server]--;
-		policy_conn_close(h->ops, h->lb, server);
-	}
-	for (server = 0; h->close_every && server < MAX_ID; server++)
-		while (h->conns[server] > 0) {
-			h->conns[server]--;
-			policy_conn_close(h->ops, h->lb, server);
-		}
-}
-
-static void h_on_state(void *model, int server, const char *from,
-		       const char *to)
-{
-	struct harness *h = model;
-	struct trans *t;
-
-	ASSERT_LT(h->n_trans, MAX_LOG);
-	t = &h->trans[h->n_trans++];
-	t->id = server;
-	snprintf(t->from, sizeof(t->from), "%s", from);
-	snprintf(t->to, sizeof(t->to), "%s", to);
-	/* the list is consistent when on_state() runs */
-	ASSERT_STR_EQ(policy_state_name(h->ops, h->lb, server), to);
-}
-
+/* The k3s LB with K3s defaults: the model answers close_conns() and logs
+ * every on_state() call; k3s draws nothing, so there is no stream. */
 static void h_init(struct harness *h, const struct policy_ops *ops)
 {
-	memset(h, 0, sizeof(*h));
-	h->sim = sim_new();
+	h_setup(h, ops);
 	policy_params_default(&h->params);
-	h->env = (struct lb_env){
-		.sim = h->sim,
-		.params = &h->params,
-		.rng = NULL,		/* k3s draws nothing */
-		.close_conns = h_close_conns,
-		.model = h,
-		.on_state = h_on_state,
-	};
-	h->ops = ops;
-	h->answer = true;
-	h->lb = ops->lb_new(&h->env);
-}
-
-static void h_release(struct harness *h)
-{
-	h->ops->lb_free(h->lb);
-	sim_free(h->sim);
-}
-
-static void h_clear_logs(struct harness *h)
-{
-	h->n_closed = 0;
-	h->n_trans = 0;
-}
-
-static void noop(sim *s, void *ctx, uint64_t arg)
-{
-	(void)s;
-	(void)ctx;
-	(void)arg;
-}
-
-/* Advances simulated time by @d. */
-static void h_wait(struct harness *h, sim_time d)
-{
-	sim_schedule(h->sim, sim_now(h->sim) + d, noop, NULL, 0);
-	ASSERT_EQ(sim_run(h->sim, SIM_TIME_MAX), SIM_RUN_EMPTY);
-}
-
-static void h_servers(struct harness *h, const int *ids, size_t n)
-{
-	h->ops->set_servers(h->lb, ids, n);
-}
-
-static void h_open(struct harness *h, int id, int n)
-{
-	while (n-- > 0) {
-		h->conns[id]++;
-		policy_conn_open(h->ops, h->lb, id);
-	}
-}
-
-static void h_rec(struct harness *h, int id, lb_check kind, lb_result r)
-{
-	h->ops->record(h->lb, id, kind, r);
-}
-
-static const char *h_state(struct harness *h, int id)
-{
-	return policy_state_name(h->ops, h->lb, id);
-}
-
-/* The whole dial order: every id dial_next() hands out, until -1. */
-static int h_order(struct harness *h, int *out)
-{
-	struct lb_pass pass;
-	int n = 0, id;
-
-	h->ops->dial_begin(h->lb, &pass);
-	while ((id = h->ops->dial_next(h->lb, &pass)) >= 0) {
-		ASSERT_LT(n, LB_MAX_SERVERS);
-		out[n++] = id;
-	}
-	ASSERT_EQ(h->ops->dial_next(h->lb, &pass), -1);	/* stays done */
-	return n;
+	h->env.close_conns = h_close_conns;
+	h->env.on_state = h_on_state_log;
+	h_start(h);
 }
 
 static void assert_order(struct harness *h, const char *what,

@@ -4,137 +4,28 @@
  * server, unhealthy servers skipped in the first pass only, failure after
  * two passes, and the connections K3s closes along the way.
  */
-#include "policies/policy.h"
+/* This LB closes at most a few servers per test, and one failing dial can
+ * go round the list twice. */
+#define HARNESS_MAX_LOG 64
+#define HARNESS_MAX_DIALS (2 * LB_MAX_SERVERS)
+
+#include "lb_harness.h"
 #include "policies/registry.h"
-#include "sim/engine.h"
-#include "sim/rng.h"
-#include "test.h"
 
-#include <stdbool.h>
-
-#define N(a) (sizeof(a) / sizeof((a)[0]))
-#define MAX_ID 16
-#define MAX_LOG 64
-
-/* A tiny model around one LB: its own connection counts and a log of
- * close_conns() calls, answered with re-entrant conn_close() calls. */
-struct harness {
-	sim *sim;			/* for the env; time does not matter */
-	struct policy_params params;	/* K3s defaults */
-	gsl_rng *rng;			/* the LB's stream */
-	struct lb_env env;		/* what the LB was given */
-	const struct policy_ops *ops;	/* policy_k3s_shuffle */
-	void *lb;			/* its instance */
-	int conns[MAX_ID];		/* connections the model holds */
-	int closed[MAX_LOG];		/* close_conns() calls, in order */
-	int n_closed;			/* entries in closed */
-};
-
-static void h_close_conns(void *model, int server)
-{
-	struct harness *h = model;
-
-	ASSERT(server >= 0 && server < MAX_ID);
-	ASSERT_LT(h->n_closed, MAX_LOG);
-	h->closed[h->n_closed++] = server;
-	while (h->conns[server] > 0) {
-		h->conns[server]--;
-		policy_conn_close(h->ops, h->lb, server);
-	}
-}
-
+/* policy_k3s_shuffle with K3s defaults and the stream for @seed; the model
+ * answers close_conns() by closing its connections at once. */
 static void h_init(struct harness *h, uint64_t seed)
 {
-	memset(h, 0, sizeof(*h));
-	h->sim = sim_new();
+	h_setup(h, &policy_k3s_shuffle);
 	policy_params_default(&h->params);
-	h->rng = sim_rng_new(seed, 0, SIM_RNG_POLICY, 0);
-	h->env = (struct lb_env){
-		.sim = h->sim,
-		.params = &h->params,
-		.rng = h->rng,
-		.close_conns = h_close_conns,
-		.model = h,
-		.on_state = NULL,
-	};
-	h->ops = &policy_k3s_shuffle;
-	h->lb = h->ops->lb_new(&h->env);
-}
-
-static void h_release(struct harness *h)
-{
-	h->ops->lb_free(h->lb);
-	gsl_rng_free(h->rng);
-	sim_free(h->sim);
-}
-
-static void h_servers(struct harness *h, const int *ids, size_t n)
-{
-	h->ops->set_servers(h->lb, ids, n);
-}
-
-static void h_open(struct harness *h, int id, int n)
-{
-	while (n-- > 0) {
-		h->conns[id]++;
-		policy_conn_open(h->ops, h->lb, id);
-	}
-}
-
-static void h_rec(struct harness *h, int id, lb_check kind, lb_result r)
-{
-	h->ops->record(h->lb, id, kind, r);
-}
-
-static const char *h_state(struct harness *h, int id)
-{
-	return policy_state_name(h->ops, h->lb, id);
-}
-
-/* The dial snapshot: the list from the current server round. */
-static int h_snapshot(struct harness *h, int *out)
-{
-	struct lb_pass pass;
-	int k;
-
-	h->ops->dial_begin(h->lb, &pass);
-	for (k = 0; k < pass.n; k++)
-		out[k] = pass.order[k];
-	return pass.n;
-}
-
-/* A whole failing dial: every id handed out, each reported failed. */
-static int h_fail_all(struct harness *h, int *out)
-{
-	struct lb_pass pass;
-	int n = 0, id;
-
-	h->ops->dial_begin(h->lb, &pass);
-	while ((id = h->ops->dial_next(h->lb, &pass)) >= 0) {
-		ASSERT_LT(n, 2 * LB_MAX_SERVERS);
-		out[n++] = id;
-		h_rec(h, id, LB_CHECK_DIAL, LB_FAILED);
-	}
-	ASSERT_EQ(h->ops->dial_next(h->lb, &pass), -1);
-	return n;
+	h_seed(h, seed, false);
+	h->env.close_conns = h_close_conns;
+	h_start(h);
 }
 
 static bool same(const int *a, const int *b, int n)
 {
 	return memcmp(a, b, (size_t)n * sizeof(*a)) == 0;
-}
-
-/* Each of @ids (@n) appears exactly once in @order (@n). */
-static void assert_permutation(const int *order, const int *ids, int n)
-{
-	int i, j, seen;
-
-	for (i = 0; i < n; i++) {
-		for (seen = 0, j = 0; j < n; j++)
-			seen += order[j] == ids[i];
-		if (seen != 1)
-			TEST_FAIL("server %d appears %d times", ids[i], seen);
-	}
 }
 
 static void test_ops(void)
@@ -275,7 +166,7 @@ static void test_round_robin(void)
 		for (i = 0; i < n_base; i++)
 			if (rows[c].unhealthy & (1u << i))
 				h_rec(&h, base[i], LB_CHECK_HEALTH, LB_FAILED);
-		n = h_fail_all(&h, got);
+		n = h_fail_pass(&h, got);
 		if (n != rows[c].n)
 			TEST_FAIL("row %zu: %d dials, want %d", c, n, rows[c].n);
 		for (i = 0; i < n; i++)
@@ -283,7 +174,7 @@ static void test_round_robin(void)
 				TEST_FAIL("row %zu: dial %d went to %d, want %d",
 					  c, i, got[i], base[rows[c].want[i]]);
 		/* failed dials change neither health nor the current server */
-		n = h_fail_all(&h, got);
+		n = h_fail_pass(&h, got);
 		ASSERT_EQ(n, rows[c].n);
 		ASSERT_EQ(got[0], base[rows[c].want[0]]);
 		h_release(&h);
@@ -358,7 +249,7 @@ static void test_updates(void)
 	{
 		int got[2 * LB_MAX_SERVERS];
 
-		h_fail_all(&h, got);
+		h_fail_pass(&h, got);
 		ASSERT_EQ(got[0], o[0] == base[1] ? o[1] : o[0]);
 	}
 	/* unknown ids are ignored */

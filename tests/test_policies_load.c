@@ -12,167 +12,18 @@
  * sample) is made a hair cheaper, then a hair dearer, than the value
  * expected, and the LB must rank it second, then first.
  */
-#include "policies/policy.h"
+#include "lb_harness.h"
 #include "policies/registry.h"
-#include "sim/engine.h"
-#include "sim/rng.h"
-#include "test.h"
 
-#include <gsl/gsl_rng.h>
-#include <stdbool.h>
-
-#define N(a) (sizeof(a) / sizeof((a)[0]))
-
-/* One LB, its stream, a twin of the stream, and a clock. */
-struct harness {
-	sim *sim;			/* sim_now() for the LB */
-	struct policy_params params;	/* policy_params_for(ops) + h_own() */
-	gsl_rng *rng;			/* the LB's stream */
-	gsl_rng *twin;			/* same seed: replays the LB's draws */
-	struct lb_env env;		/* what the LB was given */
-	const struct policy_ops *ops;
-	void *lb;			/* NULL until h_start() */
-	int n_state;			/* on_state() calls */
-	char last_to[16];		/* the last on_state() target */
-};
-
-static void h_on_state(void *model, int server, const char *from,
-		       const char *to)
-{
-	struct harness *h = model;
-
-	(void)server;
-	ASSERT(strcmp(from, to) != 0);
-	h->n_state++;
-	snprintf(h->last_to, sizeof(h->last_to), "%s", to);
-}
-
-/* Sets @h up for @ops with its default parameters; h_own() may change
- * them before h_start() creates the LB. */
+/* Sets @h up for @ops with its default parameters, the stream for @seed
+ * and its twin; on_state() calls are counted. h_own() may change the
+ * parameters before h_start() creates the LB. */
 static void h_init(struct harness *h, const struct policy_ops *ops,
 		   uint64_t seed)
 {
-	memset(h, 0, sizeof(*h));
-	h->sim = sim_new();
-	h->ops = ops;
-	policy_params_for(ops, &h->params);
-	h->rng = sim_rng_new(seed, 0, SIM_RNG_POLICY, 0);
-	h->twin = sim_rng_new(seed, 0, SIM_RNG_POLICY, 0);
-	h->env = (struct lb_env){
-		.sim = h->sim,
-		.params = &h->params,
-		.rng = h->rng,
-		.close_conns = NULL,
-		.model = h,
-		.on_state = h_on_state,
-	};
-}
-
-static void h_own(struct harness *h, const char *name, double v)
-{
-	int i = policy_own_find(h->ops, name);
-
-	if (i < 0)
-		TEST_FAIL("%s has no own parameter %s", h->ops->name, name);
-	h->params.own[i] = v;
-}
-
-static void h_start(struct harness *h)
-{
-	h->lb = h->ops->lb_new(&h->env);
-	ASSERT(h->lb != NULL);
-}
-
-static void h_release(struct harness *h)
-{
-	if (h->lb)
-		h->ops->lb_free(h->lb);
-	gsl_rng_free(h->rng);
-	gsl_rng_free(h->twin);
-	sim_free(h->sim);
-}
-
-static void h_servers(struct harness *h, const int *ids, size_t n)
-{
-	h->ops->set_servers(h->lb, ids, n);
-}
-
-static void noop(sim *s, void *ctx, uint64_t arg)
-{
-	(void)s;
-	(void)ctx;
-	(void)arg;
-}
-
-/* Moves the clock to @t (>= now). */
-static void h_at(struct harness *h, sim_time t)
-{
-	sim_schedule(h->sim, t, noop, NULL, 0);
-	sim_run(h->sim, t);
-	ASSERT_EQ(sim_now(h->sim), t);
-}
-
-static void h_open(struct harness *h, int id, int n)
-{
-	while (n-- > 0)
-		policy_conn_open(h->ops, h->lb, id);
-}
-
-static void h_close(struct harness *h, int id, int n)
-{
-	while (n-- > 0)
-		policy_conn_close(h->ops, h->lb, id);
-}
-
-static void h_answer(struct harness *h, int id, sim_time latency,
-		     sim_time service, int queue, bool ok)
-{
-	struct lb_feedback fb = {
-		.latency = latency, .service = service, .queue = queue, .ok = ok,
-	};
-
-	policy_observe(h->ops, h->lb, id, &fb);
-}
-
-static void h_rec(struct harness *h, int id, lb_check kind, lb_result r)
-{
-	h->ops->record(h->lb, id, kind, r);
-}
-
-/* A whole pass, through dial_next(), no outcome reported. */
-static int h_order(struct harness *h, int *out)
-{
-	struct lb_pass pass;
-	int n = 0, id;
-
-	h->ops->dial_begin(h->lb, &pass);
-	while ((id = h->ops->dial_next(h->lb, &pass)) >= 0) {
-		ASSERT_LT(n, LB_MAX_SERVERS);
-		out[n++] = id;
-	}
-	ASSERT_EQ(h->ops->dial_next(h->lb, &pass), -1);
-	return n;
-}
-
-static int h_first(struct harness *h)
-{
-	int o[LB_MAX_SERVERS];
-
-	ASSERT_GT(h_order(h, o), 0);
-	return o[0];
-}
-
-/* Each of @ids (@n) appears exactly once in @order (@n). */
-static void assert_permutation(const int *order, const int *ids, int n)
-{
-	int i, j, seen;
-
-	for (i = 0; i < n; i++) {
-		for (seen = 0, j = 0; j < n; j++)
-			seen += order[j] == ids[i];
-		if (seen != 1)
-			TEST_FAIL("server %d appears %d times", ids[i], seen);
-	}
+	h_setup(h, ops);
+	h_seed(h, seed, true);
+	h->env.on_state = h_on_state_count;
 }
 
 static void assert_order(const int *got, const int *want, int n,
@@ -352,7 +203,7 @@ static void test_p2c_choices(void)
 			h_start(&h);
 			h_servers(&h, ids, (size_t)rows[r].n);
 			for (i = 0; i < rows[r].n; i++) {
-				h_open(&h, ids[i], rows[r].conns[i]);
+				h_conn_open(&h, ids[i], rows[r].conns[i]);
 				cost[i] = rows[r].conns[i];
 				down[i] = rows[r].down & (1u << i);
 				if (down[i])
@@ -392,7 +243,7 @@ static void test_p2c_full_scan(void)
 		h_servers(&h, ids, 7);
 		for (i = 0; i < 7; i++) {
 			conns[i] = (int)gsl_rng_uniform_int(t, 4);
-			h_open(&h, ids[i], conns[i]);
+			h_conn_open(&h, ids[i], conns[i]);
 			lo = MIN(lo, conns[i]);
 		}
 		for (pass = 0; pass < 10; pass++)
@@ -413,7 +264,7 @@ static void test_p2c_full_scan(void)
 		h_start(&h);
 		h_servers(&h, ids, 7);
 		for (i = 0; i < 7; i++)
-			h_open(&h, ids[i], c[i]);
+			h_conn_open(&h, ids[i], c[i]);
 		for (pass = 0; pass < 300; pass++)
 			lead[h_first(&h)]++;
 		ASSERT_GT(lead[2], 50);
@@ -421,14 +272,14 @@ static void test_p2c_full_scan(void)
 		ASSERT_GT(lead[6], 50);
 		ASSERT_EQ(lead[2] + lead[4] + lead[6], 300);
 		/* the global minimum moves when counts change */
-		h_close(&h, 2, 0);
-		h_open(&h, 2, 1);
-		h_open(&h, 4, 1);
+		h_conn_close(&h, 2, 0);
+		h_conn_open(&h, 2, 1);
+		h_conn_open(&h, 4, 1);
 		for (pass = 0; pass < 20; pass++)
 			ASSERT_EQ(h_first(&h), 6);
-		h_close(&h, 5, 1);			/* 5: 1 -> 0 */
-		h_close(&h, 5, 3);			/* never below 0 */
-		h_open(&h, 6, 1);
+		h_conn_close(&h, 5, 1);			/* 5: 1 -> 0 */
+		h_conn_close(&h, 5, 3);			/* never below 0 */
+		h_conn_open(&h, 6, 1);
 		for (pass = 0; pass < 20; pass++)
 			ASSERT_EQ(h_first(&h), 5);
 		h_release(&h);
@@ -474,8 +325,8 @@ static void test_p2c_health(void)
 	}
 	ASSERT_STR_EQ(h.last_to, "UNHEALTHY");
 	/* 2 is down: last in every pass, though idle and the others busy */
-	h_open(&h, 1, 5);
-	h_open(&h, 3, 5);
+	h_conn_open(&h, 1, 5);
+	h_conn_open(&h, 3, 5);
 	for (k = 0; k < 20; k++) {
 		ASSERT_EQ(h_order(&h, o), 3);
 		ASSERT_EQ(o[2], 2);
@@ -592,9 +443,9 @@ static void test_peak_rule(void)
 	peak_bracket(&h, 1, ewma, "sample after tau");
 
 	/* outstanding requests multiply: cost x (2 + 1) */
-	h_open(&h, 1, 2);
+	h_conn_open(&h, 1, 2);
 	peak_bracket(&h, 1, ewma * 3, "outstanding");
-	h_close(&h, 1, 2);
+	h_conn_close(&h, 1, 2);
 
 	/* half a tau later */
 	h_at(&h, sim_now(h.sim) + 5 * SIM_S);
@@ -637,12 +488,12 @@ static void test_peak_unknown(void)
 	h_answer(&h, 1, 1, 0, 0, true);		/* 1 ns: nearly free */
 	for (k = 0; k < 10; k++)
 		ASSERT_EQ(h_first(&h), 2);	/* 2 costs 0 */
-	h_open(&h, 2, 1);			/* pending, no answer yet */
+	h_conn_open(&h, 2, 1);			/* pending, no answer yet */
 	h_answer(&h, 1, 1000 * SIM_S, 0, 0, true);
-	h_open(&h, 1, 50);			/* 1000 s x 51 < Penalty */
+	h_conn_open(&h, 1, 50);			/* 1000 s x 51 < Penalty */
 	for (k = 0; k < 10; k++)
 		ASSERT_EQ(h_first(&h), 1);
-	h_close(&h, 2, 1);
+	h_conn_close(&h, 2, 1);
 	for (k = 0; k < 10; k++)
 		ASSERT_EQ(h_first(&h), 2);
 	/* its first answer makes it an ordinary server */
@@ -658,7 +509,7 @@ static void test_peak_unknown(void)
 	h_start(&h);
 	h_at(&h, 3 * SIM_S);
 	h_servers(&h, ids, 1);
-	h_open(&h, 1, 2);
+	h_conn_open(&h, 1, 2);
 	peak_bracket(&h, 1, 3 * 30.0 * SIM_MS, "default");
 	h_at(&h, 13 * SIM_S);
 	peak_bracket(&h, 1, 3 * 30.0 * SIM_MS * exp(-1.0), "default decayed");
@@ -681,7 +532,7 @@ static void test_peak_unknown(void)
 		h_own(&h, "default_latency", 0.030);
 		h_start(&h);
 		h_servers(&h, ids, 1);
-		h_open(&h, 1, 1);
+		h_conn_open(&h, 1, 1);
 		h_at(&h, t2);
 		h_servers(&h, ids, 2);
 		for (j = 0; j < 4; j++)
@@ -735,7 +586,7 @@ static void test_peak_choices(void)
 		for (i = 0; i < n; i++) {
 			double age = (double)(now - rows[i].at);
 
-			h_open(&h, rows[i].id, rows[i].conns);
+			h_conn_open(&h, rows[i].id, rows[i].conns);
 			if (rows[i].down)
 				h_rec(&h, rows[i].id, LB_CHECK_HEALTH,
 				      LB_FAILED);
@@ -822,7 +673,7 @@ static void test_c3_scores(void)
 	/* R 4 ms, 1/mu 1 ms, q 2, os 1, n 2: q_hat = 1 + 2 + 2 = 5;
 	 * psi = 4 - 1 + 5^3 x 1 = 128 ms */
 	h_answer(&h, 1, 4 * SIM_MS, 1 * SIM_MS, 2, true);
-	h_open(&h, 1, 1);
+	h_conn_open(&h, 1, 1);
 	c3_bracket(&h, ids, 4, 1, 0.128, "q_hat 5");
 
 	/* R 10 ms, 1/mu 2 ms, q 0, os 0: q_hat 1; psi = 10 - 2 + 2 = 10 ms */
@@ -832,7 +683,7 @@ static void test_c3_scores(void)
 	/* R 2 ms, 1/mu 0.5 ms, q 1, os 2: q_hat = 1 + 4 + 1 = 6;
 	 * psi = 2 - 0.5 + 216 x 0.5 = 109.5 ms */
 	h_answer(&h, 3, 2 * SIM_MS, 500 * SIM_US, 1, true);
-	h_open(&h, 3, 2);
+	h_conn_open(&h, 3, 2);
 	c3_bracket(&h, ids, 4, 3, 0.1095, "q_hat 6");
 
 	/* EWMAs, alpha 0.9 on the new sample: answers (8 ms, 2 ms, 4) then
@@ -846,7 +697,7 @@ static void test_c3_scores(void)
 	ASSERT_EQ(h_order(&h, o), 4);
 	assert_order(o, want, 4, "c3 ranking", 0);
 	/* closing 1's request: q_hat 3, psi = 3 + 27 x 1 = 30 ms */
-	h_close(&h, 1, 1);
+	h_conn_close(&h, 1, 1);
 	c3_bracket(&h, ids, 4, 1, 0.030, "os 0");
 	h_release(&h);
 
@@ -910,7 +761,7 @@ static void test_c3_ranking(void)
 			if (rows[i].known)
 				h_answer(&h, rows[i].id, rows[i].r, rows[i].s,
 					 rows[i].q, true);
-			h_open(&h, rows[i].id, rows[i].os);
+			h_conn_open(&h, rows[i].id, rows[i].os);
 			if (rows[i].down)
 				h_rec(&h, rows[i].id, LB_CHECK_DIAL, LB_FAILED);
 		}

@@ -7,136 +7,32 @@
  * timeouts, and article's backoff, checked against backoff.h run on a
  * second, identically seeded stream.
  */
+#include "lb_harness.h"
 #include "policies/backoff.h"
-#include "policies/policy.h"
 #include "policies/registry.h"
-#include "sim/engine.h"
-#include "sim/rng.h"
-#include "test.h"
 
 #include <gsl/gsl_randist.h>
-#include <stdbool.h>
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 #define MS SIM_MS
 
-/* One LB and what it was given. */
-struct harness {
-	sim *sim;			/* the clock */
-	struct policy_params params;	/* policy_params_for(ops) */
-	gsl_rng *rng;			/* the LB's stream */
-	struct lb_env env;		/* what the LB was given */
-	const struct policy_ops *ops;	/* the policy under test */
-	void *lb;			/* its instance */
-};
-
-static void h_close_conns(void *model, int server)
-{
-	(void)model;
-	TEST_FAIL("close_conns(%d): these policies close nothing", server);
-}
-
 /* Sets @h up for @ops with its default parameters, changed by @tweak
- * (may be NULL) before the LB is made. */
+ * (may be NULL) before the LB is made, and the stream for @seed. These
+ * policies close nothing, so a close_conns() call fails the test. */
 static void h_init_with(struct harness *h, const struct policy_ops *ops,
 			uint64_t seed, void (*tweak)(struct policy_params *))
 {
-	memset(h, 0, sizeof(*h));
-	h->sim = sim_new();
-	policy_params_for(ops, &h->params);
+	h_setup(h, ops);
 	if (tweak)
 		tweak(&h->params);
-	h->rng = sim_rng_new(seed, 0, SIM_RNG_POLICY, 0);
-	h->env = (struct lb_env){
-		.sim = h->sim,
-		.params = &h->params,
-		.rng = h->rng,
-		.close_conns = h_close_conns,
-		.model = h,
-	};
-	h->ops = ops;
-	h->lb = ops->lb_new(&h->env);
+	h_seed(h, seed, false);
+	h->env.close_conns = h_close_forbidden;
+	h_start(h);
 }
 
 static void h_init(struct harness *h, const struct policy_ops *ops,
 		   uint64_t seed)
 {
 	h_init_with(h, ops, seed, NULL);
-}
-
-static void h_release(struct harness *h)
-{
-	h->ops->lb_free(h->lb);
-	gsl_rng_free(h->rng);
-	sim_free(h->sim);
-}
-
-static void noop(sim *s, void *ctx, uint64_t arg)
-{
-	(void)s;
-	(void)ctx;
-	(void)arg;
-}
-
-/* Advances simulated time by @d (>= 0). */
-static void h_wait(struct harness *h, sim_time d)
-{
-	ASSERT_GE(d, 0);
-	sim_schedule(h->sim, sim_now(h->sim) + d, noop, NULL, 0);
-	ASSERT_EQ(sim_run(h->sim, SIM_TIME_MAX), SIM_RUN_EMPTY);
-}
-
-static void h_servers(struct harness *h, const int *ids, size_t n)
-{
-	h->ops->set_servers(h->lb, ids, n);
-}
-
-static void h_rec(struct harness *h, int id, lb_check kind, lb_result r)
-{
-	h->ops->record(h->lb, id, kind, r);
-}
-
-static void h_obs(struct harness *h, int id, sim_time latency, bool ok)
-{
-	struct lb_feedback fb = { .latency = latency, .ok = ok };
-
-	policy_observe(h->ops, h->lb, id, &fb);
-}
-
-static const char *h_state(struct harness *h, int id)
-{
-	return policy_state_name(h->ops, h->lb, id);
-}
-
-/* A whole failing pass: every id handed out, in order, each reported
- * failed; dial_next() stays at -1 after the end. */
-static int h_fail_pass(struct harness *h, int *out)
-{
-	struct lb_pass pass;
-	int n = 0, id;
-
-	h->ops->dial_begin(h->lb, &pass);
-	while ((id = h->ops->dial_next(h->lb, &pass)) >= 0) {
-		ASSERT_LT(n, LB_MAX_SERVERS);
-		out[n++] = id;
-		h_rec(h, id, LB_CHECK_DIAL, LB_FAILED);
-	}
-	ASSERT_EQ(h->ops->dial_next(h->lb, &pass), -1);
-	return n;
-}
-
-/* The order a pass would take, without reporting anything. */
-static int h_order(struct harness *h, int *out)
-{
-	struct lb_pass pass;
-	int n = 0, id;
-
-	h->ops->dial_begin(h->lb, &pass);
-	while ((id = h->ops->dial_next(h->lb, &pass)) >= 0) {
-		ASSERT_LT(n, LB_MAX_SERVERS);
-		out[n++] = id;
-	}
-	return n;
 }
 
 /* Fails with both orders printed unless @got (@n_got) is @want (@n). */
@@ -154,18 +50,6 @@ static void check_order(const char *what, size_t row, const int *got,
 		snprintf(w + strlen(w), sizeof(w) - strlen(w), " %d", want[i]);
 	if (diff)
 		TEST_FAIL("%s, row %zu: order%s, want%s", what, row, g, w);
-}
-
-static void assert_permutation(const int *order, const int *ids, int n)
-{
-	int i, j, seen;
-
-	for (i = 0; i < n; i++) {
-		for (seen = 0, j = 0; j < n; j++)
-			seen += order[j] == ids[i];
-		if (seen != 1)
-			TEST_FAIL("server %d appears %d times", ids[i], seen);
-	}
 }
 
 static void test_ops(void)
