@@ -7,21 +7,6 @@
 #include <glib.h>
 #include <stdio.h>
 
-/* Prints @err on stderr and returns its exit code: 2 for bad input (the
- * message names the file), 1 for anything else. */
-static int fail(const char *cmd, GError *err)
-{
-	int rc = err->domain == SIM_ERROR && err->code == SIM_ERROR_INPUT ? 2
-									  : 1;
-
-	if (rc == 2)
-		fprintf(stderr, "%s\n", err->message);
-	else
-		fprintf(stderr, "selsim %s: %s\n", cmd, err->message);
-	g_error_free(err);
-	return rc;
-}
-
 /* The one line that says gnuplot is missing. */
 static void say_gnuplot_missing(const char *dir)
 {
@@ -29,17 +14,13 @@ static void say_gnuplot_missing(const char *dir)
 		"%s/plots but no pictures\n", dir);
 }
 
-/* Parses the options; returns -1 to go on, else the exit code. */
+/* Parses the options (cli_parse frees @ctx); returns -1 to go on, else the
+ * exit code. */
 static int parse(const char *cmd, GOptionContext *ctx, int *argc,
 		 char ***argv, const char *usage)
 {
-	GError *err = NULL;
-
-	if (!g_option_context_parse(ctx, argc, argv, &err)) {
-		fprintf(stderr, "selsim %s: %s\n", cmd, err->message);
-		g_error_free(err);
+	if (!cli_parse(ctx, argc, argv, cmd))
 		return 2;
-	}
 	if (*argc != 2) {
 		fprintf(stderr, "selsim %s: %s (usage: %s)\n", cmd,
 			*argc < 2 ? "no results folder given"
@@ -73,12 +54,11 @@ int plot_main(int argc, char **argv)
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	rc = parse("plot", ctx, &argc, &argv,
 		   "selsim plot DIR, or selsim plot --trace FILE PREFIX");
-	g_option_context_free(ctx);
 	if (rc >= 0)
 		goto out;
 	if (trace) {
 		if (!plot_trace(trace, argv[1], &missing, &err)) {
-			rc = fail("plot", err);
+			rc = cli_fail("plot", err);
 			goto out;
 		}
 		if (missing)
@@ -91,7 +71,7 @@ int plot_main(int argc, char **argv)
 		goto out;
 	}
 	if (!plot_results(argv[1], &missing, &err)) {
-		rc = fail("plot", err);
+		rc = cli_fail("plot", err);
 		goto out;
 	}
 	if (missing)
@@ -127,15 +107,14 @@ int report_main(int argc, char **argv)
 		"baseline and the command that reproduces the results.");
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	rc = parse("report", ctx, &argc, &argv, "selsim report DIR");
-	g_option_context_free(ctx);
 	if (rc >= 0)
 		return rc;
 	if (!no_plots && !plot_results(argv[1], &missing, &err))
-		return fail("report", err);
+		return cli_fail("report", err);
 	if (missing)
 		say_gnuplot_missing(argv[1]);
 	if (!report_write(argv[1], &err))
-		return fail("report", err);
+		return cli_fail("report", err);
 	printf("wrote %s/report.html and %s/report.md\n", argv[1], argv[1]);
 	return 0;
 }

@@ -26,8 +26,7 @@ gboolean cli_parse(GOptionContext *ctx, int *argc, char ***argv,
 	return ok;
 }
 
-/* Prints @err on stderr and returns the exit code for it. */
-static int fail(const char *cmd, GError *err)
+int cli_fail(const char *cmd, GError *err)
 {
 	int rc = err->domain == SIM_ERROR && err->code == SIM_ERROR_INPUT ? 2
 									  : 1;
@@ -68,7 +67,7 @@ static int load(const char *cmd, const char *path, gint64 seed,
 		s->scenarios = (int)scenarios;
 	if (policies && !spec_select_policies(s, policies, &err)) {
 		spec_release(s);
-		return fail(cmd, err);
+		return cli_fail(cmd, err);
 	}
 	return 0;
 }
@@ -176,7 +175,7 @@ int run_main(int argc, char **argv)
 				      cmdline, &err) ||
 		   !output_write_csv(csv_path, &s, cells, res.n_cells,
 				     cmdline, &err)) {
-		rc = fail("run", err);
+		rc = cli_fail("run", err);
 	}
 	if (rc == 0 && !no_plots) {
 		bool missing = false;
@@ -184,7 +183,7 @@ int run_main(int argc, char **argv)
 		/* without gnuplot the report still has the figures in words */
 		if (!plot_results(outdir, &missing, &err) ||
 		    !report_write(outdir, &err))
-			rc = fail("run", err);
+			rc = cli_fail("run", err);
 		else if (missing)
 			fprintf(stderr, "selsim: gnuplot not found; wrote the "
 				"plot data to %s/plots but no pictures\n", outdir);
@@ -363,7 +362,7 @@ int trace_main(int argc, char **argv)
 				g_strerror(errno));
 			rc = 1;
 		} else if (!plot_trace(tsv, plot, &missing, &err)) {
-			rc = fail("trace", err);
+			rc = cli_fail("trace", err);
 		} else if (missing) {
 			fprintf(stderr, "selsim: gnuplot not found; wrote %s but "
 				"no picture\n", tsv);

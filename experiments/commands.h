@@ -13,6 +13,11 @@
 gboolean cli_parse(GOptionContext *ctx, int *argc, char ***argv,
 		   const char *cmd);
 
+/* Prints @err (freed) on stderr and returns its exit code: 2 for bad
+ * input, whose message already names the file; 1 for anything else,
+ * prefixed "selsim CMD: ". */
+int cli_fail(const char *cmd, GError *err);
+
 /* `selsim validate SPEC.json [--explain]`: loads and checks a spec, prints
  * "SPEC: ok (...)" or the one-line error on stderr (exit 2). */
 int validate_main(int argc, char **argv);
