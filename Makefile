@@ -7,12 +7,21 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 SPEC       ?= experiments/specs/first-etcd-down.json
 CMAKE_FLAGS ?= -DSELSIM_WERROR=ON
 
-# Debian packages selsim needs to build, test and plot.
+# What selsim needs to build, test and plot. On a host where pkg-config
+# finds every library and every tool is on PATH, nothing is installed and no
+# package manager is asked (any distribution); otherwise the missing Debian
+# packages are installed with apt-get.
+PKG_MODULES := glib-2.0 gthread-2.0 gmodule-2.0 gsl libcjson
+TOOLS       := cmake $(firstword $(CC)) gnuplot
+# ... and what only `make test` needs: python3 for the CLI tests
+# (tests/cli/*.sh) and a headless browser that checks report.html shows its
+# plots (tests/cli/report.sh; SELSIM_NO_BROWSER=1 skips that check).
+TEST_TOOLS  := python3 $(if $(filter 1,$(SELSIM_NO_BROWSER)),,chromium)
+
+# The Debian packages behind them.
 PACKAGES := build-essential cmake pkg-config libglib2.0-dev libgsl-dev \
             libcjson-dev gnuplot-nox
-# ... and what only `make test` needs: a headless browser that checks
-# report.html shows its plots (tests/cli/report.sh).
-TEST_PACKAGES := chromium
+TEST_PACKAGES := python3 chromium
 
 .PHONY: all deps build build-asan run test bench clean help
 
@@ -24,9 +33,24 @@ help:
 	@echo "make bench  build and run 'selsim bench'"
 	@echo "make clean  remove the build folders"
 
-# Installs only what is missing; apt-get runs as root or through sudo.
+# Nothing to do when the host has everything; else installs only the
+# missing packages, with apt-get as root or through sudo.
 deps:
 	@missing=""; \
+	for m in $(PKG_MODULES); do \
+	  pkg-config --exists $$m 2>/dev/null || missing="$$missing $$m(pkg-config)"; \
+	done; \
+	for t in $(TOOLS) $(TOOLS_EXTRA); do \
+	  command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; \
+	done; \
+	[ -z "$$missing" ] && exit 0; \
+	if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "error: missing:$$missing; install them with your package manager" >&2; \
+	  case "$$missing" in *chromium*) \
+	    echo "(or run the tests without a browser: SELSIM_NO_BROWSER=1 make test)" >&2;; esac; \
+	  exit 1; \
+	fi; \
+	missing=""; \
 	for p in $(PACKAGES) $(DEPS_EXTRA); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
 	done; \
@@ -60,6 +84,7 @@ run: build
 	fi
 
 test: DEPS_EXTRA = $(TEST_PACKAGES)
+test: TOOLS_EXTRA = $(TEST_TOOLS)
 test: build build-asan
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
