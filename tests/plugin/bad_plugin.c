@@ -105,7 +105,7 @@ selsim_policy_register(int api_version)
 #else
 #ifdef BAD_version
 #undef SELSIM_POLICY_API_VERSION
-#define SELSIM_POLICY_API_VERSION 2
+#define SELSIM_POLICY_API_VERSION 99
 #endif
 SELSIM_POLICY_PLUGIN(policies)
 #endif

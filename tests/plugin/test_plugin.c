@@ -100,13 +100,13 @@ static void h_init(struct harness *h, double cooldown_s)
 		.sim = h->sim, .params = &h->params,
 		.close_conns = h_close_conns, .model = h,
 	};
-	h->lb = h->ops->lb_new(&h->env);
+	h->lb = policy_lb_new(h->ops, &h->env);
 	ASSERT(h->lb);
 }
 
 static void h_release(struct harness *h)
 {
-	h->ops->lb_free(h->lb);
+	policy_lb_free(h->ops, h->lb);
 	sim_free(h->sim);
 }
 
@@ -132,17 +132,17 @@ static void h_expect_order(struct harness *h, const char *want)
 	GString *got = g_string_new(NULL);
 	int id;
 
-	h->ops->dial_begin(h->lb, &pass);
-	while ((id = h->ops->dial_next(h->lb, &pass)) >= 0)
+	policy_dial_begin(h->ops, h->lb, &pass);
+	while ((id = policy_dial_next(h->ops, h->lb, &pass)) >= 0)
 		g_string_append_printf(got, "%s%d", got->len ? " " : "", id);
-	ASSERT_EQ(h->ops->dial_next(h->lb, &pass), -1);
+	ASSERT_EQ(policy_dial_next(h->ops, h->lb, &pass), -1);
 	ASSERT_STR_EQ(got->str, want);
 	g_string_free(got, TRUE);
 }
 
 static void h_record(struct harness *h, int server, lb_check k, lb_result r)
 {
-	h->ops->record(h->lb, server, k, r);
+	policy_record(h->ops, h->lb, server, k, r);
 }
 
 static void test_least_recent_order(void)
@@ -152,7 +152,7 @@ static void test_least_recent_order(void)
 
 	h_init(&h, 5.0);
 	h_expect_order(&h, "");			/* empty list: fails */
-	h.ops->set_servers(h.lb, list, G_N_ELEMENTS(list));
+	policy_set_servers(h.ops, h.lb, list, G_N_ELEMENTS(list));
 	h_expect_order(&h, "3 1 2");		/* ties: list order */
 	h_at(&h, 1);
 	h_record(&h, 3, LB_CHECK_DIAL, LB_OK);
@@ -191,23 +191,23 @@ static void test_least_recent_list_changes(void)
 	struct lb_pass pass;
 
 	h_init(&h, 5.0);
-	h.ops->set_servers(h.lb, list, G_N_ELEMENTS(list));
+	policy_set_servers(h.ops, h.lb, list, G_N_ELEMENTS(list));
 	h_at(&h, 1);
 	h_record(&h, 1, LB_CHECK_DIAL, LB_OK);
 	ASSERT_EQ(h.n_closed, 0);
 
 	/* a server dropped during a pass is skipped; its connections are
 	 * closed; the kept ones keep their history */
-	h.ops->dial_begin(h.lb, &pass);
-	ASSERT_EQ(h.ops->dial_next(h.lb, &pass), 2);
-	h.ops->set_servers(h.lb, fewer, G_N_ELEMENTS(fewer));
+	policy_dial_begin(h.ops, h.lb, &pass);
+	ASSERT_EQ(policy_dial_next(h.ops, h.lb, &pass), 2);
+	policy_set_servers(h.ops, h.lb, fewer, G_N_ELEMENTS(fewer));
 	ASSERT_EQ(h.n_closed, 1);
 	ASSERT_EQ(h.closed[0], 2);
-	ASSERT_EQ(h.ops->dial_next(h.lb, &pass), 3);
-	ASSERT_EQ(h.ops->dial_next(h.lb, &pass), 1);
-	ASSERT_EQ(h.ops->dial_next(h.lb, &pass), -1);
+	ASSERT_EQ(policy_dial_next(h.ops, h.lb, &pass), 3);
+	ASSERT_EQ(policy_dial_next(h.ops, h.lb, &pass), 1);
+	ASSERT_EQ(policy_dial_next(h.ops, h.lb, &pass), -1);
 	h_expect_order(&h, "3 1");
-	h.ops->set_servers(h.lb, more, G_N_ELEMENTS(more));
+	policy_set_servers(h.ops, h.lb, more, G_N_ELEMENTS(more));
 	ASSERT_EQ(h.n_closed, 1);
 	h_expect_order(&h, "4 3 1");		/* 4 new: never used */
 	h_release(&h);
@@ -220,7 +220,7 @@ static void test_least_recent_no_cooldown(void)
 	struct harness h;
 
 	h_init(&h, 0);
-	h.ops->set_servers(h.lb, list, G_N_ELEMENTS(list));
+	policy_set_servers(h.ops, h.lb, list, G_N_ELEMENTS(list));
 	h_at(&h, 1);
 	h_record(&h, 2, LB_CHECK_DIAL, LB_OK);
 	h_record(&h, 1, LB_CHECK_DIAL, LB_FAILED);
@@ -266,9 +266,9 @@ static void test_refused(void)
 
 	expect_refused(missing, ": cannot load: ");
 	expect_refused("tests/test.h", ": cannot load: ");	/* not ELF */
-	expect_bad("version", ": API version 2, selsim speaks 1");
+	expect_bad("version", ": API version 99, selsim speaks 2");
 	expect_bad("noversion", ": no selsim_policy_api_version");
-	expect_bad("empty", ": selsim_policy_register(1) returned no policies");
+	expect_bad("empty", ": selsim_policy_register(2) returned no policies");
 	expect_bad("noname", ": policy #0 has no name");
 	expect_bad("nomethod", ": policy 'bad-plugin' has no dial_next");
 	expect_bad("ownmax", ": policy 'bad-plugin' declares more than 12 own "
