@@ -7,14 +7,12 @@
  * message. Every built-in policy, driven through the wrappers across list
  * changes, keeps the contract.
  */
+#include "death_test.h"
 #include "lb_harness.h"
 #include "policies/addr_list.h"
 #include "policies/registry.h"
 #include "test.h"
 
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 /* What the broken policy gets wrong; the child sets it before driving. */
 static enum {
@@ -128,40 +126,27 @@ static void drive(const int *ids, size_t n)
 	h_release(&h);
 }
 
+struct broken_case {
+	int mode;		/* what the policy gets wrong */
+	const int *ids;		/* the list it is given */
+	size_t n;		/* entries in ids */
+};
+
+static void drive_case(void *arg)
+{
+	const struct broken_case *c = arg;
+
+	broken_mode = c->mode;
+	drive(c->ids, c->n);
+}
+
 /* Runs drive(@ids) with @mode in a child; it must abort and print @want
  * on stderr. */
 static void expect_bug(int mode, const int *ids, size_t n, const char *want)
 {
-	char buf[4096];
-	size_t len = 0;
-	ssize_t got;
-	int fd[2], status;
-	pid_t pid;
+	struct broken_case c = { .mode = mode, .ids = ids, .n = n };
 
-	ASSERT_EQ(pipe(fd), 0);
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	ASSERT(pid >= 0);
-	if (pid == 0) {
-		close(fd[0]);
-		dup2(fd[1], STDERR_FILENO);
-		broken_mode = mode;
-		drive(ids, n);
-		_exit(0);	/* no bug: the parent fails the test */
-	}
-	close(fd[1]);
-	while (len + 1 < sizeof(buf) &&
-	       (got = read(fd[0], buf + len, sizeof(buf) - 1 - len)) > 0)
-		len += (size_t)got;
-	buf[len] = '\0';
-	close(fd[0]);
-	ASSERT_EQ(waitpid(pid, &status, 0), pid);
-	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGABRT)
-		TEST_FAIL("mode %d: the child did not abort; stderr: %s", mode,
-			  buf);
-	if (!strstr(buf, "selsim: BUG at ") || !strstr(buf, want))
-		TEST_FAIL("mode %d: stderr lacks \"%s\": %s", mode, want, buf);
+	death_expect_bug(drive_case, &c, want);
 }
 
 /* Each broken answer, and each broken argument, is a SIM_BUG naming the

@@ -7,6 +7,7 @@
  * Loaded policies stay registered until exit (plugin.h), so the cases run
  * in order, each seeing what the ones before loaded.
  */
+#include "death_test.h"
 #include "policies/plugin.h"
 #include "sim/engine.h"
 #include "sim/error.h"
@@ -307,6 +308,47 @@ static void test_second_module(void)
 	g_free(path);
 }
 
+/* Drives the "wrong-next" policy through the wrappers: one pass over a
+ * list of three. Runs in a child (death_expect_bug). */
+static void drive_wrong_next(void *arg)
+{
+	static const int ids[] = { 0, 1, 2 };
+	const struct policy_ops *ops = arg;
+	struct policy_params params;
+	struct lb_env env;
+	struct lb_pass pass;
+	sim *s = sim_new();
+	void *lb;
+
+	policy_params_for(ops, &params);
+	env = (struct lb_env){ .sim = s, .params = &params };
+	lb = policy_lb_new(ops, &env);
+	policy_set_servers(ops, lb, ids, 3);
+	policy_dial_begin(ops, lb, &pass);
+	(void)policy_dial_next(ops, lb, &pass);
+	policy_lb_free(ops, lb);
+	sim_free(s);
+}
+
+/* A module that loads (it has every method) but whose dial_next breaks
+ * the contract: running it is a SIM_BUG that names its policy. */
+static void test_broken_at_run(void)
+{
+	char *path = g_strdup_printf("%s/libselsim-bad-plugin-wrongnext.so",
+				     bad_dir);
+	const struct policy_ops *ops;
+	GError *err = NULL;
+
+	if (!policy_plugin_load(path, &err))
+		TEST_FAIL("%s", err->message);
+	ops = policy_plugin_find("wrong-next");
+	ASSERT(ops);
+	death_expect_bug(drive_wrong_next, (void *)ops,
+			 "policy 'wrong-next': dial_next named server 42, not "
+			 "in its pass");
+	g_free(path);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 3)
@@ -320,5 +362,6 @@ int main(int argc, char **argv)
 	TEST_RUN(test_least_recent_no_cooldown);
 	TEST_RUN(test_refused);
 	TEST_RUN(test_second_module);
+	TEST_RUN(test_broken_at_run);
 	return 0;
 }
