@@ -1,20 +1,13 @@
-/* The policy registry and the wrappers the core calls policies through
+/* Finding a policy by name (built-in ones in builtins.c, then the
+ * plug-ins of plugin.c) and the wrappers the core calls policies through
  * (the parameter table is params.c). */
 #include "policy.h"
 #include "plugin.h"
-#include "registry.h"
 #include "sim/error.h"
 
 #include <inttypes.h>
 #include <stddef.h>
 #include <string.h>
-
-#define POLICY_ENTRY(name) &policy_##name,
-const struct policy_ops *const policy_registry[] = {
-	POLICY_BUILTINS(POLICY_ENTRY)
-	NULL,
-};
-#undef POLICY_ENTRY
 
 const struct policy_ops *policy_find(const char *name)
 {

@@ -2,7 +2,7 @@
  * The built-in policies, in one list: a new policy is one new .c file
  * exporting `const struct policy_ops policy_<name>` and one line in
  * POLICY_BUILTINS below. The list declares each ops struct (here) and
- * makes policy_registry, in this order (policy.c): the order of
+ * makes policy_registry, in this order (builtins.c): the order of
  * `selsim list` and of policy_names().
  */
 #ifndef POLICIES_REGISTRY_H
