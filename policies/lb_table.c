@@ -6,7 +6,6 @@
 #include "sim/error.h"
 
 #include <glib.h>
-#include <string.h>
 
 void lb__check_own(const struct own_param *own, const struct policy_params *p)
 {

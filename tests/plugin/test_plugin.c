@@ -162,15 +162,15 @@ static void test_least_recent_order(void)
 	h_record(&h, 1, LB_CHECK_DIAL, LB_OK);
 	h_expect_order(&h, "2 3 1");
 	h_record(&h, 2, LB_CHECK_DIAL, LB_FAILED);
-	ASSERT_STR_EQ(h.ops->state_name(h.lb, 2), "COOLING");
-	ASSERT_STR_EQ(h.ops->state_name(h.lb, 3), "READY");
-	ASSERT(!h.ops->state_name(h.lb, 9));
+	ASSERT_STR_EQ(policy_state_name(h.ops, h.lb, 2), "COOLING");
+	ASSERT_STR_EQ(policy_state_name(h.ops, h.lb, 3), "READY");
+	ASSERT(!policy_state_name(h.ops, h.lb, 9));
 	h_expect_order(&h, "3 1 2");		/* 2 cools down: last */
 	h_at(&h, 6.5);
 	h_expect_order(&h, "3 1 2");		/* 4.5 s < 5 s */
 	h_at(&h, 7);
 	h_expect_order(&h, "2 3 1");		/* cooled: never used, first */
-	ASSERT_STR_EQ(h.ops->state_name(h.lb, 2), "READY");
+	ASSERT_STR_EQ(policy_state_name(h.ops, h.lb, 2), "READY");
 
 	/* a failed health check cools down, a good one ends it; unknown
 	 * results and ids change nothing */
@@ -225,7 +225,7 @@ static void test_least_recent_no_cooldown(void)
 	h_at(&h, 1);
 	h_record(&h, 2, LB_CHECK_DIAL, LB_OK);
 	h_record(&h, 1, LB_CHECK_DIAL, LB_FAILED);
-	ASSERT_STR_EQ(h.ops->state_name(h.lb, 1), "READY");
+	ASSERT_STR_EQ(policy_state_name(h.ops, h.lb, 1), "READY");
 	h_expect_order(&h, "1 2");
 	h_release(&h);
 }
