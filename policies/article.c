@@ -35,6 +35,7 @@
  * insertion sort of indices gives the ties their list order; O(n^2) at
  * n <= 64 per pass is nothing.
  */
+#include "addr_list.h"
 #include "policy.h"
 #include "registry.h"
 #include "sim/error.h"
@@ -59,7 +60,6 @@ enum {
 };
 
 struct article_server {
-	int id;			/* the server id */
 	enum article_health health;	/* the health cache */
 	bool has_latency;	/* an answer has been observed */
 	double latency;		/* the EWMA of answer latencies, ns */
@@ -70,19 +70,15 @@ struct article_server {
 
 struct article_lb {
 	struct lb_env env;	/* a copy; the pointers in it are borrowed */
-	struct article_server srv[LB_MAX_SERVERS];	/* in list order */
-	int n;			/* entries in srv */
+	struct lb_addrs addrs;	/* the address list */
+	struct article_server srv[LB_MAX_SERVERS];	/* as addrs, in list
+							 * order */
 	double weight;		/* latency_weight */
 };
 
 static int article_find(const struct article_lb *lb, int id)
 {
-	int i;
-
-	for (i = 0; i < lb->n; i++)
-		if (lb->srv[i].id == id)
-			return i;
-	return -1;
+	return lb_addrs_find(&lb->addrs, id);
 }
 
 static bool article_in_backoff(const struct article_lb *lb,
@@ -129,31 +125,17 @@ static void article_lb_free(void *lb)
 static void article_set_servers(void *opaque, const int *servers, size_t n)
 {
 	struct article_lb *lb = opaque;
-	struct article_server old[LB_MAX_SERVERS];
-	int n_old = lb->n, i;
+	struct article_server fresh = { .health = ARTICLE_UNKNOWN };
+	int from[LB_MAX_SERVERS];
 	size_t k;
 
-	SIM_ASSERT(n <= LB_MAX_SERVERS);
-	SIM_ASSERT(servers || n == 0);
-	for (i = 0; i < n_old; i++)
-		old[i] = lb->srv[i];
-	for (k = 0; k < n; k++) {
-		struct article_server *s = &lb->srv[k];
-
-		SIM_ASSERT(servers[k] >= 0);
-		for (i = 0; i < n_old && old[i].id != servers[k]; i++)
-			;
-		if (i < n_old) {
-			*s = old[i];
-			continue;
+	lb_addrs_set(&lb->addrs, servers, n, from, NULL, NULL);
+	for (k = 0; k < n; k++)
+		if (from[k] < 0) {
+			backoff_init(&fresh.bo, &lb->env.params->backoff);
+			break;
 		}
-		*s = (struct article_server){
-			.id = servers[k],
-			.health = ARTICLE_UNKNOWN,
-		};
-		backoff_init(&s->bo, &lb->env.params->backoff);
-	}
-	lb->n = (int)n;
+	lb_addrs_remap(lb->srv, sizeof(lb->srv[0]), from, (int)n, &fresh);
 }
 
 /* The snapshot: the ranking of the top of the file, at the time of the
@@ -163,7 +145,7 @@ static void article_dial_begin(void *opaque, struct lb_pass *pass)
 	struct article_lb *lb = opaque;
 	int idx[LB_MAX_SERVERS], i, j;
 
-	for (i = 0; i < lb->n; i++) {
+	for (i = 0; i < lb->addrs.n; i++) {
 		int x = i;
 
 		/* stable: only a strictly better server moves ahead */
@@ -171,11 +153,9 @@ static void article_dial_begin(void *opaque, struct lb_pass *pass)
 			idx[j] = idx[j - 1];
 		idx[j] = x;
 	}
-	for (i = 0; i < lb->n; i++)
-		pass->order[i] = lb->srv[idx[i]].id;
-	pass->n = lb->n;
-	pass->pos = 0;
-	pass->round = 0;
+	for (i = 0; i < lb->addrs.n; i++)
+		pass->order[i] = lb->addrs.id[idx[i]];
+	lb_addrs_pass_start(pass, lb->addrs.n);
 }
 
 /* The snapshot in order, skipping servers removed since; then -1. */
@@ -183,13 +163,7 @@ static int article_dial_next(void *opaque, struct lb_pass *pass)
 {
 	struct article_lb *lb = opaque;
 
-	while (pass->pos < pass->n) {
-		int id = pass->order[pass->pos++];
-
-		if (article_find(lb, id) >= 0)
-			return id;
-	}
-	return -1;
+	return lb_addrs_next(&lb->addrs, pass);
 }
 
 /* Health checks set the health cache; dials set it too and drive the
@@ -245,9 +219,9 @@ static sim_time article_pass_delay(void *opaque, int passes)
 	int i;
 
 	SIM_ASSERT(passes >= 1);
-	if (lb->n == 0)
+	if (lb->addrs.n == 0)
 		return -1;
-	for (i = 0; i < lb->n; i++)
+	for (i = 0; i < lb->addrs.n; i++)
 		if (article_in_backoff(lb, &lb->srv[i]) &&
 		    lb->srv[i].retry_at < until)
 			until = lb->srv[i].retry_at;

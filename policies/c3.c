@@ -132,7 +132,7 @@ static void c3_set_servers(void *opaque, const int *servers, size_t n)
 	int from[LB_MAX_SERVERS];
 
 	lb__table_set_servers(&lb->t, servers, n, from);
-	lb__remap(lb->est, sizeof(lb->est[0]), from, (int)n, &fresh);
+	lb_addrs_remap(lb->est, sizeof(lb->est[0]), from, (int)n, &fresh);
 }
 
 /* Whether server @a ranks before server @b (indices in t.srv): up before
@@ -160,15 +160,15 @@ static void c3_dial_begin(void *opaque, struct lb_pass *pass)
 	double score[LB_MAX_SERVERS];
 	int idx[LB_MAX_SERVERS], i, j;
 
-	for (i = 0; i < lb->t.n; i++) {
+	for (i = 0; i < lb->t.addrs.n; i++) {
 		score[i] = lb->est[i].known ? c3_score(lb, i) : 0.0;
 		for (j = i; j > 0 && c3_before(lb, score, i, idx[j - 1]); j--)
 			idx[j] = idx[j - 1];
 		idx[j] = i;
 	}
-	for (i = 0; i < lb->t.n; i++)
-		pass->order[i] = lb->t.srv[idx[i]].id;
-	lb__pass_start(pass, lb->t.n);
+	for (i = 0; i < lb->t.addrs.n; i++)
+		pass->order[i] = lb->t.addrs.id[idx[i]];
+	lb_addrs_pass_start(pass, lb->t.addrs.n);
 }
 
 static double c3_ewma(double alpha, double sample, double prev)

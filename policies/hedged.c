@@ -123,7 +123,6 @@ static void *hedged_lb_new(const struct lb_env *env)
 static void hedged_dial_begin(void *opaque, struct lb_pass *pass)
 {
 	struct hedged_lb *lb = opaque;
-	const struct lb_server *srv = lb->t.srv;
 	int pool[LB_MAX_SERVERS], rest[LB_MAX_SERVERS];	/* indices in srv */
 	int n_pool, n_rest, c, m = 0, off;
 
@@ -137,11 +136,11 @@ static void hedged_dial_begin(void *opaque, struct lb_pass *pass)
 		off = (int)(lb->next % (uint64_t)n_pool);
 		lb->next++;
 		for (c = 0; c < n_pool; c++)
-			pass->order[m++] = srv[pool[(off + c) % n_pool]].id;
+			pass->order[m++] = lb->t.addrs.id[pool[(off + c) % n_pool]];
 	}
 	for (c = 0; c < n_rest; c++)
-		pass->order[m++] = srv[rest[c]].id;
-	lb__pass_start(pass, m);
+		pass->order[m++] = lb->t.addrs.id[rest[c]];
+	lb_addrs_pass_start(pass, m);
 }
 
 /* The first index of sorted[0..n) whose value is >= @v (@upper: > @v). */

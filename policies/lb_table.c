@@ -6,11 +6,6 @@
 #include "sim/error.h"
 
 #include <glib.h>
-#include <string.h>
-
-/* The most bytes lb__remap() moves per entry: its scratch is on the
- * stack. */
-#define LB_REMAP_MAX_SIZE 256
 
 void lb__check_own(const struct own_param *own, const struct policy_params *p)
 {
@@ -23,52 +18,24 @@ void lb__check_own(const struct own_param *own, const struct policy_params *p)
 void lb__table_init(struct lb_table *t, const struct lb_env *env)
 {
 	t->env = *env;
-	t->n = 0;
+	lb_addrs_init(&t->addrs);
 }
 
 int lb__table_find(const struct lb_table *t, int id)
 {
-	int i;
-
-	for (i = 0; i < t->n; i++)
-		if (t->srv[i].id == id)
-			return i;
-	return -1;
+	return lb_addrs_find(&t->addrs, id);
 }
 
 void lb__table_set_servers(struct lb_table *t, const int *servers, size_t n,
 			   int *from)
 {
-	struct lb_server next[LB_MAX_SERVERS];
-	size_t k;
+	static const struct lb_server fresh = { .conns = 0, .down = false };
+	int map[LB_MAX_SERVERS];
 
-	SIM_ASSERT(n <= LB_MAX_SERVERS);
-	for (k = 0; k < n; k++) {
-		int i = lb__table_find(t, servers[k]);
-
-		SIM_ASSERT(servers[k] >= 0);
-		next[k] = i >= 0 ? t->srv[i]
-				 : (struct lb_server){ .id = servers[k] };
-		if (from)
-			from[k] = i;
-	}
-	for (k = 0; k < n; k++)
-		t->srv[k] = next[k];
-	t->n = (int)n;
-}
-
-void lb__remap(void *arr, size_t size, const int *from, int n,
-	       const void *fresh)
-{
-	unsigned char next[LB_MAX_SERVERS * LB_REMAP_MAX_SIZE];
-	unsigned char *a = arr;
-	int k;
-
-	SIM_ASSERT(n >= 0 && n <= LB_MAX_SERVERS && size <= LB_REMAP_MAX_SIZE);
-	for (k = 0; k < n; k++)
-		memcpy(next + (size_t)k * size,
-		       from[k] >= 0 ? a + (size_t)from[k] * size : fresh, size);
-	memcpy(a, next, (size_t)n * size);
+	if (!from)
+		from = map;
+	lb_addrs_set(&t->addrs, servers, n, from, NULL, NULL);
+	lb_addrs_remap(t->srv, sizeof(t->srv[0]), from, (int)n, &fresh);
 }
 
 void lb__table_split(const struct lb_table *t, int *pool, int *n_pool,
@@ -76,7 +43,7 @@ void lb__table_split(const struct lb_table *t, int *pool, int *n_pool,
 {
 	int c, np = 0, nr = 0;
 
-	for (c = 0; c < t->n; c++) {
+	for (c = 0; c < t->addrs.n; c++) {
 		if (t->srv[c].down)
 			rest[nr++] = c;
 		else
@@ -112,21 +79,14 @@ void lb__table_order_best(struct lb_table *t, struct lb_pass *pass,
 	int c, m = 0;
 
 	if (n_pool > 0)
-		pass->order[m++] = t->srv[pool[best]].id;
+		pass->order[m++] = t->addrs.id[pool[best]];
 	for (c = 0; c < n_pool; c++)
 		if (c != best)
-			pass->order[m++] = t->srv[pool[c]].id;
+			pass->order[m++] = t->addrs.id[pool[c]];
 	lb__shuffle(t->env.rng, rest, n_rest);
 	for (c = 0; c < n_rest; c++)
-		pass->order[m++] = t->srv[rest[c]].id;
-	lb__pass_start(pass, m);
-}
-
-void lb__pass_start(struct lb_pass *pass, int n)
-{
-	pass->n = n;
-	pass->pos = 0;
-	pass->round = 0;
+		pass->order[m++] = t->addrs.id[rest[c]];
+	lb_addrs_pass_start(pass, m);
 }
 
 void lb__free(void *lb)
@@ -143,13 +103,7 @@ int lb__dial_next(void *lb, struct lb_pass *pass)
 {
 	const struct lb_table *t = lb;
 
-	while (pass->pos < pass->n) {
-		int id = pass->order[pass->pos++];
-
-		if (lb__table_find(t, id) >= 0)
-			return id;
-	}
-	return -1;
+	return lb_addrs_next(&t->addrs, pass);
 }
 
 void lb__record(void *lb, int server, lb_check kind, lb_result r)

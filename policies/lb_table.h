@@ -10,8 +10,8 @@
  * that take a `void *lb` go straight into the policy's ops
  * (.dial_next = lb__dial_next ...). What a policy keeps per server beyond
  * the table (an EWMA ...) lives in its own array, in the same list order,
- * rearranged by lb__remap() with the mapping lb__table_set_servers()
- * gives.
+ * rearranged by lb_addrs_remap() with the mapping lb__table_set_servers()
+ * gives. The address list itself is a struct lb_addrs (addr_list.h).
  *
  * The "down" rule: a server is down when the last outcome reported for
  * it, a dial or a health check, was a failure, and up again after any
@@ -21,6 +21,7 @@
 #ifndef POLICIES_LB_TABLE_H
 #define POLICIES_LB_TABLE_H
 
+#include "addr_list.h"
 #include "policy.h"
 
 #include <gsl/gsl_rng.h>
@@ -28,15 +29,14 @@
 #include <stddef.h>
 
 struct lb_server {
-	int id;			/* the server id */
 	int conns;		/* outstanding requests through this LB */
 	bool down;		/* its last dial or health check failed */
 };
 
 struct lb_table {
 	struct lb_env env;	/* a copy; the pointers in it are borrowed */
-	struct lb_server srv[LB_MAX_SERVERS];	/* in list order */
-	int n;			/* entries in srv */
+	struct lb_addrs addrs;	/* the address list: the ids */
+	struct lb_server srv[LB_MAX_SERVERS];	/* as addrs, in list order */
 };
 
 /*
@@ -58,19 +58,11 @@ int lb__table_find(const struct lb_table *t, int id);
  * Replaces the address list with @servers (@n ids, n <= LB_MAX_SERVERS,
  * each >= 0): kept servers keep their counts and down flag, new ones
  * start up and idle. When @from is not NULL, from[k] is set to the old
- * index of the k-th new entry, or -1 for a new server (for lb__remap()).
+ * index of the k-th new entry, or -1 for a new server (for
+ * lb_addrs_remap()).
  */
 void lb__table_set_servers(struct lb_table *t, const int *servers, size_t n,
 			   int *from);
-
-/*
- * Rearranges a policy's per-server array @arr (entries of @size bytes,
- * in the table's old list order) into the new order: entry k becomes old
- * entry from[k], or a copy of *@fresh where from[k] is -1. @n entries,
- * n <= LB_MAX_SERVERS; @size at most 256 bytes.
- */
-void lb__remap(void *arr, size_t size, const int *from, int n,
-	       const void *fresh);
 
 /*
  * Splits the list for a pass: @pool gets the indices of the up servers,
@@ -98,9 +90,6 @@ void lb__shuffle(gsl_rng *r, int *a, int n);
 void lb__table_order_best(struct lb_table *t, struct lb_pass *pass,
 			  const int *pool, int n_pool, int best, int *rest,
 			  int n_rest);
-
-/* Sets pass->n to @n and starts the pass at its first entry (round 0). */
-void lb__pass_start(struct lb_pass *pass, int n);
 
 /* ---- ops methods: @lb is an LB whose first member is a struct lb_table */
 

@@ -14,12 +14,7 @@
 
 static int outlier_find(const struct outlier *o, int id)
 {
-	int i;
-
-	for (i = 0; i < o->n; i++)
-		if (o->srv[i].id == id)
-			return i;
-	return -1;
+	return lb_addrs_find(&o->addrs, id);
 }
 
 /* @a x @k for a >= 0, k >= 0, saturating at SIM_TIME_MAX. */
@@ -61,7 +56,7 @@ static void outlier_tick(struct outlier *o)
 
 	if (o->n_ejected == 0)
 		return;
-	for (i = 0; i < o->n; i++) {
+	for (i = 0; i < o->addrs.n; i++) {
 		struct outlier_server *s = &o->srv[i];
 
 		if (s->ejected && s->until <= now) {
@@ -77,7 +72,7 @@ static void outlier_try_eject(struct outlier *o, struct outlier_server *s)
 {
 	sim_time now = sim_now(o->sim);
 
-	if (100.0 * (o->n_ejected + 1) > o->cfg.max_percent * o->n)
+	if (100.0 * (o->n_ejected + 1) > o->cfg.max_percent * o->addrs.n)
 		return;
 	s->ejected = true;
 	if (s->times_ejected < INT_MAX)
@@ -105,34 +100,21 @@ void outlier_init(struct outlier *o, const struct outlier_cfg *cfg, sim *s)
 
 void outlier_release(struct outlier *o)
 {
-	o->n = 0;
+	lb_addrs_init(&o->addrs);
 	o->n_ejected = 0;
 }
 
 void outlier_set_servers(struct outlier *o, const int *servers, size_t n)
 {
-	struct outlier_server old[LB_MAX_SERVERS];
-	int n_old = o->n, i;
-	size_t k;
+	static const struct outlier_server fresh = { .ejected = false };
+	int from[LB_MAX_SERVERS], i;
 
-	SIM_ASSERT(n <= LB_MAX_SERVERS);
-	SIM_ASSERT(servers || n == 0);
 	outlier_tick(o);
-	memcpy(old, o->srv, (size_t)n_old * sizeof(*old));
+	lb_addrs_set(&o->addrs, servers, n, from, NULL, NULL);
+	lb_addrs_remap(o->srv, sizeof(o->srv[0]), from, (int)n, &fresh);
 	o->n_ejected = 0;
-	for (k = 0; k < n; k++) {
-		struct outlier_server *s = &o->srv[k];
-
-		SIM_ASSERT(servers[k] >= 0);
-		for (i = 0; i < n_old && old[i].id != servers[k]; i++)
-			;
-		if (i < n_old)
-			*s = old[i];
-		else
-			*s = (struct outlier_server){ .id = servers[k] };
-		o->n_ejected += s->ejected;
-	}
-	o->n = (int)n;
+	for (i = 0; i < o->addrs.n; i++)
+		o->n_ejected += o->srv[i].ejected;
 }
 
 /* Envoy's putResult(): `++failures == consecutive` triggers, as there. */

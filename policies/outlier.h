@@ -38,6 +38,7 @@
 #ifndef POLICIES_OUTLIER_H
 #define POLICIES_OUTLIER_H
 
+#include "addr_list.h"
 #include "policy.h"
 #include "sim/engine.h"
 #include "sim/time.h"
@@ -47,7 +48,6 @@
 
 /* One server's detector state (Envoy's DetectorHostMonitor). */
 struct outlier_server {
-	int id;			/* the server id */
 	int failures;		/* consecutive failed dials */
 	int times_ejected;	/* ejections so far (the multiplier) */
 	bool ejected;		/* out of the rotation now */
@@ -58,8 +58,9 @@ struct outlier {
 	struct outlier_cfg cfg;	/* a copy */
 	sim *sim;		/* borrowed: for sim_now() */
 	sim_time start;		/* time of outlier_init(): tick 0 */
-	struct outlier_server srv[LB_MAX_SERVERS];	/* the servers known */
-	int n;			/* entries in srv */
+	struct lb_addrs addrs;	/* the servers known */
+	struct outlier_server srv[LB_MAX_SERVERS];	/* as addrs, in its
+							 * order */
 	int n_ejected;		/* how many are ejected now */
 };
 

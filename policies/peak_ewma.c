@@ -155,7 +155,7 @@ static void peak_set_servers(void *opaque, const int *servers, size_t n)
 		fresh.ewma = lb->default_ns;
 		fresh.stamp = sim_now(lb->t.env.sim);
 	}
-	lb__remap(lb->est, sizeof(lb->est[0]), from, (int)n, &fresh);
+	lb_addrs_remap(lb->est, sizeof(lb->est[0]), from, (int)n, &fresh);
 }
 
 /* The snapshot: the cheaper of two distinct up servers, the other up

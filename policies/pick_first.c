@@ -29,6 +29,7 @@
  * With a backoff kind other than gRPC, the floor of the connect timeout is
  * params->dial_timeout (those kinds have no MIN_CONNECT_TIMEOUT).
  */
+#include "addr_list.h"
 #include "policy.h"
 #include "registry.h"
 #include "sim/error.h"
@@ -37,8 +38,7 @@
 
 struct pf_lb {
 	struct lb_env env;	/* a copy; the pointers in it are borrowed */
-	int ids[LB_MAX_SERVERS];	/* the address list, in its order */
-	int n;			/* entries in ids */
+	struct lb_addrs addrs;	/* the address list, in its order */
 	int current;		/* the server that connected (READY), or -1 */
 	struct backoff bo;	/* the connection backoff; cfg borrowed from
 				 * env.params */
@@ -48,16 +48,6 @@ struct pf_lb {
 	sim_time deadline;	/* its start + delay: the next pass's
 				 * earliest start */
 };
-
-static int pf_find(const struct pf_lb *lb, int id)
-{
-	int i;
-
-	for (i = 0; i < lb->n; i++)
-		if (lb->ids[i] == id)
-			return i;
-	return -1;
-}
 
 static void *pf_lb_new(const struct lb_env *env)
 {
@@ -80,16 +70,9 @@ static void pf_lb_free(void *lb)
 static void pf_set_servers(void *opaque, const int *servers, size_t n)
 {
 	struct pf_lb *lb = opaque;
-	size_t k;
 
-	SIM_ASSERT(n <= LB_MAX_SERVERS);
-	SIM_ASSERT(servers || n == 0);
-	for (k = 0; k < n; k++) {
-		SIM_ASSERT(servers[k] >= 0);
-		lb->ids[k] = servers[k];
-	}
-	lb->n = (int)n;
-	if (lb->current >= 0 && pf_find(lb, lb->current) < 0)
+	lb_addrs_set(&lb->addrs, servers, n, NULL, NULL, NULL);
+	if (lb->current >= 0 && !lb_addrs_has(&lb->addrs, lb->current))
 		lb->current = -1;
 }
 
@@ -107,12 +90,10 @@ static void pf_dial_begin(void *opaque, struct lb_pass *pass)
 	}
 	if (lb->current >= 0)
 		pass->order[k++] = lb->current;
-	for (i = 0; i < lb->n; i++)
-		if (lb->ids[i] != lb->current)
-			pass->order[k++] = lb->ids[i];
-	pass->n = k;
-	pass->pos = 0;
-	pass->round = 0;
+	for (i = 0; i < lb->addrs.n; i++)
+		if (lb->addrs.id[i] != lb->current)
+			pass->order[k++] = lb->addrs.id[i];
+	lb_addrs_pass_start(pass, k);
 }
 
 /* The snapshot in order, skipping servers removed since; then -1. */
@@ -120,13 +101,7 @@ static int pf_dial_next(void *opaque, struct lb_pass *pass)
 {
 	struct pf_lb *lb = opaque;
 
-	while (pass->pos < pass->n) {
-		int id = pass->order[pass->pos++];
-
-		if (pf_find(lb, id) >= 0)
-			return id;
-	}
-	return -1;
+	return lb_addrs_next(&lb->addrs, pass);
 }
 
 /* A connected dial makes its server current and resets the backoff; a
@@ -136,7 +111,7 @@ static void pf_record(void *opaque, int server, lb_check kind, lb_result r)
 {
 	struct pf_lb *lb = opaque;
 
-	if (kind != LB_CHECK_DIAL || r == LB_UNKNOWN || pf_find(lb, server) < 0)
+	if (kind != LB_CHECK_DIAL || r == LB_UNKNOWN || !lb_addrs_has(&lb->addrs, server))
 		return;
 	if (r == LB_OK) {
 		lb->current = server;
@@ -156,7 +131,7 @@ static sim_time pf_pass_delay(void *opaque, int passes)
 	sim_time now = sim_now(lb->env.sim);
 
 	SIM_ASSERT(passes >= 1);
-	if (lb->n == 0)
+	if (lb->addrs.n == 0)
 		return -1;
 	lb->attempt = false;
 	return lb->deadline > now ? lb->deadline - now : 0;
@@ -179,7 +154,7 @@ static const char *pf_state_name(void *opaque, int server)
 {
 	struct pf_lb *lb = opaque;
 
-	if (pf_find(lb, server) < 0)
+	if (!lb_addrs_has(&lb->addrs, server))
 		return NULL;
 	return server == lb->current ? "READY" : "IDLE";
 }

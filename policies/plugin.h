@@ -23,8 +23,8 @@
  * (SIM_ERROR_INPUT, exit 2) with a one-line message on a failure:
  *   "PATH: cannot load: <dlopen's message>"
  *   "PATH: no selsim_policy_register" (or no selsim_policy_api_version)
- *   "PATH: API version N, selsim speaks 1"
- *   "PATH: selsim_policy_register(1) returned no policies"
+ *   "PATH: API version N, selsim speaks 2"
+ *   "PATH: selsim_policy_register(2) returned no policies"
  *   "PATH: policy 'x' has no dial_next" (each required method; a policy
  *    without a name is "policy #i")
  *   "PATH: policy 'x' declares more than 12 own parameters"

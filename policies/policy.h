@@ -117,17 +117,47 @@ struct own_param {
 	const char *help;	/* one line, with its source */
 };
 
+/* Which group a settable name belongs to. A family other than the K3s
+ * constants and the own parameters has one name that switches it on (its
+ * toggle) or names its strategy, and fields named "<family>.<field>". */
+typedef enum {
+	PARAM_FAMILY_K3S,	/* a K3s constant: "dial_timeout" */
+	PARAM_FAMILY_OWN,	/* one of the policy's own: "choice_count" */
+	PARAM_FAMILY_BACKOFF,	/* "backoff", "backoff.base" ... */
+	PARAM_FAMILY_RETRY_BUDGET, /* "retry_budget", "retry_budget.refund" */
+	PARAM_FAMILY_OUTLIER,	/* "outlier_ejection", "outlier.interval" */
+} param_family;
+
+/* How a row of policy_param_descs finds its slot. */
+typedef enum {
+	PARAM_ROW_FIELD,	/* the field at offset, of type type */
+	PARAM_ROW_BACKOFF_KIND,	/* "backoff": the strategy's name */
+	PARAM_ROW_BACKOFF_FIELDS, /* name is a prefix ("backoff."); the
+				   * rest names one of backoff_params */
+} param_row;
+
 struct param_desc {
 	const char *name;	/* spec key: "dial_timeout" */
 	param_type type;
 	size_t offset;		/* offsetof(struct policy_params, field) */
 	const char *source;	/* where the default comes from: "httpproxy.go" */
 	const char *help;	/* one line */
+	param_family family;	/* its group */
+	param_row row;		/* how its slot is found */
+	bool toggle;		/* the flag that switches its family on */
+	double min, max;	/* valid range (durations in seconds) */
 };
 
-/* Every parameter, in the order of struct policy_params. */
+/*
+ * The one table of every name a spec can set for any policy, the own
+ * parameters aside (they are in policy_ops.own): the K3s constants first,
+ * policy_n_params of them in the order of struct policy_params, then the
+ * backoff, retry-budget and outlier families, policy_n_param_descs rows
+ * in all. policy_param_slot() and policy_param_names() read it.
+ */
 extern const struct param_desc policy_param_descs[];
 extern const size_t policy_n_params;
+extern const size_t policy_n_param_descs;
 
 /* The K3s defaults, no own parameters, backoff "none", no budget, no
  * outlier ejection. */
@@ -161,6 +191,9 @@ struct param_slot {
 	bool *b;
 	backoff_kind *kind;	/* "backoff": the strategy's name */
 	double min, max;	/* valid range (durations in seconds) */
+	param_family family;	/* which group the name belongs to */
+	bool toggle;		/* the name switches its family on
+				 * ("retry_budget", "outlier_ejection") */
 };
 
 /* Finds @name for @ops inside @p. FALSE when the policy has no such
@@ -172,7 +205,8 @@ bool policy_param_slot(const struct policy_ops *ops, struct policy_params *p,
  * frees with g_free(). */
 char *policy_param_names(const struct policy_ops *ops);
 
-/* The descriptor named @name, or NULL. */
+/* The K3s constant named @name (one of the first policy_n_params rows),
+ * or NULL. */
 const struct param_desc *policy_param_find(const char *name);
 
 /* The field a descriptor names, inside @p. */
@@ -215,11 +249,16 @@ struct lb_env {
 			 const char *to);
 };
 
-/* One dial pass: the LB's private cursor, kept by the caller. */
+/*
+ * One dial pass, kept by the caller. dial_begin() fills order[0..n), the
+ * pass's candidates; from then until the next dial_begin(), order and n
+ * are read-only (policy_dial_next() checks n) and every id dial_next()
+ * names is one of them. pos and round are the policy's cursor.
+ */
 struct lb_pass {
-	int order[LB_MAX_SERVERS];	/* snapshot taken by dial_begin */
-	int n;
-	int pos;
+	int order[LB_MAX_SERVERS];	/* the candidates: distinct ids >= 0 */
+	int n;				/* entries in order, 0..LB_MAX_SERVERS */
+	int pos;			/* policy-defined */
 	int round;			/* policy-defined */
 };
 
@@ -236,8 +275,9 @@ struct policy_ops {
 
 	/*
 	 * Creates an LB with an empty address list and no default server.
-	 * Returns an opaque state that every other method receives; freed
-	 * with lb_free(). Required.
+	 * Returns an opaque state, never NULL (policy_lb_new() makes NULL a
+	 * SIM_BUG), that every other method receives; freed with lb_free().
+	 * Required.
 	 */
 	void *(*lb_new)(const struct lb_env *env);
 	void (*lb_free)(void *lb);
@@ -251,23 +291,34 @@ struct policy_ops {
 	void (*set_default)(void *lb, int server);
 
 	/*
-	 * Replaces the address list with @servers (@n ids, no duplicates,
-	 * never containing the default server unless the member list really
-	 * holds it). Servers kept keep their state. Required.
+	 * Replaces the address list with @servers (@n <= LB_MAX_SERVERS
+	 * distinct ids >= 0, checked by policy_set_servers(); never
+	 * containing the default server unless the member list really holds
+	 * it). @servers is borrowed for the call. Servers kept keep their
+	 * state (lb_addrs_set() in addr_list.h gives the mapping).
+	 * Required.
 	 */
 	void (*set_servers)(void *lb, const int *servers, size_t n);
 
 	/*
-	 * Starts a dial: fills @pass (in particular its snapshot) for
-	 * dial_next(). Required.
+	 * Starts a dial: fills pass->order[0..pass->n) with the candidates
+	 * of this pass, distinct ids >= 0, each in the address list or the
+	 * default server (the snapshot), and sets pos and round as
+	 * dial_next() wants them. policy_dial_begin() checks the count and
+	 * that the ids are distinct and >= 0. Required.
 	 */
 	void (*dial_begin)(void *lb, struct lb_pass *pass);
 
 	/*
 	 * The next server to dial in this pass, or -1: the dial fails
-	 * ("all servers failed"). The model dials it, waits for the outcome
-	 * and reports it with record(DIAL) before calling dial_next() again,
-	 * or stops at the first success. Required.
+	 * ("all servers failed"). The answer is one of
+	 * pass->order[0..pass->n) (a server may come again in a later
+	 * round), and a server removed from the list since dial_begin() is
+	 * skipped (lb_addrs_next() does both for a pass taken in order).
+	 * Leaves order and n alone. policy_dial_next() makes any other
+	 * answer a SIM_BUG naming the policy. The model dials it, waits for
+	 * the outcome and reports it with record(DIAL) before calling
+	 * dial_next() again, or stops at the first success. Required.
 	 */
 	int (*dial_next)(void *lb, struct lb_pass *pass);
 
@@ -295,8 +346,8 @@ struct policy_ops {
 	/*
 	 * A dial pass failed (dial_next() returned -1) for the @passes-th
 	 * time in this request (1 after the first pass): the delay before
-	 * the next pass starts (dial_begin() again), or -1 to give up and
-	 * fail the request. The client's timeout still bounds the request.
+	 * the next pass starts (dial_begin() again), >= 0, or -1 to give up
+	 * and fail the request. The client's timeout still bounds the request.
 	 * Optional: without it the request fails after one pass (K3s).
 	 */
 	sim_time (*pass_delay)(void *lb, int passes);
@@ -308,9 +359,10 @@ struct policy_ops {
 	sim_time (*connect_timeout)(void *lb, int server);
 
 	/*
-	 * Hedging: after this long without an answer, a second request
-	 * goes to the next server of the pass; the first answer wins and
-	 * the other is dropped. -1: no hedge. Optional (no hedging).
+	 * Hedging: after this long (>= 0) without an answer, a second
+	 * request goes to the next server of the pass; the first answer
+	 * wins and the other is dropped. -1: no hedge. Optional (no
+	 * hedging).
 	 */
 	sim_time (*hedge_delay)(void *lb);
 
@@ -344,8 +396,10 @@ struct policy_ops {
  * Each ops needs a name not already registered, lb_new, lb_free,
  * set_servers, dial_begin, dial_next and record, and at most
  * POLICY_MAX_OWN own parameters; the other methods are optional, as for a
- * built-in policy. LBs run on several threads at once: keep no mutable
- * global state.
+ * built-in policy, and every method keeps the contract written at its
+ * slot (the wrappers below make a broken answer a SIM_BUG naming the
+ * policy). policies/addr_list.h keeps an address list for you. LBs run on
+ * several threads at once: keep no mutable global state.
  *
  * A module may call what this header and the headers it includes declare
  * (sim_now(), SIM_ASSERT, backoff_*() ...: selsim exports its symbols)
@@ -355,9 +409,11 @@ struct policy_ops {
  *      $(pkg-config --cflags glib-2.0 gsl)
  * linking nothing else: the symbols come from the selsim that loads it.
  * The version changes whenever struct policy_ops, struct lb_env, struct
- * lb_pass or struct policy_params change layout.
+ * lb_pass or struct policy_params change layout, or a method's contract
+ * changes. Version 2: the pass contract of dial_begin()/dial_next(),
+ * checked by the wrappers, and the address-list helpers (addr_list.h).
  */
-#define SELSIM_POLICY_API_VERSION 1
+#define SELSIM_POLICY_API_VERSION 2
 
 typedef const struct policy_ops *const *(*selsim_policy_register_fn)(
 	int api_version);
@@ -389,8 +445,34 @@ extern const struct policy_ops *const policy_registry[];
  * frees with g_free(). */
 char *policy_names(void);
 
-/* Wrappers that check preconditions and supply defaults for optional
- * methods (SQLite os.c style). The core calls policies only through them. */
+/*
+ * Wrappers that check what the caller passes and what the policy answers,
+ * and supply defaults for optional methods (SQLite os.c style). The core
+ * calls policies only through them. A broken answer is a SIM_BUG whose
+ * message names the policy ("policy 'x': dial_next named server 7, not in
+ * its pass"); so is a broken argument.
+ */
+
+/* ops->lb_new(); NULL is a bug. Free with policy_lb_free(). */
+void *policy_lb_new(const struct policy_ops *ops, const struct lb_env *env);
+/* ops->lb_free(); @lb may be NULL (nothing happens). */
+void policy_lb_free(const struct policy_ops *ops, void *lb);
+/* ops->set_servers() after checking @servers: at most LB_MAX_SERVERS
+ * distinct ids >= 0. */
+void policy_set_servers(const struct policy_ops *ops, void *lb,
+			const int *servers, size_t n);
+/* ops->dial_begin(), then checks the pass: n in 0..LB_MAX_SERVERS and
+ * order[0..n) distinct ids >= 0. */
+void policy_dial_begin(const struct policy_ops *ops, void *lb,
+		       struct lb_pass *pass);
+/* ops->dial_next(), then checks the answer: -1 or one of
+ * pass->order[0..n), with n unchanged. */
+int policy_dial_next(const struct policy_ops *ops, void *lb,
+		     struct lb_pass *pass);
+/* ops->record() after checking @server >= 0 and the enums. */
+void policy_record(const struct policy_ops *ops, void *lb, int server,
+		   lb_check kind, lb_result r);
+
 void policy_set_default(const struct policy_ops *ops, void *lb, int server);
 void policy_conn_open(const struct policy_ops *ops, void *lb, int server);
 void policy_conn_close(const struct policy_ops *ops, void *lb, int server);
@@ -398,12 +480,12 @@ const char *policy_state_name(const struct policy_ops *ops, void *lb,
 			      int server);
 void policy_observe(const struct policy_ops *ops, void *lb, int server,
 		    const struct lb_feedback *fb);
-/* -1 (give up) without pass_delay. */
+/* -1 (give up) without pass_delay; an answer below -1 is a bug. */
 sim_time policy_pass_delay(const struct policy_ops *ops, void *lb, int passes);
 /* params->dial_timeout without connect_timeout (or when it answers <= 0). */
 sim_time policy_connect_timeout(const struct policy_ops *ops, void *lb,
 				int server, const struct policy_params *p);
-/* -1 (no hedging) without hedge_delay. */
+/* -1 (no hedging) without hedge_delay; an answer below -1 is a bug. */
 sim_time policy_hedge_delay(const struct policy_ops *ops, void *lb);
 
 #endif

@@ -8,29 +8,18 @@
  *
  * No health, no backoff, one pass per request.
  */
+#include "addr_list.h"
 #include "policy.h"
 #include "registry.h"
 #include "sim/error.h"
 
 #include <glib.h>
 #include <gsl/gsl_randist.h>
-#include <string.h>
 
 struct random_lb {
 	struct lb_env env;	/* a copy; the pointers in it are borrowed */
-	int ids[LB_MAX_SERVERS];	/* the address list, in its order */
-	int n;			/* entries in ids */
+	struct lb_addrs addrs;	/* the address list, in its order */
 };
-
-static bool random_listed(const struct random_lb *lb, int id)
-{
-	int i;
-
-	for (i = 0; i < lb->n; i++)
-		if (lb->ids[i] == id)
-			return true;
-	return false;
-}
 
 static void *random_lb_new(const struct lb_env *env)
 {
@@ -49,15 +38,8 @@ static void random_lb_free(void *lb)
 static void random_set_servers(void *opaque, const int *servers, size_t n)
 {
 	struct random_lb *lb = opaque;
-	size_t k;
 
-	SIM_ASSERT(n <= LB_MAX_SERVERS);
-	SIM_ASSERT(servers || n == 0);
-	for (k = 0; k < n; k++) {
-		SIM_ASSERT(servers[k] >= 0);
-		lb->ids[k] = servers[k];
-	}
-	lb->n = (int)n;
+	lb_addrs_set(&lb->addrs, servers, n, NULL, NULL, NULL);
 }
 
 /* The snapshot: the list in list order, then shuffled in place. Draws
@@ -66,14 +48,11 @@ static void random_dial_begin(void *opaque, struct lb_pass *pass)
 {
 	struct random_lb *lb = opaque;
 
-	memcpy(pass->order, lb->ids, (size_t)lb->n * sizeof(*lb->ids));
-	pass->n = lb->n;
-	pass->pos = 0;
-	pass->round = 0;
+	lb_addrs_snapshot(&lb->addrs, pass);
 	/* gsl_ran_shuffle() counts down from n - 1 in a size_t: n = 0
 	 * would wrap */
-	if (lb->n >= 2)
-		gsl_ran_shuffle(lb->env.rng, pass->order, (size_t)lb->n,
+	if (pass->n >= 2)
+		gsl_ran_shuffle(lb->env.rng, pass->order, (size_t)pass->n,
 				sizeof(*pass->order));
 }
 
@@ -82,13 +61,7 @@ static int random_dial_next(void *opaque, struct lb_pass *pass)
 {
 	struct random_lb *lb = opaque;
 
-	while (pass->pos < pass->n) {
-		int id = pass->order[pass->pos++];
-
-		if (random_listed(lb, id))
-			return id;
-	}
-	return -1;
+	return lb_addrs_next(&lb->addrs, pass);
 }
 
 /* Outcomes change nothing. */

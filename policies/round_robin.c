@@ -14,43 +14,32 @@
  *
  * What the plain array costs: O(n) look-ups by id, nothing at n <= 64.
  */
+#include "addr_list.h"
 #include "policy.h"
 #include "registry.h"
 #include "sim/error.h"
 
 #include <glib.h>
-#include <string.h>
 
 struct rr_lb {
 	struct lb_env env;	/* a copy; the pointers in it are borrowed */
-	int ids[LB_MAX_SERVERS];	/* the address list, in its order */
-	int n;			/* entries in ids */
+	struct lb_addrs addrs;	/* the address list, in its order */
 	int last;		/* where the previous request started, or -1 */
 	int resume;		/* where the next one starts when `last` has
 				 * left the list, or -1 */
 };
 
-static int rr_find(const int *ids, int n, int id)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (ids[i] == id)
-			return i;
-	return -1;
-}
-
-/* The first id of @old (@n_old) from index @start on, cyclically, that is
- * also in @ids (@n); -1 when none is. */
-static int rr_first_kept(const int *old, int n_old, int start, const int *ids,
-			 int n)
+/* The first id of @old from index @start on, cyclically, that is also in
+ * @now; -1 when none is. */
+static int rr_first_kept(const struct lb_addrs *old, int start,
+			 const struct lb_addrs *now)
 {
 	int k;
 
-	for (k = 0; k < n_old; k++) {
-		int id = old[(start + k) % n_old];
+	for (k = 0; k < old->n; k++) {
+		int id = old->id[(start + k) % old->n];
 
-		if (rr_find(ids, n, id) >= 0)
+		if (lb_addrs_has(now, id))
 			return id;
 	}
 	return -1;
@@ -77,25 +66,17 @@ static void rr_lb_free(void *lb)
 static void rr_set_servers(void *opaque, const int *servers, size_t n)
 {
 	struct rr_lb *lb = opaque;
-	int old[LB_MAX_SERVERS], n_old = lb->n, i;
+	struct lb_addrs old = lb->addrs;
 
-	SIM_ASSERT(n <= LB_MAX_SERVERS);
-	SIM_ASSERT(servers || n == 0);
-	memcpy(old, lb->ids, sizeof(old));
-	for (i = 0; i < (int)n; i++) {
-		SIM_ASSERT(servers[i] >= 0);
-		lb->ids[i] = servers[i];
-	}
-	lb->n = (int)n;
-
-	if (lb->resume >= 0 && rr_find(lb->ids, lb->n, lb->resume) < 0)
-		lb->resume = rr_first_kept(old, n_old,
-					   rr_find(old, n_old, lb->resume),
-					   lb->ids, lb->n);
-	if (lb->last >= 0 && rr_find(lb->ids, lb->n, lb->last) < 0) {
-		lb->resume = rr_first_kept(old, n_old,
-					   rr_find(old, n_old, lb->last) + 1,
-					   lb->ids, lb->n);
+	lb_addrs_set(&lb->addrs, servers, n, NULL, NULL, NULL);
+	if (lb->resume >= 0 && !lb_addrs_has(&lb->addrs, lb->resume))
+		lb->resume = rr_first_kept(&old,
+					   lb_addrs_find(&old, lb->resume),
+					   &lb->addrs);
+	if (lb->last >= 0 && !lb_addrs_has(&lb->addrs, lb->last)) {
+		lb->resume = rr_first_kept(&old,
+					   lb_addrs_find(&old, lb->last) + 1,
+					   &lb->addrs);
 		lb->last = -1;
 	}
 }
@@ -104,22 +85,21 @@ static void rr_set_servers(void *opaque, const int *servers, size_t n)
 static void rr_dial_begin(void *opaque, struct lb_pass *pass)
 {
 	struct rr_lb *lb = opaque;
+	const struct lb_addrs *a = &lb->addrs;
 	int start = 0, i, k;
 
-	pass->n = lb->n;
-	pass->pos = 0;
-	pass->round = 0;
-	if (lb->n == 0)
+	lb_addrs_pass_start(pass, a->n);
+	if (a->n == 0)
 		return;
 	if (lb->resume >= 0) {
-		start = rr_find(lb->ids, lb->n, lb->resume);
+		start = lb_addrs_find(a, lb->resume);
 	} else if (lb->last >= 0) {
-		i = rr_find(lb->ids, lb->n, lb->last);
-		start = i < 0 ? 0 : (i + 1) % lb->n;
+		i = lb_addrs_find(a, lb->last);
+		start = i < 0 ? 0 : (i + 1) % a->n;
 	}
-	SIM_ASSERT(start >= 0 && start < lb->n);
-	for (k = 0; k < lb->n; k++)
-		pass->order[k] = lb->ids[(start + k) % lb->n];
+	SIM_ASSERT(start >= 0 && start < a->n);
+	for (k = 0; k < a->n; k++)
+		pass->order[k] = a->id[(start + k) % a->n];
 	lb->last = pass->order[0];
 	lb->resume = -1;
 }
@@ -129,13 +109,7 @@ static int rr_dial_next(void *opaque, struct lb_pass *pass)
 {
 	struct rr_lb *lb = opaque;
 
-	while (pass->pos < pass->n) {
-		int id = pass->order[pass->pos++];
-
-		if (rr_find(lb->ids, lb->n, id) >= 0)
-			return id;
-	}
-	return -1;
+	return lb_addrs_next(&lb->addrs, pass);
 }
 
 /* Outcomes change nothing: round robin does not look at them. */

@@ -187,7 +187,7 @@ static inline void h_own(struct harness *h, const char *name, double v)
 /* Makes the LB from h->env. */
 static inline void h_start(struct harness *h)
 {
-	h->lb = h->ops->lb_new(&h->env);
+	h->lb = policy_lb_new(h->ops, &h->env);
 	ASSERT(h->lb != NULL);
 }
 
@@ -195,7 +195,7 @@ static inline void h_start(struct harness *h)
 static inline void h_release(struct harness *h)
 {
 	if (h->lb)
-		h->ops->lb_free(h->lb);
+		policy_lb_free(h->ops, h->lb);
 	if (h->rng)
 		gsl_rng_free(h->rng);
 	if (h->twin)
@@ -237,7 +237,7 @@ static inline void h_at(struct harness *h, sim_time t)
 /* Lists servers @ids (@n) to the LB. */
 static inline void h_servers(struct harness *h, const int *ids, size_t n)
 {
-	h->ops->set_servers(h->lb, ids, n);
+	policy_set_servers(h->ops, h->lb, ids, n);
 }
 
 /* The model opens @n connections to @id: it counts them in h->conns, so
@@ -269,7 +269,7 @@ static inline void h_conn_close(struct harness *h, int id, int n)
 static inline void h_rec(struct harness *h, int id, lb_check kind,
 			 lb_result r)
 {
-	h->ops->record(h->lb, id, kind, r);
+	policy_record(h->ops, h->lb, id, kind, r);
 }
 
 /* Reports an answer from @id through observe(). */
@@ -305,12 +305,12 @@ static inline int h_order(struct harness *h, int *out)
 	struct lb_pass pass;
 	int n = 0, id;
 
-	h->ops->dial_begin(h->lb, &pass);
-	while ((id = h->ops->dial_next(h->lb, &pass)) >= 0) {
+	policy_dial_begin(h->ops, h->lb, &pass);
+	while ((id = policy_dial_next(h->ops, h->lb, &pass)) >= 0) {
 		ASSERT_LT(n, LB_MAX_SERVERS);
 		out[n++] = id;
 	}
-	ASSERT_EQ(h->ops->dial_next(h->lb, &pass), -1);	/* stays done */
+	ASSERT_EQ(policy_dial_next(h->ops, h->lb, &pass), -1);	/* stays done */
 	return n;
 }
 
@@ -330,7 +330,7 @@ static inline int h_snapshot(struct harness *h, int *out)
 	struct lb_pass pass;
 	int k;
 
-	h->ops->dial_begin(h->lb, &pass);
+	policy_dial_begin(h->ops, h->lb, &pass);
 	for (k = 0; k < pass.n; k++)
 		out[k] = pass.order[k];
 	return pass.n;
@@ -346,13 +346,13 @@ static inline int h_fail_pass(struct harness *h, int *out)
 	struct lb_pass pass;
 	int n = 0, id;
 
-	h->ops->dial_begin(h->lb, &pass);
-	while ((id = h->ops->dial_next(h->lb, &pass)) >= 0) {
+	policy_dial_begin(h->ops, h->lb, &pass);
+	while ((id = policy_dial_next(h->ops, h->lb, &pass)) >= 0) {
 		ASSERT_LT(n, HARNESS_MAX_DIALS);
 		out[n++] = id;
 		h_rec(h, id, LB_CHECK_DIAL, LB_FAILED);
 	}
-	ASSERT_EQ(h->ops->dial_next(h->lb, &pass), -1);
+	ASSERT_EQ(policy_dial_next(h->ops, h->lb, &pass), -1);
 	return n;
 }
 

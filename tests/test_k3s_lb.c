@@ -385,18 +385,18 @@ static void test_dial_pass(void)
 	struct lb_pass pass;
 
 	h_init(&h, &policy_k3s);
-	h.ops->dial_begin(h.lb, &pass);
-	ASSERT_EQ(h.ops->dial_next(h.lb, &pass), -1);
+	policy_dial_begin(h.ops, h.lb, &pass);
+	ASSERT_EQ(policy_dial_next(h.ops, h.lb, &pass), -1);
 
 	h_servers(&h, ids, 3);
-	h.ops->dial_begin(h.lb, &pass);
-	ASSERT_EQ(h.ops->dial_next(h.lb, &pass), 1);
+	policy_dial_begin(h.ops, h.lb, &pass);
+	ASSERT_EQ(policy_dial_next(h.ops, h.lb, &pass), 1);
 	h_rec(&h, 1, LB_CHECK_DIAL, LB_FAILED);
 	h_servers(&h, only_two, 1);		/* 1 and 3 go mid-pass */
 	ASSERT(h_state(&h, 1) == NULL);
-	ASSERT_EQ(h.ops->dial_next(h.lb, &pass), 2);
+	ASSERT_EQ(policy_dial_next(h.ops, h.lb, &pass), 2);
 	h_rec(&h, 2, LB_CHECK_DIAL, LB_FAILED);
-	ASSERT_EQ(h.ops->dial_next(h.lb, &pass), -1);	/* 3 skipped */
+	ASSERT_EQ(policy_dial_next(h.ops, h.lb, &pass), -1);	/* 3 skipped */
 	ASSERT_STR_EQ(h_state(&h, 2), "FAILED");
 
 	/* FAILED servers are still dialed */
@@ -745,8 +745,8 @@ static void test_on_state(void)
 	h_init(&h, &policy_k3s);
 	h.env.on_state = NULL;		/* seen only by a new LB */
 	h.env.close_conns = NULL;
-	h.ops->lb_free(h.lb);
-	h.lb = h.ops->lb_new(&h.env);
+	policy_lb_free(h.ops, h.lb);
+	h.lb = policy_lb_new(h.ops, &h.env);
 	h_servers(&h, ids, 2);
 	h_drive(&h, 1, "ACTIVE");
 	h_open(&h, 1, 1);

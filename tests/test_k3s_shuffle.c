@@ -195,14 +195,14 @@ static void test_success_moves_current(void)
 	for (k = 0; k < 4; k++)
 		h_rec(&h, base[k], LB_CHECK_HEALTH, LB_FAILED);
 	/* all unhealthy: the second pass finds base[2] */
-	h.ops->dial_begin(h.lb, &pass);
+	policy_dial_begin(h.ops, h.lb, &pass);
 	for (k = 0; k < 2; k++) {
-		a = h.ops->dial_next(h.lb, &pass);
+		a = policy_dial_next(h.ops, h.lb, &pass);
 		ASSERT_EQ(a, base[k]);
 		ASSERT_EQ(pass.round, 1);
 		h_rec(&h, a, LB_CHECK_DIAL, LB_FAILED);
 	}
-	b = h.ops->dial_next(h.lb, &pass);
+	b = policy_dial_next(h.ops, h.lb, &pass);
 	ASSERT_EQ(b, base[2]);
 	h_rec(&h, b, LB_CHECK_DIAL, LB_OK);
 	ASSERT_STR_EQ(h_state(&h, b), "HEALTHY");
@@ -211,8 +211,8 @@ static void test_success_moves_current(void)
 	for (k = 0; k < 4; k++)
 		ASSERT_EQ(o[k], base[(2 + k) % 4]);
 	/* the next dial goes straight there */
-	h.ops->dial_begin(h.lb, &pass);
-	ASSERT_EQ(h.ops->dial_next(h.lb, &pass), base[2]);
+	policy_dial_begin(h.ops, h.lb, &pass);
+	ASSERT_EQ(policy_dial_next(h.ops, h.lb, &pass), base[2]);
 	ASSERT_EQ(pass.round, 0);
 	h_release(&h);
 }
@@ -328,14 +328,14 @@ static void test_closes(void)
 	h_rec(&h, 1, LB_CHECK_HEALTH, LB_OK);
 	h_open(&h, 1, 1);
 	h.n_closed = 0;
-	h.ops->dial_begin(h.lb, &pass);
-	id = h.ops->dial_next(h.lb, &pass);
+	policy_dial_begin(h.ops, h.lb, &pass);
+	id = policy_dial_next(h.ops, h.lb, &pass);
 	ASSERT_EQ(id, 1);				/* 2 is unhealthy */
 	ASSERT_EQ(pass.round, 0);
 	h_rec(&h, 1, LB_CHECK_DIAL, LB_FAILED);
 	ASSERT_EQ(h.n_closed, 1);
 	ASSERT_EQ(h.closed[0], 1);
-	id = h.ops->dial_next(h.lb, &pass);
+	id = policy_dial_next(h.ops, h.lb, &pass);
 	ASSERT_EQ(pass.round, 1);
 	h_open(&h, id, 1);
 	conns = h.conns[id];

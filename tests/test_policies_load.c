@@ -340,9 +340,9 @@ static void test_p2c_health(void)
 
 	/* a pass skips servers removed after it began; kept servers keep
 	 * counts and health */
-	h.ops->dial_begin(h.lb, &pass);
+	policy_dial_begin(h.ops, h.lb, &pass);
 	h_servers(&h, two, 2);
-	for (k = 0; (o[k] = h.ops->dial_next(h.lb, &pass)) >= 0; k++)
+	for (k = 0; (o[k] = policy_dial_next(h.ops, h.lb, &pass)) >= 0; k++)
 		ASSERT(o[k] == 1 || o[k] == 3);
 	ASSERT_EQ(k, 2);
 	ASSERT(policy_state_name(h.ops, h.lb, 2) == NULL);

@@ -125,15 +125,15 @@ static void test_rr_rotation(void)
 		int got[LB_MAX_SERVERS], n;
 
 		/* a connected first dial ends the request at once */
-		h.ops->dial_begin(h.lb, &pass);
-		got[0] = h.ops->dial_next(h.lb, &pass);
+		policy_dial_begin(h.ops, h.lb, &pass);
+		got[0] = policy_dial_next(h.ops, h.lb, &pass);
 		h_rec(&h, got[0], LB_CHECK_DIAL, rows[r].first);
 		h_rec(&h, got[0], LB_CHECK_HEALTH, LB_FAILED);
 		if (rows[r].first == LB_OK) {
 			ASSERT_EQ(got[0], rows[r].want[0]);
 			continue;
 		}
-		for (n = 1; (got[n] = h.ops->dial_next(h.lb, &pass)) >= 0; n++)
+		for (n = 1; (got[n] = policy_dial_next(h.ops, h.lb, &pass)) >= 0; n++)
 			h_rec(&h, got[n], LB_CHECK_DIAL, LB_FAILED);
 		check_order("rr rotation", r, got, n, rows[r].want, 4);
 	}
@@ -215,14 +215,14 @@ static void test_rr_removed_mid_pass(void)
 	struct lb_pass pass;
 
 	h_init(&h, &policy_round_robin, 1);
-	h.ops->dial_begin(h.lb, &pass);
-	ASSERT_EQ(h.ops->dial_next(h.lb, &pass), -1);
+	policy_dial_begin(h.ops, h.lb, &pass);
+	ASSERT_EQ(policy_dial_next(h.ops, h.lb, &pass), -1);
 	h_servers(&h, list, N(list));
-	h.ops->dial_begin(h.lb, &pass);
-	ASSERT_EQ(h.ops->dial_next(h.lb, &pass), 1);
+	policy_dial_begin(h.ops, h.lb, &pass);
+	ASSERT_EQ(policy_dial_next(h.ops, h.lb, &pass), 1);
 	h_servers(&h, less, N(less));
-	ASSERT_EQ(h.ops->dial_next(h.lb, &pass), 3);
-	ASSERT_EQ(h.ops->dial_next(h.lb, &pass), -1);
+	ASSERT_EQ(policy_dial_next(h.ops, h.lb, &pass), 3);
+	ASSERT_EQ(policy_dial_next(h.ops, h.lb, &pass), -1);
 	ASSERT_EQ(policy_pass_delay(h.ops, h.lb, 1), -1);
 	h_release(&h);
 }
@@ -316,10 +316,10 @@ static void test_random_edges(void)
 	ASSERT_EQ(h_order(&h, o), 1);
 	ASSERT_EQ(o[0], 4);
 	h_servers(&h, two, 2);
-	h.ops->dial_begin(h.lb, &pass);
-	o[0] = h.ops->dial_next(h.lb, &pass);
+	policy_dial_begin(h.ops, h.lb, &pass);
+	o[0] = policy_dial_next(h.ops, h.lb, &pass);
 	h_servers(&h, o[0] == 4 ? two + 0 : two + 1, 1);	/* drop the other */
-	ASSERT_EQ(h.ops->dial_next(h.lb, &pass), -1);
+	ASSERT_EQ(policy_dial_next(h.ops, h.lb, &pass), -1);
 	ASSERT_EQ(policy_pass_delay(h.ops, h.lb, 1), -1);
 	h_release(&h);
 }
@@ -333,8 +333,8 @@ static int h_dial_up(struct harness *h, unsigned up, int *out)
 	struct lb_pass pass;
 	int n = 0, id;
 
-	h->ops->dial_begin(h->lb, &pass);
-	while ((id = h->ops->dial_next(h->lb, &pass)) >= 0) {
+	policy_dial_begin(h->ops, h->lb, &pass);
+	while ((id = policy_dial_next(h->ops, h->lb, &pass)) >= 0) {
 		bool ok = (up >> id) & 1u;
 
 		ASSERT_LT(n, LB_MAX_SERVERS);
@@ -443,8 +443,8 @@ static void test_pf_backoff(void)
 
 		if (pass_no == 1)
 			ASSERT_EQ(d, 1 * SIM_S);	/* unjittered */
-		h.ops->dial_begin(h.lb, &pass);
-		for (k = 0; (id = h.ops->dial_next(h.lb, &pass)) >= 0; k++) {
+		policy_dial_begin(h.ops, h.lb, &pass);
+		for (k = 0; (id = policy_dial_next(h.ops, h.lb, &pass)) >= 0; k++) {
 			ASSERT_EQ(id, list[k]);
 			ASSERT_EQ(policy_connect_timeout(h.ops, h.lb, id,
 							 &h.params), timeout);
@@ -469,8 +469,8 @@ static void test_pf_backoff(void)
 	{
 		struct lb_pass pass;
 
-		h.ops->dial_begin(h.lb, &pass);
-		ASSERT_EQ(h.ops->dial_next(h.lb, &pass), 1);
+		policy_dial_begin(h.ops, h.lb, &pass);
+		ASSERT_EQ(policy_dial_next(h.ops, h.lb, &pass), 1);
 		h_rec(&h, 1, LB_CHECK_DIAL, LB_OK);
 		backoff_next(&ref, ref_rng);	/* that attempt's delay */
 		backoff_reset(&ref);
@@ -511,12 +511,12 @@ static void test_pf_shared_attempt(void)
 	h_init(&h, &policy_pick_first, 5);
 	backoff_init(&ref, &h.params.backoff);
 	h_servers(&h, list, N(list));
-	h.ops->dial_begin(h.lb, &a);		/* attempt 1 starts at 0 */
+	policy_dial_begin(h.ops, h.lb, &a);		/* attempt 1 starts at 0 */
 	h_wait(&h, 200 * MS);
-	h.ops->dial_begin(h.lb, &b);
-	while ((id = h.ops->dial_next(h.lb, &a)) >= 0)
+	policy_dial_begin(h.ops, h.lb, &b);
+	while ((id = policy_dial_next(h.ops, h.lb, &a)) >= 0)
 		h_rec(&h, id, LB_CHECK_DIAL, LB_FAILED);
-	while ((id = h.ops->dial_next(h.lb, &b)) >= 0)
+	while ((id = policy_dial_next(h.ops, h.lb, &b)) >= 0)
 		h_rec(&h, id, LB_CHECK_DIAL, LB_FAILED);
 	h_wait(&h, 100 * MS);
 	ASSERT_EQ(policy_pass_delay(h.ops, h.lb, 1), 700 * MS);
@@ -524,10 +524,10 @@ static void test_pf_shared_attempt(void)
 	backoff_next(&ref, ref_rng);
 	d = backoff_next(&ref, ref_rng);
 	h_wait(&h, 700 * MS);
-	h.ops->dial_begin(h.lb, &a);		/* attempt 2 starts at 1 s */
+	policy_dial_begin(h.ops, h.lb, &a);		/* attempt 2 starts at 1 s */
 	ASSERT_EQ(policy_connect_timeout(h.ops, h.lb, 1, &h.params),
 		  20 * SIM_S);
-	while ((id = h.ops->dial_next(h.lb, &a)) >= 0)
+	while ((id = policy_dial_next(h.ops, h.lb, &a)) >= 0)
 		h_rec(&h, id, LB_CHECK_DIAL, LB_FAILED);
 	ASSERT_EQ(policy_pass_delay(h.ops, h.lb, 2), d);
 	h_release(&h);

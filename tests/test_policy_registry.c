@@ -166,6 +166,81 @@ static void test_descriptors(void)
 		  77);
 }
 
+/* The one table: the K3s constants first, then the families; every name
+ * policy_param_names() lists resolves through policy_param_slot() to a
+ * field inside the params, with its family; the toggles are the two
+ * switches. */
+static void test_param_table(void)
+{
+	static const struct {
+		const char *name;
+		param_family family;
+		bool toggle;
+	} rows[] = {
+		{ "dial_timeout", PARAM_FAMILY_K3S, false },
+		{ "heartbeat", PARAM_FAMILY_K3S, false },
+		{ "choice_count", PARAM_FAMILY_OWN, false },
+		{ "backoff", PARAM_FAMILY_BACKOFF, false },
+		{ "backoff.base", PARAM_FAMILY_BACKOFF, false },
+		{ "retry_budget", PARAM_FAMILY_RETRY_BUDGET, true },
+		{ "retry_budget.refund", PARAM_FAMILY_RETRY_BUDGET, false },
+		{ "outlier_ejection", PARAM_FAMILY_OUTLIER, true },
+		{ "outlier.max_percent", PARAM_FAMILY_OUTLIER, false },
+	};
+	const struct policy_ops *ops = policy_find("p2c");
+	struct policy_params p;
+	struct param_slot sl;
+	char *names, **list;
+	size_t i;
+
+	ASSERT(ops);
+	ASSERT_GT(policy_n_param_descs, policy_n_params);
+	for (i = 0; i < policy_n_param_descs; i++)
+		ASSERT_EQ(policy_param_descs[i].family == PARAM_FAMILY_K3S,
+			  i < policy_n_params);
+	policy_params_for(ops, &p);
+	for (i = 0; i < N(rows); i++) {
+		if (!policy_param_slot(ops, &p, rows[i].name, &sl))
+			TEST_FAIL("no slot for %s", rows[i].name);
+		ASSERT_EQ(sl.family, rows[i].family);
+		ASSERT_EQ(sl.toggle, rows[i].toggle);
+	}
+	ASSERT(!policy_param_slot(ops, &p, "backoff.nope", &sl));
+	ASSERT(!policy_param_slot(ops, &p, "outlier.", &sl));
+	ASSERT(!policy_param_slot(ops, &p, "retry_budget.", &sl));
+
+	/* every listed name has a slot inside @p */
+	names = policy_param_names(ops);
+	list = g_strsplit(names, ", ", -1);
+	for (i = 0; list[i]; i++) {
+		const char *lo = (const char *)&p, *hi = lo + sizeof(p);
+		const char *at;
+
+		if (!policy_param_slot(ops, &p, list[i], &sl))
+			TEST_FAIL("listed but no slot: %s", list[i]);
+		at = sl.t ? (const char *)sl.t : sl.x ? (const char *)sl.x
+		     : sl.i ? (const char *)sl.i : sl.b ? (const char *)sl.b
+		     : (const char *)sl.kind;
+		ASSERT(at >= lo && at < hi);
+		ASSERT(sl.min <= sl.max);
+	}
+	ASSERT(g_str_has_prefix(names, "dial_timeout, "));
+	ASSERT(strstr(names, ", choice_count, backoff, backoff."));
+	ASSERT(g_str_has_suffix(names, "outlier.max_percent"));
+	g_strfreev(list);
+	g_free(names);
+
+	/* the ranges the spec loader checks against */
+	ASSERT(policy_param_slot(ops, &p, "outlier.consecutive", &sl));
+	ASSERT(sl.i == &p.outlier.consecutive && sl.min == 1 && sl.max == 1e6);
+	ASSERT(policy_param_slot(ops, &p, "outlier.max_percent", &sl));
+	ASSERT(sl.x == &p.outlier.max_percent && sl.max == 100);
+	ASSERT(policy_param_slot(ops, &p, "dial_timeout", &sl));
+	ASSERT(sl.t == &p.dial_timeout && sl.min == 1e-9 && sl.max == 9e9);
+	ASSERT(policy_param_slot(ops, &p, "backoff", &sl));
+	ASSERT(sl.kind == &p.backoff.kind);
+}
+
 int main(void)
 {
 	TEST_RUN(test_find);
@@ -173,5 +248,6 @@ int main(void)
 	TEST_RUN(test_names);
 	TEST_RUN(test_defaults);
 	TEST_RUN(test_descriptors);
+	TEST_RUN(test_param_table);
 	return 0;
 }

@@ -90,7 +90,7 @@ endforeach()
 # takes arguments). It exports its symbols, as selsim does, for the
 # modules to call.
 set(BAD_PLUGINS version noversion empty noname nomethod ownmax builtin dupe
-    second)
+    second wrongnext)
 set(BAD_PLUGIN_TARGETS)
 foreach(bad ${BAD_PLUGINS})
   add_library(selsim-bad-plugin-${bad} MODULE tests/plugin/bad_plugin.c)

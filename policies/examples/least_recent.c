@@ -29,6 +29,7 @@
  * A successful dial or health check ends the cooldown. Connections to a
  * server dropped from the list are closed, as K3s does.
  */
+#include "policies/addr_list.h"
 #include "policies/policy.h"
 #include "sim/error.h"
 
@@ -38,7 +39,6 @@
 #define LR_NEVER (-1)		/* last_ok of a server never dialled */
 
 struct lr_server {
-	int id;			/* the server id */
 	sim_time last_ok;	/* time of its last successful dial, or
 				 * LR_NEVER */
 	sim_time failed_at;	/* time of its last failure, or -1 once a
@@ -48,8 +48,8 @@ struct lr_server {
 struct lr_lb {
 	struct lb_env env;	/* a copy; the pointers in it are borrowed */
 	sim_time cooldown;	/* own[0], in sim_time */
-	struct lr_server srv[LB_MAX_SERVERS];	/* address-list order */
-	int n;			/* entries in srv */
+	struct lb_addrs addrs;	/* the address list (policies/addr_list.h) */
+	struct lr_server srv[LB_MAX_SERVERS];	/* as addrs, in list order */
 };
 
 static const struct own_param lr_own[] = {
@@ -61,12 +61,7 @@ static const struct own_param lr_own[] = {
 
 static int lr_find(const struct lr_lb *lb, int id)
 {
-	int i;
-
-	for (i = 0; i < lb->n; i++)
-		if (lb->srv[i].id == id)
-			return i;
-	return -1;
+	return lb_addrs_find(&lb->addrs, id);
 }
 
 static bool lr_cooling(const struct lr_lb *lb, const struct lr_server *s)
@@ -102,28 +97,13 @@ static void lr_lb_free(void *lb)
 static void lr_set_servers(void *opaque, const int *servers, size_t n)
 {
 	struct lr_lb *lb = opaque;
-	struct lr_server old[LB_MAX_SERVERS];
-	int dropped[LB_MAX_SERVERS], n_old = lb->n, n_dropped = 0, i;
-	size_t k;
+	static const struct lr_server fresh = {
+		.last_ok = LR_NEVER, .failed_at = -1,
+	};
+	int from[LB_MAX_SERVERS], dropped[LB_MAX_SERVERS], n_dropped, i;
 
-	SIM_ASSERT(n <= LB_MAX_SERVERS);
-	for (i = 0; i < n_old; i++)
-		old[i] = lb->srv[i];
-	lb->n = 0;
-	for (k = 0; k < n; k++) {
-		int j = -1;
-
-		SIM_ASSERT(servers[k] >= 0);
-		for (i = 0; i < n_old && j < 0; i++)
-			if (old[i].id == servers[k])
-				j = i;
-		lb->srv[lb->n++] = j >= 0 ? old[j] : (struct lr_server){
-			.id = servers[k], .last_ok = LR_NEVER, .failed_at = -1,
-		};
-	}
-	for (i = 0; i < n_old; i++)
-		if (lr_find(lb, old[i].id) < 0)
-			dropped[n_dropped++] = old[i].id;
+	lb_addrs_set(&lb->addrs, servers, n, from, dropped, &n_dropped);
+	lb_addrs_remap(lb->srv, sizeof(lb->srv[0]), from, (int)n, &fresh);
 	for (i = 0; i < n_dropped; i++)
 		if (lb->env.close_conns)
 			lb->env.close_conns(lb->env.model, dropped[i]);
@@ -135,28 +115,27 @@ static void lr_set_servers(void *opaque, const int *servers, size_t n)
 static void lr_dial_begin(void *opaque, struct lb_pass *pass)
 {
 	struct lr_lb *lb = opaque;
-	struct lr_server sorted[LB_MAX_SERVERS];
+	int sorted[LB_MAX_SERVERS];	/* indices in srv */
 	bool cool[LB_MAX_SERVERS];
 	int i, j;
 
-	for (i = 0; i < lb->n; i++) {
-		struct lr_server s = lb->srv[i];
-		bool c = lr_cooling(lb, &s);
+	for (i = 0; i < lb->addrs.n; i++) {
+		const struct lr_server *s = &lb->srv[i];
+		bool c = lr_cooling(lb, s);
 
 		for (j = i; j > 0 && (c < cool[j - 1] ||
 				      (c == cool[j - 1] &&
-				       lr_before(&s, &sorted[j - 1]))); j--) {
+				       lr_before(s, &lb->srv[sorted[j - 1]])));
+		     j--) {
 			sorted[j] = sorted[j - 1];
 			cool[j] = cool[j - 1];
 		}
-		sorted[j] = s;
+		sorted[j] = i;
 		cool[j] = c;
 	}
-	for (i = 0; i < lb->n; i++)
-		pass->order[i] = sorted[i].id;
-	pass->n = lb->n;
-	pass->pos = 0;
-	pass->round = 0;
+	for (i = 0; i < lb->addrs.n; i++)
+		pass->order[i] = lb->addrs.id[sorted[i]];
+	lb_addrs_pass_start(pass, lb->addrs.n);
 }
 
 /* The snapshot in order, skipping servers dropped since; then -1. */
@@ -164,13 +143,7 @@ static int lr_dial_next(void *opaque, struct lb_pass *pass)
 {
 	struct lr_lb *lb = opaque;
 
-	while (pass->pos < pass->n) {
-		int id = pass->order[pass->pos++];
-
-		if (lr_find(lb, id) >= 0)
-			return id;
-	}
-	return -1;
+	return lb_addrs_next(&lb->addrs, pass);
 }
 
 static void lr_record(void *opaque, int server, lb_check kind, lb_result r)

@@ -1,20 +1,25 @@
 /*
  * Plug-ins that policy_plugin_load() must refuse, one per -DBAD_<case>
  * (tests/tests.cmake builds each as libselsim-bad-plugin-<case>.so), and
- * one it must accept (BAD_second: a second module beside the example).
- * The methods do nothing: these modules are never run.
+ * two it must accept: BAD_second, a second module beside the example, and
+ * BAD_wrongnext, which loads but breaks the dial_next() contract when run
+ * (its dial_next names server 42, never in its pass: the wrapper's
+ * SIM_BUG names the policy). The methods do nothing else: the other
+ * modules are never run.
  */
 #include "policies/policy.h"
+
+#include <glib.h>
 
 static void *bad_lb_new(const struct lb_env *env)
 {
 	(void)env;
-	return NULL;
+	return g_new0(int, 1);	/* a state: lb_new must not return NULL */
 }
 
 static void bad_lb_free(void *lb)
 {
-	(void)lb;
+	g_free(lb);
 }
 
 static void bad_set_servers(void *lb, const int *servers, size_t n)
@@ -35,7 +40,11 @@ static int bad_dial_next(void *lb, struct lb_pass *pass)
 {
 	(void)lb;
 	(void)pass;
+#ifdef BAD_wrongnext
+	return 42;
+#else
 	return -1;
+#endif
 }
 #endif
 
@@ -64,6 +73,8 @@ G_STATIC_ASSERT(G_N_ELEMENTS(too_many) == POLICY_MAX_OWN + 2);
 #define NAME "k3s"
 #elif defined(BAD_second)
 #define NAME "second-plugin"
+#elif defined(BAD_wrongnext)
+#define NAME "wrong-next"
 #else
 #define NAME "bad-plugin"
 #endif
@@ -105,7 +116,7 @@ selsim_policy_register(int api_version)
 #else
 #ifdef BAD_version
 #undef SELSIM_POLICY_API_VERSION
-#define SELSIM_POLICY_API_VERSION 2
+#define SELSIM_POLICY_API_VERSION 99
 #endif
 SELSIM_POLICY_PLUGIN(policies)
 #endif

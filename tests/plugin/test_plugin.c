@@ -7,6 +7,7 @@
  * Loaded policies stay registered until exit (plugin.h), so the cases run
  * in order, each seeing what the ones before loaded.
  */
+#include "death_test.h"
 #include "policies/plugin.h"
 #include "sim/engine.h"
 #include "sim/error.h"
@@ -100,13 +101,13 @@ static void h_init(struct harness *h, double cooldown_s)
 		.sim = h->sim, .params = &h->params,
 		.close_conns = h_close_conns, .model = h,
 	};
-	h->lb = h->ops->lb_new(&h->env);
+	h->lb = policy_lb_new(h->ops, &h->env);
 	ASSERT(h->lb);
 }
 
 static void h_release(struct harness *h)
 {
-	h->ops->lb_free(h->lb);
+	policy_lb_free(h->ops, h->lb);
 	sim_free(h->sim);
 }
 
@@ -132,17 +133,17 @@ static void h_expect_order(struct harness *h, const char *want)
 	GString *got = g_string_new(NULL);
 	int id;
 
-	h->ops->dial_begin(h->lb, &pass);
-	while ((id = h->ops->dial_next(h->lb, &pass)) >= 0)
+	policy_dial_begin(h->ops, h->lb, &pass);
+	while ((id = policy_dial_next(h->ops, h->lb, &pass)) >= 0)
 		g_string_append_printf(got, "%s%d", got->len ? " " : "", id);
-	ASSERT_EQ(h->ops->dial_next(h->lb, &pass), -1);
+	ASSERT_EQ(policy_dial_next(h->ops, h->lb, &pass), -1);
 	ASSERT_STR_EQ(got->str, want);
 	g_string_free(got, TRUE);
 }
 
 static void h_record(struct harness *h, int server, lb_check k, lb_result r)
 {
-	h->ops->record(h->lb, server, k, r);
+	policy_record(h->ops, h->lb, server, k, r);
 }
 
 static void test_least_recent_order(void)
@@ -152,7 +153,7 @@ static void test_least_recent_order(void)
 
 	h_init(&h, 5.0);
 	h_expect_order(&h, "");			/* empty list: fails */
-	h.ops->set_servers(h.lb, list, G_N_ELEMENTS(list));
+	policy_set_servers(h.ops, h.lb, list, G_N_ELEMENTS(list));
 	h_expect_order(&h, "3 1 2");		/* ties: list order */
 	h_at(&h, 1);
 	h_record(&h, 3, LB_CHECK_DIAL, LB_OK);
@@ -161,15 +162,15 @@ static void test_least_recent_order(void)
 	h_record(&h, 1, LB_CHECK_DIAL, LB_OK);
 	h_expect_order(&h, "2 3 1");
 	h_record(&h, 2, LB_CHECK_DIAL, LB_FAILED);
-	ASSERT_STR_EQ(h.ops->state_name(h.lb, 2), "COOLING");
-	ASSERT_STR_EQ(h.ops->state_name(h.lb, 3), "READY");
-	ASSERT(!h.ops->state_name(h.lb, 9));
+	ASSERT_STR_EQ(policy_state_name(h.ops, h.lb, 2), "COOLING");
+	ASSERT_STR_EQ(policy_state_name(h.ops, h.lb, 3), "READY");
+	ASSERT(!policy_state_name(h.ops, h.lb, 9));
 	h_expect_order(&h, "3 1 2");		/* 2 cools down: last */
 	h_at(&h, 6.5);
 	h_expect_order(&h, "3 1 2");		/* 4.5 s < 5 s */
 	h_at(&h, 7);
 	h_expect_order(&h, "2 3 1");		/* cooled: never used, first */
-	ASSERT_STR_EQ(h.ops->state_name(h.lb, 2), "READY");
+	ASSERT_STR_EQ(policy_state_name(h.ops, h.lb, 2), "READY");
 
 	/* a failed health check cools down, a good one ends it; unknown
 	 * results and ids change nothing */
@@ -191,23 +192,23 @@ static void test_least_recent_list_changes(void)
 	struct lb_pass pass;
 
 	h_init(&h, 5.0);
-	h.ops->set_servers(h.lb, list, G_N_ELEMENTS(list));
+	policy_set_servers(h.ops, h.lb, list, G_N_ELEMENTS(list));
 	h_at(&h, 1);
 	h_record(&h, 1, LB_CHECK_DIAL, LB_OK);
 	ASSERT_EQ(h.n_closed, 0);
 
 	/* a server dropped during a pass is skipped; its connections are
 	 * closed; the kept ones keep their history */
-	h.ops->dial_begin(h.lb, &pass);
-	ASSERT_EQ(h.ops->dial_next(h.lb, &pass), 2);
-	h.ops->set_servers(h.lb, fewer, G_N_ELEMENTS(fewer));
+	policy_dial_begin(h.ops, h.lb, &pass);
+	ASSERT_EQ(policy_dial_next(h.ops, h.lb, &pass), 2);
+	policy_set_servers(h.ops, h.lb, fewer, G_N_ELEMENTS(fewer));
 	ASSERT_EQ(h.n_closed, 1);
 	ASSERT_EQ(h.closed[0], 2);
-	ASSERT_EQ(h.ops->dial_next(h.lb, &pass), 3);
-	ASSERT_EQ(h.ops->dial_next(h.lb, &pass), 1);
-	ASSERT_EQ(h.ops->dial_next(h.lb, &pass), -1);
+	ASSERT_EQ(policy_dial_next(h.ops, h.lb, &pass), 3);
+	ASSERT_EQ(policy_dial_next(h.ops, h.lb, &pass), 1);
+	ASSERT_EQ(policy_dial_next(h.ops, h.lb, &pass), -1);
 	h_expect_order(&h, "3 1");
-	h.ops->set_servers(h.lb, more, G_N_ELEMENTS(more));
+	policy_set_servers(h.ops, h.lb, more, G_N_ELEMENTS(more));
 	ASSERT_EQ(h.n_closed, 1);
 	h_expect_order(&h, "4 3 1");		/* 4 new: never used */
 	h_release(&h);
@@ -220,11 +221,11 @@ static void test_least_recent_no_cooldown(void)
 	struct harness h;
 
 	h_init(&h, 0);
-	h.ops->set_servers(h.lb, list, G_N_ELEMENTS(list));
+	policy_set_servers(h.ops, h.lb, list, G_N_ELEMENTS(list));
 	h_at(&h, 1);
 	h_record(&h, 2, LB_CHECK_DIAL, LB_OK);
 	h_record(&h, 1, LB_CHECK_DIAL, LB_FAILED);
-	ASSERT_STR_EQ(h.ops->state_name(h.lb, 1), "READY");
+	ASSERT_STR_EQ(policy_state_name(h.ops, h.lb, 1), "READY");
 	h_expect_order(&h, "1 2");
 	h_release(&h);
 }
@@ -266,9 +267,9 @@ static void test_refused(void)
 
 	expect_refused(missing, ": cannot load: ");
 	expect_refused("tests/test.h", ": cannot load: ");	/* not ELF */
-	expect_bad("version", ": API version 2, selsim speaks 1");
+	expect_bad("version", ": API version 99, selsim speaks 2");
 	expect_bad("noversion", ": no selsim_policy_api_version");
-	expect_bad("empty", ": selsim_policy_register(1) returned no policies");
+	expect_bad("empty", ": selsim_policy_register(2) returned no policies");
 	expect_bad("noname", ": policy #0 has no name");
 	expect_bad("nomethod", ": policy 'bad-plugin' has no dial_next");
 	expect_bad("ownmax", ": policy 'bad-plugin' declares more than 12 own "
@@ -307,6 +308,47 @@ static void test_second_module(void)
 	g_free(path);
 }
 
+/* Drives the "wrong-next" policy through the wrappers: one pass over a
+ * list of three. Runs in a child (death_expect_bug). */
+static void drive_wrong_next(void *arg)
+{
+	static const int ids[] = { 0, 1, 2 };
+	const struct policy_ops *ops = arg;
+	struct policy_params params;
+	struct lb_env env;
+	struct lb_pass pass;
+	sim *s = sim_new();
+	void *lb;
+
+	policy_params_for(ops, &params);
+	env = (struct lb_env){ .sim = s, .params = &params };
+	lb = policy_lb_new(ops, &env);
+	policy_set_servers(ops, lb, ids, 3);
+	policy_dial_begin(ops, lb, &pass);
+	(void)policy_dial_next(ops, lb, &pass);
+	policy_lb_free(ops, lb);
+	sim_free(s);
+}
+
+/* A module that loads (it has every method) but whose dial_next breaks
+ * the contract: running it is a SIM_BUG that names its policy. */
+static void test_broken_at_run(void)
+{
+	char *path = g_strdup_printf("%s/libselsim-bad-plugin-wrongnext.so",
+				     bad_dir);
+	const struct policy_ops *ops;
+	GError *err = NULL;
+
+	if (!policy_plugin_load(path, &err))
+		TEST_FAIL("%s", err->message);
+	ops = policy_plugin_find("wrong-next");
+	ASSERT(ops);
+	death_expect_bug(drive_wrong_next, (void *)ops,
+			 "policy 'wrong-next': dial_next named server 42, not "
+			 "in its pass");
+	g_free(path);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 3)
@@ -320,5 +362,6 @@ int main(int argc, char **argv)
 	TEST_RUN(test_least_recent_no_cooldown);
 	TEST_RUN(test_refused);
 	TEST_RUN(test_second_module);
+	TEST_RUN(test_broken_at_run);
 	return 0;
 }
