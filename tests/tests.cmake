@@ -42,6 +42,8 @@ set(SELSIM_TEST_LIBS
   test_policies_load       policies
   test_policies_simple     policies
   test_policy_registry     policies
+  test_policy_contract     policies
+  test_policies_addrs      policies
   # models/
   test_dist                models
   test_jitter_study        models   # validation/
