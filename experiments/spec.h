@@ -87,6 +87,13 @@ gboolean spec_select_policies(struct spec *s, const char *list,
 gboolean spec_parse_dist(const char *file, const char *path, const cJSON *v,
 			 struct dist *out, GError **error);
 
+struct jin;
+
+/* The same within a walk of json_in.h (the study specs'): a duration
+ * (a constant) or {"dist": KIND, PARAM: VALUE, ...} at the walk's path.
+ * Replaces @out only on success. */
+gboolean spec_get_dist(struct jin *j, const cJSON *v, struct dist *out);
+
 /* Prints the spec with every default filled in (`validate --explain`). */
 void spec_explain(const struct spec *s, FILE *out);
 
