@@ -216,25 +216,27 @@ static char *point_text(const struct spec *s, const cJSON *doc, size_t point,
 			const struct spec_axis **bad, const char **why)
 {
 	cJSON *copy = cJSON_Duplicate(doc, TRUE);
+	size_t *k = g_new(size_t, s->n_axes + 1), i;
 	char *text, *out;
-	size_t i;
 
+	spec_point_indices(s, point, k);
 	cJSON_DeleteItemFromObjectCaseSensitive(copy, "sweep");
+	/* the last axis first, as the values were always set */
 	for (i = s->n_axes; i-- > 0;) {
 		const struct spec_axis *a = &s->axes[i];
-		size_t k = point % a->n_values;
 		char buf[SIM_TIME_FMT_LEN];
 
-		point /= a->n_values;
 		if (!a->world)
 			continue;
-		sim_time_format(a->values[k], buf);
+		sim_time_format(a->values[k[i]], buf);
 		if (!path_set(copy, a->key, cJSON_CreateString(buf), why)) {
 			*bad = a;
 			cJSON_Delete(copy);
+			g_free(k);
 			return NULL;
 		}
 	}
+	g_free(k);
 	text = cJSON_PrintUnformatted(copy);
 	cJSON_Delete(copy);
 	out = g_strdup(text);

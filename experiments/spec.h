@@ -106,6 +106,16 @@ void spec_explain(const struct spec *s, FILE *out);
 size_t spec_grid_size(const struct spec *s);
 
 /*
+ * The one decoder of the grid: the value index of each axis at grid point
+ * @point (0 <= point < spec_grid_size(s)) into @out, which holds
+ * s->n_axes entries; out[i] indexes s->axes[i].values (and .numbers). The
+ * axes are crossed like nested loops, the first axis outermost and the
+ * last one varying fastest. Every reader of the grid (the parameters and
+ * the world of a point, the checks at load, the runner) goes through it.
+ */
+void spec_point_indices(const struct spec *s, size_t point, size_t *out);
+
+/*
  * The parameters that policy @p (an index into s->policies) runs with at
  * grid point @point (0 <= point < spec_grid_size(s)): its params, with every
  * axis that applies to it set to that axis's value at the point. The axes

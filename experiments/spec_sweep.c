@@ -261,87 +261,76 @@ gboolean spec__check_param_ranges(struct ctx *c)
 	return TRUE;
 }
 
-/* ---- the document ---- */
-
-/* The axis values of grid point @point: durations in @v, numbers in @x
- * (the last axis varies fastest). */
-static void point_values(const struct spec *s, size_t point, sim_time *v,
-			  double *x)
-{
-	size_t a = s->n_axes;
-
-	while (a-- > 0) {
-		size_t k = point % s->axes[a].n_values;
-
-		v[a] = s->axes[a].values[k];
-		x[a] = s->axes[a].numeric ? s->axes[a].numbers[k] : 0;
-		point /= s->axes[a].n_values;
-	}
-}
+/* ---- checks at every grid point ---- */
 
 /* The most grid points x policies whose parameters are checked one by
- * one at load; above it each axis value is checked with the others at
- * their first value. */
+ * one at load; above it only the first ones are. */
 #define SPEC_MAX_CHECKED_POINTS 100000
+
+/* "backoff.jitter=1.5, k3s.dial_timeout=2s": the policy axes' values at
+ * @point (scratch). */
+static const char *point_words(struct ctx *c, size_t point)
+{
+	const struct spec *s = c->s;
+	size_t *k = g_new(size_t, s->n_axes), i;
+	GString *where = g_string_new(NULL);
+	char b[SIM_TIME_FMT_LEN];
+
+	spec_point_indices(s, point, k);
+	for (i = 0; i < s->n_axes; i++) {
+		const struct spec_axis *a = &s->axes[i];
+
+		if (a->world)
+			continue;
+		g_string_append_printf(where, "%s%s=", where->len ? ", " : "",
+				       a->key);
+		if (a->numeric)
+			g_string_append_printf(where, "%g", a->numbers[k[i]]);
+		else
+			g_string_append(where, sim_time_format(a->values[k[i]],
+							       b));
+	}
+	g_free(k);
+	return jin_keep(&c->in, g_string_free(where, FALSE));
+}
+
+/* Checks policy @p's parameters at grid point @point. */
+static gboolean check_point(struct ctx *c, size_t p, size_t point)
+{
+	struct policy_params pp;
+	GError *err = NULL;
+	gboolean ok;
+
+	spec_point_params(c->s, p, point, &pp);
+	if (backoff_cfg_check(&pp.backoff, &err) &&
+	    (!pp.budget.enabled || pp.budget.refund <= pp.budget.max_tokens))
+		return TRUE;
+	/* name the point: "policy 'k3s' at backoff.jitter=1.5" */
+	jin_push_key(&c->in, "sweep");
+	ok = jin_fail(&c->in, "policy '%s' at %s: %s",
+		      c->s->policies[p].ops->name, point_words(c, point),
+		      err ? err->message : "retry_budget.refund is more than "
+		      "retry_budget.max_tokens");
+	g_clear_error(&err);
+	return ok;
+}
 
 /* Every swept policy parameter must make sense with the others at each
  * grid point (a swept refund above the budget, a swept jitter past its
  * strategy's range). */
 gboolean spec__check_sweep_points(struct ctx *c)
 {
-	struct spec *s = c->s;
-	size_t n = spec_grid_size(s), p, pt, m;
+	const struct spec *s = c->s;
+	size_t n = spec_grid_size(s), p, pt;
 	bool all = (double)n * (double)s->n_policies <= SPEC_MAX_CHECKED_POINTS;
 
 	if (s->n_axes == 0)
 		return TRUE;
 	for (pt = 0; pt < (all ? n : MIN(n, (size_t)SPEC_MAX_CHECKED_POINTS));
-	     pt++) {
-		for (p = 0; p < s->n_policies; p++) {
-			struct policy_params pp;
-			GError *err = NULL;
-			sim_time v[64];
-			double x[64];
-			GString *where;
-			size_t i;
-
-			spec_point_params(s, p, pt, &pp);
-			if (backoff_cfg_check(&pp.backoff, &err) &&
-			    (!pp.budget.enabled ||
-			     pp.budget.refund <= pp.budget.max_tokens))
-				continue;
-			/* name the point: "k3s at backoff.jitter=1.5" */
-			where = g_string_new(NULL);
-			if (s->n_axes <= 64) {
-				point_values(s, pt, v, x);
-				for (i = 0; i < s->n_axes; i++) {
-					char b[SIM_TIME_FMT_LEN];
-
-					if (s->axes[i].world)
-						continue;
-					g_string_append_printf(where, "%s%s=",
-						where->len ? ", " : "",
-						s->axes[i].key);
-					if (s->axes[i].numeric)
-						g_string_append_printf(where,
-							"%g", x[i]);
-					else
-						g_string_append(where,
-							sim_time_format(v[i], b));
-				}
-			}
-			m = jin_push_key(&c->in, "sweep");
-			(void)m;
-			jin_fail(&c->in, "policy '%s' at %s: %s", s->policies[p].ops->name,
-			     where->str, err ? err->message :
-			     "retry_budget.refund is more than "
-			     "retry_budget.max_tokens");
-			g_string_free(where, TRUE);
-			if (err)
-				g_error_free(err);
-			return FALSE;
-		}
-	}
+	     pt++)
+		for (p = 0; p < s->n_policies; p++)
+			if (!check_point(c, p, pt))
+				return FALSE;
 	return TRUE;
 }
 
@@ -379,23 +368,34 @@ static void set_point_value(const struct policy_ops *ops,
 	}
 }
 
+void spec_point_indices(const struct spec *s, size_t point, size_t *out)
+{
+	size_t i = s->n_axes;
+
+	SIM_ASSERT(point < spec_grid_size(s));
+	/* the last axis varies fastest */
+	while (i-- > 0) {
+		out[i] = point % s->axes[i].n_values;
+		point /= s->axes[i].n_values;
+	}
+}
+
 void spec_point_params(const struct spec *s, size_t p, size_t point,
 		       struct policy_params *out)
 {
 	const char *name;
-	size_t i;
+	size_t i, *k;
 
 	SIM_ASSERT(p < s->n_policies && point < spec_grid_size(s));
 	name = s->policies[p].ops->name;
 	*out = s->policies[p].params;
-	/* the last axis varies fastest */
-	for (i = s->n_axes; i-- > 0;) {
+	k = g_new(size_t, s->n_axes + 1);
+	spec_point_indices(s, point, k);
+	for (i = 0; i < s->n_axes; i++) {
 		const struct spec_axis *a = &s->axes[i];
-		size_t k = point % a->n_values;
 
-		point /= a->n_values;
 		if (!a->world && spec__axis_applies(a, name))
-			set_point_value(s->policies[p].ops, out, a, k);
+			set_point_value(s->policies[p].ops, out, a, k[i]);
 	}
+	g_free(k);
 }
-
