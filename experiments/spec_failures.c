@@ -118,36 +118,39 @@ static gboolean failure_kind_of(struct ctx *c, const cJSON *v,
 	return TRUE;
 }
 
-static gboolean parse_failure(struct ctx *c, const cJSON *v,
-			      struct failure_config *f)
+/* "at": by the deadline. */
+static gboolean parse_failure_at(struct ctx *c, const cJSON *v,
+				 struct failure_config *f)
 {
 	const struct world_config *w = &c->s->world;
-	const char *kind_name, *str;
-	const cJSON *item, *target;
-	size_t m, i, j;
-	double x;
+	const cJSON *item = jin_member(v, "at");
+	char buf[SIM_TIME_FMT_LEN];
+	size_t m;
 
-	if (!failure_kind_of(c, v, &f->kind))
-		return FALSE;
-	kind_name = failure_kind_names[f->kind];
-
-	item = jin_member(v, "at");
 	if (!item)
-		return jin_missing(&c->in, "at", "when it happens, e.g. \"30s\"");
+		return jin_missing(&c->in, "at", "when it happens, e.g. "
+				   "\"30s\"");
 	m = jin_push_key(&c->in, "at");
 	if (!jin_get_duration(&c->in, item, &f->at))
 		return FALSE;
-	if (f->at > w->deadline) {
-		char buf[SIM_TIME_FMT_LEN];
-
-		return jin_fail(&c->in, "%s is after the deadline (%s; a failure must "
-			    "happen by then)", jin_show(&c->in, item),
-			    sim_time_format(w->deadline, buf));
-	}
+	if (f->at > w->deadline)
+		return jin_fail(&c->in, "%s is after the deadline (%s; a "
+				"failure must happen by then)",
+				jin_show(&c->in, item),
+				sim_time_format(w->deadline, buf));
 	jin_pop(&c->in, m);
+	return TRUE;
+}
 
-	target = jin_member(v, kind_name);
-	m = jin_push_key(&c->in, kind_name);
+/* The kind's key: the AZ of an outage, else the nodes it hits. */
+static gboolean parse_failure_target(struct ctx *c, const cJSON *v,
+				     struct failure_config *f)
+{
+	const struct world_config *w = &c->s->world;
+	const char *kind_name = failure_kind_names[f->kind], *str;
+	const cJSON *target = jin_member(v, kind_name);
+	size_t m = jin_push_key(&c->in, kind_name);
+
 	f->az = -1;
 	if (f->kind == FAIL_AZ_OUTAGE) {
 		if (!jin_get_string(&c->in, target, &str))
@@ -155,12 +158,43 @@ static gboolean parse_failure(struct ctx *c, const cJSON *v,
 		f->az = spec__find_az(w, str);
 		if (f->az < 0)
 			return jin_fail(&c->in, "unknown AZ %s (azs: %s)",
-				    jin_quote(&c->in, str), spec__az_list(c));
-	} else if (!spec__get_nodes(c, target, f->kind != FAIL_ROLLING_RESTART,
-			      &f->nodes, &f->n_nodes)) {
+					jin_quote(&c->in, str),
+					spec__az_list(c));
+	} else if (!spec__get_nodes(c, target,
+				    f->kind != FAIL_ROLLING_RESTART,
+				    &f->nodes, &f->n_nodes)) {
 		return FALSE;
 	}
 	jin_pop(&c->in, m);
+	return TRUE;
+}
+
+/* "from": the other side of a partition. */
+static gboolean parse_failure_from(struct ctx *c, const cJSON *item,
+				   struct failure_config *f)
+{
+	const struct world_config *w = &c->s->world;
+	size_t i, j;
+
+	if (!spec__get_nodes(c, item, true, &f->peers, &f->n_peers))
+		return FALSE;
+	for (i = 0; i < f->n_peers; i++)
+		for (j = 0; j < f->n_nodes; j++)
+			if (f->peers[i] == f->nodes[j])
+				return jin_fail(&c->in, "node '%s' is on both "
+						"sides of the partition",
+						w->nodes[f->peers[i]].name);
+	return TRUE;
+}
+
+/* The options any kind may take (failure_kind_of() checked which). */
+static gboolean parse_failure_options(struct ctx *c, const cJSON *v,
+				      struct failure_config *f)
+{
+	static const char *const waits[] = { "ready", "none", NULL };
+	const cJSON *item;
+	size_t m;
+	int k;
 
 	if (f->kind == FAIL_ROLLING_RESTART)
 		f->interval = dist_constant(30);
@@ -170,12 +204,9 @@ static gboolean parse_failure(struct ctx *c, const cJSON *v,
 		jin_pop(&c->in, m);
 	}
 	if ((item = jin_enter(&c->in, v, "wait", &m))) {
-		if (!jin_get_string(&c->in, item, &str))
+		if (!jin_get_choice(&c->in, item, waits, &k))
 			return FALSE;
-		if (strcmp(str, "ready") && strcmp(str, "none"))
-			return jin_fail(&c->in, "unknown value %s (valid: ready, none)",
-				    jin_quote(&c->in, str));
-		f->wait_ready = !strcmp(str, "ready");
+		f->wait_ready = k == 0;
 		jin_pop(&c->in, m);
 	}
 	if ((item = jin_enter(&c->in, v, "duration", &m))) {
@@ -185,14 +216,8 @@ static gboolean parse_failure(struct ctx *c, const cJSON *v,
 		jin_pop(&c->in, m);
 	}
 	if ((item = jin_enter(&c->in, v, "from", &m))) {
-		if (!spec__get_nodes(c, item, true, &f->peers, &f->n_peers))
+		if (!parse_failure_from(c, item, f))
 			return FALSE;
-		for (i = 0; i < f->n_peers; i++)
-			for (j = 0; j < f->n_nodes; j++)
-				if (f->peers[i] == f->nodes[j])
-					return jin_fail(&c->in, "node '%s' is on both "
-						    "sides of the partition",
-						    w->nodes[f->peers[i]].name);
 		jin_pop(&c->in, m);
 	}
 	if ((item = jin_enter(&c->in, v, "one_way", &m))) {
@@ -200,35 +225,51 @@ static gboolean parse_failure(struct ctx *c, const cJSON *v,
 			return FALSE;
 		jin_pop(&c->in, m);
 	}
-	if (f->kind == FAIL_SLOW) {
-		item = jin_member(v, "factor");
-		if (!item)
-			return jin_missing(&c->in, "factor", "the service-time "
-				       "multiplier, a number >= 1");
-		m = jin_push_key(&c->in, "factor");
-		if (!jin_get_number(&c->in, item, &x))
-			return FALSE;
-		if (x < 1)
-			return jin_fail(&c->in, "%s is less than 1 (the factor "
-				    "multiplies the service time: >= 1)",
-				    jin_show(&c->in, item));
+	return TRUE;
+}
+
+/* The required number of a slow-down ("factor", >= 1) or of a loss
+ * ("rate", in [0, 1)). */
+static gboolean parse_failure_amount(struct ctx *c, const cJSON *v,
+				     struct failure_config *f)
+{
+	bool slow = f->kind == FAIL_SLOW;
+	const char *key = slow ? "factor" : "rate";
+	const cJSON *item = jin_member(v, key);
+	double x;
+	size_t m;
+
+	if (!item)
+		return jin_missing(&c->in, key, slow ? "the service-time "
+				   "multiplier, a number >= 1" : "the "
+				   "probability that a SYN is lost, in [0, 1)");
+	m = jin_push_key(&c->in, key);
+	if (!jin_get_number(&c->in, item, &x))
+		return FALSE;
+	if (slow && x < 1)
+		return jin_fail(&c->in, "%s is less than 1 (the factor "
+				"multiplies the service time: >= 1)",
+				jin_show(&c->in, item));
+	if (!slow && (x < 0 || x >= 1))
+		return jin_fail(&c->in, "%s is not a probability in [0, 1)",
+				jin_show(&c->in, item));
+	if (slow)
 		f->factor = x;
-		jin_pop(&c->in, m);
-	}
-	if (f->kind == FAIL_LOSS) {
-		item = jin_member(v, "rate");
-		if (!item)
-			return jin_missing(&c->in, "rate", "the probability that a SYN "
-				       "is lost, in [0, 1)");
-		m = jin_push_key(&c->in, "rate");
-		if (!jin_get_number(&c->in, item, &x))
-			return FALSE;
-		if (x < 0 || x >= 1)
-			return jin_fail(&c->in, "%s is not a probability in [0, 1)",
-				    jin_show(&c->in, item));
+	else
 		f->loss = x;
-		jin_pop(&c->in, m);
-	}
+	jin_pop(&c->in, m);
+	return TRUE;
+}
+
+static gboolean parse_failure(struct ctx *c, const cJSON *v,
+			      struct failure_config *f)
+{
+	if (!failure_kind_of(c, v, &f->kind) ||
+	    !parse_failure_at(c, v, f) || !parse_failure_target(c, v, f) ||
+	    !parse_failure_options(c, v, f))
+		return FALSE;
+	if (f->kind == FAIL_SLOW || f->kind == FAIL_LOSS)
+		return parse_failure_amount(c, v, f);
 	return TRUE;
 }
 
@@ -301,12 +342,166 @@ static gboolean parse_dist_at_least(struct ctx *c, const cJSON *v,
 	return TRUE;
 }
 
+/* "kinds": {KIND: WEIGHT, ...} (default: crash only). */
+static gboolean parse_random_kinds(struct ctx *c, const cJSON *item)
+{
+	struct random_config *rc = &c->s->world.random;
+	const cJSON *k;
+	double total = 0, x;
+	size_t m, i;
+
+	if (!jin_check_object(&c->in, item, NULL))	/* duplicate keys */
+		return FALSE;
+	rc->weight[FAIL_CRASH] = 0;
+	for (k = item->child; k; k = k->next) {
+		int kind = -1;
+
+		for (i = 0; i < G_N_ELEMENTS(random_kinds); i++)
+			if (!strcmp(k->string,
+				    failure_kind_names[random_kinds[i]]))
+				kind = (int)random_kinds[i];
+		m = jin_push_key(&c->in, k->string);
+		if (kind < 0)
+			return jin_fail(&c->in, "not a kind a random failure "
+					"can be (valid: %s)",
+					random_kind_list(c));
+		if (!jin_get_number(&c->in, k, &x))
+			return FALSE;
+		if (x < 0 || x > 1e6)
+			return jin_fail(&c->in, "%s is not a weight from 0 to "
+					"1000000", jin_show(&c->in, k));
+		rc->weight[kind] = x;
+		total += x;
+		jin_pop(&c->in, m);
+	}
+	if (total <= 0)
+		return jin_fail(&c->in, "no kind has a weight above 0 (valid "
+				"kinds: %s)", random_kind_list(c));
+	return TRUE;
+}
+
+/* "azs": a non-empty array of AZ names. */
+static gboolean parse_random_azs(struct ctx *c, const cJSON *item)
+{
+	const struct world_config *w = &c->s->world;
+	struct random_config *rc = &c->s->world.random;
+	const cJSON *e;
+	size_t i = 0, m;
+
+	if (!cJSON_IsArray(item) || cJSON_GetArraySize(item) == 0)
+		return jin_wrong_type(&c->in, item, "a non-empty array of AZ "
+				      "names");
+	rc->azs = g_new(int, (size_t)cJSON_GetArraySize(item));
+	cJSON_ArrayForEach(e, item) {
+		m = jin_push_index(&c->in, i);
+		if (!cJSON_IsString(e))
+			return jin_wrong_type(&c->in, e, "an AZ name");
+		rc->azs[i] = spec__find_az(w, e->valuestring);
+		if (rc->azs[i] < 0)
+			return jin_fail(&c->in, "unknown AZ %s (azs: %s)",
+					jin_quote(&c->in, e->valuestring),
+					spec__az_list(c));
+		rc->n_azs = ++i;
+		jin_pop(&c->in, m);
+	}
+	return TRUE;
+}
+
+/* "nodes" and "azs": where failures may strike (default: anywhere). */
+static gboolean parse_random_targets(struct ctx *c, const cJSON *v)
+{
+	const struct world_config *w = &c->s->world;
+	struct random_config *rc = &c->s->world.random;
+	const cJSON *item;
+	size_t m, i;
+
+	if ((item = jin_enter(&c->in, v, "nodes", &m))) {
+		if (!spec__get_nodes(c, item, true, &rc->nodes, &rc->n_nodes))
+			return FALSE;
+		jin_pop(&c->in, m);
+	} else {
+		rc->n_nodes = w->n_nodes;
+		rc->nodes = g_new(int, w->n_nodes);
+		for (i = 0; i < w->n_nodes; i++)
+			rc->nodes[i] = (int)i;
+	}
+	if ((item = jin_enter(&c->in, v, "azs", &m))) {
+		if (!parse_random_azs(c, item))
+			return FALSE;
+		jin_pop(&c->in, m);
+	} else {
+		rc->n_azs = w->n_azs;
+		rc->azs = g_new(int, w->n_azs);
+		for (i = 0; i < w->n_azs; i++)
+			rc->azs[i] = (int)i;
+	}
+	return TRUE;
+}
+
+/* "duration", "factor" and "rate": the draws of a failure's size. */
+static gboolean parse_random_sizes(struct ctx *c, const cJSON *v)
+{
+	struct random_config *rc = &c->s->world.random;
+	const cJSON *item;
+	size_t m;
+
+	if ((item = jin_enter(&c->in, v, "duration", &m))) {
+		if (!spec_get_dist(&c->in, item, &rc->duration))
+			return FALSE;
+		rc->has_duration = true;
+		jin_pop(&c->in, m);
+	}
+	if ((item = jin_enter(&c->in, v, "factor", &m))) {
+		if (!parse_dist_at_least(c, item, &rc->factor, 1,
+					 "the service-time multiplier is >= 1"))
+			return FALSE;
+		jin_pop(&c->in, m);
+	}
+	if ((item = jin_enter(&c->in, v, "rate", &m))) {
+		if (!spec_get_dist(&c->in, item, &rc->rate))
+			return FALSE;
+		jin_pop(&c->in, m);
+	}
+	return TRUE;
+}
+
+/* "one_way" (a probability) and "partition" (node or az). */
+static gboolean parse_random_partition(struct ctx *c, const cJSON *v)
+{
+	static const char *const sides[] = { "node", "az", NULL };
+	struct random_config *rc = &c->s->world.random;
+	const cJSON *item;
+	const char *str;
+	size_t m;
+
+	if ((item = jin_enter(&c->in, v, "one_way", &m))) {
+		if (!jin_get_number(&c->in, item, &rc->one_way))
+			return FALSE;
+		if (rc->one_way < 0 || rc->one_way > 1)
+			return jin_fail(&c->in, "%s is not a probability in "
+					"[0, 1]", jin_show(&c->in, item));
+		jin_pop(&c->in, m);
+	}
+	if ((item = jin_enter(&c->in, v, "partition", &m))) {
+		if (!jin_get_string(&c->in, item, &str))
+			return FALSE;
+		if (!jin_in_list(sides, str))
+			return jin_fail(&c->in, "unknown value %s (valid: "
+					"node, which isolates the target node; "
+					"az, which isolates a whole AZ)",
+					jin_quote(&c->in, str));
+		rc->partition_az = !strcmp(str, "az");
+		jin_pop(&c->in, m);
+	}
+	return TRUE;
+}
+
 gboolean spec__parse_random(struct ctx *c, const cJSON *v)
 {
 	struct world_config *w = &c->s->world;
 	struct random_config *rc = &w->random;
-	const cJSON *item, *k;
-	size_t m, m2, i;
+	const cJSON *item;
+	size_t m;
 
 	if (!jin_check_object(&c->in, v, random_keys))
 		return FALSE;
@@ -329,111 +524,12 @@ gboolean spec__parse_random(struct ctx *c, const cJSON *v)
 		jin_pop(&c->in, m);
 	}
 	if ((item = jin_enter(&c->in, v, "kinds", &m))) {
-		double total = 0;
-
-		if (!jin_check_object(&c->in, item, NULL))	/* duplicate keys */
-			return FALSE;
-		rc->weight[FAIL_CRASH] = 0;
-		for (k = item->child; k; k = k->next) {
-			int kind = -1;
-			double x;
-
-			for (i = 0; i < G_N_ELEMENTS(random_kinds); i++)
-				if (!strcmp(k->string,
-					    failure_kind_names[random_kinds[i]]))
-					kind = (int)random_kinds[i];
-			m2 = jin_push_key(&c->in, k->string);
-			if (kind < 0)
-				return jin_fail(&c->in, "not a kind a random failure "
-					    "can be (valid: %s)",
-					    random_kind_list(c));
-			if (!jin_get_number(&c->in, k, &x))
-				return FALSE;
-			if (x < 0 || x > 1e6)
-				return jin_fail(&c->in, "%s is not a weight from 0 to "
-					    "1000000", jin_show(&c->in, k));
-			rc->weight[kind] = x;
-			total += x;
-			jin_pop(&c->in, m2);
-		}
-		if (total <= 0)
-			return jin_fail(&c->in, "no kind has a weight above 0 (valid "
-				    "kinds: %s)", random_kind_list(c));
-		jin_pop(&c->in, m);
-	}
-	if ((item = jin_enter(&c->in, v, "nodes", &m))) {
-		if (!spec__get_nodes(c, item, true, &rc->nodes, &rc->n_nodes))
-			return FALSE;
-		jin_pop(&c->in, m);
-	} else {
-		rc->n_nodes = w->n_nodes;
-		rc->nodes = g_new(int, w->n_nodes);
-		for (i = 0; i < w->n_nodes; i++)
-			rc->nodes[i] = (int)i;
-	}
-	if ((item = jin_enter(&c->in, v, "azs", &m))) {
-		const cJSON *e;
-
-		if (!cJSON_IsArray(item) || cJSON_GetArraySize(item) == 0)
-			return jin_wrong_type(&c->in, item, "a non-empty array of AZ names");
-		rc->azs = g_new(int, (size_t)cJSON_GetArraySize(item));
-		i = 0;
-		cJSON_ArrayForEach(e, item) {
-			m2 = jin_push_index(&c->in, i);
-			if (!cJSON_IsString(e))
-				return jin_wrong_type(&c->in, e, "an AZ name");
-			rc->azs[i] = spec__find_az(w, e->valuestring);
-			if (rc->azs[i] < 0)
-				return jin_fail(&c->in, "unknown AZ %s (azs: %s)",
-					    jin_quote(&c->in, e->valuestring), spec__az_list(c));
-			rc->n_azs = ++i;
-			jin_pop(&c->in, m2);
-		}
-		jin_pop(&c->in, m);
-	} else {
-		rc->n_azs = w->n_azs;
-		rc->azs = g_new(int, w->n_azs);
-		for (i = 0; i < w->n_azs; i++)
-			rc->azs[i] = (int)i;
-	}
-	if ((item = jin_enter(&c->in, v, "duration", &m))) {
-		if (!spec_get_dist(&c->in, item, &rc->duration))
-			return FALSE;
-		rc->has_duration = true;
-		jin_pop(&c->in, m);
-	}
-	if ((item = jin_enter(&c->in, v, "factor", &m))) {
-		if (!parse_dist_at_least(c, item, &rc->factor, 1,
-					 "the service-time multiplier is >= 1"))
+		if (!parse_random_kinds(c, item))
 			return FALSE;
 		jin_pop(&c->in, m);
 	}
-	if ((item = jin_enter(&c->in, v, "rate", &m))) {
-		if (!spec_get_dist(&c->in, item, &rc->rate))
-			return FALSE;
-		jin_pop(&c->in, m);
-	}
-	if ((item = jin_enter(&c->in, v, "one_way", &m))) {
-		if (!jin_get_number(&c->in, item, &rc->one_way))
-			return FALSE;
-		if (rc->one_way < 0 || rc->one_way > 1)
-			return jin_fail(&c->in, "%s is not a probability in [0, 1]",
-				    jin_show(&c->in, item));
-		jin_pop(&c->in, m);
-	}
-	if ((item = jin_enter(&c->in, v, "partition", &m))) {
-		const char *str;
-
-		if (!jin_get_string(&c->in, item, &str))
-			return FALSE;
-		if (strcmp(str, "node") && strcmp(str, "az"))
-			return jin_fail(&c->in, "unknown value %s (valid: node, which "
-				    "isolates the target node; az, which "
-				    "isolates a whole AZ)", jin_quote(&c->in, str));
-		rc->partition_az = !strcmp(str, "az");
-		jin_pop(&c->in, m);
-	}
-	return TRUE;
+	return parse_random_targets(c, v) && parse_random_sizes(c, v) &&
+	       parse_random_partition(c, v);
 }
 
 static void put_nodes(GString *g, const struct world_config *w,
