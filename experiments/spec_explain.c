@@ -85,7 +85,7 @@ static void explain_dist(const char *label, const struct dist *d, FILE *out)
 	g_free(desc);
 }
 
-static void explain_world(const struct world_config *w, FILE *out)
+static void explain_topology(const struct world_config *w, FILE *out)
 {
 	size_t i, j;
 
@@ -117,6 +117,12 @@ static void explain_world(const struct world_config *w, FILE *out)
 		}
 		fputc('\n', out);
 	}
+}
+
+static void explain_network(const struct world_config *w, FILE *out)
+{
+	char b[SIM_TIME_FMT_LEN];
+	size_t i;
 
 	fprintf(out, "network:\n");
 	for (i = 0; i < LINK_N_CLASSES; i++) {
@@ -126,16 +132,17 @@ static void explain_world(const struct world_config *w, FILE *out)
 			   link_class_names[i]);
 		explain_dist(label, &w->network.rtt[i], out);
 	}
-	{
-		char b[SIM_TIME_FMT_LEN];
-
-		fprintf(out, "    loss %g, tls_round_trips %d, syn_retry %s\n",
-			w->network.loss, w->network.tls_round_trips,
-			sim_time_format(w->network.syn_retry, b));
-	}
+	fprintf(out, "    loss %g, tls_round_trips %d, syn_retry %s\n",
+		w->network.loss, w->network.tls_round_trips,
+		sim_time_format(w->network.syn_retry, b));
 	fprintf(out, "servers: workers %d, queue %d\n", w->servers.workers,
 		w->servers.queue);
 	explain_dist("service_time:", &w->servers.service_time, out);
+}
+
+static void explain_failures(const struct world_config *w, FILE *out)
+{
+	size_t i;
 
 	fprintf(out, "failures: %zu\n", w->n_failures);
 	for (i = 0; i < w->n_failures; i++) {
@@ -146,36 +153,48 @@ static void explain_world(const struct world_config *w, FILE *out)
 			sim_time_format(w->failures[i].at, b), desc);
 		g_free(desc);
 	}
-	if (w->random.enabled) {
-		const struct random_config *rc = &w->random;
-		int k;
+}
 
-		fprintf(out, "random_failures: drawn per scenario from "
-			"(seed, scenario)\n");
-		explain_number("count (floor):", &rc->count, out);
-		explain_dist("at:", &rc->at, out);
-		fprintf(out, "  kinds (weight):");
-		for (k = 0; k < FAIL_N_KINDS; k++)
-			if (rc->weight[k] > 0)
-				fprintf(out, " %s %g", failure_kind_names[k],
-					rc->weight[k]);
-		fprintf(out, "\n  nodes:");
-		for (i = 0; i < rc->n_nodes; i++)
-			fprintf(out, " %s", w->nodes[rc->nodes[i]].name);
-		fprintf(out, "\n  azs:");
-		for (i = 0; i < rc->n_azs; i++)
-			fprintf(out, " %s", w->azs[rc->azs[i]].name);
-		fprintf(out, "\n");
-		if (rc->has_duration)
-			explain_dist("duration:", &rc->duration, out);
-		else
-			fprintf(out, "  duration: none (failures last)\n");
-		explain_number("factor (slow):", &rc->factor, out);
-		explain_number("rate (loss):", &rc->rate, out);
-		fprintf(out, "  one_way (partition): %g\n", rc->one_way);
-		fprintf(out, "  a partition isolates: %s\n",
-			rc->partition_az ? "an AZ" : "the target node");
-	}
+static void explain_random(const struct world_config *w, FILE *out)
+{
+	const struct random_config *rc = &w->random;
+	size_t i;
+	int k;
+
+	fprintf(out, "random_failures: drawn per scenario from "
+		"(seed, scenario)\n");
+	explain_number("count (floor):", &rc->count, out);
+	explain_dist("at:", &rc->at, out);
+	fprintf(out, "  kinds (weight):");
+	for (k = 0; k < FAIL_N_KINDS; k++)
+		if (rc->weight[k] > 0)
+			fprintf(out, " %s %g", failure_kind_names[k],
+				rc->weight[k]);
+	fprintf(out, "\n  nodes:");
+	for (i = 0; i < rc->n_nodes; i++)
+		fprintf(out, " %s", w->nodes[rc->nodes[i]].name);
+	fprintf(out, "\n  azs:");
+	for (i = 0; i < rc->n_azs; i++)
+		fprintf(out, " %s", w->azs[rc->azs[i]].name);
+	fprintf(out, "\n");
+	if (rc->has_duration)
+		explain_dist("duration:", &rc->duration, out);
+	else
+		fprintf(out, "  duration: none (failures last)\n");
+	explain_number("factor (slow):", &rc->factor, out);
+	explain_number("rate (loss):", &rc->rate, out);
+	fprintf(out, "  one_way (partition): %g\n", rc->one_way);
+	fprintf(out, "  a partition isolates: %s\n",
+		rc->partition_az ? "an AZ" : "the target node");
+}
+
+static void explain_world(const struct world_config *w, FILE *out)
+{
+	explain_topology(w, out);
+	explain_network(w, out);
+	explain_failures(w, out);
+	if (w->random.enabled)
+		explain_random(w, out);
 }
 
 void spec_explain(const struct spec *s, FILE *out)

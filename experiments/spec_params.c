@@ -95,12 +95,6 @@ gboolean spec__parse_policies(struct ctx *c, const cJSON *root)
 	return TRUE;
 }
 
-/* The parameters in object @v, onto @p. */
-/*
- * Sets parameter @e (its key is the name) of policy @sp. *@missing is set
- * (and TRUE returned) when the policy has no such parameter: the caller
- * decides whether that is an error.
- */
 /* Whether @name is about retrying passes (the backoff, the budget). */
 bool spec__is_retry_param(const char *name)
 {
@@ -127,11 +121,89 @@ bool spec__param_effective(const struct policy_ops *ops, const char *name)
 	return !spec__is_retry_param(name) || ops->pass_delay;
 }
 
+/* "backoff": the strategy, with its default fields. */
+static gboolean set_backoff_kind(struct ctx *c, const cJSON *e,
+				 struct spec_policy *sp)
+{
+	const char *name;
+	GError *err = NULL;
+	gboolean r;
+	int k;
+
+	if (!jin_get_string(&c->in, e, &name))
+		return FALSE;
+	k = backoff_find(name, &err);
+	if (k < 0) {
+		r = jin_fail(&c->in, "%s", err->message);
+		g_error_free(err);
+		return r;
+	}
+	sp->params.backoff = backoff_cfg_default((backoff_kind)k);
+	return TRUE;
+}
+
+/* Value @e into slot @sl, checked against the slot's type and range. */
+static gboolean set_slot(struct ctx *c, const cJSON *e,
+			 const struct param_slot *sl)
+{
+	sim_time t;
+	double x;
+	bool b = false;
+
+	switch (sl->type) {
+	case PARAM_DURATION:
+		if (!(sl->min > 0 ? jin_get_positive_duration(&c->in, e, &t)
+				  : jin_get_duration(&c->in, e, &t)))
+			return FALSE;
+		x = sim_time_to_s(t);
+		if (x < sl->min || x > sl->max)
+			return jin_fail(&c->in, "%s is out of range (valid: "
+					"%g s to %g s)", jin_show(&c->in, e),
+					sl->min, sl->max);
+		if (sl->t)
+			*sl->t = t;
+		else
+			*sl->x = x;
+		return TRUE;
+	case PARAM_NUMBER:
+		if (!jin_get_number(&c->in, e, &x))
+			return FALSE;
+		if (x < sl->min || x > sl->max)
+			return jin_fail(&c->in, "%s is out of range (valid: "
+					"%g to %g)", jin_show(&c->in, e),
+					sl->min, sl->max);
+		*sl->x = x;
+		return TRUE;
+	case PARAM_INT:
+		if (!jin_get_int(&c->in, e, sl->min, sl->max, &x))
+			return FALSE;
+		if (sl->i)
+			*sl->i = (int)x;
+		else
+			*sl->x = x;
+		return TRUE;
+	case PARAM_BOOL:
+		if (!jin_get_bool(&c->in, e, &b))
+			return FALSE;
+		if (sl->b)
+			*sl->b = b;
+		else
+			*sl->x = b;
+		return TRUE;
+	}
+	return TRUE;
+}
+
+/*
+ * Sets parameter @e (its key is the name) of policy @sp. *@missing is set
+ * (and TRUE returned) when the policy has no such parameter, or with @star
+ * when it has no effect on it: the caller decides whether that is an
+ * error.
+ */
 static gboolean set_param(struct ctx *c, const cJSON *e, struct spec_policy *sp,
 			  bool *missing, bool star)
 {
 	struct param_slot sl;
-	double x;
 
 	*missing = false;
 	if (!policy_param_slot(sp->ops, &sp->params, e->string, &sl)) {
@@ -143,83 +215,25 @@ static gboolean set_param(struct ctx *c, const cJSON *e, struct spec_policy *sp,
 			*missing = true;
 			return TRUE;
 		}
-		return jin_fail(&c->in, "has no effect: '%s' does not retry failed "
-			    "passes (those that do: %s)", sp->ops->name,
-			    spec__retrying_policies(c));
+		return jin_fail(&c->in, "has no effect: '%s' does not retry "
+				"failed passes (those that do: %s)",
+				sp->ops->name, spec__retrying_policies(c));
 	}
 	if (!strncmp(e->string, "outlier.", 8))
 		sp->set_outlier = true;
 	if (!strncmp(e->string, "retry_budget.", 13))
 		sp->set_budget = true;
-	if (sl.kind) {
-		const char *name;
-		GError *err = NULL;
-		int k;
-
-		if (!jin_get_string(&c->in, e, &name))
-			return FALSE;
-		k = backoff_find(name, &err);
-		if (k < 0) {
-			gboolean r = jin_fail(&c->in, "%s", err->message);
-
-			g_error_free(err);
-			return r;
-		}
-		sp->params.backoff = backoff_cfg_default((backoff_kind)k);
-		return TRUE;
-	}
+	if (sl.kind)
+		return set_backoff_kind(c, e, sp);
 	if (!strncmp(e->string, "backoff.", 8) &&
 	    !backoff_param_used(sp->params.backoff.kind,
 				backoff_param_find(e->string + 8)))
-		return jin_fail(&c->in, "backoff '%s' has no '%s' (set \"backoff\" to a "
-			    "strategy that reads it; see selsim list)",
-			    backoff_name(sp->params.backoff.kind), e->string + 8);
-	switch (sl.type) {
-	case PARAM_DURATION: {
-		sim_time t;
-
-		if (!(sl.min > 0 ? jin_get_positive_duration(&c->in, e, &t)
-				 : jin_get_duration(&c->in, e, &t)))
-			return FALSE;
-		x = sim_time_to_s(t);
-		if (x < sl.min || x > sl.max)
-			return jin_fail(&c->in, "%s is out of range (valid: %g s to %g s)",
-				    jin_show(&c->in, e), sl.min, sl.max);
-		if (sl.t)
-			*sl.t = t;
-		else
-			*sl.x = x;
-		return TRUE;
-	}
-	case PARAM_NUMBER:
-		if (!jin_get_number(&c->in, e, &x))
-			return FALSE;
-		if (x < sl.min || x > sl.max)
-			return jin_fail(&c->in, "%s is out of range (valid: %g to %g)",
-				    jin_show(&c->in, e), sl.min, sl.max);
-		*sl.x = x;
-		return TRUE;
-	case PARAM_INT:
-		if (!jin_get_int(&c->in, e, sl.min, sl.max, &x))
-			return FALSE;
-		if (sl.i)
-			*sl.i = (int)x;
-		else
-			*sl.x = x;
-		return TRUE;
-	case PARAM_BOOL: {
-		bool b = false;
-
-		if (!jin_get_bool(&c->in, e, &b))
-			return FALSE;
-		if (sl.b)
-			*sl.b = b;
-		else
-			*sl.x = b;
-		return TRUE;
-	}
-	}
-	return TRUE;
+		return jin_fail(&c->in, "backoff '%s' has no '%s' (set "
+				"\"backoff\" to a strategy that reads it; see "
+				"selsim list)",
+				backoff_name(sp->params.backoff.kind),
+				e->string + 8);
+	return set_slot(c, e, &sl);
 }
 
 /* Sets the parameters of object @v on policy @sp; "backoff" first, so

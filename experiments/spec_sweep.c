@@ -31,125 +31,159 @@ static const char *const world_axis_roots[] = {
 	"deadline", "network", "servers", "failures", "random_failures", NULL
 };
 
-static gboolean parse_axis(struct ctx *c, const cJSON *e,
-			   struct spec_axis *a)
+/* What axis @a (key @key) sets: a path of the world, a parameter of one
+ * policy ("k3s.dial_timeout"), or of every policy that has it. */
+static gboolean axis_target(struct ctx *c, const char *key,
+			    struct spec_axis *a)
 {
-	const char *key = e->string, *dot = strchr(key, '.');
-	const cJSON *v;
-	size_t i = 0, j, m, p;
+	const char *dot = strchr(key, '.');
 	char *root = g_strndup(key, strcspn(key, ".["));
-	bool world = jin_in_list(world_axis_roots, root);
-	struct param_slot sl = { 0 };
-	bool found = false;
+	gboolean ok = TRUE;
 
 	a->key = g_strdup(key);
-	if (world) {
+	if (jin_in_list(world_axis_roots, root)) {
 		a->world = true;
 	} else if (dot && strcmp(root, "backoff") && strcmp(root, "outlier") &&
 		   strcmp(root, "retry_budget")) {
 		a->policy = g_strdup(root);
-		if (!spec__check_policy(c, a->policy)) {
-			g_free(root);
-			return FALSE;
-		}
+		ok = spec__check_policy(c, a->policy);
 		a->name = g_strdup(dot + 1);
 	} else {
 		a->name = g_strdup(key);	/* for every policy that has it */
 	}
 	g_free(root);
-	if (!world) {
-		/* the type comes from the first policy that has it, and on
-		 * which it has an effect */
-		for (p = 0; p < c->s->n_policies && !found; p++) {
-			struct spec_policy *sp = &c->s->policies[p];
-			struct policy_params tmp = sp->params;
+	return ok;
+}
 
-			if (a->policy && strcmp(a->policy, sp->ops->name))
-				continue;
-			found = policy_param_slot(sp->ops, &tmp, a->name, &sl) &&
-				spec__param_effective(sp->ops, a->name) &&
-				(strncmp(a->name, "outlier.", 8) ||
-				 sp->params.outlier.enabled) &&
-				(strncmp(a->name, "retry_budget.", 13) ||
-				 sp->params.budget.enabled);
-		}
-		if (!found && (spec__is_retry_param(a->name) ||
-			       !strncmp(a->name, "outlier.", 8)))
-			return jin_fail(&c->in, "%s has no effect on %s (backoff and "
-				    "retry_budget need a policy that retries "
-				    "failed passes: %s; outlier.* and "
-				    "retry_budget.* need outlier_ejection or "
-				    "retry_budget set true in params)",
-				    jin_quote(&c->in, a->name), a->policy ? a->policy :
-				    "any policy of this spec",
-				    spec__retrying_policies(c));
-		if (!found)
-			return jin_fail(&c->in, "unknown parameter %s (a sweep key is "
-				    "PARAM or POLICY.PARAM, with a parameter of "
-				    "a policy the spec runs, e.g. %s; or a path "
-				    "to a duration of the world starting with "
-				    "%s)", jin_quote(&c->in, a->name), param_list(c),
-				    jin_join(&c->in, world_axis_roots));
-		if (sl.kind)
-			return jin_fail(&c->in, "the backoff strategy cannot be swept "
-				    "(sweep its fields, e.g. backoff.base, or "
-				    "list one policy per strategy)");
-		a->param = policy_param_find(a->name);
-		a->numeric = sl.type != PARAM_DURATION;
+/* The slot of a policy axis: its type comes from the first policy that
+ * has the parameter, and on which it has an effect. */
+static gboolean axis_slot(struct ctx *c, struct spec_axis *a,
+			  struct param_slot *sl)
+{
+	bool found = false;
+	size_t p;
+
+	for (p = 0; p < c->s->n_policies && !found; p++) {
+		struct spec_policy *sp = &c->s->policies[p];
+		struct policy_params tmp = sp->params;
+
+		if (a->policy && strcmp(a->policy, sp->ops->name))
+			continue;
+		found = policy_param_slot(sp->ops, &tmp, a->name, sl) &&
+			spec__param_effective(sp->ops, a->name) &&
+			(strncmp(a->name, "outlier.", 8) ||
+			 sp->params.outlier.enabled) &&
+			(strncmp(a->name, "retry_budget.", 13) ||
+			 sp->params.budget.enabled);
 	}
+	if (!found && (spec__is_retry_param(a->name) ||
+		       !strncmp(a->name, "outlier.", 8)))
+		return jin_fail(&c->in, "%s has no effect on %s (backoff and "
+				"retry_budget need a policy that retries "
+				"failed passes: %s; outlier.* and "
+				"retry_budget.* need outlier_ejection or "
+				"retry_budget set true in params)",
+				jin_quote(&c->in, a->name), a->policy ?
+				a->policy : "any policy of this spec",
+				spec__retrying_policies(c));
+	if (!found)
+		return jin_fail(&c->in, "unknown parameter %s (a sweep key is "
+				"PARAM or POLICY.PARAM, with a parameter of a "
+				"policy the spec runs, e.g. %s; or a path to a "
+				"duration of the world starting with %s)",
+				jin_quote(&c->in, a->name), param_list(c),
+				jin_join(&c->in, world_axis_roots));
+	if (sl->kind)
+		return jin_fail(&c->in, "the backoff strategy cannot be swept "
+				"(sweep its fields, e.g. backoff.base, or list "
+				"one policy per strategy)");
+	a->param = policy_param_find(a->name);
+	a->numeric = sl->type != PARAM_DURATION;
+	return TRUE;
+}
+
+/* Value @i (@v) of a numeric axis. */
+static gboolean axis_number(struct ctx *c, const cJSON *v,
+			    struct spec_axis *a, const struct param_slot *sl,
+			    size_t i)
+{
+	double x;
+	bool b = false;
+	size_t j;
+
+	if (sl->type == PARAM_BOOL) {
+		if (!jin_get_bool(&c->in, v, &b))
+			return FALSE;
+		x = b;
+	} else if (sl->type == PARAM_INT) {
+		if (!jin_get_int(&c->in, v, sl->min, sl->max, &x))
+			return FALSE;
+	} else {
+		if (!jin_get_number(&c->in, v, &x))
+			return FALSE;
+		if (x < sl->min || x > sl->max)
+			return jin_fail(&c->in, "%s is out of range (valid: %g "
+					"to %g)", jin_show(&c->in, v), sl->min,
+					sl->max);
+	}
+	a->numbers[i] = x;
+	for (j = 0; j < i; j++)
+		if (a->numbers[j] == x)
+			return jin_fail(&c->in, "%s is listed twice",
+					jin_show(&c->in, v));
+	return TRUE;
+}
+
+/* Value @i (@v) of a duration axis, of a policy or of the world. */
+static gboolean axis_duration(struct ctx *c, const cJSON *v,
+			      struct spec_axis *a, const struct param_slot *sl,
+			      size_t i)
+{
+	sim_time *t = &a->values[i];
+	size_t j;
+
+	/* a world value may be 0 ("at": "0s"); the world's own checks run
+	 * on it at load */
+	if (!(a->world || sl->min <= 0 ? jin_get_duration(&c->in, v, t)
+	      : jin_get_positive_duration(&c->in, v, t)))
+		return FALSE;
+	if (!a->world && (sim_time_to_s(*t) < sl->min ||
+			  sim_time_to_s(*t) > sl->max))
+		return jin_fail(&c->in, "%s is out of range (valid: %g s to "
+				"%g s)", jin_show(&c->in, v), sl->min, sl->max);
+	for (j = 0; j < i; j++)
+		if (a->values[j] == *t)
+			return jin_fail(&c->in, "%s is listed twice (as "
+					"sweep.%s[%zu])", jin_show(&c->in, v),
+					a->key, j);
+	return TRUE;
+}
+
+static gboolean parse_axis(struct ctx *c, const cJSON *e,
+			   struct spec_axis *a)
+{
+	struct param_slot sl = { 0 };
+	const cJSON *v;
+	size_t i = 0, m, n;
+
+	if (!axis_target(c, e->string, a) ||
+	    (!a->world && !axis_slot(c, a, &sl)))
+		return FALSE;
 	if (!cJSON_IsArray(e))
-		return jin_wrong_type(&c->in, e, a->numeric ? "an array of values"
-						   : "an array of durations");
-	if (cJSON_GetArraySize(e) == 0)
+		return jin_wrong_type(&c->in, e, a->numeric ?
+				      "an array of values" :
+				      "an array of durations");
+	n = (size_t)cJSON_GetArraySize(e);
+	if (n == 0)
 		return jin_fail(&c->in, "no values (give at least one)");
-	a->values = g_new0(sim_time, (size_t)cJSON_GetArraySize(e));
+	a->values = g_new0(sim_time, n);
 	if (a->numeric)
-		a->numbers = g_new0(double, (size_t)cJSON_GetArraySize(e));
+		a->numbers = g_new0(double, n);
 	cJSON_ArrayForEach(v, e) {
 		m = jin_push_index(&c->in, i);
-		if (a->numeric) {
-			double x;
-			bool b = false;
-
-			if (sl.type == PARAM_BOOL) {
-				if (!jin_get_bool(&c->in, v, &b))
-					return FALSE;
-				x = b;
-			} else if (sl.type == PARAM_INT) {
-				if (!jin_get_int(&c->in, v, sl.min, sl.max, &x))
-					return FALSE;
-			} else {
-				if (!jin_get_number(&c->in, v, &x))
-					return FALSE;
-				if (x < sl.min || x > sl.max)
-					return jin_fail(&c->in, "%s is out of range "
-						    "(valid: %g to %g)",
-						    jin_show(&c->in, v), sl.min, sl.max);
-			}
-			a->numbers[i] = x;
-			for (j = 0; j < i; j++)
-				if (a->numbers[j] == x)
-					return jin_fail(&c->in, "%s is listed twice",
-						    jin_show(&c->in, v));
-		} else {
-			/* a world value may be 0 ("at": "0s"); the world's
-			 * own checks run on it at load */
-			if (!(a->world || sl.min <= 0
-			      ? jin_get_duration(&c->in, v, &a->values[i])
-			      : jin_get_positive_duration(&c->in, v, &a->values[i])))
-				return FALSE;
-			if (!a->world &&
-			    (sim_time_to_s(a->values[i]) < sl.min ||
-			     sim_time_to_s(a->values[i]) > sl.max))
-				return jin_fail(&c->in, "%s is out of range (valid: %g s "
-					    "to %g s)", jin_show(&c->in, v), sl.min,
-					    sl.max);
-			for (j = 0; j < i; j++)
-				if (a->values[j] == a->values[i])
-					return jin_fail(&c->in, "%s is listed twice (as "
-						    "sweep.%s[%zu])", jin_show(&c->in, v),
-						    key, j);
-		}
+		if (!(a->numeric ? axis_number(c, v, a, &sl, i)
+				 : axis_duration(c, v, a, &sl, i)))
+			return FALSE;
 		a->n_values = ++i;
 		jin_pop(&c->in, m);
 	}
