@@ -384,6 +384,60 @@ gboolean jin_get_text(struct jin *j, const cJSON *v, const char **out)
 	return TRUE;
 }
 
+/* ---- optional members ---- */
+
+/* Pops to @mark and returns TRUE: the end of an optional getter. */
+static gboolean leave(struct jin *j, size_t mark)
+{
+	jin_pop(j, mark);
+	return TRUE;
+}
+
+gboolean jin_opt_string(struct jin *j, const cJSON *obj, const char *key,
+			const char **out)
+{
+	size_t m;
+	const cJSON *v = jin_enter(j, obj, key, &m);
+
+	return !v || (jin_get_string(j, v, out) && leave(j, m));
+}
+
+gboolean jin_opt_bool(struct jin *j, const cJSON *obj, const char *key,
+		      bool *out)
+{
+	size_t m;
+	const cJSON *v = jin_enter(j, obj, key, &m);
+
+	return !v || (jin_get_bool(j, v, out) && leave(j, m));
+}
+
+gboolean jin_opt_int(struct jin *j, const cJSON *obj, const char *key,
+		     double lo, double hi, double *out)
+{
+	size_t m;
+	const cJSON *v = jin_enter(j, obj, key, &m);
+
+	return !v || (jin_get_int(j, v, lo, hi, out) && leave(j, m));
+}
+
+gboolean jin_opt_duration(struct jin *j, const cJSON *obj, const char *key,
+			  sim_time *out)
+{
+	size_t m;
+	const cJSON *v = jin_enter(j, obj, key, &m);
+
+	return !v || (jin_get_duration(j, v, out) && leave(j, m));
+}
+
+gboolean jin_opt_positive_duration(struct jin *j, const cJSON *obj,
+				   const char *key, sim_time *out)
+{
+	size_t m;
+	const cJSON *v = jin_enter(j, obj, key, &m);
+
+	return !v || (jin_get_positive_duration(j, v, out) && leave(j, m));
+}
+
 /* ---- the document ---- */
 
 /* "FILE: line L, column C: WHAT" for the byte at @pos of @text. */

@@ -184,4 +184,22 @@ gboolean jin_get_positive_duration(struct jin *j, const cJSON *v,
  * written, a string is exact to the nanosecond. */
 gboolean jin_get_seconds(struct jin *j, const cJSON *v, double *out);
 
+/* ---- optional members ----
+ *
+ * The getters above on member @key of object @obj, when it is there: the
+ * path goes to the key for the getter and comes back on success. An
+ * absent key is TRUE with *@out unchanged (so that it keeps its default).
+ */
+
+gboolean jin_opt_string(struct jin *j, const cJSON *obj, const char *key,
+			const char **out);
+gboolean jin_opt_bool(struct jin *j, const cJSON *obj, const char *key,
+		      bool *out);
+gboolean jin_opt_int(struct jin *j, const cJSON *obj, const char *key,
+		     double lo, double hi, double *out);
+gboolean jin_opt_duration(struct jin *j, const cJSON *obj, const char *key,
+			  sim_time *out);
+gboolean jin_opt_positive_duration(struct jin *j, const cJSON *obj,
+				   const char *key, sim_time *out);
+
 #endif

@@ -59,38 +59,18 @@ static gboolean parse_name(struct ctx *c, const cJSON *root)
 static gboolean parse_run(struct ctx *c, const cJSON *root)
 {
 	struct spec *s = c->s;
-	const cJSON *v;
-	const char *str;
-	size_t m;
-	double x;
+	const char *str = "";
+	double seed = 1, scenarios = 1000;
 
-	s->description = g_strdup("");
-	if ((v = jin_enter(&c->in, root, "description", &m))) {
-		if (!jin_get_string(&c->in, v, &str))
-			return FALSE;
-		g_free(s->description);
-		s->description = g_strdup(str);
-		jin_pop(&c->in, m);
-	}
-	s->seed = 1;
-	if ((v = jin_enter(&c->in, root, "seed", &m))) {
-		if (!jin_get_int(&c->in, v, 0, JIN_MAX_EXACT_INT, &x))
-			return FALSE;
-		s->seed = (uint64_t)x;
-		jin_pop(&c->in, m);
-	}
-	s->scenarios = 1000;
-	if ((v = jin_enter(&c->in, root, "scenarios", &m))) {
-		if (!jin_get_int(&c->in, v, 1, 100000000, &x))
-			return FALSE;
-		s->scenarios = (int)x;
-		jin_pop(&c->in, m);
-	}
-	if ((v = jin_enter(&c->in, root, "deadline", &m))) {
-		if (!jin_get_positive_duration(&c->in, v, &s->world.deadline))
-			return FALSE;
-		jin_pop(&c->in, m);
-	}
+	if (!jin_opt_string(&c->in, root, "description", &str) ||
+	    !jin_opt_int(&c->in, root, "seed", 0, JIN_MAX_EXACT_INT, &seed) ||
+	    !jin_opt_int(&c->in, root, "scenarios", 1, 100000000, &scenarios) ||
+	    !jin_opt_positive_duration(&c->in, root, "deadline",
+				       &s->world.deadline))
+		return FALSE;
+	s->description = g_strdup(str);
+	s->seed = (uint64_t)seed;
+	s->scenarios = (int)scenarios;
 	return TRUE;
 }
 

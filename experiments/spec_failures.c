@@ -220,12 +220,7 @@ static gboolean parse_failure_options(struct ctx *c, const cJSON *v,
 			return FALSE;
 		jin_pop(&c->in, m);
 	}
-	if ((item = jin_enter(&c->in, v, "one_way", &m))) {
-		if (!jin_get_bool(&c->in, item, &f->one_way))
-			return FALSE;
-		jin_pop(&c->in, m);
-	}
-	return TRUE;
+	return jin_opt_bool(&c->in, v, "one_way", &f->one_way);
 }
 
 /* The required number of a slow-down ("factor", >= 1) or of a loss

@@ -309,16 +309,9 @@ static gboolean parse_node_links(struct ctx *c, const cJSON *v, size_t i,
 				n->cache[n->n_cache++] = (int)j;
 	}
 
-	if ((item = jin_enter(&c->in, v, "ca_on_disk", &m))) {
-		if (!jin_get_bool(&c->in, item, &n->ca_on_disk))
-			return FALSE;
-		jin_pop(&c->in, m);
-	}
-	if ((item = jin_enter(&c->in, v, "up", &m))) {
-		if (!jin_get_bool(&c->in, item, &n->up))
-			return FALSE;
-		jin_pop(&c->in, m);
-	}
+	if (!jin_opt_bool(&c->in, v, "ca_on_disk", &n->ca_on_disk) ||
+	    !jin_opt_bool(&c->in, v, "up", &n->up))
+		return FALSE;
 	if ((item = jin_enter(&c->in, v, "rtt", &m))) {
 		if (!spec_get_dist(&c->in, item, &n->rtt))
 			return FALSE;
@@ -446,17 +439,12 @@ gboolean spec__parse_network(struct ctx *c, const cJSON *v)
 		net->loss = x;
 		jin_pop(&c->in, m);
 	}
-	if ((item = jin_enter(&c->in, v, "tls_round_trips", &m))) {
-		if (!jin_get_int(&c->in, item, 0, 4, &x))
-			return FALSE;
-		net->tls_round_trips = (int)x;
-		jin_pop(&c->in, m);
-	}
-	if ((item = jin_enter(&c->in, v, "syn_retry", &m))) {
-		if (!jin_get_positive_duration(&c->in, item, &net->syn_retry))
-			return FALSE;
-		jin_pop(&c->in, m);
-	}
+	x = net->tls_round_trips;
+	if (!jin_opt_int(&c->in, v, "tls_round_trips", 0, 4, &x) ||
+	    !jin_opt_positive_duration(&c->in, v, "syn_retry",
+				       &net->syn_retry))
+		return FALSE;
+	net->tls_round_trips = (int)x;
 	return TRUE;
 }
 
@@ -469,18 +457,14 @@ gboolean spec__parse_servers(struct ctx *c, const cJSON *v)
 
 	if (!jin_check_object(&c->in, v, servers_keys))
 		return FALSE;
-	if ((item = jin_enter(&c->in, v, "workers", &m))) {
-		if (!jin_get_int(&c->in, item, 1, 1000000, &x))
-			return FALSE;
-		sv->workers = (int)x;
-		jin_pop(&c->in, m);
-	}
-	if ((item = jin_enter(&c->in, v, "queue", &m))) {
-		if (!jin_get_int(&c->in, item, 0, 1000000000, &x))
-			return FALSE;
-		sv->queue = (int)x;
-		jin_pop(&c->in, m);
-	}
+	x = sv->workers;
+	if (!jin_opt_int(&c->in, v, "workers", 1, 1000000, &x))
+		return FALSE;
+	sv->workers = (int)x;
+	x = sv->queue;
+	if (!jin_opt_int(&c->in, v, "queue", 0, 1000000000, &x))
+		return FALSE;
+	sv->queue = (int)x;
 	if ((item = jin_enter(&c->in, v, "service_time", &m))) {
 		if (!spec_get_dist(&c->in, item, &sv->service_time))
 			return FALSE;

@@ -28,36 +28,13 @@ static const char *const contention_keys[] = {
 	"strategies", "backoff", "network", NULL
 };
 
-/* Optional integer @key of @obj in [@lo, @hi] into *@out (kept when
- * absent). */
-static gboolean get_count(struct sctx *c, const cJSON *obj, const char *key,
-			  double lo, double hi, double *out)
-{
-	const cJSON *v;
-	size_t m;
-
-	if (!(v = jin_enter(&c->in, obj, key, &m)))
-		return TRUE;
-	if (!jin_get_int(&c->in, v, lo, hi, out))
-		return FALSE;
-	jin_pop(&c->in, m);
-	return TRUE;
-}
-
 /* Optional duration @key of @obj into *@out; *@set when present. */
 static gboolean get_dur(struct sctx *c, const cJSON *obj, const char *key,
 			sim_time *out, bool *set)
 {
-	const cJSON *v;
-	size_t m;
-
-	if (!(v = jin_enter(&c->in, obj, key, &m)))
-		return TRUE;
-	if (!jin_get_duration(&c->in, v, out))
-		return FALSE;
-	*set = true;
-	jin_pop(&c->in, m);
-	return TRUE;
+	if (jin_member(obj, key))
+		*set = true;
+	return jin_opt_duration(&c->in, obj, key, out);
 }
 
 /* Required array @key of @obj with 1 to @max elements; the path is left
@@ -219,15 +196,15 @@ static gboolean parse_queueing(struct sctx *c, const cJSON *root)
 	st->servers = st->workers = 1;
 	st->service = (struct dist){ .kind = DIST_EXPONENTIAL, .p = { 1, 0 } };
 	x = (double)st->requests;
-	if (!get_count(c, root, "requests", 1000, 1e9, &x))
+	if (!jin_opt_int(&c->in, root, "requests", 1000, 1e9, &x))
 		return FALSE;
 	st->requests = (uint64_t)x;
 	x = st->servers;
-	if (!get_count(c, root, "servers", 1, LB_MAX_SERVERS, &x))
+	if (!jin_opt_int(&c->in, root, "servers", 1, LB_MAX_SERVERS, &x))
 		return FALSE;
 	st->servers = (int)x;
 	x = st->workers;
-	if (!get_count(c, root, "workers", 1, 1000, &x))
+	if (!jin_opt_int(&c->in, root, "workers", 1, 1000, &x))
 		return FALSE;
 	st->workers = (int)x;
 	if ((v = jin_enter(&c->in, root, "service_time", &m))) {
@@ -250,9 +227,9 @@ static gboolean parse_client_range(struct sctx *c, const cJSON *v)
 	double from = 10, to = 190, step = 20, n;
 
 	if (!jin_check_object(&c->in, v, keys) ||
-	    !get_count(c, v, "from", 1, 100000, &from) ||
-	    !get_count(c, v, "to", 1, 100000, &to) ||
-	    !get_count(c, v, "step", 1, 100000, &step))
+	    !jin_opt_int(&c->in, v, "from", 1, 100000, &from) ||
+	    !jin_opt_int(&c->in, v, "to", 1, 100000, &to) ||
+	    !jin_opt_int(&c->in, v, "step", 1, 100000, &step))
 		return FALSE;
 	if (from > to)
 		return jin_fail(&c->in, "from %g is more than to %g (no client "
@@ -339,7 +316,7 @@ static gboolean parse_contention(struct sctx *c, const cJSON *root)
 	size_t m;
 
 	if (!jin_check_object(&c->in, root, contention_keys) ||
-	    !get_count(c, root, "runs", 1, 100000, &x))
+	    !jin_opt_int(&c->in, root, "runs", 1, 100000, &x))
 		return FALSE;
 	st->runs = (int)x;
 	if (!parse_clients(c, root) || !parse_strategies(c, root))
@@ -392,17 +369,12 @@ static gboolean parse_head(struct sctx *c, const cJSON *root)
 		return FALSE;
 	st->name = g_strdup(str);
 	jin_pop(&c->in, m);
-	if ((v = jin_enter(&c->in, root, "description", &m))) {
-		if (!jin_get_string(&c->in, v, &str))
-			return FALSE;
-		st->description = g_strdup(str);
-		jin_pop(&c->in, m);
-	} else {
-		st->description = g_strdup("");
-	}
+	str = "";
 	x = (double)st->seed;
-	if (!get_count(c, root, "seed", 0, JIN_MAX_EXACT_INT, &x))
+	if (!jin_opt_string(&c->in, root, "description", &str) ||
+	    !jin_opt_int(&c->in, root, "seed", 0, JIN_MAX_EXACT_INT, &x))
 		return FALSE;
+	st->description = g_strdup(str);
 	st->seed = (uint64_t)x;
 	return TRUE;
 }
