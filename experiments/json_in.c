@@ -204,6 +204,16 @@ const cJSON *jin_enter(struct jin *j, const cJSON *obj, const char *key,
 	return v;
 }
 
+const cJSON *jin_require(struct jin *j, const cJSON *obj, const char *key,
+			 const char *what, size_t *mark)
+{
+	const cJSON *v = jin_enter(j, obj, key, mark);
+
+	if (!v)
+		jin_missing(j, key, what);
+	return v;
+}
+
 /*
  * Checks that @v is an object without duplicate keys (cJSON keeps both;
  * the second would silently be ignored) and, when @valid is given, with

@@ -127,6 +127,11 @@ const cJSON *jin_member(const cJSON *obj, const char *key);
 const cJSON *jin_enter(struct jin *j, const cJSON *obj, const char *key,
 		       size_t *mark);
 
+/* Required member @key of @obj, with the path pushed to it (*@mark set);
+ * when absent, NULL and the error "KEY: missing (required: WHAT)". */
+const cJSON *jin_require(struct jin *j, const cJSON *obj, const char *key,
+			 const char *what, size_t *mark);
+
 /*
  * Checks that @v is an object without duplicate keys (cJSON keeps both,
  * and a lookup would silently see the first) and, when @valid (a

@@ -33,15 +33,13 @@ static const char *const top_keys[] = {
 /* "name": letters, digits, '.', '_' and '-' (it names files). */
 static gboolean parse_name(struct ctx *c, const cJSON *root)
 {
-	const cJSON *v = jin_member(root, "name");
+	const cJSON *v;
 	const char *str, *p;
 	size_t m;
 
-	if (!v)
-		return jin_missing(&c->in, "name", "the experiment's name, "
-				   "made of [A-Za-z0-9._-]");
-	m = jin_push_key(&c->in, "name");
-	if (!jin_get_string(&c->in, v, &str))
+	v = jin_require(&c->in, root, "name", "the experiment's name, made "
+			"of [A-Za-z0-9._-]", &m);
+	if (!v || !jin_get_string(&c->in, v, &str))
 		return FALSE;
 	for (p = str; *p; p++)
 		if (!g_ascii_isalnum(*p) && !strchr("._-", *p))
@@ -97,12 +95,9 @@ static gboolean parse_root(struct ctx *c, const cJSON *root)
 	    !parse_name(c, root) || !parse_run(c, root) ||
 	    !spec__parse_policies(c, root))
 		return FALSE;
-	v = jin_member(root, "topology");
-	if (!v)
-		return jin_missing(&c->in, "topology", "{\"azs\": {...}, "
-				   "\"nodes\": [...]}");
-	m = jin_push_key(&c->in, "topology");
-	if (!spec__parse_topology(c, v))
+	v = jin_require(&c->in, root, "topology", "{\"azs\": {...}, "
+			"\"nodes\": [...]}", &m);
+	if (!v || !spec__parse_topology(c, v))
 		return FALSE;
 	jin_pop(&c->in, m);
 	for (i = 0; i < G_N_ELEMENTS(sections); i++) {

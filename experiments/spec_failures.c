@@ -123,15 +123,13 @@ static gboolean parse_failure_at(struct ctx *c, const cJSON *v,
 				 struct failure_config *f)
 {
 	const struct world_config *w = &c->s->world;
-	const cJSON *item = jin_member(v, "at");
 	char buf[SIM_TIME_FMT_LEN];
+	const cJSON *item;
 	size_t m;
 
-	if (!item)
-		return jin_missing(&c->in, "at", "when it happens, e.g. "
-				   "\"30s\"");
-	m = jin_push_key(&c->in, "at");
-	if (!jin_get_duration(&c->in, item, &f->at))
+	item = jin_require(&c->in, v, "at", "when it happens, e.g. \"30s\"",
+			   &m);
+	if (!item || !jin_get_duration(&c->in, item, &f->at))
 		return FALSE;
 	if (f->at > w->deadline)
 		return jin_fail(&c->in, "%s is after the deadline (%s; a "
@@ -230,16 +228,14 @@ static gboolean parse_failure_amount(struct ctx *c, const cJSON *v,
 {
 	bool slow = f->kind == FAIL_SLOW;
 	const char *key = slow ? "factor" : "rate";
-	const cJSON *item = jin_member(v, key);
+	const cJSON *item;
 	double x;
 	size_t m;
 
-	if (!item)
-		return jin_missing(&c->in, key, slow ? "the service-time "
-				   "multiplier, a number >= 1" : "the "
-				   "probability that a SYN is lost, in [0, 1)");
-	m = jin_push_key(&c->in, key);
-	if (!jin_get_number(&c->in, item, &x))
+	item = jin_require(&c->in, v, key, slow ? "the service-time "
+			   "multiplier, a number >= 1" : "the probability "
+			   "that a SYN is lost, in [0, 1)", &m);
+	if (!item || !jin_get_number(&c->in, item, &x))
 		return FALSE;
 	if (slow && x < 1)
 		return jin_fail(&c->in, "%s is less than 1 (the factor "

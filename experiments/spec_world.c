@@ -193,11 +193,8 @@ static gboolean parse_node_identity(struct ctx *c, const cJSON *v, size_t i)
 	if (!jin_check_object(&c->in, v, node_keys))
 		return FALSE;
 
-	item = jin_member(v, "name");
-	if (!item)
-		return jin_missing(&c->in, "name", "the node's name, unique");
-	m = jin_push_key(&c->in, "name");
-	if (!jin_get_name(&c->in, item, &str))
+	item = jin_require(&c->in, v, "name", "the node's name, unique", &m);
+	if (!item || !jin_get_name(&c->in, item, &str))
 		return FALSE;
 	if (find_node(w, str) >= 0)
 		return jin_fail(&c->in, "node %s is defined twice (nodes[%d] has it "
@@ -375,20 +372,14 @@ gboolean spec__parse_topology(struct ctx *c, const cJSON *v)
 
 	if (!jin_check_object(&c->in, v, topology_keys))
 		return FALSE;
-	item = jin_member(v, "azs");
-	if (!item)
-		return jin_missing(&c->in, "azs", "an object mapping each AZ name to "
-			       "its region, e.g. {\"a\": \"region-1\"}");
-	m = jin_push_key(&c->in, "azs");
-	if (!parse_azs(c, item))
+	item = jin_require(&c->in, v, "azs", "an object mapping each AZ name "
+			   "to its region, e.g. {\"a\": \"region-1\"}", &m);
+	if (!item || !parse_azs(c, item))
 		return FALSE;
 	jin_pop(&c->in, m);
-	item = jin_member(v, "nodes");
-	if (!item)
-		return jin_missing(&c->in, "nodes", "an array of {\"name\", \"role\", "
-			       "\"az\", ...}");
-	m = jin_push_key(&c->in, "nodes");
-	if (!parse_nodes(c, item))
+	item = jin_require(&c->in, v, "nodes", "an array of {\"name\", "
+			   "\"role\", \"az\", ...}", &m);
+	if (!item || !parse_nodes(c, item))
 		return FALSE;
 	jin_pop(&c->in, m);
 	return TRUE;

@@ -43,15 +43,12 @@ static const cJSON *enter_list(struct sctx *c, const cJSON *obj,
 			       const char *key, size_t max, const char *what,
 			       size_t *mark)
 {
-	const cJSON *v = jin_enter(&c->in, obj, key, mark);
+	const cJSON *v;
 	size_t n;
 
-	if (!v) {
-		jin_missing(&c->in, key, jin_keep(&c->in, g_strdup_printf(
-			"an array of 1 to %zu %s", max, what)));
-		return NULL;
-	}
-	return jin_get_array(&c->in, v, 1, max, what, &n) ? v : NULL;
+	v = jin_require(&c->in, obj, key, jin_keep(&c->in, g_strdup_printf(
+			"an array of 1 to %zu %s", max, what)), mark);
+	return v && jin_get_array(&c->in, v, 1, max, what, &n) ? v : NULL;
 }
 
 /* ---- queueing ---- */
@@ -351,10 +348,10 @@ static gboolean parse_head(struct sctx *c, const cJSON *root)
 
 	if (!cJSON_IsObject(root))
 		return jin_wrong_type(&c->in, root, "an object");
-	if (!(v = jin_enter(&c->in, root, "workload", &m)))
-		return jin_missing(&c->in, "workload", "\"queueing\" or "
-				   "\"contention\" (a K3s experiment runs with "
-				   "selsim run)");
+	if (!(v = jin_require(&c->in, root, "workload", "\"queueing\" or "
+			      "\"contention\" (a K3s experiment runs with "
+			      "selsim run)", &m)))
+		return FALSE;
 	if (!cJSON_IsString(v) || (strcmp(v->valuestring, "queueing") &&
 				   strcmp(v->valuestring, "contention")))
 		return jin_fail(&c->in, "expected \"queueing\" or "
@@ -362,10 +359,9 @@ static gboolean parse_head(struct sctx *c, const cJSON *root)
 				"selsim run), got %s", jin_show(&c->in, v));
 	st->queueing = !strcmp(v->valuestring, "queueing");
 	jin_pop(&c->in, m);
-	if (!(v = jin_enter(&c->in, root, "name", &m)))
-		return jin_missing(&c->in, "name", "the study's name, one line "
-				   "of text");
-	if (!jin_get_text(&c->in, v, &str))
+	v = jin_require(&c->in, root, "name", "the study's name, one line of "
+			"text", &m);
+	if (!v || !jin_get_text(&c->in, v, &str))
 		return FALSE;
 	st->name = g_strdup(str);
 	jin_pop(&c->in, m);
