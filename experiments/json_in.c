@@ -119,7 +119,8 @@ const char *jin_quote(struct jin *j, const char *text)
 	if (n <= JIN_QUOTE_MAX)
 		return jin_keep(j, g_strdup_printf("'%s'", text));
 	return jin_keep(j, g_strdup_printf("'%.*s...'",
-		(int)(g_utf8_offset_to_pointer(text, JIN_QUOTE_MAX) - text), text));
+		(int)(g_utf8_offset_to_pointer(text, JIN_QUOTE_MAX) - text),
+		text));
 }
 
 /* A JSON value as it would be written, for "got ..." in messages. */
@@ -136,8 +137,8 @@ const char *jin_show(struct jin *j, const cJSON *v)
 	if (g_utf8_strlen(text, -1) <= JIN_QUOTE_MAX) {
 		q = jin_keep(j, g_strdup(text));
 	} else {
-		q = jin_keep(j, g_strdup_printf("%.*s...",
-			(int)(g_utf8_offset_to_pointer(text, JIN_QUOTE_MAX) - text),
+		q = jin_keep(j, g_strdup_printf("%.*s...", (int)(
+			g_utf8_offset_to_pointer(text, JIN_QUOTE_MAX) - text),
 			text));
 	}
 	cJSON_free(text);
@@ -162,7 +163,7 @@ const char *jin_type_of(const cJSON *v)
 gboolean jin_wrong_type(struct jin *j, const cJSON *v, const char *want)
 {
 	return jin_fail(j, "expected %s, got %s (%s)", want, jin_type_of(v),
-		    jin_show(j, v));
+			jin_show(j, v));
 }
 
 /* Reports the required key @key of the current object as missing. */
@@ -195,7 +196,7 @@ const cJSON *jin_member(const cJSON *obj, const char *key)
 
 /* The member @key of @obj, when present, with the path pushed to it. */
 const cJSON *jin_enter(struct jin *j, const cJSON *obj, const char *key,
-			  size_t *mark)
+		       size_t *mark)
 {
 	const cJSON *v = jin_member(obj, key);
 
@@ -220,7 +221,7 @@ const cJSON *jin_require(struct jin *j, const cJSON *obj, const char *key,
  * only those keys.
  */
 gboolean jin_check_object(struct jin *j, const cJSON *v,
-			     const char *const *valid)
+			  const char *const *valid)
 {
 	const cJSON *k, *p;
 
@@ -230,10 +231,11 @@ gboolean jin_check_object(struct jin *j, const cJSON *v,
 		for (p = v->child; p != k; p = p->next)
 			if (!strcmp(p->string, k->string))
 				return jin_fail(j, "duplicate key %s",
-					    jin_quote(j, k->string));
+						jin_quote(j, k->string));
 		if (valid && !jin_in_list(valid, k->string))
 			return jin_fail(j, "unknown key %s (valid: %s)",
-				    jin_quote(j, k->string), jin_join(j, valid));
+					jin_quote(j, k->string),
+					jin_join(j, valid));
 	}
 	return TRUE;
 }
@@ -258,9 +260,9 @@ gboolean jin_get_name(struct jin *j, const cJSON *v, const char **out)
 	/* names go into traces (TSV), gnuplot scripts and reports */
 	for (p = *out; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f || strchr("<>&\"'`\\", *p))
-			return jin_fail(j, "%s has a control character or one of "
-				    "< > & \" ' ` \\ (names appear in traces "
-				    "and reports)", jin_show(j, v));
+			return jin_fail(j, "%s has a control character or one "
+					"of < > & \" ' ` \\ (names appear in "
+					"traces and reports)", jin_show(j, v));
 	return TRUE;
 }
 
@@ -284,7 +286,7 @@ gboolean jin_get_number(struct jin *j, const cJSON *v, double *out)
 
 /* An integer in [lo, hi]. */
 gboolean jin_get_int(struct jin *j, const cJSON *v, double lo, double hi,
-			double *out)
+		     double *out)
 {
 	double x;
 
@@ -294,7 +296,7 @@ gboolean jin_get_int(struct jin *j, const cJSON *v, double lo, double hi,
 	x = v->valuedouble;
 	if (!isfinite(x) || x != floor(x) || x < lo || x > hi)
 		return jin_fail(j, "%s is not an integer from %.0f to %.0f",
-			    jin_show(j, v), lo, hi);
+				jin_show(j, v), lo, hi);
 	*out = x;
 	return TRUE;
 }
@@ -322,7 +324,7 @@ gboolean jin_get_duration(struct jin *j, const cJSON *v, sim_time *out)
 }
 
 gboolean jin_get_positive_duration(struct jin *j, const cJSON *v,
-				      sim_time *out)
+				   sim_time *out)
 {
 	if (!jin_get_duration(j, v, out))
 		return FALSE;

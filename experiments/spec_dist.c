@@ -24,7 +24,8 @@ static const char *dist_kind_list(struct jin *j)
 }
 
 /* "median, sigma" */
-static const char *dist_param_list(struct jin *j, const struct dist_kind_info *k)
+static const char *dist_param_list(struct jin *j,
+				   const struct dist_kind_info *k)
 {
 	const char *names[3] = { k->param[0], k->param[1], NULL };
 
@@ -57,7 +58,8 @@ static gboolean parse_samples(struct jin *j, const cJSON *v, struct dist *d)
 		return jin_wrong_type(j, v, "an array of durations");
 	d->n_samples = (size_t)cJSON_GetArraySize(v);
 	if (d->n_samples == 0)
-		return jin_fail(j, "no samples (at least one duration is required)");
+		return jin_fail(j, "no samples (at least one duration is "
+				"required)");
 	d->samples = g_new(double, d->n_samples);
 	cJSON_ArrayForEach(e, v) {
 		m = jin_push_index(j, i);
@@ -86,15 +88,15 @@ static gboolean parse_dist_object(struct jin *j, const cJSON *v,
 	item = jin_member(v, "dist");
 	if (!item)
 		return jin_missing(j, "dist", jin_keep(j, g_strdup_printf(
-			"a distribution is {\"dist\": KIND, ...}, KIND one of %s",
-			dist_kind_list(j))));
+			"a distribution is {\"dist\": KIND, ...}, KIND one "
+			"of %s", dist_kind_list(j))));
 	m = jin_push_key(j, "dist");
 	if (!jin_get_string(j, item, &kind))
 		return FALSE;
 	ki = dist_kind_find(kind);
 	if (ki < 0)
 		return jin_fail(j, "unknown distribution %s (known: %s)",
-			    jin_quote(j, kind), dist_kind_list(j));
+				jin_quote(j, kind), dist_kind_list(j));
 	jin_pop(j, m);
 	k = &dist_kinds[ki];
 	d->kind = (dist_kind)ki;
@@ -102,17 +104,19 @@ static gboolean parse_dist_object(struct jin *j, const cJSON *v,
 	for (item = v->child; item; item = item->next)
 		if (strcmp(item->string, "dist") &&
 		    dist_param_index(k, item->string) < 0)
-			return jin_fail(j, "unknown key %s for a %s distribution "
-				    "(valid: dist, %s)", jin_quote(j, item->string),
-				    k->name, dist_param_list(j, k));
+			return jin_fail(j, "unknown key %s for a %s "
+					"distribution (valid: dist, %s)",
+					jin_quote(j, item->string), k->name,
+					dist_param_list(j, k));
 	for (i = 0; i < 2 && k->param[i]; i++) {
 		gboolean ok;
 
 		item = jin_member(v, k->param[i]);
 		if (!item)
-			return jin_missing(j, k->param[i], jin_keep(j, g_strdup_printf(
-				"a %s distribution takes %s", k->name,
-				dist_param_list(j, k))));
+			return jin_missing(j, k->param[i], jin_keep(j,
+				g_strdup_printf("a %s distribution takes %s",
+						k->name,
+						dist_param_list(j, k))));
 		m = jin_push_key(j, k->param[i]);
 		if (d->kind == DIST_EMPIRICAL)
 			ok = parse_samples(j, item, d);
@@ -137,7 +141,7 @@ static gboolean parse_dist_object(struct jin *j, const cJSON *v,
 			}
 		}
 		return jin_fail(j, "%s (got %s)", why,
-			    jin_keep(j, dist_describe(d, true)));
+				jin_keep(j, dist_describe(d, true)));
 	}
 	return TRUE;
 }
@@ -157,7 +161,7 @@ gboolean spec_get_dist(struct jin *j, const cJSON *v, struct dist *out)
 	}
 	if (!cJSON_IsObject(v))
 		return jin_wrong_type(j, v, "a duration or a distribution "
-				  "({\"dist\": KIND, ...})");
+				      "({\"dist\": KIND, ...})");
 	if (!parse_dist_object(j, v, &d)) {
 		dist_release(&d);
 		return FALSE;

@@ -94,15 +94,17 @@ static gboolean failure_kind_of(struct ctx *c, const cJSON *v,
 		if (!jin_member(v, failure_kind_names[k]))
 			continue;
 		if (first)
-			return jin_fail(&c->in, "two failure kinds, '%s' and '%s' (a "
-				    "failure has exactly one of: %s)", first,
-				    failure_kind_names[k], failure_kind_list(c));
+			return jin_fail(&c->in, "two failure kinds, '%s' and "
+					"'%s' (a failure has exactly one of: "
+					"%s)", first, failure_kind_names[k],
+					failure_kind_list(c));
 		first = failure_kind_names[k];
 		*out = (failure_kind)k;
 	}
 	if (!first)
-		return jin_fail(&c->in, "no failure kind (a failure has \"at\" and "
-			    "exactly one of: %s)", failure_kind_list(c));
+		return jin_fail(&c->in, "no failure kind (a failure has "
+				"\"at\" and exactly one of: %s)",
+				failure_kind_list(c));
 
 	n = 0;
 	valid[n++] = "at";
@@ -112,9 +114,10 @@ static gboolean failure_kind_of(struct ctx *c, const cJSON *v,
 	valid[n] = NULL;
 	for (item = v->child; item; item = item->next)
 		if (!jin_in_list(valid, item->string))
-			return jin_fail(&c->in, "unknown key %s for a %s failure "
-				    "(valid: %s)", jin_quote(&c->in, item->string),
-				    first, jin_join(&c->in, valid));
+			return jin_fail(&c->in, "unknown key %s for a %s "
+					"failure (valid: %s)",
+					jin_quote(&c->in, item->string), first,
+					jin_join(&c->in, valid));
 	return TRUE;
 }
 
@@ -329,7 +332,8 @@ static gboolean parse_dist_at_least(struct ctx *c, const cJSON *v,
 		min = lo;	/* unbounded below 0: draws are clamped */
 	}
 	if (min < lo)
-		return jin_fail(&c->in, "%s can go below %g (%s)", jin_show(&c->in, v), lo, what);
+		return jin_fail(&c->in, "%s can go below %g (%s)",
+				jin_show(&c->in, v), lo, what);
 	return TRUE;
 }
 

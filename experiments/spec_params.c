@@ -34,6 +34,25 @@ int spec_policy_index(const struct spec *s, const char *name)
 	return -1;
 }
 
+/* An entry of "policies": a known policy, listed once. */
+static gboolean get_policy(struct ctx *c, const cJSON *e,
+			   const struct policy_ops **out)
+{
+	const char *name;
+
+	if (!jin_get_string(&c->in, e, &name))
+		return FALSE;
+	*out = policy_find(name);
+	if (!*out)
+		return jin_fail(&c->in, "unknown policy %s (known: %s)",
+				jin_quote(&c->in, name),
+				jin_keep(&c->in, policy_names()));
+	if (spec_policy_index(c->s, name) >= 0)
+		return jin_fail(&c->in, "policy %s is listed twice",
+				jin_quote(&c->in, name));
+	return TRUE;
+}
+
 gboolean spec__parse_policies(struct ctx *c, const cJSON *root)
 {
 	struct spec *s = c->s;
@@ -49,27 +68,18 @@ gboolean spec__parse_policies(struct ctx *c, const cJSON *root)
 		s->n_policies = 1;
 	} else {
 		if (!cJSON_IsArray(v))
-			return jin_wrong_type(&c->in, v, "an array of policy names");
+			return jin_wrong_type(&c->in, v,
+					      "an array of policy names");
 		if (cJSON_GetArraySize(v) == 0)
-			return jin_fail(&c->in, "no policies (name at least one of: %s)",
-				    jin_keep(&c->in, policy_names()));
+			return jin_fail(&c->in, "no policies (name at least "
+					"one of: %s)",
+					jin_keep(&c->in, policy_names()));
 		s->policies = g_new0(struct spec_policy,
 				     (size_t)cJSON_GetArraySize(v));
 		cJSON_ArrayForEach(e, v) {
-			const struct policy_ops *ops;
-
 			mm = jin_push_index(&c->in, i);
-			if (!jin_get_string(&c->in, e, &name))
+			if (!get_policy(c, e, &s->policies[i].ops))
 				return FALSE;
-			ops = policy_find(name);
-			if (!ops)
-				return jin_fail(&c->in, "unknown policy %s (known: %s)",
-					    jin_quote(&c->in, name),
-					    jin_keep(&c->in, policy_names()));
-			if (spec_policy_index(s, name) >= 0)
-				return jin_fail(&c->in, "policy %s is listed twice",
-					    jin_quote(&c->in, name));
-			s->policies[i].ops = ops;
 			s->n_policies = ++i;
 			jin_pop(&c->in, mm);
 		}
@@ -83,9 +93,10 @@ gboolean spec__parse_policies(struct ctx *c, const cJSON *root)
 		if (!jin_get_string(&c->in, v, &name))
 			return FALSE;
 		if (spec_policy_index(s, name) < 0)
-			return jin_fail(&c->in, "%s is not in policies (the baseline is "
-				    "one of: %s)", jin_quote(&c->in, name),
-				    jin_keep(&c->in, spec__policy_list(s)));
+			return jin_fail(&c->in, "%s is not in policies (the "
+					"baseline is one of: %s)",
+					jin_quote(&c->in, name),
+					jin_keep(&c->in, spec__policy_list(s)));
 		s->baseline = g_strdup(name);
 		jin_pop(&c->in, m);
 	} else {
@@ -236,6 +247,15 @@ static gboolean set_param(struct ctx *c, const cJSON *e, struct spec_policy *sp,
 	return set_slot(c, e, &sl);
 }
 
+/* Parameter @e is not one of @sp's. */
+static gboolean unknown_param(struct ctx *c, const cJSON *e,
+			      const struct spec_policy *sp)
+{
+	return jin_fail(&c->in, "unknown parameter %s (valid: %s)",
+			jin_quote(&c->in, e->string),
+			jin_keep(&c->in, policy_param_names(sp->ops)));
+}
+
 /* Sets the parameters of object @v on policy @sp; "backoff" first, so
  * that its fields apply to the strategy it names. With @star ("*"), a
  * parameter this policy lacks is skipped. */
@@ -258,9 +278,7 @@ static gboolean apply_params(struct ctx *c, const cJSON *v,
 				return FALSE;
 			jin_pop(&c->in, m);
 			if (missing && !star)
-				return jin_fail(&c->in, "unknown parameter %s (valid: "
-					    "%s)", jin_quote(&c->in, e->string),
-					    jin_keep(&c->in, policy_param_names(sp->ops)));
+				return unknown_param(c, e, sp);
 		}
 	}
 	return TRUE;
@@ -286,9 +304,9 @@ static gboolean check_star(struct ctx *c, const cJSON *v)
 		}
 		if (!known) {
 			m = jin_push_key(&c->in, e->string);
-			return jin_fail(&c->in, "no policy of this spec has this "
-				    "parameter, or none retries failed passes "
-				    "(see selsim list)");
+			return jin_fail(&c->in, "no policy of this spec has "
+					"this parameter, or none retries "
+					"failed passes (see selsim list)");
 		}
 		(void)m;
 	}
@@ -313,17 +331,19 @@ gboolean spec__check_policy_params(struct ctx *c)
 			return r;
 		}
 		if (sp->set_outlier && !sp->params.outlier.enabled)
-			return jin_fail(&c->in, "outlier.* set but outlier_ejection is "
-				    "not true: it has no effect");
+			return jin_fail(&c->in, "outlier.* set but "
+					"outlier_ejection is not true: it has "
+					"no effect");
 		if (sp->set_budget && !sp->params.budget.enabled)
-			return jin_fail(&c->in, "retry_budget.* set but retry_budget is "
-				    "not true: it has no effect");
+			return jin_fail(&c->in, "retry_budget.* set but "
+					"retry_budget is not true: it has no "
+					"effect");
 		if (sp->params.budget.enabled &&
 		    sp->params.budget.refund > sp->params.budget.max_tokens)
-			return jin_fail(&c->in, "retry_budget.refund %g is more than "
-				    "retry_budget.max_tokens %g",
-				    sp->params.budget.refund,
-				    sp->params.budget.max_tokens);
+			return jin_fail(&c->in, "retry_budget.refund %g is "
+					"more than retry_budget.max_tokens %g",
+					sp->params.budget.refund,
+					sp->params.budget.max_tokens);
 		jin_pop(&c->in, m);
 	}
 	return TRUE;
@@ -336,11 +356,12 @@ gboolean spec__check_policy(struct ctx *c, const char *name)
 	if (spec_policy_index(c->s, name) >= 0)
 		return TRUE;
 	if (policy_find(name))
-		return jin_fail(&c->in, "policy %s is not in policies (this spec runs: "
-			    "%s)", jin_quote(&c->in, name),
-			    jin_keep(&c->in, spec__policy_list(c->s)));
+		return jin_fail(&c->in, "policy %s is not in policies (this "
+				"spec runs: %s)", jin_quote(&c->in, name),
+				jin_keep(&c->in, spec__policy_list(c->s)));
 	return jin_fail(&c->in, "unknown policy %s (this spec runs: %s)",
-		    jin_quote(&c->in, name), jin_keep(&c->in, spec__policy_list(c->s)));
+			jin_quote(&c->in, name),
+			jin_keep(&c->in, spec__policy_list(c->s)));
 }
 
 gboolean spec__parse_params(struct ctx *c, const cJSON *v)

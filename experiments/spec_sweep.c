@@ -211,8 +211,9 @@ gboolean spec__parse_sweep(struct ctx *c, const cJSON *v)
 		for (j = 0; j < i; j++) {
 			if (a->world && s->axes[j].world &&
 			    !strcmp(a->key, s->axes[j].key))
-				return jin_fail(&c->in, "sweeps the same path as "
-					    "'sweep.%s'", s->axes[j].key);
+				return jin_fail(&c->in, "sweeps the same path "
+						"as 'sweep.%s'",
+						s->axes[j].key);
 			if (a->world || s->axes[j].world ||
 			    strcmp(s->axes[j].name, a->name))
 				continue;
@@ -221,17 +222,19 @@ gboolean spec__parse_sweep(struct ctx *c, const cJSON *v)
 
 				if (spec__axis_applies(a, name) &&
 				    spec__axis_applies(&s->axes[j], name))
-					return jin_fail(&c->in, "sweeps %s for policy "
-						    "%s, as 'sweep.%s' does "
-						    "(one axis per parameter)",
-						    a->name, name,
-						    s->axes[j].key);
+					return jin_fail(&c->in, "sweeps %s "
+							"for policy %s, as "
+							"'sweep.%s' does (one "
+							"axis per parameter)",
+							a->name, name,
+							s->axes[j].key);
 			}
 		}
 		jin_pop(&c->in, m);
 		if (grid > SPEC_MAX_GRID / a->n_values)
-			return jin_fail(&c->in, "more than %d grid points (the axes' "
-				    "value counts multiply)", SPEC_MAX_GRID);
+			return jin_fail(&c->in, "more than %d grid points "
+					"(the axes' value counts multiply)",
+					SPEC_MAX_GRID);
 		grid *= a->n_values;
 	}
 	return TRUE;
@@ -285,11 +288,11 @@ gboolean spec__check_param_ranges(struct ctx *c)
 				continue;
 			jin_push_key(&c->in, "params");
 			jin_push_key(&c->in, s->policies[p].ops->name);
-			return jin_fail(&c->in, "%s (%s) is more than %s (%s) (a "
-				    "uniform draw needs min <= max at every "
-				    "grid point)", lo->name,
-				    sim_time_format(l, b1), hi->name,
-				    sim_time_format(h, b2));
+			return jin_fail(&c->in, "%s (%s) is more than %s (%s) "
+					"(a uniform draw needs min <= max at "
+					"every grid point)", lo->name,
+					sim_time_format(l, b1), hi->name,
+					sim_time_format(h, b2));
 		}
 	}
 	return TRUE;

@@ -93,8 +93,9 @@ static gboolean get_node(struct ctx *c, const cJSON *v, int *out)
 		return FALSE;
 	*out = find_node(&c->s->world, name);
 	if (*out < 0)
-		return jin_fail(&c->in, "unknown node %s (nodes: %s)", jin_quote(&c->in, name),
-			    node_list(c, false, -1));
+		return jin_fail(&c->in, "unknown node %s (nodes: %s)",
+				jin_quote(&c->in, name),
+				node_list(c, false, -1));
 	return TRUE;
 }
 
@@ -103,7 +104,7 @@ static gboolean get_node(struct ctx *c, const cJSON *v, int *out)
  * (never empty). Fills a new array that the caller owns, even on failure.
  */
 gboolean spec__get_nodes(struct ctx *c, const cJSON *v, bool single_ok,
-			  int **out, size_t *n)
+			 int **out, size_t *n)
 {
 	const cJSON *e;
 	size_t i = 0, j, m;
@@ -117,10 +118,11 @@ gboolean spec__get_nodes(struct ctx *c, const cJSON *v, bool single_ok,
 	}
 	if (!cJSON_IsArray(v))
 		return jin_wrong_type(&c->in, v, single_ok ?
-			"a node name or an array of node names" :
-			"an array of node names");
+				      "a node name or an array of node names" :
+				      "an array of node names");
 	if (cJSON_GetArraySize(v) == 0)
-		return jin_fail(&c->in, "an empty list (name at least one node)");
+		return jin_fail(&c->in,
+				"an empty list (name at least one node)");
 	*out = g_new(int, (size_t)cJSON_GetArraySize(v));
 	cJSON_ArrayForEach(e, v) {
 		m = jin_push_index(&c->in, i);
@@ -128,8 +130,10 @@ gboolean spec__get_nodes(struct ctx *c, const cJSON *v, bool single_ok,
 			return FALSE;
 		for (j = 0; j < i; j++)
 			if ((*out)[j] == (*out)[i])
-				return jin_fail(&c->in, "node %s is listed twice",
-					    jin_quote(&c->in, e->valuestring));
+				break;
+		if (j < i)
+			return jin_fail(&c->in, "node %s is listed twice",
+					jin_quote(&c->in, e->valuestring));
 		jin_pop(&c->in, m);
 		*n = ++i;
 	}
@@ -152,8 +156,8 @@ static gboolean parse_azs(struct ctx *c, const cJSON *v)
 	if (!jin_check_object(&c->in, v, NULL))
 		return FALSE;
 	if (cJSON_GetArraySize(v) == 0)
-		return jin_fail(&c->in, "no AZs (map each AZ name to its region, "
-			    "e.g. {\"a\": \"region-1\"})");
+		return jin_fail(&c->in, "no AZs (map each AZ name to its "
+				"region, e.g. {\"a\": \"region-1\"})");
 	w->n_azs = (size_t)cJSON_GetArraySize(v);
 	w->azs = g_new0(struct az_config, w->n_azs);
 	/* at most one region per AZ */
@@ -167,7 +171,8 @@ static gboolean parse_azs(struct ctx *c, const cJSON *v)
 		if (!jin_get_string(&c->in, e, &region))
 			return FALSE;
 		if (!*region)
-			return jin_fail(&c->in, "a region name cannot be empty");
+			return jin_fail(&c->in,
+					"a region name cannot be empty");
 		for (r = 0; r < w->n_regions; r++)
 			if (!strcmp(w->regions[r], region))
 				break;
@@ -197,15 +202,16 @@ static gboolean parse_node_identity(struct ctx *c, const cJSON *v, size_t i)
 	if (!item || !jin_get_name(&c->in, item, &str))
 		return FALSE;
 	if (find_node(w, str) >= 0)
-		return jin_fail(&c->in, "node %s is defined twice (nodes[%d] has it "
-			    "too)", jin_quote(&c->in, str), find_node(w, str));
+		return jin_fail(&c->in, "node %s is defined twice (nodes[%d] "
+				"has it too)", jin_quote(&c->in, str),
+				find_node(w, str));
 	n->name = g_strdup(str);
 	jin_pop(&c->in, m);
 
 	item = jin_member(v, "role");
 	if (!item)
-		return jin_missing(&c->in, "role", jin_keep(&c->in, g_strdup_printf(
-			"one of %s", role_list(c))));
+		return jin_missing(&c->in, "role", jin_keep(&c->in,
+				   g_strdup_printf("one of %s", role_list(c))));
 	m = jin_push_key(&c->in, "role");
 	if (!jin_get_string(&c->in, item, &str))
 		return FALSE;
@@ -213,22 +219,23 @@ static gboolean parse_node_identity(struct ctx *c, const cJSON *v, size_t i)
 		if (!strcmp(node_role_names[r], str))
 			break;
 	if (r == ROLE_N)
-		return jin_fail(&c->in, "unknown role %s (valid: %s)", jin_quote(&c->in, str),
-			    role_list(c));
+		return jin_fail(&c->in, "unknown role %s (valid: %s)",
+				jin_quote(&c->in, str), role_list(c));
 	n->role = (node_role)r;
 	jin_pop(&c->in, m);
 
 	item = jin_member(v, "az");
 	if (!item)
-		return jin_missing(&c->in, "az", jin_keep(&c->in, g_strdup_printf(
-			"one of the AZs: %s", spec__az_list(c))));
+		return jin_missing(&c->in, "az", jin_keep(&c->in,
+				   g_strdup_printf("one of the AZs: %s",
+						   spec__az_list(c))));
 	m = jin_push_key(&c->in, "az");
 	if (!jin_get_string(&c->in, item, &str))
 		return FALSE;
 	n->az = spec__find_az(w, str);
 	if (n->az < 0)
-		return jin_fail(&c->in, "unknown AZ %s (azs: %s)", jin_quote(&c->in, str),
-			    spec__az_list(c));
+		return jin_fail(&c->in, "unknown AZ %s (azs: %s)",
+				jin_quote(&c->in, str), spec__az_list(c));
 	jin_pop(&c->in, m);
 	return TRUE;
 }
@@ -243,12 +250,14 @@ static gboolean get_server_node(struct ctx *c, const cJSON *v, size_t i,
 	if (!get_node(c, v, out))
 		return FALSE;
 	if ((size_t)*out == i)
-		return jin_fail(&c->in, "%s is this node itself (name another server: "
-			    "%s)", jin_show(&c->in, v), node_list(c, true, (int)i));
+		return jin_fail(&c->in, "%s is this node itself (name another "
+				"server: %s)", jin_show(&c->in, v),
+				node_list(c, true, (int)i));
 	if (!role_is_server(w->nodes[*out].role))
-		return jin_fail(&c->in, "%s is an agent (a server is a node whose role "
-			    "is etcd, control-plane or server: %s)", jin_show(&c->in, v),
-			    node_list(c, true, (int)i));
+		return jin_fail(&c->in, "%s is an agent (a server is a node "
+				"whose role is etcd, control-plane or server: "
+				"%s)", jin_show(&c->in, v),
+				node_list(c, true, (int)i));
 	return TRUE;
 }
 
@@ -270,10 +279,11 @@ static gboolean parse_node_links(struct ctx *c, const cJSON *v, size_t i,
 			return FALSE;
 		jin_pop(&c->in, m);
 	} else if (n->role == ROLE_AGENT || n->role == ROLE_CONTROL_PLANE) {
-		return jin_missing(&c->in, "server", jin_keep(&c->in, g_strdup_printf(
-			"%s node joins through a server: one of %s",
-			n->role == ROLE_AGENT ? "an agent" : "a control-plane",
-			node_list(c, true, (int)i))));
+		return jin_missing(&c->in, "server", jin_keep(&c->in,
+			g_strdup_printf("%s node joins through a server: one "
+					"of %s", n->role == ROLE_AGENT ?
+					"an agent" : "a control-plane",
+					node_list(c, true, (int)i))));
 	} else {
 		/* An etcd or server node without --server joins the first
 		 * node that runs etcd; that node itself starts the cluster. */
@@ -283,7 +293,8 @@ static gboolean parse_node_links(struct ctx *c, const cJSON *v, size_t i,
 	item = jin_enter(&c->in, v, "cache", &m);
 	if (item) {
 		if (!cJSON_IsArray(item))
-			return jin_wrong_type(&c->in, item, "an array of server names");
+			return jin_wrong_type(&c->in, item,
+					      "an array of server names");
 		n->cache = g_new(int, (size_t)cJSON_GetArraySize(item) + 1);
 		k = 0;
 		cJSON_ArrayForEach(e, item) {
@@ -293,8 +304,9 @@ static gboolean parse_node_links(struct ctx *c, const cJSON *v, size_t i,
 				return FALSE;
 			for (j = 0; j < k; j++)
 				if (n->cache[j] == n->cache[k])
-					return jin_fail(&c->in, "%s is listed twice",
-						    jin_show(&c->in, e));
+					return jin_fail(&c->in,
+							"%s is listed twice",
+							jin_show(&c->in, e));
 			n->n_cache = ++k;
 			jin_pop(&c->in, mm);
 		}
@@ -330,8 +342,8 @@ static gboolean parse_nodes(struct ctx *c, const cJSON *v)
 	if (cJSON_GetArraySize(v) == 0)
 		return jin_fail(&c->in, "no nodes (at least one is required)");
 	if (cJSON_GetArraySize(v) > CONFIG_MAX_NODES)
-		return jin_fail(&c->in, "%d nodes (at most %d)", cJSON_GetArraySize(v),
-			    CONFIG_MAX_NODES);
+		return jin_fail(&c->in, "%d nodes (at most %d)",
+				cJSON_GetArraySize(v), CONFIG_MAX_NODES);
 	w->n_nodes = (size_t)cJSON_GetArraySize(v);
 	w->nodes = g_new0(struct node_config, w->n_nodes);
 
@@ -348,11 +360,12 @@ static gboolean parse_nodes(struct ctx *c, const cJSON *v)
 		i++;
 	}
 	if (first_etcd < 0)
-		return jin_fail(&c->in, "no node runs etcd (at least one node needs "
-			    "role etcd or server)");
+		return jin_fail(&c->in, "no node runs etcd (at least one node "
+				"needs role etcd or server)");
 	if (n_servers > CONFIG_MAX_SERVERS)
-		return jin_fail(&c->in, "%zu server nodes (at most %d: a load balancer "
-			    "tracks no more)", n_servers, CONFIG_MAX_SERVERS);
+		return jin_fail(&c->in, "%zu server nodes (at most %d: a load "
+				"balancer tracks no more)", n_servers,
+				CONFIG_MAX_SERVERS);
 
 	i = 0;
 	cJSON_ArrayForEach(e, v) {
@@ -425,8 +438,9 @@ gboolean spec__parse_network(struct ctx *c, const cJSON *v)
 		if (!jin_get_number(&c->in, item, &x))
 			return FALSE;
 		if (x < 0 || x >= 1)
-			return jin_fail(&c->in, "%s is not a probability in [0, 1)",
-				    jin_show(&c->in, item));
+			return jin_fail(&c->in,
+					"%s is not a probability in [0, 1)",
+					jin_show(&c->in, item));
 		net->loss = x;
 		jin_pop(&c->in, m);
 	}

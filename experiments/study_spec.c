@@ -91,8 +91,8 @@ static gboolean check_own(struct sctx *c, struct study_series *sr,
 	jin_push_key(&c->in, sr->own_name);
 	if (k < 0)
 		return jin_fail(&c->in, "not a parameter of %s (a policy "
-				"takes \"policy\", \"label\" and one of its own "
-				"parameters; see selsim list)", name);
+				"takes \"policy\", \"label\" and one of its "
+				"own parameters; see selsim list)", name);
 	if (sr->own_value < sr->ops->own[k].min ||
 	    sr->own_value > sr->ops->own[k].max)
 		return jin_fail(&c->in, "%g is out of range (valid: %g to %g)",
@@ -113,9 +113,9 @@ static gboolean parse_series(struct sctx *c, const cJSON *e,
 	if (cJSON_IsString(e)) {
 		name = e->valuestring;
 	} else if (!cJSON_IsObject(e)) {
-		return jin_wrong_type(&c->in, e, "a policy name or {\"policy\": "
-				      "NAME, \"label\": TEXT, OWN_PARAM: "
-				      "NUMBER}");
+		return jin_wrong_type(&c->in, e, "a policy name or "
+				      "{\"policy\": NAME, \"label\": TEXT, "
+				      "OWN_PARAM: NUMBER}");
 	} else {
 		if (!jin_check_object(&c->in, e, NULL))
 			return FALSE;
