@@ -9,10 +9,15 @@
  *
  *     FILE: JSON.PATH: what is wrong (what would be valid)
  *
- * The path is kept in a GString that grows and shrinks as the walk goes
- * down and up; on an error it is left where the problem is. Strings built
- * only for a message go to a scratch array freed at the end of the parse,
- * so that no error path has anything to free.
+ * The path and the messages are json_in.h's: the path grows and shrinks
+ * as the walk goes down and up, and on an error it is left where the
+ * problem is; strings built only for a message go to a scratch array
+ * freed at the end of the parse, so that no error path has anything to
+ * free. Each section of a spec has its own file (spec_internal.h lists
+ * them); this one holds the root object, loading and releasing, the
+ * --policies selection, and the world of each grid point when the sweep
+ * has world axes (the document with the point's values set, parsed
+ * again).
  */
 #include "spec_internal.h"
 #include "sim/error.h"

@@ -4,6 +4,10 @@
  * validated in full before anything runs: a bad spec is one error message
  * naming the file, the JSON path, the bad value and what would be valid,
  * and `selsim` exits 2.
+ *
+ * Implemented by experiments/spec*.c, one file per section of a spec
+ * (experiments/spec_internal.h lists them), on the JSON toolkit of
+ * experiments/json_in.h.
  */
 #ifndef EXPERIMENTS_SPEC_H
 #define EXPERIMENTS_SPEC_H

@@ -56,9 +56,9 @@ int spec__find_az(const struct world_config *w, const char *name);
 /* "a, b, c" (the spec's AZs, for messages; scratch). */
 const char *spec__az_list(struct ctx *c);
 
-/* A node name or, when @single_ok is false, only an array of distinct
- * node names (never empty). Fills a new array (*@out, *@n) that the caller
- * owns, even on failure. */
+/* A non-empty array of distinct node names or, when @single_ok, also a
+ * single node name. Fills a new array (*@out, *@n) that the caller owns,
+ * even on failure. */
 gboolean spec__get_nodes(struct ctx *c, const cJSON *v, bool single_ok,
 			 int **out, size_t *n);
 
