@@ -28,13 +28,12 @@ struct shared {
 
 void runner_point_values(const struct spec *s, size_t point, sim_time *out)
 {
-	size_t a = s->n_axes;
+	size_t *k = g_new(size_t, s->n_axes + 1), i;
 
-	/* the last axis varies fastest (spec_point_params) */
-	while (a-- > 0) {
-		out[a] = s->axes[a].values[point % s->axes[a].n_values];
-		point /= s->axes[a].n_values;
-	}
+	spec_point_indices(s, point, k);
+	for (i = 0; i < s->n_axes; i++)
+		out[i] = s->axes[i].values[k[i]];
+	g_free(k);
 }
 
 /* One paired comparison (runner_run() fills cell->base and the seed). */
@@ -60,14 +59,12 @@ static void compare_task(gpointer data, gpointer user)
 
 void runner_point_numbers(const struct spec *s, size_t point, double *out)
 {
-	size_t a = s->n_axes;
+	size_t *k = g_new(size_t, s->n_axes + 1), i;
 
-	while (a-- > 0) {
-		size_t k = point % s->axes[a].n_values;
-
-		out[a] = s->axes[a].numeric ? s->axes[a].numbers[k] : 0;
-		point /= s->axes[a].n_values;
-	}
+	spec_point_indices(s, point, k);
+	for (i = 0; i < s->n_axes; i++)
+		out[i] = s->axes[i].numeric ? s->axes[i].numbers[k[i]] : 0;
+	g_free(k);
 }
 
 static void run_task(gpointer data, gpointer user)

@@ -4,6 +4,10 @@
  * validated in full before anything runs: a bad spec is one error message
  * naming the file, the JSON path, the bad value and what would be valid,
  * and `selsim` exits 2.
+ *
+ * Implemented by experiments/spec*.c, one file per section of a spec
+ * (experiments/spec_internal.h lists them), on the JSON toolkit of
+ * experiments/json_in.h.
  */
 #ifndef EXPERIMENTS_SPEC_H
 #define EXPERIMENTS_SPEC_H
@@ -87,6 +91,13 @@ gboolean spec_select_policies(struct spec *s, const char *list,
 gboolean spec_parse_dist(const char *file, const char *path, const cJSON *v,
 			 struct dist *out, GError **error);
 
+struct jin;
+
+/* The same within a walk of json_in.h (the study specs'): a duration
+ * (a constant) or {"dist": KIND, PARAM: VALUE, ...} at the walk's path.
+ * Replaces @out only on success. */
+gboolean spec_get_dist(struct jin *j, const cJSON *v, struct dist *out);
+
 /* Prints the spec with every default filled in (`validate --explain`). */
 void spec_explain(const struct spec *s, FILE *out);
 
@@ -97,6 +108,16 @@ void spec_explain(const struct spec *s, FILE *out);
  * without a sweep. spec_parse() keeps it at most SPEC_MAX_GRID. */
 #define SPEC_MAX_GRID 1000000
 size_t spec_grid_size(const struct spec *s);
+
+/*
+ * The one decoder of the grid: the value index of each axis at grid point
+ * @point (0 <= point < spec_grid_size(s)) into @out, which holds
+ * s->n_axes entries; out[i] indexes s->axes[i].values (and .numbers). The
+ * axes are crossed like nested loops, the first axis outermost and the
+ * last one varying fastest. Every reader of the grid (the parameters and
+ * the world of a point, the checks at load, the runner) goes through it.
+ */
+void spec_point_indices(const struct spec *s, size_t point, size_t *out);
 
 /*
  * The parameters that policy @p (an index into s->policies) runs with at

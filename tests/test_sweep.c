@@ -59,6 +59,39 @@ static void test_grid(void)
 	spec_release(&s);
 }
 
+/* The one grid decoder: three axes (2 x 3 x 2) decode like nested loops,
+ * the first axis outermost, every index pair met once; the runner's point
+ * values and numbers come from it. */
+static void test_point_indices(void)
+{
+	struct spec s;
+	size_t k[3], i, seen[2][3][2] = { { { 0 } } };
+	sim_time v[3];
+	double x[3];
+
+	parse("{ \"name\": \"g\", \"policies\": [\"k3s\", \"p2c\"], " TOPOLOGY
+	      ", \"sweep\": { \"k3s.dial_timeout\": [\"1s\", \"2s\"],"
+	      " \"p2c.choice_count\": [2, 3, 4],"
+	      " \"health_check_interval\": [\"100ms\", \"200ms\"] } }", &s);
+	ASSERT_EQ(spec_grid_size(&s), 12);
+	for (i = 0; i < 12; i++) {
+		spec_point_indices(&s, i, k);
+		ASSERT_EQ(k[0], i / 6);
+		ASSERT_EQ(k[1], (i / 2) % 3);
+		ASSERT_EQ(k[2], i % 2);
+		seen[k[0]][k[1]][k[2]]++;
+		runner_point_values(&s, i, v);
+		runner_point_numbers(&s, i, x);
+		ASSERT_EQ(v[0], s.axes[0].values[k[0]]);
+		ASSERT_EQ(v[2], s.axes[2].values[k[2]]);
+		ASSERT_NEAR(x[1], 2.0 + (double)k[1], 0);
+		ASSERT_NEAR(x[0], 0, 0);	/* a duration axis: no number */
+	}
+	for (i = 0; i < 12; i++)
+		ASSERT_EQ(seen[i / 6][(i / 2) % 3][i % 2], 1);
+	spec_release(&s);
+}
+
 /* A world axis sets a failure parameter per point. */
 static void test_world_axis(void)
 {
@@ -257,6 +290,7 @@ static void test_threads(void)
 int main(void)
 {
 	TEST_RUN(test_grid);
+	TEST_RUN(test_point_indices);
 	TEST_RUN(test_world_axis);
 	TEST_RUN(test_random_timeline);
 	TEST_RUN(test_random_kinds);
