@@ -2,6 +2,8 @@
 #include "commands.h"
 #include "output.h"
 #include "plot.h"
+#include "report.h"
+#include "timeline.h"
 #include "runner.h"
 #include "spec.h"
 #include "models/world.h"
@@ -370,7 +372,7 @@ int trace_main(int argc, char **argv)
 			fprintf(stderr, "selsim trace: %s: %s\n", tsv,
 				g_strerror(errno));
 			rc = 1;
-		} else if (!plot_trace(tsv, plot, &missing, &err)) {
+		} else if (!timeline_plot(tsv, plot, &missing, &err)) {
 			rc = cli_fail("trace", err);
 		} else if (missing) {
 			fprintf(stderr, "selsim: gnuplot not found; wrote %s but "

@@ -1,4 +1,5 @@
 #include "output.h"
+#include "fmt.h"
 #include "sim/error.h"
 
 #include <cjson/cJSON.h>
@@ -38,10 +39,14 @@ static void push(cJSON *arr, cJSON *item)
 		g_error("out of memory building results JSON");
 }
 
-/* A finite double, or null (NAN: no data). */
+/* A finite double as the shortest text that reads back to it (fmt.h),
+ * or null (NAN: no data). */
 static cJSON *j_num(double v)
 {
-	return must(isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull());
+	char buf[FMT_DOUBLE_LEN];
+
+	return must(isfinite(v) ? cJSON_CreateRaw(fmt_double(buf, v))
+				: cJSON_CreateNull());
 }
 
 /* A count, exact: as a double it would round past 2^53 (seeds do). */
@@ -163,7 +168,7 @@ char *output_json_string(const struct spec *s, const struct out_cell *cells,
 	put(root, "spec", j_str(s->name));
 	put(root, "spec_file", j_str(s->file));
 	put(root, "seed", j_u64(s->seed));
-	put(root, "scenarios", must(cJSON_CreateNumber(s->scenarios)));
+	put(root, "scenarios", j_num(s->scenarios));
 	put(root, "deadline_s", j_num(sim_time_to_s(s->world.deadline)));
 	put(root, "baseline", j_str(s->baseline));
 	put(root, "command", j_str(command_line));
@@ -203,23 +208,14 @@ static void csv_field(GString *g, const char *v)
 	g_string_append_c(g, '"');
 }
 
-/* The shortest of %.15g, %.16g, %.17g that reads back to @v (as cJSON
- * does), in the C locale whatever setlocale() says; NAN: empty. */
+/* The shortest text that reads back to @v (fmt.h); NAN: empty. */
 static void csv_num(GString *g, double v)
 {
-	char buf[G_ASCII_DTOSTR_BUF_SIZE];
-	static const char *const fmts[] = { "%.15g", "%.16g", "%.17g" };
-	size_t i;
+	char buf[FMT_DOUBLE_LEN];
 
 	g_string_append_c(g, ',');
-	if (!isfinite(v))
-		return;
-	for (i = 0; i < G_N_ELEMENTS(fmts); i++) {
-		g_ascii_formatd(buf, sizeof(buf), fmts[i], v);
-		if (g_ascii_strtod(buf, NULL) == v)
-			break;
-	}
-	g_string_append(g, buf);
+	if (isfinite(v))
+		g_string_append(g, fmt_double(buf, v));
 }
 
 static void csv_u64(GString *g, uint64_t v)

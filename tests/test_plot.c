@@ -8,6 +8,8 @@
  */
 #include "test.h"
 #include "experiments/plot.h"
+#include "experiments/report.h"
+#include "experiments/timeline.h"
 #include "sim/error.h"
 
 #include <cjson/cJSON.h>
@@ -654,22 +656,25 @@ static void test_gnuplot_fails(void)
 
 static const char trace_tsv[] =
 	"# demo, scenario 0, seed 1, policy k3s\n"
-	"0.000000000\tfailure\tetcd-1\t-\tfailure: stop etcd-1\n"
-	"5.000000000\tfailure\t-\t-\tfailure: AZ b out\n"
-	"10.000000000\tfailure\tcp-1\t-\tfailure: restart cp-1\n"
-	"10.000000000\tstart\tcp-1\t-\tcp-1: k3s starts (control-plane)\n"
-	"10.000100000\tdial\tcp-1\tetcd-1\tcp-1: dial etcd-1 (supervisor LB)\n"
-	"10.000200000\tdial_refused\tcp-1\tetcd-1\tcp-1: dial etcd-1 refused\n"
-	"10.000200000\tdial\tcp-1\tetcd-2\tcp-1: dial etcd-2 (supervisor LB)\n"
-	"20.000200000\tdial_timeout\tcp-1\tetcd-2\tcp-1: dial etcd-2 timed out\n"
-	"20.000200000\tdial\tcp-1\tetcd-3\tcp-1: dial etcd-3 (supervisor LB)\n"
-	"20.001000000\tdial_ok\tcp-1\tetcd-3\tcp-1: dial etcd-3 ok\n"
-	"20.002000000\tlb_state\tcp-1\tetcd-3\tcp-1: supervisor LB: etcd-3 x\n"
-	"25.000000000\tfailure_end\t-\t-\tfailure ends: AZ b back\n"
-	"21.000000000\tready\tcp-1\t-\tcp-1: Ready\n"
-	"30.000000000\tfailure\tagent-1\t-\tfailure: restart agent-1\n"
-	"30.000000000\tstart\tagent-1\t-\tagent-1: k3s starts (agent)\n"
-	"31.000000000\tfatal\tagent-1\t-\tagent-1: fatal: x; the process exits\n"
+	"# columns: time_s, kind, node, peer, text, failure\n"
+	"0.000000000\tfailure\tetcd-1\t-\tfailure: stop etcd-1\t0\n"
+	"5.000000000\tfailure\t-\t-\tfailure: AZ b out\t1\n"
+	"12.000000000\tfailure\t-\t-\tfailure: partition 3 begins: agent-1 cut off from every other node\t3\n"
+	"10.000000000\tfailure\tcp-1\t-\tfailure: restart cp-1\t2\n"
+	"10.000000000\tstart\tcp-1\t-\tcp-1: k3s starts (control-plane)\t-1\n"
+	"10.000100000\tdial\tcp-1\tetcd-1\tcp-1: dial etcd-1 (supervisor LB)\t-1\n"
+	"10.000200000\tdial_refused\tcp-1\tetcd-1\tcp-1: dial etcd-1 refused\t-1\n"
+	"10.000200000\tdial\tcp-1\tetcd-2\tcp-1: dial etcd-2 (supervisor LB)\t-1\n"
+	"20.000200000\tdial_timeout\tcp-1\tetcd-2\tcp-1: dial etcd-2 timed out\t-1\n"
+	"20.000200000\tdial\tcp-1\tetcd-3\tcp-1: dial etcd-3 (supervisor LB)\t-1\n"
+	"20.001000000\tdial_ok\tcp-1\tetcd-3\tcp-1: dial etcd-3 ok\t-1\n"
+	"20.002000000\tlb_state\tcp-1\tetcd-3\tcp-1: supervisor LB: etcd-3 x\t-1\n"
+	"22.000000000\tfailure_end\t-\t-\tfailure ends: partition 3 heals\t3\n"
+	"25.000000000\tfailure_end\t-\t-\tfailure ends: AZ b back\t1\n"
+	"21.000000000\tready\tcp-1\t-\tcp-1: Ready\t-1\n"
+	"30.000000000\tfailure\tagent-1\t-\tfailure: restart agent-1\t4\n"
+	"30.000000000\tstart\tagent-1\t-\tagent-1: k3s starts (agent)\t-1\n"
+	"31.000000000\tfatal\tagent-1\t-\tagent-1: fatal: x; the process exits\t-1\n"
 	"# ended at 40.000000s after 99 events: FAILOVER FAILED\n";
 
 static void test_trace(void)
@@ -681,8 +686,8 @@ static void test_trace(void)
 	bool missing;
 
 	ASSERT(g_file_set_contents(tsv, trace_tsv, -1, NULL));
-	if (!plot_trace(tsv, prefix, &missing, &err))
-		TEST_FAIL("plot_trace: %s", err->message);
+	if (!timeline_plot(tsv, prefix, &missing, &err))
+		TEST_FAIL("timeline_plot: %s", err->message);
 	ASSERT_EQ(missing, !have_gnuplot);
 	b = read_dat(tmp_root, "timeline.dat", false);
 	ASSERT_EQ(b->len, 8);
@@ -697,10 +702,15 @@ static void test_trace(void)
 	ASSERT_SAME(fnum(b, 1, 0, 0), 0);
 	ASSERT_SAME(fnum(b, 1, 0, 1), 40);
 	ASSERT_SAME(fnum(b, 1, 0, 3), 1);
-	/* the AZ outage: 5 s to 25 s */
-	ASSERT_SAME(fnum(b, 2, 0, 0), 5);
-	ASSERT_SAME(fnum(b, 2, 0, 1), 25);
-	ASSERT_STR_EQ(field(b, 2, 0, 2), "AZ b out");
+	/* failures of no one node pair by failure id: the partition 12 s
+	 * to 22 s (not to the end), the AZ outage 5 s to 25 s */
+	ASSERT_EQ(block_len(b, 2), 2);
+	ASSERT_SAME(fnum(b, 2, 0, 0), 12);
+	ASSERT_SAME(fnum(b, 2, 0, 1), 22);
+	ASSERT_STR_CONTAINS(field(b, 2, 0, 2), "partition 3 begins");
+	ASSERT_SAME(fnum(b, 2, 1, 0), 5);
+	ASSERT_SAME(fnum(b, 2, 1, 1), 25);
+	ASSERT_STR_EQ(field(b, 2, 1, 2), "AZ b out");
 	/* joins: cp-1 Ready at 21, agent-1 fatal at 31 */
 	ASSERT_EQ(block_len(b, 3), 2);
 	ASSERT_SAME(fnum(b, 3, 0, 1), 21);
@@ -729,12 +739,12 @@ static void test_trace(void)
 
 	/* bad input: the file and the line */
 	ASSERT(g_file_set_contents(tsv, "# x\n1.0\tready\n", -1, NULL));
-	ASSERT(!plot_trace(tsv, prefix, &missing, &err));
+	ASSERT(!timeline_plot(tsv, prefix, &missing, &err));
 	ASSERT(g_error_matches(err, SIM_ERROR, SIM_ERROR_INPUT));
 	ASSERT_STR_CONTAINS(err->message, "trace.tsv:2:");
 	g_clear_error(&err);
 	ASSERT(g_file_set_contents(tsv, "# nothing\n", -1, NULL));
-	ASSERT(!plot_trace(tsv, prefix, &missing, &err));
+	ASSERT(!timeline_plot(tsv, prefix, &missing, &err));
 	ASSERT_STR_CONTAINS(err->message, "no trace events");
 	g_clear_error(&err);
 	g_free(tsv);
