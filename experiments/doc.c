@@ -1,6 +1,8 @@
 /* HTML and Markdown side by side (doc.h). */
 #include "doc.h"
 
+#include <string.h>
+
 void doc_init(struct doc *d)
 {
 	d->h = g_string_new(NULL);
@@ -139,3 +141,117 @@ void doc_command(struct doc *d, const char *command)
 	g_string_append(d->h, "</code></pre>\n");
 	g_string_append_printf(d->m, "```sh\n%s\n```\n", command);
 }
+
+void doc_missing(struct doc *d, const char *text)
+{
+	g_string_append(d->h, "<p class=\"missing\">");
+	doc_html_escape(d->h, text);
+	g_string_append(d->h, "</p>\n");
+	g_string_append_printf(d->m, "%s\n\n", text);
+}
+
+/* <a href="HREF">TEXT</a> */
+static void h_link(GString *h, const char *href, const char *text)
+{
+	g_string_append(h, "<a href=\"");
+	doc_html_escape(h, href);
+	g_string_append(h, "\">");
+	doc_html_escape(h, text);
+	g_string_append(h, "</a>");
+}
+
+void doc_figure(struct doc *d, const struct doc_figure *f)
+{
+	g_string_append(d->h, "<figure class=\"plot\" id=\"fig-");
+	doc_html_escape(d->h, f->id);
+	g_string_append(d->h, "\">\n");
+	g_string_append(d->h, f->svg);
+	g_string_append_printf(d->h, "\n<figcaption><b>Figure %zu.</b> ",
+			       f->number);
+	doc_html_escape(d->h, f->caption);
+	g_string_append(d->h, " <span class=\"files\">");
+	h_link(d->h, f->svg_href, "SVG");
+	if (f->png_href) {
+		g_string_append(d->h, " \xc2\xb7 ");
+		h_link(d->h, f->png_href, "PNG");
+	}
+	g_string_append(d->h, " \xc2\xb7 data ");
+	h_link(d->h, f->data_href, f->data_href);
+	g_string_append(d->h, "</span></figcaption>\n</figure>\n");
+
+	g_string_append_printf(d->m, "![%s](%s)\n\n*Figure %zu.* %s Data: "
+			       "[%s](%s)", f->title, f->svg_href, f->number,
+			       f->caption, f->data_href, f->data_href);
+	if (f->png_href)
+		g_string_append_printf(d->m, ", PNG: [%s](%s)", f->png_href,
+				       f->png_href);
+	g_string_append(d->m, "\n\n");
+}
+
+void doc_page_begin(struct doc *d, const char *page_title, const char *title,
+		    const char *meta, const char *css)
+{
+	g_string_append(d->h,
+		"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+		"<meta charset=\"utf-8\">\n"
+		"<meta name=\"viewport\" content=\"width=device-width, "
+		"initial-scale=1\">\n"
+		/* Nothing on this page may reach the network. */
+		"<meta http-equiv=\"Content-Security-Policy\" content=\""
+		"default-src 'none'; style-src 'unsafe-inline'; "
+		"script-src 'unsafe-inline'; img-src data:\">\n<title>");
+	doc_html_escape(d->h, page_title);
+	g_string_append(d->h, "</title>\n<style>");
+	g_string_append(d->h, css);
+	g_string_append(d->h, "</style>\n</head>\n<body>\n<header>\n<h1>");
+	doc_html_escape(d->h, title);
+	g_string_append(d->h, "</h1>\n<p class=\"meta\">");
+	doc_html_escape(d->h, meta);
+	g_string_append(d->h, "</p>\n</header>\n");
+	g_string_append_printf(d->m, "# %s\n\n%s\n", title, meta);
+}
+
+void doc_page_end(struct doc *d, const char *footer_html, const char *js)
+{
+	g_string_append_printf(d->h, "<footer>%s</footer>\n<script>",
+			       footer_html);
+	g_string_append(d->h, js);
+	g_string_append(d->h, "</script>\n</body>\n</html>\n");
+}
+
+char *doc_svg_inline(const char *svg, const char *prefix, const char *title)
+{
+	static const char *const refs[] = {
+		" id='", " id=\"", "href='#", "href=\"#", "url(#",
+	};
+	const char *p = strstr(svg, "<svg"), *t;
+	GString *g;
+	size_t k;
+
+	if (!p || !strstr(p, "</svg>"))
+		return NULL;
+	g = g_string_sized_new(strlen(p) + 1024);
+	while (*p) {
+		if (!strncmp(p, "<title>", 7) && (t = strstr(p, "</title>"))) {
+			g_string_append(g, "<title>");
+			doc_html_escape(g, title);
+			g_string_append(g, "</title>");
+			p = t + strlen("</title>");
+			continue;
+		}
+		for (k = 0; k < G_N_ELEMENTS(refs); k++) {
+			size_t n = strlen(refs[k]);
+
+			if (!strncmp(p, refs[k], n)) {
+				g_string_append_len(g, p, (gssize)n);
+				g_string_append(g, prefix);
+				p += n;
+				break;
+			}
+		}
+		if (k == G_N_ELEMENTS(refs))
+			g_string_append_c(g, *p++);
+	}
+	return g_string_free(g, FALSE);
+}
+

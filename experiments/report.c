@@ -574,45 +574,53 @@ static void report_comparisons(struct doc *d, const struct results *r)
 	doc_section_end(d);
 }
 
-/* @svg (a whole gnuplot SVG file) ready to inline in HTML: from "<svg"
- * on, every id prefixed with @prefix (several plots on one page would
- * otherwise share ids such as gpPt0 and clip paths), its <title> set to
- * @title. NULL when it is not an SVG. Caller frees with g_free(). */
-static char *svg_inline(const char *svg, const char *prefix,
-			const char *title)
+/* Plot @j as figure @fig, or a line saying it is not drawn; true when
+ * it was drawn. */
+static bool report_plot(struct doc *d, const char *dir,
+			const struct plot_job *j, size_t fig)
 {
-	static const char *const refs[] = {
-		" id='", " id=\"", "href='#", "href=\"#", "url(#",
-	};
-	const char *p = strstr(svg, "<svg"), *t;
-	GString *g;
-	size_t k;
+	char *svg_rel = g_strconcat("plots/", j->name, ".svg", NULL);
+	char *png_rel = g_strconcat("plots/", j->name, ".png", NULL);
+	char *dat_rel = g_strconcat("plots/", j->data_name, NULL);
+	char *svg_path = g_build_filename(dir, svg_rel, NULL);
+	char *png_path = g_build_filename(dir, png_rel, NULL);
+	char *prefix = g_strdup_printf("%s-", j->name);
+	char *title = g_strdelimit(g_strdup(j->title), "\n", ' ');
+	char *text = NULL, *inl = NULL;
 
-	if (!p || !strstr(p, "</svg>"))
-		return NULL;
-	g = g_string_sized_new(strlen(p) + 1024);
-	while (*p) {
-		if (!strncmp(p, "<title>", 7) && (t = strstr(p, "</title>"))) {
-			g_string_append(g, "<title>");
-			doc_html_escape(g, title);
-			g_string_append(g, "</title>");
-			p = t + strlen("</title>");
-			continue;
-		}
-		for (k = 0; k < G_N_ELEMENTS(refs); k++) {
-			size_t n = strlen(refs[k]);
+	if (g_file_get_contents(svg_path, &text, NULL, NULL))
+		inl = doc_svg_inline(text, prefix, title);
+	if (inl) {
+		struct doc_figure f = {
+			.id = j->name, .number = fig, .svg = inl,
+			.title = title, .caption = j->caption,
+			.svg_href = svg_rel, .data_href = dat_rel,
+			.png_href = g_file_test(png_path,
+						G_FILE_TEST_IS_REGULAR) ?
+				    png_rel : NULL,
+		};
 
-			if (!strncmp(p, refs[k], n)) {
-				g_string_append_len(g, p, (gssize)n);
-				g_string_append(g, prefix);
-				p += n;
-				break;
-			}
-		}
-		if (k == G_N_ELEMENTS(refs))
-			g_string_append_c(g, *p++);
+		doc_figure(d, &f);
+	} else {
+		char *t = g_strdup_printf(
+			"%s: not drawn (gnuplot draws it: selsim plot "
+			"DIR); its data is in %s.", title, dat_rel);
+
+		doc_missing(d, t);
+		g_free(t);
 	}
-	return g_string_free(g, FALSE);
+	g_free(text);
+	g_free(prefix);
+	g_free(title);
+	g_free(svg_rel);
+	g_free(png_rel);
+	g_free(dat_rel);
+	g_free(svg_path);
+	g_free(png_path);
+	if (!inl)
+		return false;
+	g_free(inl);
+	return true;
 }
 
 /* The plots: inlined SVG in the HTML, links in the Markdown. */
@@ -622,68 +630,9 @@ static void report_plots(struct doc *d, const struct results *r,
 	size_t i, fig = 0;
 
 	doc_section(d, "plots", "Plots");
-	for (i = 0; i < plan->len; i++) {
-		const struct plot_job *j = g_ptr_array_index(plan, i);
-		char *svg_rel = g_strconcat("plots/", j->name, ".svg", NULL);
-		char *png_rel = g_strconcat("plots/", j->name, ".png", NULL);
-		char *dat_rel = g_strconcat("plots/", j->data_name, NULL);
-		char *svg_path = g_build_filename(dir, svg_rel, NULL);
-		char *png_path = g_build_filename(dir, png_rel, NULL);
-		char *text = NULL, *inl = NULL, *prefix, *title;
-		bool png = g_file_test(png_path, G_FILE_TEST_IS_REGULAR);
-
-		prefix = g_strdup_printf("%s-", j->name);
-		title = g_strdelimit(g_strdup(j->title), "\n", ' ');
-		if (g_file_get_contents(svg_path, &text, NULL, NULL))
-			inl = svg_inline(text, prefix, title);
-		if (inl) {
+	for (i = 0; i < plan->len; i++)
+		if (report_plot(d, dir, g_ptr_array_index(plan, i), fig + 1))
 			fig++;
-			g_string_append_printf(d->h, "<figure class=\"plot\" "
-					       "id=\"fig-%s\">\n", j->name);
-			g_string_append(d->h, inl);
-			g_string_append_printf(d->h, "\n<figcaption><b>Figure "
-					       "%zu.</b> ", fig);
-			doc_html_escape(d->h, j->caption);
-			g_string_append(d->h, " <span class=\"files\">");
-			g_string_append_printf(d->h, "<a href=\"%s\">SVG</a>",
-					       svg_rel);
-			if (png)
-				g_string_append_printf(
-					d->h, " \xc2\xb7 <a href=\"%s\">PNG</a>",
-					png_rel);
-			g_string_append_printf(d->h, " \xc2\xb7 data <a href="
-					       "\"%s\">%s</a></span>"
-					       "</figcaption>\n</figure>\n",
-					       dat_rel, dat_rel);
-			g_string_append_printf(d->m, "![%s](%s)\n\n*Figure "
-					       "%zu.* %s Data: [%s](%s)",
-					       title, svg_rel, fig,
-					       j->caption, dat_rel, dat_rel);
-			if (png)
-				g_string_append_printf(d->m, ", PNG: [%s](%s)",
-						       png_rel, png_rel);
-			g_string_append(d->m, "\n\n");
-		} else {
-			char *t = g_strdup_printf(
-				"%s: not drawn (gnuplot draws it: selsim plot "
-				"DIR); its data is in %s.", title, dat_rel);
-
-			g_string_append(d->h, "<p class=\"missing\">");
-			doc_html_escape(d->h, t);
-			g_string_append(d->h, "</p>\n");
-			g_string_append_printf(d->m, "%s\n\n", t);
-			g_free(t);
-		}
-		g_free(text);
-		g_free(inl);
-		g_free(prefix);
-		g_free(title);
-		g_free(svg_rel);
-		g_free(png_rel);
-		g_free(dat_rel);
-		g_free(svg_path);
-		g_free(png_path);
-	}
 	if (r->n_axes > 2)
 		doc_para(d, "A sweep over more than two parameters has no "
 			    "sweep plot: its cells are in results.csv.");
@@ -752,6 +701,7 @@ static const char report_js[] =
 static void report_head(struct doc *d, const struct results *r)
 {
 	char *deadline = deadline_text(r);
+	char *page_title = g_strdup_printf("%s: selsim report", r->spec);
 	char *meta = g_strdup_printf(
 		"selsim %s \xc2\xb7 %.0f scenarios per %s \xc2\xb7 "
 		"seed %s \xc2\xb7 deadline %s%s%s",
@@ -761,37 +711,16 @@ static void report_head(struct doc *d, const struct results *r)
 		r->baseline ? " \xc2\xb7 baseline " : "",
 		r->baseline ? r->baseline : "");
 
-	g_string_append(d->h,
-		"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-		"<meta charset=\"utf-8\">\n"
-		"<meta name=\"viewport\" content=\"width=device-width, "
-		"initial-scale=1\">\n"
-		/* Nothing on this page may reach the network. */
-		"<meta http-equiv=\"Content-Security-Policy\" content=\""
-		"default-src 'none'; style-src 'unsafe-inline'; "
-		"script-src 'unsafe-inline'; img-src data:\">\n<title>");
-	doc_html_escape(d->h, r->spec);
-	g_string_append(d->h, ": selsim report</title>\n<style>");
-	g_string_append(d->h, report_css);
-	g_string_append(d->h, "</style>\n</head>\n<body>\n<header>\n<h1>");
-	doc_html_escape(d->h, r->spec);
-	g_string_append(d->h, "</h1>\n<p class=\"meta\">");
-	doc_html_escape(d->h, meta);
-	g_string_append(d->h, "</p>\n</header>\n");
-	g_string_append_printf(d->m, "# %s\n\n%s\n", r->spec, meta);
+	doc_page_begin(d, page_title, r->spec, meta, report_css);
+	g_free(page_title);
 	g_free(meta);
 	g_free(deadline);
 }
 
-static void report_foot(struct doc *d)
-{
-	g_string_append(d->h, "<footer>Written by <code>selsim report</code> "
-			"from results.json in this folder; the data behind "
-			"each plot is in plots/, and plots/redraw.sh draws "
-			"them again.</footer>\n<script>");
-	g_string_append(d->h, report_js);
-	g_string_append(d->h, "</script>\n</body>\n</html>\n");
-}
+static const char report_footer[] =
+	"Written by <code>selsim report</code> from results.json in this "
+	"folder; the data behind each plot is in plots/, and "
+	"plots/redraw.sh draws them again.";
 
 gboolean report_write(const char *dir, GError **error)
 {
@@ -811,7 +740,7 @@ gboolean report_write(const char *dir, GError **error)
 	report_plots(&d, &r, dir, plan);
 	report_comparisons(&d, &r);
 	report_reproduce(&d, &r);
-	report_foot(&d);
+	doc_page_end(&d, report_footer, report_js);
 
 	html_path = g_build_filename(dir, "report.html", NULL);
 	md_path = g_build_filename(dir, "report.md", NULL);
