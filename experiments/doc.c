@@ -24,6 +24,15 @@ void doc_html_escape(GString *h, const char *text)
 	g_free(e);
 }
 
+/* @open, @text escaped, @close: an element of plain text. */
+static void h_elem(GString *h, const char *open, const char *text,
+		   const char *close)
+{
+	g_string_append(h, open);
+	doc_html_escape(h, text);
+	g_string_append(h, close);
+}
+
 /* Markdown table cells: a '|' would end the cell. */
 static void m_cell(GString *m, const char *text)
 {
@@ -36,9 +45,8 @@ static void m_cell(GString *m, const char *text)
 
 void doc_section(struct doc *d, const char *id, const char *title)
 {
-	g_string_append_printf(d->h, "<section id=\"%s\">\n<h2>", id);
-	doc_html_escape(d->h, title);
-	g_string_append(d->h, "</h2>\n");
+	g_string_append_printf(d->h, "<section id=\"%s\">\n", id);
+	h_elem(d->h, "<h2>", title, "</h2>\n");
 	g_string_append_printf(d->m, "\n## %s\n\n", title);
 }
 
@@ -49,17 +57,13 @@ void doc_section_end(struct doc *d)
 
 void doc_h3(struct doc *d, const char *title)
 {
-	g_string_append(d->h, "<h3>");
-	doc_html_escape(d->h, title);
-	g_string_append(d->h, "</h3>\n");
+	h_elem(d->h, "<h3>", title, "</h3>\n");
 	g_string_append_printf(d->m, "\n### %s\n\n", title);
 }
 
 void doc_para(struct doc *d, const char *text)
 {
-	g_string_append(d->h, "<p>");
-	doc_html_escape(d->h, text);
-	g_string_append(d->h, "</p>\n");
+	h_elem(d->h, "<p>", text, "</p>\n");
 	g_string_append_printf(d->m, "%s\n\n", text);
 }
 
@@ -124,9 +128,7 @@ void doc_list(struct doc *d, const GPtrArray *items)
 
 	g_string_append(d->h, "<ul>\n");
 	for (i = 0; i < items->len; i++) {
-		g_string_append(d->h, "<li>");
-		doc_html_escape(d->h, g_ptr_array_index(items, i));
-		g_string_append(d->h, "</li>\n");
+		h_elem(d->h, "<li>", g_ptr_array_index(items, i), "</li>\n");
 		g_string_append_printf(d->m, "- %s\n",
 				       (char *)g_ptr_array_index(items, i));
 	}
@@ -136,17 +138,14 @@ void doc_list(struct doc *d, const GPtrArray *items)
 
 void doc_command(struct doc *d, const char *command)
 {
-	g_string_append(d->h, "<pre><code class=\"command\">");
-	doc_html_escape(d->h, command);
-	g_string_append(d->h, "</code></pre>\n");
+	h_elem(d->h, "<pre><code class=\"command\">", command,
+	       "</code></pre>\n");
 	g_string_append_printf(d->m, "```sh\n%s\n```\n", command);
 }
 
 void doc_missing(struct doc *d, const char *text)
 {
-	g_string_append(d->h, "<p class=\"missing\">");
-	doc_html_escape(d->h, text);
-	g_string_append(d->h, "</p>\n");
+	h_elem(d->h, "<p class=\"missing\">", text, "</p>\n");
 	g_string_append_printf(d->m, "%s\n\n", text);
 }
 
