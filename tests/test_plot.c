@@ -699,10 +699,32 @@ static void test_trace(void)
 		printf("    skipped: gnuplot missing\n");
 	}
 
+	/* a trace of five columns (before the failure id) still reads; its
+	 * AZ outage, unpaired, lasts to the end */
+	ASSERT(g_file_set_contents(tsv, "# old\n"
+				   "5.0\tfailure\t-\t-\tfailure: AZ b out\n"
+				   "6.0\tready\tcp-1\t-\tcp-1: Ready\n"
+				   "25.0\tfailure_end\t-\t-\tfailure ends: "
+				   "AZ b back\n"
+				   "# ended at 40.000000s after 3 events: x\n",
+				   -1, NULL));
+	if (!timeline_plot(tsv, prefix, &missing, &err))
+		TEST_FAIL("timeline_plot: %s", err->message);
+	b = read_dat(tmp_root, "timeline.dat", false);
+	ASSERT_EQ(block_len(b, 2), 1);
+	ASSERT_SAME(fnum(b, 2, 0, 0), 5);
+	ASSERT_SAME(fnum(b, 2, 0, 1), 40);
+	g_ptr_array_unref(b);
+
 	/* bad input: the file and the line */
 	ASSERT(g_file_set_contents(tsv, "# x\n1.0\tready\n", -1, NULL));
 	ASSERT(!timeline_plot(tsv, prefix, &missing, &err));
 	ASSERT(g_error_matches(err, SIM_ERROR, SIM_ERROR_INPUT));
+	ASSERT_STR_CONTAINS(err->message, "trace.tsv:2:");
+	g_clear_error(&err);
+	ASSERT(g_file_set_contents(tsv, "# x\n1.0\tready\tcp-1\t-\tReady\tx\n",
+				   -1, NULL));
+	ASSERT(!timeline_plot(tsv, prefix, &missing, &err));
 	ASSERT_STR_CONTAINS(err->message, "trace.tsv:2:");
 	g_clear_error(&err);
 	ASSERT(g_file_set_contents(tsv, "# nothing\n", -1, NULL));
