@@ -2,6 +2,8 @@
  * folder (experiments/plot.h). */
 #include "commands.h"
 #include "plot.h"
+#include "report.h"
+#include "timeline.h"
 #include "sim/error.h"
 
 #include <glib.h>
@@ -57,7 +59,7 @@ int plot_main(int argc, char **argv)
 	if (rc >= 0)
 		goto out;
 	if (trace) {
-		if (!plot_trace(trace, argv[1], &missing, &err)) {
+		if (!timeline_plot(trace, argv[1], &missing, &err)) {
 			rc = cli_fail("plot", err);
 			goto out;
 		}

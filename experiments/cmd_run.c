@@ -2,6 +2,8 @@
 #include "commands.h"
 #include "output.h"
 #include "plot.h"
+#include "report.h"
+#include "timeline.h"
 #include "runner.h"
 #include "spec.h"
 #include "models/world.h"
@@ -228,6 +230,11 @@ struct trace_out {
 	FILE *data;		/* --plot: the TSV for the timeline, or NULL */
 };
 
+/* The TSV's column header, a comment line. */
+static const char trace_tsv_columns[] =
+	"# columns: time_s, kind, node, peer, text, failure (the failure's "
+	"index in the scenario's timeline, -1 for none)";
+
 static const char *name_or_dash(const struct world_config *c, int node)
 {
 	return node >= 0 ? c->nodes[node].name : "-";
@@ -238,14 +245,14 @@ static void print_event(void *ctx, const struct trace_event *ev)
 	const struct trace_out *o = ctx;
 
 	if (o->data)
-		fprintf(o->data, "%.9f\t%s\t%s\t%s\t%s\n",
+		fprintf(o->data, "%.9f\t%s\t%s\t%s\t%s\t%d\n",
 			sim_time_to_s(ev->t), trace_kind_names[ev->kind],
 			name_or_dash(o->cfg, ev->node),
-			name_or_dash(o->cfg, ev->peer), ev->text);
+			name_or_dash(o->cfg, ev->peer), ev->text, ev->failure);
 	if (o->tsv)
-		printf("%.9f\t%s\t%s\t%s\t%s\n", sim_time_to_s(ev->t),
+		printf("%.9f\t%s\t%s\t%s\t%s\t%d\n", sim_time_to_s(ev->t),
 		       trace_kind_names[ev->kind], name_or_dash(o->cfg, ev->node),
-		       name_or_dash(o->cfg, ev->peer), ev->text);
+		       name_or_dash(o->cfg, ev->peer), ev->text, ev->failure);
 	else
 		printf("%12.6fs  %s\n", sim_time_to_s(ev->t), ev->text);
 }
@@ -263,8 +270,9 @@ int trace_main(int argc, char **argv)
 		{ "seed", 0, 0, G_OPTION_ARG_INT64, &seed,
 		  "Experiment seed (default: the spec's)", "N" },
 		{ "format", 0, 0, G_OPTION_ARG_STRING, &format,
-		  "text (default) or tsv: time_s, kind, node, peer, text "
-		  "(comment lines start with #)", "FMT" },
+		  "text (default) or tsv: time_s, kind, node, peer, text, "
+		  "failure (its index in the timeline, -1 for none; comment "
+		  "lines start with #)", "FMT" },
 		{ "plot", 0, 0, G_OPTION_ARG_FILENAME, &plot,
 		  "Also write PREFIX.tsv and draw the timeline into "
 		  "PREFIX.svg and PREFIX.png", "PREFIX" },
@@ -314,6 +322,7 @@ int trace_main(int argc, char **argv)
 		fprintf(to.data, "# %s, scenario %" G_GINT64_FORMAT ", seed %"
 			G_GUINT64_FORMAT ", policy %s\n", s.name, scenario,
 			s.seed, s.policies[0].ops->name);
+		fprintf(to.data, "%s\n", trace_tsv_columns);
 		g_free(tsv);
 	}
 	if (s.n_axes)
@@ -329,6 +338,8 @@ int trace_main(int argc, char **argv)
 	printf("# %s, scenario %" G_GINT64_FORMAT ", seed %" G_GUINT64_FORMAT
 	       ", policy %s\n", s.name, scenario, s.seed,
 	       s.policies[0].ops->name);
+	if (to.tsv)
+		printf("%s\n", trace_tsv_columns);
 	world_run(w, s.seed, (uint64_t)scenario, &rec);
 	printf("# ended at %.6fs after %" G_GUINT64_FORMAT " events: %s\n",
 	       sim_time_to_s(rec.end), rec.events,
@@ -361,7 +372,7 @@ int trace_main(int argc, char **argv)
 			fprintf(stderr, "selsim trace: %s: %s\n", tsv,
 				g_strerror(errno));
 			rc = 1;
-		} else if (!plot_trace(tsv, plot, &missing, &err)) {
+		} else if (!timeline_plot(tsv, plot, &missing, &err)) {
 			rc = cli_fail("trace", err);
 		} else if (missing) {
 			fprintf(stderr, "selsim: gnuplot not found; wrote %s but "

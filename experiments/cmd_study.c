@@ -10,11 +10,15 @@
  *    for each backoff strategy and client count; mean calls and time of
  *    the last completion over the runs.
  *
- * Writes DIR/results.json, DIR/results.csv and the plots in DIR/plots
- * (gnuplot, plots/study-lines.gp), and prints a table. A bad spec is one
+ * Writes DIR/results.json, DIR/results.csv and, unless --no-plots, the
+ * plots in DIR/plots (their data in study.dat, drawn by
+ * plots/study-lines.gp through gnuplot.h, which quotes the study's name
+ * and every other string), and prints a table. A bad spec is one
  * line naming the file and JSON path, and exit 2.
  */
 #include "commands.h"
+#include "fmt.h"
+#include "gnuplot.h"
 #include "output.h"
 #include "spec.h"
 #include "study_spec.h"
@@ -95,6 +99,31 @@ static gboolean study_run(const struct study *st, struct row *rows,
 	return TRUE;
 }
 
+/* One cell of results.json: series @i at x index @j. */
+static cJSON *json_cell(const struct study *st, const struct row *w, int i,
+			int j)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (st->queueing) {
+		cJSON_AddStringToObject(o, "policy", st->series[i].label);
+		cJSON_AddNumberToObject(o, "utilisation", st->x[j]);
+		cJSON_AddNumberToObject(o, "lambda", w->f[0]);
+		cJSON_AddNumberToObject(o, "mean_s", w->f[1]);
+		cJSON_AddNumberToObject(o, "mean_ci95_half_s", w->f[2]);
+		cJSON_AddNumberToObject(o, "p50_s", w->f[3]);
+		cJSON_AddNumberToObject(o, "p99_s", w->f[4]);
+		cJSON_AddNumberToObject(o, "measured_utilisation", w->f[5]);
+	} else {
+		cJSON_AddStringToObject(o, "strategy", st->series[i].label);
+		cJSON_AddNumberToObject(o, "clients", st->x[j]);
+		cJSON_AddNumberToObject(o, "runs", st->runs);
+		cJSON_AddNumberToObject(o, "calls_mean", w->f[0]);
+		cJSON_AddNumberToObject(o, "time_ms_mean", w->f[1]);
+	}
+	return o;
+}
+
 static char *results_json(const struct study *st, const struct row *rows)
 {
 	cJSON *root = cJSON_CreateObject(), *res = cJSON_CreateArray();
@@ -107,34 +136,10 @@ static char *results_json(const struct study *st, const struct row *rows)
 	cJSON_AddStringToObject(root, "workload",
 				st->queueing ? "queueing" : "contention");
 	cJSON_AddNumberToObject(root, "seed", (double)st->seed);
-	for (i = 0; i < st->n_series; i++) {
-		for (j = 0; j < st->n_x; j++) {
-			const struct row *w = &rows[i * st->n_x + j];
-			cJSON *o = cJSON_CreateObject();
-
-			if (st->queueing) {
-				cJSON_AddStringToObject(o, "policy",
-							st->series[i].label);
-				cJSON_AddNumberToObject(o, "utilisation", st->x[j]);
-				cJSON_AddNumberToObject(o, "lambda", w->f[0]);
-				cJSON_AddNumberToObject(o, "mean_s", w->f[1]);
-				cJSON_AddNumberToObject(o, "mean_ci95_half_s",
-							w->f[2]);
-				cJSON_AddNumberToObject(o, "p50_s", w->f[3]);
-				cJSON_AddNumberToObject(o, "p99_s", w->f[4]);
-				cJSON_AddNumberToObject(o, "measured_utilisation",
-							w->f[5]);
-			} else {
-				cJSON_AddStringToObject(o, "strategy",
-							st->series[i].label);
-				cJSON_AddNumberToObject(o, "clients", st->x[j]);
-				cJSON_AddNumberToObject(o, "runs", st->runs);
-				cJSON_AddNumberToObject(o, "calls_mean", w->f[0]);
-				cJSON_AddNumberToObject(o, "time_ms_mean", w->f[1]);
-			}
-			cJSON_AddItemToArray(res, o);
-		}
-	}
+	for (i = 0; i < st->n_series; i++)
+		for (j = 0; j < st->n_x; j++)
+			cJSON_AddItemToArray(res, json_cell(st,
+					     &rows[i * st->n_x + j], i, j));
 	cJSON_AddItemToObject(root, "results", res);
 	text = cJSON_Print(root);
 	out = g_strconcat(text, "\n", NULL);
@@ -143,90 +148,245 @@ static char *results_json(const struct study *st, const struct row *rows)
 	return out;
 }
 
-/* The CSV, and the data file of each plot (a block per series). */
+/* ",NUMBER": the shortest text that reads back; empty when not finite. */
+static void csv_num(GString *g, double v)
+{
+	char buf[FMT_DOUBLE_LEN];
+
+	g_string_append_c(g, ',');
+	if (isfinite(v))
+		g_string_append(g, fmt_double(buf, v));
+}
+
 static char *results_csv(const struct study *st, const struct row *rows)
 {
 	GString *g = g_string_new(st->queueing
 		? "policy,utilisation,lambda,mean_s,mean_ci95_half_s,p50_s,"
 		  "p99_s,measured_utilisation\n"
 		: "strategy,clients,runs,calls_mean,time_ms_mean\n");
-	int i, j;
+	int i, j, k;
 
 	for (i = 0; i < st->n_series; i++) {
 		for (j = 0; j < st->n_x; j++) {
 			const struct row *w = &rows[i * st->n_x + j];
 
-			if (st->queueing)
-				g_string_append_printf(g, "\"%s\",%.17g,%.17g,"
-					"%.17g,%.17g,%.17g,%.17g,%.17g\n",
-					st->series[i].label, st->x[j], w->f[0],
-					w->f[1], w->f[2], w->f[3], w->f[4],
-					w->f[5]);
-			else
-				g_string_append_printf(g, "\"%s\",%g,%d,%.17g,"
-					"%.17g\n", st->series[i].label, st->x[j],
-					st->runs, w->f[0], w->f[1]);
+			g_string_append_printf(g, "\"%s\"", st->series[i].label);
+			csv_num(g, st->x[j]);
+			if (!st->queueing)
+				csv_num(g, st->runs);
+			for (k = 0; k < (st->queueing ? 6 : 2); k++)
+				csv_num(g, w->f[k]);
+			g_string_append_c(g, '\n');
 		}
 	}
 	return g_string_free(g, FALSE);
 }
 
+/* The data of the plots: a block per series, its label first. */
 static char *plot_data(const struct study *st, const struct row *rows)
 {
 	GString *g = g_string_new(NULL);
+	char *name = g_strdelimit(g_strdup(st->name), "\r\n", ' ');
 	int i, j;
 
 	g_string_append_printf(g, "# %s: one block per %s; columns: %s\n",
-		st->name, st->queueing ? "policy" : "strategy",
+		name, st->queueing ? "policy" : "strategy",
 		st->queueing ? "utilisation, mean_s, ci95_half_s, p50_s, p99_s"
 			     : "clients, calls_mean, time_ms_mean");
 	for (i = 0; i < st->n_series; i++) {
-		g_string_append_printf(g, "%s\"%s\"\n", i ? "\n\n" : "",
-				       st->series[i].label);
+		g_string_append(g, i ? "\n\n" : "");
+		gnuplot_dat_str(g, st->series[i].label);
+		g_string_append_c(g, '\n');
+		for (j = 0; j < st->n_x; j++) {
+			const struct row *w = &rows[i * st->n_x + j];
+
+			gnuplot_dat_num(g, st->x[j]);
+			if (st->queueing) {
+				gnuplot_dat_num(g, w->f[1]);
+				gnuplot_dat_num(g, w->f[2]);
+				gnuplot_dat_num(g, w->f[3]);
+				gnuplot_dat_num(g, w->f[4]);
+			} else {
+				gnuplot_dat_num(g, w->f[0]);
+				gnuplot_dat_num(g, w->f[1]);
+			}
+			g_string_append_c(g, '\n');
+		}
+	}
+	g_free(name);
+	return g_string_free(g, FALSE);
+}
+
+/* One plot of plots/study-lines.gp: what it draws. */
+struct study_plot {
+	const char *out;	/* plots/OUT.svg */
+	const char *xname, *yname;
+	int ycol;		/* the column of study.dat drawn */
+	bool logy;
+};
+
+/* Draws @p from PLOTS/study.dat with @gnuplot, run in @plots. */
+static gboolean draw(const char *gnuplot, const char *plots,
+		     const struct study *st, const struct study_plot *p,
+		     GError **error)
+{
+	GString *vars = g_string_new(NULL);
+	char *title = g_strdup_printf("%s (seed %" G_GUINT64_FORMAT ")",
+				      st->name, st->seed);
+	struct gnuplot_job job = { .cwd = plots, .script = "study-lines.gp",
+				   .data = "study.dat", .out = p->out };
+	gboolean ok;
+
+	gnuplot_var_str(vars, "plot_title", title);
+	gnuplot_var_str(vars, "xname", p->xname);
+	gnuplot_var_str(vars, "yname", p->yname);
+	gnuplot_var_num(vars, "ycol", p->ycol);
+	gnuplot_var_num(vars, "nseries", st->n_series);
+	gnuplot_var_num(vars, "logy", p->logy);
+	job.vars = vars->str;
+	ok = gnuplot_run(gnuplot, &job, error);
+	g_string_free(vars, TRUE);
+	g_free(title);
+	return ok;
+}
+
+/* Writes DIR/plots/study.dat and draws the study's plots (when gnuplot
+ * is installed; else says so on standard error). */
+static gboolean study_plots(const struct study *st, const struct row *rows,
+			    const char *plots, GError **error)
+{
+	static const struct study_plot queueing[] = {
+		{ "response", "utilisation per worker",
+		  "mean time in system (s)", 2, true },
+	}, contention[] = {
+		{ "calls", "clients", "calls (writes sent)", 2, false },
+		{ "time", "clients", "time of the last completion (ms)", 3,
+		  false },
+	};
+	const struct study_plot *p = st->queueing ? queueing : contention;
+	size_t i, n = st->queueing ? G_N_ELEMENTS(queueing)
+				   : G_N_ELEMENTS(contention);
+	char *dat = plot_data(st, rows);
+	char *p_dat = g_build_filename(plots, "study.dat", NULL);
+	char *gnuplot = NULL;
+	gboolean ok;
+
+	if (g_mkdir_with_parents(plots, 0755) != 0) {
+		g_set_error(error, SIM_ERROR, SIM_ERROR_IO, "%s: %s", plots,
+			    g_strerror(errno));
+		ok = FALSE;
+	} else {
+		ok = output_write_atomic(p_dat, dat, strlen(dat), error);
+	}
+	if (ok && !(gnuplot = gnuplot_find()))
+		fprintf(stderr, "selsim: gnuplot not found; wrote the plot "
+			"data to %s but no pictures\n", p_dat);
+	for (i = 0; ok && gnuplot && i < n; i++)
+		ok = draw(gnuplot, plots, st, &p[i], error);
+	g_free(gnuplot);
+	g_free(p_dat);
+	g_free(dat);
+	return ok;
+}
+
+/* Writes DIR/results.json and DIR/results.csv (DIR made when missing). */
+static gboolean study_write(const struct study *st, const struct row *rows,
+			    const char *outdir, GError **error)
+{
+	char *json = results_json(st, rows), *csv = results_csv(st, rows);
+	char *p_json = g_build_filename(outdir, "results.json", NULL);
+	char *p_csv = g_build_filename(outdir, "results.csv", NULL);
+	gboolean ok;
+
+	if (g_mkdir_with_parents(outdir, 0755) != 0) {
+		g_set_error(error, SIM_ERROR, SIM_ERROR_IO, "%s: %s", outdir,
+			    g_strerror(errno));
+		ok = FALSE;
+	} else {
+		ok = output_write_atomic(p_json, json, strlen(json), error) &&
+		     output_write_atomic(p_csv, csv, strlen(csv), error);
+	}
+	g_free(json);
+	g_free(csv);
+	g_free(p_json);
+	g_free(p_csv);
+	return ok;
+}
+
+static void print_table(const struct study *st, const struct row *rows)
+{
+	int i, j;
+
+	if (st->queueing)
+		printf("%-28s %6s %10s %10s %10s %10s\n", "policy", "rho",
+		       "mean s", "+-95%", "p50 s", "p99 s");
+	else
+		printf("%-14s %7s %12s %12s\n", "strategy", "clients",
+		       "calls", "time ms");
+	for (i = 0; i < st->n_series; i++) {
 		for (j = 0; j < st->n_x; j++) {
 			const struct row *w = &rows[i * st->n_x + j];
 
 			if (st->queueing)
-				g_string_append_printf(g, "%g %.9g %.9g %.9g "
-					"%.9g\n", st->x[j], w->f[1], w->f[2],
-					w->f[3], w->f[4]);
+				printf("%-28s %6.2f %10.4f %10.4f %10.4f "
+				       "%10.4f\n", st->series[i].label,
+				       st->x[j], w->f[1], w->f[2], w->f[3],
+				       w->f[4]);
 			else
-				g_string_append_printf(g, "%g %.9g %.9g\n",
-					st->x[j], w->f[0], w->f[1]);
+				printf("%-14s %7.0f %12.1f %12.1f\n",
+				       st->series[i].label, st->x[j], w->f[0],
+				       w->f[1]);
 		}
 	}
-	return g_string_free(g, FALSE);
 }
 
-/* Draws one plot with plots/study-lines.gp; FALSE with @error when gnuplot
- * fails. */
-static gboolean draw(const struct study *st, const char *dat, const char *out,
-		     const char *title, const char *xname, const char *yname,
-		     int ycol, bool logy, GError **error)
+/* Runs the study of @spec_file and writes its results: the exit code. */
+static int study_do(const char *spec_file, const char *outdir_opt,
+		    bool no_plots, bool quiet)
 {
-	const char *env = g_getenv("SELSIM_PLOTS_DIR");
-	char *script = g_build_filename(env ? env : SELSIM_PLOTS_DIR,
-					"study-lines.gp", NULL);
-	char *vars = g_strdup_printf("data='%s'; out='%s'; plot_title='%s'; "
-				     "xname='%s'; yname='%s'; ycol=%d; "
-				     "nseries=%d; logy=%d", dat, out, title,
-				     xname, yname, ycol, st->n_series, logy);
-	char *argv[] = { (char *)"gnuplot", (char *)"-e", vars, script, NULL };
-	char *err_text = NULL;
-	gint status = 0;
-	gboolean ok;
+	GError *err = NULL;
+	struct study st;
+	struct row *rows;
+	char *outdir, *plots;
+	int rc = 0;
 
-	ok = g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH |
-			  G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
-			  &err_text, &status, error) &&
-	     g_spawn_check_wait_status(status, NULL);
-	if (!ok && error && !*error)
-		g_set_error(error, SIM_ERROR, SIM_ERROR_INTERNAL, "gnuplot "
-			    "failed on %s: %s", dat, err_text ? err_text : "");
-	g_free(err_text);
-	g_free(vars);
-	g_free(script);
-	return ok;
+	if (!study_load(spec_file, &st, &err)) {
+		fprintf(stderr, "%s\n", err->message);
+		g_error_free(err);
+		study_release(&st);
+		return 2;
+	}
+	rows = g_new0(struct row, (size_t)(st.n_series * st.n_x));
+	if (!study_run(&st, rows, &err)) {
+		fprintf(stderr, "selsim study: %s\n", err->message);
+		g_error_free(err);
+		g_free(rows);
+		study_release(&st);
+		return 1;
+	}
+	outdir = outdir_opt ? g_strdup(outdir_opt)
+			    : g_build_filename("results", st.name, NULL);
+	plots = g_build_filename(outdir, "plots", NULL);
+	if (!study_write(&st, rows, outdir, &err) ||
+	    (!no_plots && !study_plots(&st, rows, plots, &err))) {
+		fprintf(stderr, "selsim study: %s\n", err->message);
+		g_clear_error(&err);
+		rc = 1;
+	}
+	if (!quiet) {
+		print_table(&st, rows);
+		if (rc == 0 && no_plots)
+			printf("\nwrote %s/results.json and %s/results.csv\n",
+			       outdir, outdir);
+		else if (rc == 0)
+			printf("\nwrote %s/results.json, %s/results.csv and "
+			       "%s\n", outdir, outdir, plots);
+	}
+	g_free(plots);
+	g_free(outdir);
+	g_free(rows);
+	study_release(&st);
+	return rc;
 }
 
 int study_main(int argc, char **argv)
@@ -237,18 +397,14 @@ int study_main(int argc, char **argv)
 		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &outdir,
 		  "Results folder (default results/SPEC-NAME)", "DIR" },
 		{ "no-plots", 0, 0, G_OPTION_ARG_NONE, &no_plots,
-		  "Write the data only", NULL },
+		  "Write the data only (no plots folder)", NULL },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
 		  "No table on standard output", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	GOptionContext *ctx = g_option_context_new(
 		"SPEC.json - run a validation workload (queueing, contention)");
-	GError *err = NULL;
-	struct study st;
-	struct row *rows;
-	char *json, *csv, *dat, *p_json, *p_csv, *p_dat, *plots;
-	int rc = 0, i, j;
+	int rc;
 
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	if (!cli_parse(ctx, &argc, &argv, "study"))
@@ -259,105 +415,7 @@ int study_main(int argc, char **argv)
 		g_free(outdir);
 		return 2;
 	}
-	if (!study_load(argv[1], &st, &err)) {
-		fprintf(stderr, "%s\n", err->message);
-		g_error_free(err);
-		study_release(&st);
-		g_free(outdir);
-		return 2;
-	}
-	rows = g_new0(struct row, (size_t)(st.n_series * st.n_x));
-	if (!study_run(&st, rows, &err)) {
-		fprintf(stderr, "selsim study: %s\n", err->message);
-		g_error_free(err);
-		g_free(rows);
-		study_release(&st);
-		g_free(outdir);
-		return 1;
-	}
-	if (!outdir)
-		outdir = g_build_filename("results", st.name, NULL);
-	plots = g_build_filename(outdir, "plots", NULL);
-	json = results_json(&st, rows);
-	csv = results_csv(&st, rows);
-	dat = plot_data(&st, rows);
-	p_json = g_build_filename(outdir, "results.json", NULL);
-	p_csv = g_build_filename(outdir, "results.csv", NULL);
-	p_dat = g_build_filename(plots, "study.dat", NULL);
-	if (g_mkdir_with_parents(plots, 0755) != 0) {
-		fprintf(stderr, "selsim study: %s: %s\n", plots,
-			g_strerror(errno));
-		rc = 1;
-	} else if (!output_write_atomic(p_json, json, strlen(json), &err) ||
-		   !output_write_atomic(p_csv, csv, strlen(csv), &err) ||
-		   !output_write_atomic(p_dat, dat, strlen(dat), &err)) {
-		fprintf(stderr, "selsim study: %s\n", err->message);
-		g_clear_error(&err);
-		rc = 1;
-	}
-	if (rc == 0 && !no_plots) {
-		char *o1 = g_build_filename(plots, st.queueing ? "response"
-						  : "calls", NULL);
-		char *o2 = g_build_filename(plots, "time", NULL);
-		char *title = g_strdup_printf("%s (seed %" G_GUINT64_FORMAT ")",
-					      st.name, st.seed);
-		char *gnuplot = g_find_program_in_path("gnuplot");
-
-		if (!gnuplot)
-			fprintf(stderr, "selsim: gnuplot not found; wrote the "
-				"plot data to %s but no pictures\n", p_dat);
-		else if (st.queueing
-			 ? !draw(&st, p_dat, o1, title, "utilisation per worker",
-				 "mean time in system (s)", 2, true, &err)
-			 : (!draw(&st, p_dat, o1, title, "clients",
-				  "calls (writes sent)", 2, false, &err) ||
-			    !draw(&st, p_dat, o2, title, "clients",
-				  "time of the last completion (ms)", 3, false,
-				  &err))) {
-			fprintf(stderr, "selsim study: %s\n", err->message);
-			g_clear_error(&err);
-			rc = 1;
-		}
-		g_free(gnuplot);
-		g_free(o1);
-		g_free(o2);
-		g_free(title);
-	}
-	if (!quiet) {
-		if (st.queueing)
-			printf("%-28s %6s %10s %10s %10s %10s\n", "policy",
-			       "rho", "mean s", "+-95%", "p50 s", "p99 s");
-		else
-			printf("%-14s %7s %12s %12s\n", "strategy", "clients",
-			       "calls", "time ms");
-		for (i = 0; i < st.n_series; i++) {
-			for (j = 0; j < st.n_x; j++) {
-				const struct row *w = &rows[i * st.n_x + j];
-
-				if (st.queueing)
-					printf("%-28s %6.2f %10.4f %10.4f "
-					       "%10.4f %10.4f\n",
-					       st.series[i].label, st.x[j],
-					       w->f[1], w->f[2], w->f[3],
-					       w->f[4]);
-				else
-					printf("%-14s %7.0f %12.1f %12.1f\n",
-					       st.series[i].label, st.x[j],
-					       w->f[0], w->f[1]);
-			}
-		}
-		if (rc == 0)
-			printf("\nwrote %s, %s and %s\n", p_json, p_csv, plots);
-	}
-	g_free(json);
-	g_free(csv);
-	g_free(dat);
-	g_free(p_json);
-	g_free(p_csv);
-	g_free(p_dat);
-	g_free(plots);
-	g_free(rows);
-	study_release(&st);
+	rc = study_do(argv[1], outdir, no_plots, quiet);
 	g_free(outdir);
 	return rc;
 }

@@ -1,4 +1,5 @@
 #include "output.h"
+#include "fmt.h"
 #include "sim/error.h"
 
 #include <cjson/cJSON.h>
@@ -38,7 +39,11 @@ static void push(cJSON *arr, cJSON *item)
 		g_error("out of memory building results JSON");
 }
 
-/* A finite double, or null (NAN: no data). */
+/* A finite double, or null (NAN: no data). cJSON prints it with %.15g,
+ * or %.17g when the 15 digits do not read back to within an epsilon, so
+ * 0.9 prints as 0.9. (Its check is not exact, so a number may print 1 ulp
+ * off; the printed files are the contract that check_same.sh compares
+ * against, so that is kept.) */
 static cJSON *j_num(double v)
 {
 	return must(isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull());
@@ -203,23 +208,14 @@ static void csv_field(GString *g, const char *v)
 	g_string_append_c(g, '"');
 }
 
-/* The shortest of %.15g, %.16g, %.17g that reads back to @v (as cJSON
- * does), in the C locale whatever setlocale() says; NAN: empty. */
+/* The shortest text that reads back to @v (fmt.h); NAN: empty. */
 static void csv_num(GString *g, double v)
 {
-	char buf[G_ASCII_DTOSTR_BUF_SIZE];
-	static const char *const fmts[] = { "%.15g", "%.16g", "%.17g" };
-	size_t i;
+	char buf[FMT_DOUBLE_LEN];
 
 	g_string_append_c(g, ',');
-	if (!isfinite(v))
-		return;
-	for (i = 0; i < G_N_ELEMENTS(fmts); i++) {
-		g_ascii_formatd(buf, sizeof(buf), fmts[i], v);
-		if (g_ascii_strtod(buf, NULL) == v)
-			break;
-	}
-	g_string_append(g, buf);
+	if (isfinite(v))
+		g_string_append(g, fmt_double(buf, v));
 }
 
 static void csv_u64(GString *g, uint64_t v)

@@ -3,8 +3,10 @@
  * results.csv with the same figures, and the terminal table.
  *
  * Output is a pure function of its arguments: identical input gives
- * identical bytes (numbers are printed with enough digits to read back to
- * the same double, NAN as JSON null or an empty CSV field). Files are
+ * identical bytes (CSV numbers are the shortest text that reads back to
+ * the same double, fmt_double() of fmt.h: 0.9, not 0.90000000000000002;
+ * JSON numbers are printed by cJSON, as short; NAN as JSON null or an
+ * empty CSV field). Files are
  * written to PATH.tmp.XXXXXX in the same folder and renamed over PATH, so
  * a reader sees the old file or the whole new one, never a partial one.
  */

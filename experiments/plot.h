@@ -1,6 +1,6 @@
 /*
- * Plots and the report, drawn from a results folder (DIR/results.json, the
- * contract of DESIGN.md "Results file") and from `selsim trace` output.
+ * The plots of a results folder: which plots fit the results (the plan),
+ * their data files, and drawing them with gnuplot (gnuplot.h).
  *
  * The data behind every plot is written to a plain text file beside it
  * (whitespace-separated columns, quoted labels, NaN for no data, a #
@@ -8,22 +8,35 @@
  * DIR/plots/redraw.sh holds the exact gnuplot commands, so a user can
  * restyle a plot by editing a script or the data and running it again.
  *
- * The scripts are found in $SELSIM_PLOTS_DIR when that is set, else in the
- * folder named by the SELSIM_PLOTS_DIR compile definition, else in the
- * plots/ folder of the source tree this file was compiled from.
- *
- * Errors: a missing or malformed results.json (or trace file) is
- * SIM_ERROR_INPUT with a one-line message that starts with the file name
- * (and names the JSON path); a file that cannot be written is
- * SIM_ERROR_IO ("PATH: reason"); gnuplot failing is SIM_ERROR_INTERNAL
- * with its first line of complaint. Every file is written to a temporary
- * name and renamed, so a reader never sees half of one.
+ * Errors: a missing or malformed results.json is SIM_ERROR_INPUT
+ * (results_read.h); a file that cannot be written is SIM_ERROR_IO
+ * ("PATH: reason"); gnuplot failing is SIM_ERROR_INTERNAL with its line of
+ * complaint. Every file is written to a temporary name and renamed, so a
+ * reader never sees half of one.
  */
 #ifndef EXPERIMENTS_PLOT_H
 #define EXPERIMENTS_PLOT_H
 
+#include "results_read.h"
+
 #include <glib.h>
 #include <stdbool.h>
+
+/* One planned plot. */
+struct plot_job {
+	char *name;		/* DIR/plots/NAME.svg, .png */
+	const char *script;	/* in the scripts folder: "cdf.gp" */
+	char *data_name;	/* DIR/plots/DATA_NAME: "cdf.dat" */
+	GString *data;		/* its contents; NULL when an earlier job
+				 * writes the same file */
+	GString *vars;		/* gnuplot assignments: "deadline=600; " */
+	char *title;		/* the figure's title */
+	char *caption;		/* what it shows, in a sentence or two */
+};
+
+/* Every plot that fits @r, in report order: a GPtrArray of struct
+ * plot_job *, which frees them. Caller frees with g_ptr_array_unref(). */
+GPtrArray *plot_plan_new(const struct results *r);
 
 /*
  * Reads @dir/results.json, writes the data files of every plot that fits
@@ -38,29 +51,5 @@
  */
 gboolean plot_results(const char *dir, bool *gnuplot_missing,
 		      GError **error);
-
-/*
- * Writes @dir/report.html (one self-contained page: the plots of
- * @dir/plots inlined as SVG, the style inline, no external URL: it can be
- * read offline and mailed) and @dir/report.md (the same text, linking
- * plots/NAME.svg): the spec in words (read from the results' spec_file
- * when it can still be loaded), the headline table, the plots, the paired
- * comparisons with the baseline in sentences (when results.json has them)
- * and the command that reproduces the results.
- *
- * Draws nothing: it includes the plots that plot_results() left in
- * @dir/plots and says which are missing.
- */
-gboolean report_write(const char *dir, GError **error);
-
-/*
- * The timeline of one scenario from @tsv, the output of `selsim trace
- * --format tsv` (a file): writes @out_prefix.dat and draws
- * @out_prefix.svg (and .png). A row per node, failures as shaded spans,
- * joins from (re)start to Ready, dials as marks coloured by outcome,
- * Ready as a dot. @gnuplot_missing as for plot_results().
- */
-gboolean plot_trace(const char *tsv, const char *out_prefix,
-		    bool *gnuplot_missing, GError **error);
 
 #endif

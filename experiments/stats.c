@@ -1,4 +1,5 @@
 #include "stats.h"
+#include "fmt.h"
 #include "sim/error.h"
 
 #include <gsl/gsl_statistics_double.h>
@@ -120,13 +121,6 @@ void cell_acc_release(struct cell_acc *a)
 	*a = (struct cell_acc){ 0 };
 }
 
-static int cmp_double(const void *pa, const void *pb)
-{
-	double a = *(const double *)pa, b = *(const double *)pb;
-
-	return (a > b) - (a < b);
-}
-
 /* @num / @den, or NAN when @den is 0. */
 static double ratio(double num, uint64_t den)
 {
@@ -142,7 +136,7 @@ void cell_acc_summarise(struct cell_acc *a, struct cell_summary *out)
 	/* A total order on the values: the mean below then sums them in
 	 * the same order however the records arrived. */
 	if (nj > 1)	/* data is NULL while the array is empty */
-		qsort(a->join_s->data, nj, sizeof(double), cmp_double);
+		qsort(a->join_s->data, nj, sizeof(double), fmt_cmp_double);
 	js = (const double *)(void *)a->join_s->data;
 
 	*out = (struct cell_summary){ 0 };
@@ -339,7 +333,7 @@ static void finish(struct stats_diff *d, double diff, double *buf, size_t n)
 		return;
 	}
 	if (n > 1)
-		qsort(buf, n, sizeof(double), cmp_double);
+		qsort(buf, n, sizeof(double), fmt_cmp_double);
 	d->ci95[0] = stats_quantile_sorted(buf, n, 0.025);
 	d->ci95[1] = stats_quantile_sorted(buf, n, 0.975);
 	d->significant = d->ci95[0] > 0.0 || d->ci95[1] < 0.0;

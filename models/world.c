@@ -59,6 +59,8 @@ void world__trace(struct world *w, trace_kind kind, int node, int peer,
 	ev.kind = kind;
 	ev.node = node;
 	ev.peer = peer;
+	ev.failure = kind == TRACE_FAILURE || kind == TRACE_FAILURE_END ?
+		     w->trace_failure : -1;
 	ev.text = line;
 	w->trace(w->trace_ctx, &ev);
 }
@@ -118,6 +120,7 @@ struct world *world_new(const struct world_config *cfg,
 	size_t f;
 	int i;
 
+	w->trace_failure = -1;
 	SIM_ASSERT(cfg->n_nodes > 0 && cfg->n_nodes <= CONFIG_MAX_NODES);
 	w->cfg = cfg;
 	w->ops = ops;
@@ -557,6 +560,7 @@ static void act_event(sim *s, void *ctx, uint64_t arg)
 	(void)s;
 	if (may_start_join(w, w->tl[f], a))
 		w->pending_actions--;
+	w->trace_failure = (int)f;
 	switch (a) {
 	case ACT_BEGIN:
 		begin(w, f);
@@ -568,6 +572,7 @@ static void act_event(sim *s, void *ctx, uint64_t arg)
 		roll_step(w, f, step);
 		break;
 	}
+	w->trace_failure = -1;
 	world__check_settled(w);
 }
 

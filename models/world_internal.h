@@ -222,6 +222,8 @@ struct world {
 	struct run_record *rec;
 	world_trace_fn trace;
 	void *trace_ctx;
+	int trace_failure;	/* the timeline entry being acted on, or -1:
+				 * the failure id of trace events */
 };
 
 /* ---- world.c ---- */

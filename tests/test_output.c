@@ -397,6 +397,31 @@ static void test_write_axes1(void)
 	test_write(1);
 }
 
+/* Numbers print short: 0.9, not 0.90000000000000002, in both formats;
+ * whole numbers as integers. */
+static void test_short_numbers(void)
+{
+	struct spec s;
+	struct out_cell cells[2];
+	char *json, *csv;
+
+	make_spec(&s, 0);
+	make_cells(cells, 0);
+	cells[0].sum.rate = 0.9;
+	cells[0].sum.requests_per_join = 0.1 + 0.2;
+	cells[0].sum.events_per_scenario = 160;
+	json = output_json_string(&s, cells, 1, NULL);
+	csv = output_csv_string(&s, cells, 1, NULL);
+	ASSERT_STR_CONTAINS(json, "\"rate\":\t0.9,");
+	ASSERT_STR_CONTAINS(csv, ",0.9,");
+	ASSERT(!strstr(json, "0.90000000000000002"));
+	ASSERT(!strstr(csv, "0.90000000000000002"));
+	ASSERT_STR_CONTAINS(csv, ",0.30000000000000004,");
+	ASSERT_STR_CONTAINS(csv, ",4,3,160,,");
+	g_free(json);
+	g_free(csv);
+}
+
 /* NULL strings are JSON null, not a crash. */
 static void test_json_nulls(void)
 {
@@ -522,6 +547,7 @@ int main(void)
 	TEST_RUN(test_write_axes0);
 	TEST_RUN(test_write_axes1);
 	TEST_RUN(test_json_nulls);
+	TEST_RUN(test_short_numbers);
 	TEST_RUN(test_write_fails);
 	TEST_RUN(test_table);
 	return 0;

@@ -1,5 +1,6 @@
 /*
- * Plots and the report (experiments/plot.h), on hand-made results folders:
+ * Plots and the report (experiments/plot.h), on results folders written by
+ * the real results writer (experiments/output.h):
  * the data files hold the numbers of results.json, gnuplot draws valid
  * SVG from every script, report.html is self-contained and holds every
  * plot and the reproduce command, report.md lists every plot, bad input
@@ -7,7 +8,10 @@
  * where gnuplot is not installed.
  */
 #include "test.h"
+#include "experiments/output.h"
 #include "experiments/plot.h"
+#include "experiments/report.h"
+#include "experiments/timeline.h"
 #include "sim/error.h"
 
 #include <cjson/cJSON.h>
@@ -21,131 +25,91 @@ static bool have_gnuplot;
 #define COMMAND "selsim run experiments/specs/x.json --seed 7 " \
 	"--scenarios 50 --policies k3s,alt"
 
-/* ---- fixtures ---- */
+/* ---- fixtures: results folders written by the real writer ---- */
 
-static cJSON *num_array2(double a, double b)
+/* The figures of cell @k. They depend on @k so that no two are alike. */
+static struct cell_summary make_summary(int k)
 {
-	cJSON *arr = cJSON_CreateArray();
-
-	cJSON_AddItemToArray(arr, cJSON_CreateNumber(a));
-	cJSON_AddItemToArray(arr, cJSON_CreateNumber(b));
-	return arr;
-}
-
-/* A paired comparison, as the runner writes it. */
-static void add_metric(cJSON *metrics, const char *name, double d, double lo,
-		       double hi)
-{
-	cJSON *m = cJSON_AddObjectToObject(metrics, name);
-
-	cJSON_AddNumberToObject(m, "diff", d);
-	cJSON_AddItemToObject(m, "ci95", num_array2(lo, hi));
-	cJSON_AddBoolToObject(m, "significant", lo > 0 || hi < 0);
-}
-
-/* Cell @k of policy @pol (0 or 1) at grid values @vals (NULL-terminated
- * pairs key, value). Figures depend on @k so that no two are alike. */
-static cJSON *make_cell(const char *pol, int k, const char *const *vals,
-			bool with_vs)
-{
-	cJSON *c = cJSON_CreateObject(), *o, *cdf;
+	struct cell_summary m = { 0 };
 	double scale = 1.0 + 0.25 * k;
 	int i;
 
-	cJSON_AddStringToObject(c, "policy", pol);
-	o = cJSON_AddObjectToObject(c, "params");
-	for (i = 0; vals && vals[i]; i += 2)
-		cJSON_AddStringToObject(o, vals[i], vals[i + 1]);
-	cJSON_AddNumberToObject(c, "scenarios", 50);
-	o = cJSON_AddObjectToObject(c, "success");
-	cJSON_AddNumberToObject(o, "count", 50 - k);
-	cJSON_AddNumberToObject(o, "rate", (50.0 - k) / 50);
-	cJSON_AddItemToObject(o, "ci95", num_array2(0.8 - 0.01 * k,
-						    k ? 0.99 - 0.01 * k : 1));
-	o = cJSON_AddObjectToObject(c, "join_time_s");
-	cJSON_AddNumberToObject(o, "mean", 0.5 * scale);
-	cJSON_AddNumberToObject(o, "p50", 0.3 * scale);
-	cJSON_AddNumberToObject(o, "p90", 1.1 * scale);
-	cJSON_AddNumberToObject(o, "p99", 2.05 * scale);
-	cJSON_AddNumberToObject(o, "max", 2.5 * scale);
-	cdf = cJSON_AddArrayToObject(c, "join_time_cdf_s");
-	for (i = 0; i <= 100; i++)
-		cJSON_AddItemToArray(cdf, cJSON_CreateNumber(
-			0.004 * scale * pow(625.0, i / 100.0)));
-	o = cJSON_AddObjectToObject(c, "dials_per_join");
-	cJSON_AddNumberToObject(o, "mean", 2 + 0.5 * k);
-	cJSON_AddNumberToObject(c, "failed_dials_per_join", 0.25 * k);
-	cJSON_AddNumberToObject(c, "timeout_wait_s_per_join", 0);
-	cJSON_AddNumberToObject(c, "requests_per_join", 1.2 + 0.1 * k);
-	cJSON_AddNumberToObject(c, "fatal_restarts_per_scenario", 0.5 * k);
-	o = cJSON_AddObjectToObject(c, "nodes");
-	cJSON_AddNumberToObject(o, "counted", 250);
-	cJSON_AddNumberToObject(o, "ready", 250 - 10 * k);
-	cJSON_AddNumberToObject(c, "events_per_scenario", 280);
-	if (with_vs) {
-		cJSON *vs = cJSON_AddObjectToObject(c, "vs_baseline");
-		cJSON *m;
-
-		cJSON_AddStringToObject(vs, "baseline", "k3s");
-		m = cJSON_AddObjectToObject(vs, "metrics");
-		add_metric(m, "success_rate", -0.02, -0.05, 0.01);
-		add_metric(m, "join_time_mean_s", 0.2, 0.1, 0.3);
-		add_metric(m, "join_time_p50_s", -0.0004, -0.0009, 0.0002);
-		add_metric(m, "join_time_p99_s", -2.3, -2.7, -1.9);
-	}
-	return c;
+	m.scenarios = 50;
+	m.successes = (uint64_t)(50 - k);
+	m.rate = (50.0 - k) / 50;
+	m.ci95[0] = 0.8 - 0.01 * k;
+	m.ci95[1] = k ? 0.99 - 0.01 * k : 1;
+	m.nodes_counted = 250;
+	m.nodes_ready = (uint64_t)(250 - 10 * k);
+	m.join_mean = 0.5 * scale;
+	m.join_p50 = 0.3 * scale;
+	m.join_p90 = 1.1 * scale;
+	m.join_p99 = 2.05 * scale;
+	m.join_max = 2.5 * scale;
+	for (i = 0; i < STATS_CDF_POINTS; i++)
+		m.join_cdf[i] = 0.004 * scale * pow(625.0, i / 100.0);
+	m.dials_per_join = 2 + 0.5 * k;
+	m.failed_dials_per_join = 0.25 * k;
+	m.timeout_wait_s_per_join = 0;
+	m.requests_per_join = 1.2 + 0.1 * k;
+	m.fatal_restarts_per_scenario = 0.5 * k;
+	m.events_per_scenario = 280;
+	return m;
 }
 
+/* What alt scores against k3s in every cell. */
+static const struct stats_paired alt_vs_k3s = {
+	.success_rate = { -0.02, { -0.05, 0.01 }, false },
+	.join_mean_s = { 0.2, { 0.1, 0.3 }, true },
+	.join_p50_s = { -0.0004, { -0.0009, 0.0002 }, false },
+	.join_p99_s = { -2.3, { -2.7, -1.9 }, true },
+	.resamples = 1000,
+};
+
 /*
- * Writes TMP/NAME/results.json: policies k3s and alt at every point of
- * the grid of @axes (0, 1 or 2 axes; values 2s, 5s and 1s, 2s). Returns
- * the folder; caller frees with g_free().
+ * Writes TMP/NAME/results.json with output_write_json() (output.h), as
+ * `selsim run` does: policies k3s and alt at every point of the grid of
+ * @axes (0, 1 or 2 axes; values 2s, 5s and 1s, 2s). Returns the folder;
+ * caller frees with g_free().
  */
 static char *make_results(const char *name, int axes)
 {
-	static const char *const keys[2] = { "k3s.dial_timeout",
-					     "health_check_interval" };
-	static const char *const v0[2] = { "2s", "5s" };
-	static const char *const v1[2] = { "1s", "2s" };
+	static char *keys[2] = { (char *)"k3s.dial_timeout",
+				 (char *)"health_check_interval" };
+	static const sim_time v0[2] = { 2 * SIM_S, 5 * SIM_S };
+	static const sim_time v1[2] = { 1 * SIM_S, 2 * SIM_S };
 	char *dir = g_build_filename(tmp_root, name, NULL);
 	char *path = g_build_filename(dir, "results.json", NULL);
-	cJSON *root = cJSON_CreateObject(), *ax, *cells;
-	char *text;
+	struct spec_axis ax[2] = { { .key = keys[0] }, { .key = keys[1] } };
+	struct spec s = { 0 };
+	struct out_cell cells[8];
+	sim_time grid[8][2];
+	GError *err = NULL;
 	int a, b, p, k = 0;
 
 	ASSERT_EQ(g_mkdir_with_parents(dir, 0755), 0);
-	cJSON_AddStringToObject(root, "selsim_version", "0.1.0");
-	cJSON_AddStringToObject(root, "spec", name);
-	cJSON_AddStringToObject(root, "spec_file", "no/such/spec.json");
-	cJSON_AddItemToObject(root, "seed", cJSON_CreateRaw("7"));
-	cJSON_AddNumberToObject(root, "scenarios", 50);
-	cJSON_AddNumberToObject(root, "deadline_s", 600);
-	cJSON_AddStringToObject(root, "baseline", "k3s");
-	cJSON_AddStringToObject(root, "command", COMMAND);
-	ax = cJSON_AddArrayToObject(root, "axes");
-	for (a = 0; a < axes; a++)
-		cJSON_AddItemToArray(ax, cJSON_CreateString(keys[a]));
-	cells = cJSON_AddArrayToObject(root, "results");
+	s.name = (char *)name;
+	s.file = (char *)"no/such/spec.json";
+	s.seed = 7;
+	s.scenarios = 50;
+	s.world.deadline = 600 * SIM_S;
+	s.baseline = (char *)"k3s";
+	s.axes = ax;
+	s.n_axes = (size_t)axes;
 	for (a = 0; a < (axes >= 1 ? 2 : 1); a++)
 		for (b = 0; b < (axes >= 2 ? 2 : 1); b++)
-			for (p = 0; p < 2; p++) {
-				const char *vals[5] = { NULL };
-
-				if (axes >= 1) {
-					vals[0] = keys[0];
-					vals[1] = v0[a];
-				}
-				if (axes >= 2) {
-					vals[2] = keys[1];
-					vals[3] = v1[b];
-				}
-				cJSON_AddItemToArray(cells, make_cell(
-					p ? "alt" : "k3s", k++, vals, p == 1));
+			for (p = 0; p < 2; p++, k++) {
+				grid[k][0] = v0[a];
+				grid[k][1] = v1[b];
+				cells[k] = (struct out_cell){
+					.policy = p ? "alt" : "k3s",
+					.grid = axes ? grid[k] : NULL,
+					.sum = make_summary(k),
+					.vs = p ? &alt_vs_k3s : NULL,
+				};
 			}
-	text = cJSON_Print(root);
-	ASSERT(g_file_set_contents(path, text, -1, NULL));
-	cJSON_free(text);
-	cJSON_Delete(root);
+	if (!output_write_json(path, &s, cells, (size_t)k, COMMAND, &err))
+		TEST_FAIL("output_write_json: %s", err->message);
 	g_free(path);
 	return dir;
 }
@@ -654,22 +618,25 @@ static void test_gnuplot_fails(void)
 
 static const char trace_tsv[] =
 	"# demo, scenario 0, seed 1, policy k3s\n"
-	"0.000000000\tfailure\tetcd-1\t-\tfailure: stop etcd-1\n"
-	"5.000000000\tfailure\t-\t-\tfailure: AZ b out\n"
-	"10.000000000\tfailure\tcp-1\t-\tfailure: restart cp-1\n"
-	"10.000000000\tstart\tcp-1\t-\tcp-1: k3s starts (control-plane)\n"
-	"10.000100000\tdial\tcp-1\tetcd-1\tcp-1: dial etcd-1 (supervisor LB)\n"
-	"10.000200000\tdial_refused\tcp-1\tetcd-1\tcp-1: dial etcd-1 refused\n"
-	"10.000200000\tdial\tcp-1\tetcd-2\tcp-1: dial etcd-2 (supervisor LB)\n"
-	"20.000200000\tdial_timeout\tcp-1\tetcd-2\tcp-1: dial etcd-2 timed out\n"
-	"20.000200000\tdial\tcp-1\tetcd-3\tcp-1: dial etcd-3 (supervisor LB)\n"
-	"20.001000000\tdial_ok\tcp-1\tetcd-3\tcp-1: dial etcd-3 ok\n"
-	"20.002000000\tlb_state\tcp-1\tetcd-3\tcp-1: supervisor LB: etcd-3 x\n"
-	"25.000000000\tfailure_end\t-\t-\tfailure ends: AZ b back\n"
-	"21.000000000\tready\tcp-1\t-\tcp-1: Ready\n"
-	"30.000000000\tfailure\tagent-1\t-\tfailure: restart agent-1\n"
-	"30.000000000\tstart\tagent-1\t-\tagent-1: k3s starts (agent)\n"
-	"31.000000000\tfatal\tagent-1\t-\tagent-1: fatal: x; the process exits\n"
+	"# columns: time_s, kind, node, peer, text, failure\n"
+	"0.000000000\tfailure\tetcd-1\t-\tfailure: stop etcd-1\t0\n"
+	"5.000000000\tfailure\t-\t-\tfailure: AZ b out\t1\n"
+	"12.000000000\tfailure\t-\t-\tfailure: partition 3 begins: agent-1 cut off from every other node\t3\n"
+	"10.000000000\tfailure\tcp-1\t-\tfailure: restart cp-1\t2\n"
+	"10.000000000\tstart\tcp-1\t-\tcp-1: k3s starts (control-plane)\t-1\n"
+	"10.000100000\tdial\tcp-1\tetcd-1\tcp-1: dial etcd-1 (supervisor LB)\t-1\n"
+	"10.000200000\tdial_refused\tcp-1\tetcd-1\tcp-1: dial etcd-1 refused\t-1\n"
+	"10.000200000\tdial\tcp-1\tetcd-2\tcp-1: dial etcd-2 (supervisor LB)\t-1\n"
+	"20.000200000\tdial_timeout\tcp-1\tetcd-2\tcp-1: dial etcd-2 timed out\t-1\n"
+	"20.000200000\tdial\tcp-1\tetcd-3\tcp-1: dial etcd-3 (supervisor LB)\t-1\n"
+	"20.001000000\tdial_ok\tcp-1\tetcd-3\tcp-1: dial etcd-3 ok\t-1\n"
+	"20.002000000\tlb_state\tcp-1\tetcd-3\tcp-1: supervisor LB: etcd-3 x\t-1\n"
+	"22.000000000\tfailure_end\t-\t-\tfailure ends: partition 3 heals\t3\n"
+	"25.000000000\tfailure_end\t-\t-\tfailure ends: AZ b back\t1\n"
+	"21.000000000\tready\tcp-1\t-\tcp-1: Ready\t-1\n"
+	"30.000000000\tfailure\tagent-1\t-\tfailure: restart agent-1\t4\n"
+	"30.000000000\tstart\tagent-1\t-\tagent-1: k3s starts (agent)\t-1\n"
+	"31.000000000\tfatal\tagent-1\t-\tagent-1: fatal: x; the process exits\t-1\n"
 	"# ended at 40.000000s after 99 events: FAILOVER FAILED\n";
 
 static void test_trace(void)
@@ -681,8 +648,8 @@ static void test_trace(void)
 	bool missing;
 
 	ASSERT(g_file_set_contents(tsv, trace_tsv, -1, NULL));
-	if (!plot_trace(tsv, prefix, &missing, &err))
-		TEST_FAIL("plot_trace: %s", err->message);
+	if (!timeline_plot(tsv, prefix, &missing, &err))
+		TEST_FAIL("timeline_plot: %s", err->message);
 	ASSERT_EQ(missing, !have_gnuplot);
 	b = read_dat(tmp_root, "timeline.dat", false);
 	ASSERT_EQ(b->len, 8);
@@ -697,10 +664,15 @@ static void test_trace(void)
 	ASSERT_SAME(fnum(b, 1, 0, 0), 0);
 	ASSERT_SAME(fnum(b, 1, 0, 1), 40);
 	ASSERT_SAME(fnum(b, 1, 0, 3), 1);
-	/* the AZ outage: 5 s to 25 s */
-	ASSERT_SAME(fnum(b, 2, 0, 0), 5);
-	ASSERT_SAME(fnum(b, 2, 0, 1), 25);
-	ASSERT_STR_EQ(field(b, 2, 0, 2), "AZ b out");
+	/* failures of no one node pair by failure id: the partition 12 s
+	 * to 22 s (not to the end), the AZ outage 5 s to 25 s */
+	ASSERT_EQ(block_len(b, 2), 2);
+	ASSERT_SAME(fnum(b, 2, 0, 0), 12);
+	ASSERT_SAME(fnum(b, 2, 0, 1), 22);
+	ASSERT_STR_CONTAINS(field(b, 2, 0, 2), "partition 3 begins");
+	ASSERT_SAME(fnum(b, 2, 1, 0), 5);
+	ASSERT_SAME(fnum(b, 2, 1, 1), 25);
+	ASSERT_STR_EQ(field(b, 2, 1, 2), "AZ b out");
 	/* joins: cp-1 Ready at 21, agent-1 fatal at 31 */
 	ASSERT_EQ(block_len(b, 3), 2);
 	ASSERT_SAME(fnum(b, 3, 0, 1), 21);
@@ -727,14 +699,36 @@ static void test_trace(void)
 		printf("    skipped: gnuplot missing\n");
 	}
 
+	/* a trace of five columns (before the failure id) still reads; its
+	 * AZ outage, unpaired, lasts to the end */
+	ASSERT(g_file_set_contents(tsv, "# old\n"
+				   "5.0\tfailure\t-\t-\tfailure: AZ b out\n"
+				   "6.0\tready\tcp-1\t-\tcp-1: Ready\n"
+				   "25.0\tfailure_end\t-\t-\tfailure ends: "
+				   "AZ b back\n"
+				   "# ended at 40.000000s after 3 events: x\n",
+				   -1, NULL));
+	if (!timeline_plot(tsv, prefix, &missing, &err))
+		TEST_FAIL("timeline_plot: %s", err->message);
+	b = read_dat(tmp_root, "timeline.dat", false);
+	ASSERT_EQ(block_len(b, 2), 1);
+	ASSERT_SAME(fnum(b, 2, 0, 0), 5);
+	ASSERT_SAME(fnum(b, 2, 0, 1), 40);
+	g_ptr_array_unref(b);
+
 	/* bad input: the file and the line */
 	ASSERT(g_file_set_contents(tsv, "# x\n1.0\tready\n", -1, NULL));
-	ASSERT(!plot_trace(tsv, prefix, &missing, &err));
+	ASSERT(!timeline_plot(tsv, prefix, &missing, &err));
 	ASSERT(g_error_matches(err, SIM_ERROR, SIM_ERROR_INPUT));
 	ASSERT_STR_CONTAINS(err->message, "trace.tsv:2:");
 	g_clear_error(&err);
+	ASSERT(g_file_set_contents(tsv, "# x\n1.0\tready\tcp-1\t-\tReady\tx\n",
+				   -1, NULL));
+	ASSERT(!timeline_plot(tsv, prefix, &missing, &err));
+	ASSERT_STR_CONTAINS(err->message, "trace.tsv:2:");
+	g_clear_error(&err);
 	ASSERT(g_file_set_contents(tsv, "# nothing\n", -1, NULL));
-	ASSERT(!plot_trace(tsv, prefix, &missing, &err));
+	ASSERT(!timeline_plot(tsv, prefix, &missing, &err));
 	ASSERT_STR_CONTAINS(err->message, "no trace events");
 	g_clear_error(&err);
 	g_free(tsv);

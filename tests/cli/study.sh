@@ -36,6 +36,40 @@ r = json.load(open(sys.argv[1]))["results"][0]
 assert abs(r["mean_s"] - 2.0) < 3 * r["mean_ci95_half_s"] + 0.02, r
 PY
 
+# --no-plots: results only, no plots folder
+[ -e "$out/q/results.json" ] && [ -e "$out/q/results.csv" ]
+[ ! -e "$out/q/plots" ] || { echo "--no-plots made $out/q/plots"; exit 1; }
+
+# A study's name goes into gnuplot's -e argument quoted: a name with both
+# quotes and a gnuplot command runs, plots, and runs nothing else.
+if command -v gnuplot > /dev/null; then
+  pwned_before=$(stat -c %Y /tmp/pwned 2>/dev/null || echo none)
+  # the name of the issue, the same aimed at a file of ours, and one whose
+  # quote would close a single-quoted string (it ran the command before)
+  for k in 0 1 2; do
+    python3 - "$out/evil.json" "$out/pwned" "$k" <<'PY'
+import json, sys
+names = ['Marc\'s "study"; system "touch /tmp/pwned"',
+         'Marc\'s "study"; system "touch %s"' % sys.argv[2],
+         "x'; system \"touch %s\"; y='" % sys.argv[2]]
+json.dump({"name": names[int(sys.argv[3])],
+           "workload": "contention", "runs": 2, "clients": [2, 4],
+           "strategies": ["full", "none"]}, open(sys.argv[1], "w"))
+PY
+    rm -rf "$out/evil"
+    "$selsim" study "$out/evil.json" -o "$out/evil" -q
+    grep -q '</svg>' "$out/evil/plots/calls.svg"
+    grep -q '</svg>' "$out/evil/plots/time.svg"
+    python3 - "$out/evil/results.json" "$out/evil.json" <<'PY'
+import json, sys
+assert json.load(open(sys.argv[1]))["spec"] == json.load(open(sys.argv[2]))["name"]
+PY
+  done
+  [ ! -e "$out/pwned" ] || { echo "the study's name ran a command"; exit 1; }
+  [ "$(stat -c %Y /tmp/pwned 2>/dev/null || echo none)" = "$pwned_before" ] ||
+    { echo "the study's name touched /tmp/pwned"; exit 1; }
+fi
+
 # bad input
 check_bad() {
   set +e

@@ -1,0 +1,755 @@
+/*
+ * The report of a results folder (report.h): the spec in words, the
+ * headline table, the plots, the paired comparisons in sentences and the
+ * command that reproduces the results, written as HTML and Markdown
+ * through doc.h.
+ */
+#include "report.h"
+#include "doc.h"
+#include "fmt.h"
+#include "output.h"
+#include "plot.h"
+#include "results_read.h"
+#include "spec.h"
+#include "models/config.h"
+#include "models/dist.h"
+#include "policies/policy.h"
+#include "sim/time.h"
+
+#include <math.h>
+#include <string.h>
+
+/* The most paired comparisons the report spells out. */
+#define MAX_COMPARISONS 60
+
+/* A count or ratio with three significant digits; an en dash for none.
+ * Caller frees with g_free(). */
+static char *num_text(double v)
+{
+	return isfinite(v) ? fmt_num3(v) : g_strdup("\xe2\x80\x93");
+}
+
+/* "99.5% [98.1, 100.0]". */
+static char *fmt_rate(double rate, double lo, double hi)
+{
+	if (!isfinite(rate))
+		return g_strdup("\xe2\x80\x93");
+	return g_strdup_printf("%.1f%% [%.1f, %.1f]", 100 * rate, 100 * lo,
+			       100 * hi);
+}
+
+/* A duration of the spec, as the spec writes it: "250ms". Caller frees
+ * with g_free(). */
+static char *dur_text(sim_time t)
+{
+	char buf[SIM_TIME_FMT_LEN];
+
+	return g_strdup(sim_time_format(t, buf));
+}
+
+static const char *link_class_words[LINK_N_CLASSES] = {
+	"same AZ", "across AZs", "across regions",
+};
+
+static void world_topology(struct doc *d, const struct world_config *w)
+{
+	size_t cols = 5, i;
+	char **cells = g_new0(char *, (w->n_nodes + 1) * cols);
+	static const bool numeric[5] = { false, false, false, false, false };
+	GString *azs = g_string_new(NULL);
+	char *text;
+
+	for (i = 0; i < w->n_azs; i++)
+		g_string_append_printf(azs, "%s%s (%s)", i ? ", " : "",
+				       w->azs[i].name,
+				       w->regions[w->azs[i].region]);
+	text = g_strdup_printf("%zu nodes in %zu AZ%s: %s.", w->n_nodes,
+			       w->n_azs, w->n_azs == 1 ? "" : "s", azs->str);
+	doc_h3(d, "Topology");
+	doc_para(d, text);
+	g_free(text);
+	g_string_free(azs, TRUE);
+
+	cells[0] = g_strdup("node");
+	cells[1] = g_strdup("role");
+	cells[2] = g_strdup("AZ");
+	cells[3] = g_strdup("--server");
+	cells[4] = g_strdup("at time 0");
+	for (i = 0; i < w->n_nodes; i++) {
+		const struct node_config *n = &w->nodes[i];
+		char **row = cells + (i + 1) * cols;
+
+		row[0] = g_strdup(n->name);
+		row[1] = g_strdup(node_role_names[n->role]);
+		row[2] = g_strdup(w->azs[n->az].name);
+		row[3] = g_strdup(n->server >= 0 ? w->nodes[n->server].name
+						 : "\xe2\x80\x93");
+		row[4] = g_strdup(n->up ? "up and Ready" : "down");
+	}
+	doc_table(d, cells, w->n_nodes + 1, cols, numeric);
+	for (i = 0; i < (w->n_nodes + 1) * cols; i++)
+		g_free(cells[i]);
+	g_free(cells);
+}
+
+static void world_network(struct doc *d, const struct world_config *w)
+{
+	GPtrArray *items = g_ptr_array_new_with_free_func(g_free);
+	char *retry = dur_text(w->network.syn_retry);
+	char *svc = dist_describe(&w->servers.service_time, true);
+	size_t i;
+
+	doc_h3(d, "Network and servers");
+	for (i = 0; i < LINK_N_CLASSES; i++) {
+		char *rtt = dist_describe(&w->network.rtt[i], true);
+
+		g_ptr_array_add(items, g_strdup_printf("round-trip time %s: %s",
+						       link_class_words[i],
+						       rtt));
+		g_free(rtt);
+	}
+	g_ptr_array_add(items, g_strdup_printf(
+		"TLS handshake: %d round trips; SYN loss %g, a lost SYN "
+		"retried after %s, then doubling",
+		w->network.tls_round_trips, w->network.loss, retry));
+	g_ptr_array_add(items, g_strdup_printf(
+		"each server serves %d requests at once and queues up "
+		"to %d more; service time %s", w->servers.workers,
+		w->servers.queue, svc));
+	g_free(retry);
+	g_free(svc);
+	doc_list(d, items);
+	g_ptr_array_unref(items);
+}
+
+/* The random failures of each scenario, in a sentence. */
+static char *random_failures(const struct random_config *rc)
+{
+	GString *kinds = g_string_new(NULL);
+	char *count = dist_describe(&rc->count, false);
+	char *when = dist_describe(&rc->at, true);
+	char *dur = rc->has_duration ? dist_describe(&rc->duration, true)
+				     : g_strdup("for good");
+	char *out;
+	int k;
+
+	for (k = 0; k < FAIL_N_KINDS; k++)
+		if (rc->weight[k] > 0)
+			g_string_append_printf(kinds, "%s%s (weight %g)",
+					       kinds->len ? ", " : "",
+					       failure_kind_names[k],
+					       rc->weight[k]);
+	out = g_strdup_printf(
+		"in each scenario, %s random failures (rounded down): "
+		"%s; at %s; lasting %s%s", count, kinds->str, when,
+		dur, rc->partition_az ? "; a partition cuts an AZ off" : "");
+	g_string_free(kinds, TRUE);
+	g_free(count);
+	g_free(when);
+	g_free(dur);
+	return out;
+}
+
+static void world_failures(struct doc *d, const struct world_config *w)
+{
+	GPtrArray *items = g_ptr_array_new_with_free_func(g_free);
+	size_t i;
+
+	doc_h3(d, "Failures");
+	for (i = 0; i < w->n_failures; i++) {
+		char *desc = spec_failure_describe(w, &w->failures[i]);
+		char *at = dur_text(w->failures[i].at);
+
+		g_ptr_array_add(items, g_strdup_printf("at %s: %s", at, desc));
+		g_free(desc);
+		g_free(at);
+	}
+	if (w->random.enabled)
+		g_ptr_array_add(items, random_failures(&w->random));
+	if (items->len)
+		doc_list(d, items);
+	else
+		doc_para(d, "None: every node starts up and stays up.");
+	g_ptr_array_unref(items);
+}
+
+/* The topology, network, servers and failures of @s. */
+static void report_world(struct doc *d, const struct spec *s)
+{
+	world_topology(d, &s->world);
+	world_network(d, &s->world);
+	world_failures(d, &s->world);
+}
+
+/* The axes of the sweep and the size of its grid. */
+static void report_sweep(struct doc *d, const struct results *r)
+{
+	GPtrArray *items = g_ptr_array_new_with_free_func(g_free);
+	size_t a, i;
+
+	doc_h3(d, "Sweep");
+	for (a = 0; a < r->n_axes; a++) {
+		GString *g = g_string_new(r->axes[a].key);
+
+		g_string_append(g, " over ");
+		for (i = 0; i < r->axes[a].n; i++)
+			g_string_append_printf(g, "%s%s", i ? ", " : "",
+					       r->axes[a].val[i]);
+		g_ptr_array_add(items, g_string_free(g, FALSE));
+	}
+	g_ptr_array_add(items, g_strdup_printf(
+		"crossed as a grid of %zu point%s; every policy runs "
+		"at every point", r->n_grid, r->n_grid == 1 ? "" : "s"));
+	doc_list(d, items);
+	g_ptr_array_unref(items);
+}
+
+/* The policies as run, with the parameters that differ from K3s's. */
+static void report_policies(struct doc *d, const struct results *r,
+			    const struct spec *s)
+{
+	GPtrArray *items = g_ptr_array_new_with_free_func(g_free);
+	struct policy_params def;
+	size_t p, k;
+
+	policy_params_default(&def);
+	doc_h3(d, "Policies");
+	for (p = 0; p < r->n_policies; p++) {
+		const struct policy_ops *ops = policy_find(r->policies[p]);
+		int idx = s ? spec_policy_index(s, r->policies[p]) : -1;
+		GString *g = g_string_new(r->policies[p]);
+
+		if (ops && ops->summary)
+			g_string_append_printf(g, ": %s", ops->summary);
+		if (r->baseline && !strcmp(r->baseline, r->policies[p]))
+			g_string_append(g, " (the baseline)");
+		if (idx >= 0) {
+			struct policy_params pp = s->policies[idx].params;
+			size_t changed = 0;
+
+			for (k = 0; k < policy_n_params; k++) {
+				const struct param_desc *pd =
+					&policy_param_descs[k];
+				sim_time v = *policy_param_ref(&pp, pd);
+				sim_time dv = *policy_param_ref(&def, pd);
+				char a[SIM_TIME_FMT_LEN], b[SIM_TIME_FMT_LEN];
+
+				if (v == dv)
+					continue;
+				g_string_append_printf(
+					g, "%s %s=%s (K3s: %s)",
+					changed++ ? "," : ". Parameters:",
+					pd->name, sim_time_format(v, a),
+					sim_time_format(dv, b));
+			}
+			if (!changed)
+				g_string_append(g, ". Parameters: the K3s "
+						   "defaults");
+		}
+		g_string_append_c(g, '.');
+		g_ptr_array_add(items, g_string_free(g, FALSE));
+	}
+	doc_list(d, items);
+	g_ptr_array_unref(items);
+
+	if (r->n_axes)
+		report_sweep(d, r);
+}
+
+/* "10m", or "not recorded". Caller frees with g_free(). */
+static char *deadline_text(const struct results *r)
+{
+	sim_time t;
+
+	if (isfinite(r->deadline_s) &&
+	    sim_time_from_seconds(r->deadline_s, &t, NULL))
+		return dur_text(t);
+	return g_strdup("not recorded");
+}
+
+/*
+ * Loads the spec the results came from. A relative spec_file is relative
+ * to the folder selsim ran in, unknown here: first the current folder,
+ * then the folders above @dir (results/NAME sits two below the usual
+ * one). The first error is the one reported.
+ */
+static gboolean spec_find_load(const char *spec_file, const char *dir,
+			       struct spec *s, GError **error)
+{
+	char *up;
+	int i;
+
+	if (spec_load(spec_file, s, error))
+		return TRUE;
+	if (g_path_is_absolute(spec_file))
+		return FALSE;
+	up = g_strdup(dir);
+	for (i = 0; i < 4; i++) {
+		char *path = g_build_filename(up, spec_file, NULL);
+		char *next = g_build_filename(up, "..", NULL);
+		gboolean ok = g_file_test(path, G_FILE_TEST_IS_REGULAR) &&
+			      spec_load(path, s, NULL);
+
+		g_free(path);
+		g_free(up);
+		up = next;
+		if (ok) {
+			g_clear_error(error);
+			g_free(up);
+			return TRUE;
+		}
+	}
+	g_free(up);
+	return FALSE;
+}
+
+static void report_spec(struct doc *d, const struct results *r,
+			const char *dir)
+{
+	struct spec s;
+	GError *err = NULL;
+	bool have = false;
+	char *text, *deadline;
+
+	doc_section(d, "experiment", "The experiment");
+	if (r->spec_file && spec_find_load(r->spec_file, dir, &s, &err)) {
+		have = true;
+		if (s.description)
+			doc_para(d, s.description);
+		if (strcmp(s.name, r->spec)) {
+			text = g_strdup_printf("Note: %s now names the spec "
+					       "'%s'; these results are of '%s'.",
+					       r->spec_file, s.name, r->spec);
+			doc_para(d, text);
+			g_free(text);
+		}
+	} else {
+		text = g_strdup_printf(
+			"The spec file (%s) could not be read, so its topology "
+			"and failures are left out: %s", r->spec_file ?
+			r->spec_file : "not recorded", err ? err->message :
+			"no spec_file in results.json");
+		doc_para(d, text);
+		g_free(text);
+		g_clear_error(&err);
+	}
+	deadline = deadline_text(r);
+	text = g_strdup_printf(
+		"%.0f scenarios per %s, seed %s, deadline %s; every policy "
+		"faces the same scenarios. Made by selsim %s from %s.",
+		r->scenarios, r->n_grid > 1 ? "cell (policy at a grid point)"
+					    : "policy",
+		r->seed ? r->seed : "?", deadline,
+		r->version ? r->version : "(version not recorded)",
+		r->spec_file ? r->spec_file : r->spec);
+	doc_para(d, text);
+	g_free(text);
+	g_free(deadline);
+	if (have)
+		report_world(d, &s);
+	report_policies(d, r, have ? &s : NULL);
+	if (have)
+		spec_release(&s);
+	doc_section_end(d);
+}
+
+/* The headline table: a row per cell. */
+static void report_table(struct doc *d, const struct results *r)
+{
+	static const char *const figs[] = {
+		"success [95% CI]", "p50", "p90", "p99", "max", "dials/join",
+		"requests/join", "fatal restarts/scenario",
+	};
+	size_t nf = G_N_ELEMENTS(figs), cols = 1 + r->n_axes + nf;
+	char **cells = g_new0(char *, (r->n_cells + 1) * cols);
+	bool *numeric = g_new0(bool, cols);
+	size_t i, a, c;
+
+	doc_section(d, "results", "Results");
+	doc_para(d, "Success: the share of scenarios in which every node that "
+		    "(re)started was Ready by the deadline, with its 95% "
+		    "Wilson interval. Join time: from a node's (re)start to "
+		    "Ready, over the nodes that became Ready. Dials, requests "
+		    "and fatal restarts are counted over the nodes that "
+		    "(re)started.");
+	cells[0] = g_strdup("policy");
+	for (a = 0; a < r->n_axes; a++)
+		cells[1 + a] = g_strdup(r->axes[a].key);
+	for (c = 0; c < nf; c++) {
+		cells[1 + r->n_axes + c] = g_strdup(figs[c]);
+		numeric[1 + r->n_axes + c] = true;
+	}
+	for (i = 0; i < r->n_cells; i++) {
+		const struct results_cell *cl = &r->cells[i];
+		char **row = cells + (i + 1) * cols + 1 + r->n_axes;
+
+		cells[(i + 1) * cols] = g_strdup(cl->policy);
+		for (a = 0; a < r->n_axes; a++)
+			cells[(i + 1) * cols + 1 + a] =
+				g_strdup(cl->axis_val[a]);
+		row[0] = fmt_rate(cl->rate, cl->lo, cl->hi);
+		row[1] = fmt_seconds(cl->p50);
+		row[2] = fmt_seconds(cl->p90);
+		row[3] = fmt_seconds(cl->p99);
+		row[4] = fmt_seconds(cl->max);
+		row[5] = num_text(cl->dials);
+		row[6] = num_text(cl->requests);
+		row[7] = num_text(cl->fatal);
+	}
+	doc_table(d, cells, r->n_cells + 1, cols, numeric);
+	for (i = 0; i < (r->n_cells + 1) * cols; i++)
+		g_free(cells[i]);
+	g_free(cells);
+	g_free(numeric);
+	doc_section_end(d);
+}
+
+/* Decimals that give the largest of @a, @b, @c (in @u) two significant
+ * digits, as a sentence shows them all: "2.3 s, 95% CI 1.9 to 2.7 s". */
+static int decimals_for(double a, double b, double c, struct fmt_unit u)
+{
+	double m = MAX(fabs(a), MAX(isfinite(b) ? fabs(b) : 0,
+				    isfinite(c) ? fabs(c) : 0)) * u.scale;
+	int d;
+
+	if (!(m > 0))
+		return 1;
+	d = 1 - (int)floor(log10(m));
+	return CLAMP(d, 0, 6);
+}
+
+/* @v in @u with @dec decimals, with a sign when @sign ("+1.2", "-0.5"). */
+static char *num_in(double v, struct fmt_unit u, int dec, bool sign)
+{
+	return g_strdup_printf(sign ? "%+.*f" : "%.*f", dec, v * u.scale);
+}
+
+/* One sentence on join-time metric @p of @pol against @base: "k3s joins
+ * 2.3 s faster at p99 than article, 95% CI 1.9 to 2.7 s." Caller frees. */
+static char *sentence_time(const char *pol, const char *base,
+			   const char *where, struct results_paired p)
+{
+	struct fmt_unit u;
+	char *a, *b, *c, *out;
+	int dec;
+
+	if (!isfinite(p.diff))
+		return g_strdup_printf("%s and %s cannot be compared %s: no "
+				       "node joined under one of them.", pol,
+				       base, where);
+	u = fmt_unit_for(MAX(fabs(p.diff), MAX(isfinite(p.lo) ? fabs(p.lo) : 0,
+					   isfinite(p.hi) ? fabs(p.hi) : 0)));
+	dec = decimals_for(p.diff, p.lo, p.hi, u);
+	if (p.significant && isfinite(p.lo)) {
+		bool faster = p.diff < 0;
+
+		/* the magnitude and its interval, in the direction named */
+		a = num_in(fabs(p.diff), u, dec, false);
+		b = num_in(faster ? -p.hi : p.lo, u, dec, false);
+		c = num_in(faster ? -p.lo : p.hi, u, dec, false);
+		out = g_strdup_printf("%s joins %s %s %s %s than %s, 95%% CI "
+				      "%s to %s %s.", pol, a, u.name,
+				      faster ? "faster" : "slower", where,
+				      base, b, c, u.name);
+	} else {
+		a = num_in(p.diff, u, dec, true);
+		b = isfinite(p.lo) ? num_in(p.lo, u, dec, false) : g_strdup("?");
+		c = isfinite(p.hi) ? num_in(p.hi, u, dec, false) : g_strdup("?");
+		out = g_strdup_printf("%s and %s do not differ detectably in "
+				      "join time %s: %s %s, 95%% CI %s to %s "
+				      "%s.", pol, base, where, a, u.name, b, c,
+				      u.name);
+	}
+	g_free(a);
+	g_free(b);
+	g_free(c);
+	return out;
+}
+
+/* The same for the success rate, in percentage points. */
+static char *sentence_success(const char *pol, const char *base,
+			      struct results_paired p)
+{
+	double d = 100 * p.diff, lo = 100 * p.lo, hi = 100 * p.hi;
+
+	if (!isfinite(p.diff))
+		return g_strdup_printf("%s and %s cannot be compared in "
+				       "success rate.", pol, base);
+	if (p.significant && isfinite(p.lo)) {
+		bool more = p.diff > 0;
+
+		return g_strdup_printf(
+			"%s succeeds in %.1f percentage points %s scenarios "
+			"than %s, 95%% CI %.1f to %.1f points.", pol, fabs(d),
+			more ? "more" : "fewer", base, more ? lo : -hi,
+			more ? hi : -lo);
+	}
+	return g_strdup_printf("%s and %s do not differ detectably in success "
+			       "rate: %+.1f points, 95%% CI %.1f to %.1f.",
+			       pol, base, d, lo, hi);
+}
+
+/* The comparison of cell @c with its baseline, in sentences. Caller
+ * frees with g_free(). */
+static char *comparison_text(const struct results *r,
+			     const struct results_cell *c)
+{
+	const struct {
+		const struct results_paired *p;
+		const char *where;
+	} times[] = {
+		{ &c->vs_p99, "at p99" },
+		{ &c->vs_p50, "at p50" },
+		{ &c->vs_mean, "on average" },
+	};
+	GString *g = g_string_new(NULL);
+	size_t k;
+
+	if (r->n_axes) {
+		char *gl = results_grid_label(r, c, ", ");
+
+		g_string_append_printf(g, "At %s: ", gl);
+		g_free(gl);
+	}
+	if (c->vs_success.present) {
+		char *s = sentence_success(c->policy, c->vs_baseline,
+					   c->vs_success);
+
+		g_string_append(g, s);
+		g_free(s);
+	}
+	for (k = 0; k < G_N_ELEMENTS(times); k++) {
+		char *s;
+
+		if (!times[k].p->present)
+			continue;
+		s = sentence_time(c->policy, c->vs_baseline, times[k].where,
+				  *times[k].p);
+		g_string_append_printf(g, "%s%s", g->len ? " " : "", s);
+		g_free(s);
+	}
+	return g_string_free(g, FALSE);
+}
+
+/* The paired comparisons with the baseline, in sentences. */
+static void report_comparisons(struct doc *d, const struct results *r)
+{
+	GPtrArray *items = g_ptr_array_new_with_free_func(g_free);
+	char *title = g_strdup_printf("Compared with %s", r->baseline ?
+				      r->baseline : "the baseline");
+	size_t i, n = 0, left = 0;
+
+	doc_section(d, "comparisons", title);
+	g_free(title);
+	for (i = 0; i < r->n_cells; i++) {
+		if (!r->cells[i].has_vs)
+			continue;
+		if (n++ >= MAX_COMPARISONS)
+			left++;
+		else
+			g_ptr_array_add(items,
+					comparison_text(r, &r->cells[i]));
+	}
+	if (items->len) {
+		doc_para(d, "Differences are paired: each policy against the "
+			    "baseline on the same scenarios (this policy minus "
+			    "the baseline), with bootstrap 95% intervals. "
+			    "\"Not detectably\" means the interval includes "
+			    "zero.");
+		doc_list(d, items);
+		if (left) {
+			char *t = g_strdup_printf("%zu more comparisons are "
+						  "in results.json.", left);
+
+			doc_para(d, t);
+			g_free(t);
+		}
+	} else {
+		doc_para(d, "This results file holds no paired comparisons "
+			    "(vs_baseline): run it again with a selsim that "
+			    "writes them to compare the policies scenario by "
+			    "scenario.");
+	}
+	g_ptr_array_unref(items);
+	doc_section_end(d);
+}
+
+/* Plot @j as figure @fig, or a line saying it is not drawn; true when
+ * it was drawn. */
+static bool report_plot(struct doc *d, const char *dir,
+			const struct plot_job *j, size_t fig)
+{
+	char *svg_rel = g_strconcat("plots/", j->name, ".svg", NULL);
+	char *png_rel = g_strconcat("plots/", j->name, ".png", NULL);
+	char *dat_rel = g_strconcat("plots/", j->data_name, NULL);
+	char *svg_path = g_build_filename(dir, svg_rel, NULL);
+	char *png_path = g_build_filename(dir, png_rel, NULL);
+	char *prefix = g_strdup_printf("%s-", j->name);
+	char *title = g_strdelimit(g_strdup(j->title), "\n", ' ');
+	char *text = NULL, *inl = NULL;
+
+	if (g_file_get_contents(svg_path, &text, NULL, NULL))
+		inl = doc_svg_inline(text, prefix, title);
+	if (inl) {
+		struct doc_figure f = {
+			.id = j->name, .number = fig, .svg = inl,
+			.title = title, .caption = j->caption,
+			.svg_href = svg_rel, .data_href = dat_rel,
+			.png_href = g_file_test(png_path,
+						G_FILE_TEST_IS_REGULAR) ?
+				    png_rel : NULL,
+		};
+
+		doc_figure(d, &f);
+	} else {
+		char *t = g_strdup_printf(
+			"%s: not drawn (gnuplot draws it: selsim plot "
+			"DIR); its data is in %s.", title, dat_rel);
+
+		doc_missing(d, t);
+		g_free(t);
+	}
+	g_free(text);
+	g_free(prefix);
+	g_free(title);
+	g_free(svg_rel);
+	g_free(png_rel);
+	g_free(dat_rel);
+	g_free(svg_path);
+	g_free(png_path);
+	if (!inl)
+		return false;
+	g_free(inl);
+	return true;
+}
+
+/* The plots: inlined SVG in the HTML, links in the Markdown. */
+static void report_plots(struct doc *d, const struct results *r,
+			 const char *dir, GPtrArray *plan)
+{
+	size_t i, fig = 0;
+
+	doc_section(d, "plots", "Plots");
+	for (i = 0; i < plan->len; i++)
+		if (report_plot(d, dir, g_ptr_array_index(plan, i), fig + 1))
+			fig++;
+	if (r->n_axes > 2)
+		doc_para(d, "A sweep over more than two parameters has no "
+			    "sweep plot: its cells are in results.csv.");
+	doc_section_end(d);
+}
+
+static void report_reproduce(struct doc *d, const struct results *r)
+{
+	doc_section(d, "reproduce", "Reproduce");
+	if (r->command) {
+		doc_para(d, "From the folder the spec path is relative to "
+			    "(add -o DIR to choose the results folder; the "
+			    "results are the same for any --threads):");
+		doc_command(d, r->command);
+	} else {
+		doc_para(d, "The command that made these results was not "
+			    "recorded in results.json.");
+	}
+	doc_section_end(d);
+}
+
+static const char report_css[] =
+	"body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,"
+	"'Helvetica Neue',Arial,sans-serif;color:#222;background:#fff;"
+	"max-width:980px;margin:2em auto;padding:0 1.2em;line-height:1.5}"
+	"h1{font-size:1.7em;margin-bottom:.2em}"
+	"h2{font-size:1.3em;border-bottom:1px solid #ddd;padding-bottom:.2em;"
+	"margin-top:2em}"
+	"h3{font-size:1.05em;margin-top:1.4em}"
+	".meta{color:#555}"
+	"table{border-collapse:collapse;margin:.6em 0;font-size:.9em}"
+	"th,td{border:1px solid #ddd;padding:.3em .6em;text-align:left;"
+	"white-space:nowrap}"
+	"th{background:#f4f5f7}"
+	"tbody tr:nth-child(even){background:#fafbfc}"
+	".num{text-align:right;font-variant-numeric:tabular-nums}"
+	".tablewrap{overflow-x:auto}"
+	"figure.plot{margin:1.5em 0;padding:.6em;border:1px solid #e3e3e3;"
+	"border-radius:4px}"
+	"figure.plot svg{display:block;width:100%;height:auto}"
+	"figcaption{font-size:.9em;color:#444;margin-top:.4em}"
+	".files{color:#777}"
+	".missing{color:#a33}"
+	"pre{background:#f4f5f7;padding:.8em;border-radius:4px;"
+	"overflow-x:auto}"
+	"code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"
+	"monospace;font-size:.92em}"
+	"footer{margin-top:3em;color:#777;font-size:.85em}";
+
+/* Counts the figures whose SVG has a rendered size, for whoever checks
+ * that the page shows its plots (a headless browser in the tests). */
+static const char report_js[] =
+	"window.addEventListener('load',function(){"
+	"var figs=document.querySelectorAll('figure.plot'),shown=0;"
+	"for(var i=0;i<figs.length;i++){"
+	"var s=figs[i].querySelector('svg');"
+	"if(!s)continue;"
+	"var b=s.getBoundingClientRect();"
+	"if(b.width>0&&b.height>0&&s.querySelector('path,polyline,rect,text'))"
+	"shown++;}"
+	"document.body.dataset.plotsShown=String(shown);"
+	"document.body.dataset.plotsTotal=String(figs.length);"
+	"});";
+
+/* The page's head and the title block. */
+static void report_head(struct doc *d, const struct results *r)
+{
+	char *deadline = deadline_text(r);
+	char *page_title = g_strdup_printf("%s: selsim report", r->spec);
+	char *meta = g_strdup_printf(
+		"selsim %s \xc2\xb7 %.0f scenarios per %s \xc2\xb7 "
+		"seed %s \xc2\xb7 deadline %s%s%s",
+		r->version ? r->version : "?", r->scenarios,
+		r->n_grid > 1 ? "cell" : "policy",
+		r->seed ? r->seed : "?", deadline,
+		r->baseline ? " \xc2\xb7 baseline " : "",
+		r->baseline ? r->baseline : "");
+
+	doc_page_begin(d, page_title, r->spec, meta, report_css);
+	g_free(page_title);
+	g_free(meta);
+	g_free(deadline);
+}
+
+static const char report_footer[] =
+	"Written by <code>selsim report</code> from results.json in this "
+	"folder; the data behind each plot is in plots/, and "
+	"plots/redraw.sh draws them again.";
+
+gboolean report_write(const char *dir, GError **error)
+{
+	struct results r;
+	struct doc d;
+	GPtrArray *plan;
+	char *html_path, *md_path;
+	gboolean ok;
+
+	if (!results_load(dir, &r, error))
+		return FALSE;
+	plan = plot_plan_new(&r);
+	doc_init(&d);
+	report_head(&d, &r);
+	report_spec(&d, &r, dir);
+	report_table(&d, &r);
+	report_plots(&d, &r, dir, plan);
+	report_comparisons(&d, &r);
+	report_reproduce(&d, &r);
+	doc_page_end(&d, report_footer, report_js);
+
+	html_path = g_build_filename(dir, "report.html", NULL);
+	md_path = g_build_filename(dir, "report.md", NULL);
+	ok = output_write_atomic(html_path, d.h->str, d.h->len, error) &&
+	     output_write_atomic(md_path, d.m->str, d.m->len, error);
+	g_free(html_path);
+	g_free(md_path);
+	doc_release(&d);
+	g_ptr_array_unref(plan);
+	results_release(&r);
+	return ok;
+}

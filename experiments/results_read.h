@@ -1,0 +1,94 @@
+/*
+ * Reading a results folder's results.json (the contract of DESIGN.md
+ * "Results file", written by output.h) into plain cells, for the plots and
+ * the report. Every figure the readers use is here as a double (NaN for
+ * null or absent); strings are borrowed from the parsed document and live
+ * as long as the struct results.
+ *
+ * Errors: a missing or malformed results.json is SIM_ERROR_INPUT with a
+ * one-line message that starts with the file name and names the JSON path
+ * ("DIR/results.json: results[3].success.rate: expected a number or
+ * null").
+ */
+#ifndef EXPERIMENTS_RESULTS_READ_H
+#define EXPERIMENTS_RESULTS_READ_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The join-time CDF in results.json: quantiles 0, 0.01 ... 1. */
+#define RESULTS_CDF_POINTS 101
+
+/* One metric of a cell's "vs_baseline": the paired difference. */
+struct results_paired {
+	bool present;		/* the metric is there */
+	double diff, lo, hi;	/* NaN when it could not be computed */
+	bool significant;	/* as written; when absent, the interval
+				 * excludes 0 */
+};
+
+struct results_cell {
+	const char *policy;	/* the policy's name */
+	size_t pol;		/* index into results.policies */
+	size_t grid;		/* grid point, in order of first appearance */
+	const char **axis_val;	/* per axis: the value as written ("2s") */
+	double *axis_s;		/* per axis: the value in seconds (or the
+				 * number, for a numeric axis) */
+	double scenarios;
+	double count;		/* successful scenarios */
+	double rate, lo, hi;	/* success rate and its 95% interval */
+	double mean, p50, p90, p99, max;	/* join time, s */
+	double cdf[RESULTS_CDF_POINTS];	/* join-time quantiles; NaN: none */
+	double dials, failed_dials, timeout_wait, requests, fatal;
+	double counted, ready;	/* nodes; NaN when absent */
+	bool has_vs;		/* a "vs_baseline" with "metrics" */
+	const char *vs_baseline; /* its baseline's name, else the file's,
+				  * else "the baseline" */
+	struct results_paired vs_success, vs_mean, vs_p50, vs_p99;
+};
+
+/* The distinct values of one axis, ascending. */
+struct results_axis {
+	const char *key;	/* "k3s.dial_timeout" */
+	const char **val;	/* as written */
+	double *s;		/* seconds (or numbers) */
+	size_t n;
+};
+
+struct results {
+	char *file;		/* DIR/results.json */
+	char *text;		/* its contents */
+	struct cJSON *root;	/* the parsed document (owns the strings) */
+	const char *version, *spec, *spec_file, *baseline, *command;
+	char *seed;		/* digits, exactly as written */
+	double scenarios;
+	double deadline_s;	/* NaN when absent */
+	struct results_axis *axes;
+	size_t n_axes;
+	const char **policies;	/* in order of first appearance */
+	size_t n_policies;
+	size_t n_grid;		/* distinct grid points */
+	struct results_cell *cells;
+	size_t n_cells;
+};
+
+/* Loads @dir/results.json into @r; on failure returns FALSE with @error
+ * set and leaves @r empty (results_release() is then not needed). */
+gboolean results_load(const char *dir, struct results *r, GError **error);
+
+/* Frees what results_load() allocated and empties @r. */
+void results_release(struct results *r);
+
+/* Labels of a cell; caller frees each with g_free():
+ * results_cell_label(): "k3s" or "k3s, dial_timeout=2s, ...";
+ * results_grid_label(): "dial_timeout=2s@SEPhealth_check_interval=1s";
+ * results_grid_values(): the values only, "2s, 1s". */
+char *results_cell_label(const struct results *r,
+			 const struct results_cell *c);
+char *results_grid_label(const struct results *r,
+			 const struct results_cell *c, const char *sep);
+char *results_grid_values(const struct results *r,
+			  const struct results_cell *c);
+
+#endif

@@ -1,0 +1,135 @@
+/*
+ * Number formatting (experiments/fmt.h) and the quoting of the gnuplot
+ * runner (experiments/gnuplot.h): table-driven.
+ */
+#include "test.h"
+#include "experiments/fmt.h"
+#include "experiments/gnuplot.h"
+
+#include <glib.h>
+#include <math.h>
+#include <stdlib.h>
+
+/* fmt_double: the shortest text that reads back to the same double. */
+static void test_double(void)
+{
+	static const struct {
+		double v;
+		const char *text;
+	} cases[] = {
+		{ 0.9, "0.9" },
+		{ 0.1 + 0.2, "0.30000000000000004" },
+		{ 1.0 / 3, "0.3333333333333333" },
+		{ 3, "3" },
+		{ -120, "-120" },
+		{ 0, "0" },
+		{ -0.0, "0" },
+		{ 1e16, "10000000000000000" },
+		{ 1e20, "1e+20" },
+		{ 2.5e-7, "2.5e-07" },
+		{ 600.000001, "600.000001" },
+		{ 9007199254740993.0, "9007199254740992" },
+	};
+	char buf[FMT_DOUBLE_LEN];
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		ASSERT_STR_EQ(fmt_double(buf, cases[i].v), cases[i].text);
+		ASSERT(g_ascii_strtod(buf, NULL) == cases[i].v);
+	}
+	/* random doubles read back, and no shorter text would */
+	for (i = 0; i < 2000; i++) {
+		double v = ldexp((double)g_random_int() / 4294967296.0 + 0.5,
+				 g_random_int_range(-60, 60));
+
+		fmt_double(buf, v);
+		ASSERT(g_ascii_strtod(buf, NULL) == v);
+	}
+}
+
+static void test_cmp_double(void)
+{
+	double v[] = { 3, -1, 2.5, -1, 0 };
+	static const double sorted[] = { -1, -1, 0, 2.5, 3 };
+	size_t i;
+
+	qsort(v, G_N_ELEMENTS(v), sizeof(double), fmt_cmp_double);
+	for (i = 0; i < G_N_ELEMENTS(v); i++)
+		ASSERT(v[i] == sorted[i]);
+}
+
+static void test_seconds(void)
+{
+	static const struct {
+		double s;
+		const char *text;
+	} cases[] = {
+		{ 2.08, "2.08 s" }, { 0.0146, "14.6 ms" }, { 437, "437 s" },
+		{ 2.5e-5, "25.0 \xc2\xb5s" }, { NAN, "\xe2\x80\x93" },
+	};
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		char *t = fmt_seconds(cases[i].s);
+
+		ASSERT_STR_EQ(t, cases[i].text);
+		g_free(t);
+	}
+}
+
+/* Every string into gnuplot's -e is one single-quoted literal. */
+static void test_gnuplot_quote(void)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "plain", "x='plain'; " },
+		{ "Marc's \"study\"; system \"touch /tmp/pwned\"",
+		  "x='Marc''s \"study\"; system \"touch /tmp/pwned\"'; " },
+		{ "a'; system 'id", "x='a''; system ''id'; " },
+		{ "two\nlines\r", "x='twolines'; " },
+		{ "", "x=''; " },
+	};
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		GString *g = g_string_new(NULL);
+
+		gnuplot_var_str(g, "x", cases[i].in);
+		ASSERT_STR_EQ(g->str, cases[i].out);
+		g_string_free(g, TRUE);
+	}
+	{
+		GString *g = g_string_new(NULL);
+
+		gnuplot_var_num(g, "d", 600);
+		gnuplot_var_num(g, "r", 0.9);
+		ASSERT_STR_EQ(g->str, "d=600; r=0.9; ");
+		g_string_free(g, TRUE);
+	}
+}
+
+/* Data files: numbers short, NaN for none, labels one column. */
+static void test_dat(void)
+{
+	GString *g = g_string_new(NULL);
+
+	gnuplot_dat_num(g, 0.9);
+	gnuplot_dat_num(g, NAN);
+	gnuplot_dat_int(g, -3);
+	gnuplot_dat_str(g, "say \"hi\"\nthere");
+	g_string_append_c(g, '\n');
+	gnuplot_dat_num(g, 1);
+	ASSERT_STR_EQ(g->str, "0.9 NaN -3 \"say 'hi' there\"\n1");
+	g_string_free(g, TRUE);
+}
+
+int main(void)
+{
+	TEST_RUN(test_double);
+	TEST_RUN(test_cmp_double);
+	TEST_RUN(test_seconds);
+	TEST_RUN(test_gnuplot_quote);
+	TEST_RUN(test_dat);
+	return 0;
+}
