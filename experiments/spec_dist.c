@@ -3,6 +3,7 @@
  * with the kinds of models/dist.h, and durations and distributions in words
  * for messages and --explain.
  */
+#include "fmt.h"
 #include "spec_internal.h"
 #include "sim/error.h"
 
@@ -42,13 +43,6 @@ static int dist_param_index(const struct dist_kind_info *k, const char *name)
 	return -1;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 static gboolean parse_samples(struct jin *j, const cJSON *v, struct dist *d)
 {
 	const cJSON *e;
@@ -68,7 +62,7 @@ static gboolean parse_samples(struct jin *j, const cJSON *v, struct dist *d)
 		jin_pop(j, m);
 		i++;
 	}
-	qsort(d->samples, d->n_samples, sizeof(double), cmp_double);
+	qsort(d->samples, d->n_samples, sizeof(double), fmt_cmp_double);
 	return TRUE;
 }
 
