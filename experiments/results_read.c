@@ -1,10 +1,12 @@
 /*
  * The results.json reader (results_read.h). The JSON is read through the
  * small getters of the first section (jnum, jstr, jobj, jget, jfail),
- * which keep the first error with its path; the rest only calls them.
+ * which keep the first error with its path and word it through json_in
+ * (the one JSON-reading toolkit); the rest only calls them.
  */
 #include "results_read.h"
 #include "fmt.h"
+#include "json_in.h"
 #include "sim/error.h"
 #include "sim/time.h"
 
@@ -13,13 +15,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- JSON getters: a value at a path, keeping the first error ---- */
+/* ---- JSON getters: a value at a path, keeping the first error ----
+ *
+ * The reader goes on after a problem (every getter returns a neutral
+ * value) and reports the first one, through json_in so that its message
+ * has the form and the escaping of every other input error:
+ * "FILE: PATH.KEY: what is wrong". */
 
 struct jreader {
-	const char *file;
-	GError **error;
+	struct jin j;		/* messages; its path is set per error */
 	bool failed;
 };
+
+/* Points the reader's path at @path.@key (@key may be NULL). */
+static void jat(struct jreader *r, const char *path, const char *key)
+{
+	g_string_assign(r->j.path, path);
+	if (key)
+		jin_push_key(&r->j, key);
+}
 
 static void jfail(struct jreader *r, const char *path, const char *key,
 		  const char *what)
@@ -27,16 +41,26 @@ static void jfail(struct jreader *r, const char *path, const char *key,
 	if (r->failed)
 		return;
 	r->failed = true;
-	g_set_error(r->error, SIM_ERROR, SIM_ERROR_INPUT, "%s: %s%s%s: %s",
-		    r->file, path, *path && key ? "." : "", key ? key : "",
-		    what);
+	jat(r, path, key);
+	jin_fail(&r->j, "%s", what);
+}
+
+/* A type error through json_in ("expected WANT, got TYPE (VALUE)"). */
+static void jwrong(struct jreader *r, const cJSON *v, const char *path,
+		   const char *key, const char *want)
+{
+	if (r->failed)
+		return;
+	r->failed = true;
+	jat(r, path, key);
+	jin_wrong_type(&r->j, v, want);
 }
 
 /* @obj[@key]: NULL (and an error unless @optional) when absent. */
 static const cJSON *jget(struct jreader *r, const cJSON *obj,
 			 const char *path, const char *key, bool optional)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	const cJSON *v = jin_member(obj, key);
 
 	if (!v && !optional)
 		jfail(r, path, key, "missing");
@@ -52,7 +76,7 @@ static double jnum(struct jreader *r, const cJSON *obj, const char *path,
 	if (!v || cJSON_IsNull(v))
 		return NAN;
 	if (!cJSON_IsNumber(v)) {
-		jfail(r, path, key, "expected a number or null");
+		jwrong(r, v, path, key, "a number or null");
 		return NAN;
 	}
 	return v->valuedouble;
@@ -67,7 +91,7 @@ static const char *jstr(struct jreader *r, const cJSON *obj, const char *path,
 	if (!v || cJSON_IsNull(v))
 		return NULL;
 	if (!cJSON_IsString(v)) {
-		jfail(r, path, key, "expected a string or null");
+		jwrong(r, v, path, key, "a string or null");
 		return NULL;
 	}
 	return v->valuestring;
@@ -79,7 +103,7 @@ static const cJSON *jobj(struct jreader *r, const cJSON *obj,
 	const cJSON *v = jget(r, obj, path, key, optional);
 
 	if (v && !cJSON_IsObject(v)) {
-		jfail(r, path, key, "expected an object");
+		jwrong(r, v, path, key, "an object");
 		return NULL;
 	}
 	return v;
@@ -119,14 +143,14 @@ static void jpair(struct jreader *r, const cJSON *obj, const char *path,
 static const char *numeric_axis(const cJSON *params, const char *key,
 				double *x)
 {
-	const cJSON *num = cJSON_GetObjectItemCaseSensitive(params, key);
+	const cJSON *num = jin_member(params, key);
 	char label[32];
 
 	*x = num->valuedouble;
 	g_snprintf(label, sizeof(label), "%g", *x);
 	cJSON_ReplaceItemInObjectCaseSensitive((cJSON *)params, key,
 					       cJSON_CreateString(label));
-	return cJSON_GetObjectItemCaseSensitive(params, key)->valuestring;
+	return jin_member(params, key)->valuestring;
 }
 
 static void read_params(struct jreader *jr, const struct results *r,
@@ -143,7 +167,7 @@ static void read_params(struct jreader *jr, const struct results *r,
 		const char *key = r->axes[a].key;
 		sim_time t;
 
-		if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(params,
+		if (cJSON_IsNumber(jin_member(params,
 								    key))) {
 			c->axis_val[a] = numeric_axis(params, key,
 						      &c->axis_s[a]);
@@ -239,16 +263,16 @@ static void read_counts(struct jreader *jr, const cJSON *o, const char *path,
 static struct results_paired read_paired(const cJSON *metrics,
 					 const char *name)
 {
-	const cJSON *m = cJSON_GetObjectItemCaseSensitive(metrics, name);
+	const cJSON *m = jin_member(metrics, name);
 	const cJSON *d, *ci, *sig;
 	struct results_paired p = { false, NAN, NAN, NAN, false };
 
 	if (!cJSON_IsObject(m))
 		return p;
 	p.present = true;
-	d = cJSON_GetObjectItemCaseSensitive(m, "diff");
-	ci = cJSON_GetObjectItemCaseSensitive(m, "ci95");
-	sig = cJSON_GetObjectItemCaseSensitive(m, "significant");
+	d = jin_member(m, "diff");
+	ci = jin_member(m, "ci95");
+	sig = jin_member(m, "significant");
 	if (cJSON_IsNumber(d))
 		p.diff = d->valuedouble;
 	if (cJSON_IsArray(ci) && cJSON_GetArraySize(ci) == 2 &&
@@ -272,10 +296,10 @@ static void read_vs(struct jreader *jr, const struct results *r,
 
 	if (!vs)
 		return;
-	metrics = cJSON_GetObjectItemCaseSensitive(vs, "metrics");
+	metrics = jin_member(vs, "metrics");
 	if (!cJSON_IsObject(metrics))
 		return;
-	b = cJSON_GetObjectItemCaseSensitive(vs, "baseline");
+	b = jin_member(vs, "baseline");
 	c->has_vs = true;
 	c->vs_baseline = cJSON_IsString(b) ? b->valuestring :
 		r->baseline ? r->baseline : "the baseline";
@@ -307,7 +331,7 @@ static void read_cell(struct jreader *jr, const struct results *r,
  * which rounds seeds past 2^53. */
 static char *raw_seed(const char *text, const cJSON *root)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "seed");
+	const cJSON *v = jin_member(root, "seed");
 	const char *p = strstr(text, "\"seed\"");
 	size_t n;
 
@@ -349,31 +373,32 @@ void results_release(struct results *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* Reads and parses the file into r->text and r->root. */
+/* The largest results.json read: far above any run's (a million cells
+ * would be about 1 GiB, past SPEC_MAX_GRID's memory anyway). */
+#define RESULTS_MAX_BYTES ((size_t)1 << 30)
+
+/* Reads and parses the file into r->text and r->root, with json_in's
+ * messages (a missing file says where selsim looked). */
 static gboolean read_document(struct results *r, GError **error)
 {
-	GError *err = NULL;
-	const char *at;
+	cJSON *root;
 
-	if (!g_file_get_contents(r->file, &r->text, NULL, &err)) {
-		g_set_error(error, SIM_ERROR, SIM_ERROR_INPUT, "%s: %s",
-			    r->file,
-			    g_error_matches(err, G_FILE_ERROR,
-					    G_FILE_ERROR_NOENT) ?
-			    "no such file (not a results folder?)" :
-			    err->message);
-		g_error_free(err);
+	if (!g_file_test(r->file, G_FILE_TEST_EXISTS)) {
+		g_set_error(error, SIM_ERROR, SIM_ERROR_INPUT,
+			    "%s: no such file (not a results folder?)",
+			    r->file);
 		return FALSE;
 	}
-	r->root = cJSON_Parse(r->text);
-	if (r->root && cJSON_IsObject(r->root))
+	if (!jin_read_file(r->file, RESULTS_MAX_BYTES, "a results file",
+			   &r->text, error) ||
+	    !jin_parse_text(r->file, r->text, &root, error))
+		return FALSE;
+	r->root = root;
+	if (cJSON_IsObject(root))
 		return TRUE;
-	at = cJSON_GetErrorPtr();
 	g_set_error(error, SIM_ERROR, SIM_ERROR_INPUT,
-		    "%s: not a JSON object%s%.20s%s", r->file,
-		    at && r->root == NULL ? " (bad JSON near '" : "",
-		    at && r->root == NULL ? at : "",
-		    at && r->root == NULL ? "')" : "");
+		    "%s: expected an object, got %s", r->file,
+		    jin_type_of(root));
 	return FALSE;
 }
 
@@ -502,18 +527,21 @@ static void sort_axes(struct results *r)
 
 gboolean results_load(const char *dir, struct results *r, GError **error)
 {
-	struct jreader jr = { NULL, error, false };
+	struct jreader jr = { .failed = false };
+	gboolean ok;
 
 	memset(r, 0, sizeof(*r));
 	r->file = g_build_filename(dir, "results.json", NULL);
-	jr.file = r->file;
 	if (!read_document(r, error)) {
 		results_release(r);
 		return FALSE;
 	}
+	jin_init(&jr.j, r->file, NULL, error);
 	read_top(&jr, r);
 	read_cells(&jr, r);
-	if (jr.failed) {
+	ok = !jr.failed;
+	jin_release(&jr.j);
+	if (!ok) {
 		results_release(r);
 		return FALSE;
 	}
