@@ -273,6 +273,52 @@ char *policy_names(void)
 	return g_string_free(s, FALSE);
 }
 
+void *policy_lb_new(const struct policy_ops *ops, const struct lb_env *env)
+{
+	void *lb = ops->lb_new(env);
+
+	if (!lb)
+		SIM_BUG("policy %s: lb_new returned NULL", ops->name);
+	return lb;
+}
+
+void policy_lb_free(const struct policy_ops *ops, void *lb)
+{
+	if (lb)
+		ops->lb_free(lb);
+}
+
+void policy_set_servers(const struct policy_ops *ops, void *lb,
+			const int *servers, size_t n)
+{
+	SIM_ASSERT(lb != NULL && (servers != NULL || n == 0));
+	ops->set_servers(lb, servers, n);
+}
+
+void policy_dial_begin(const struct policy_ops *ops, void *lb,
+		       struct lb_pass *pass)
+{
+	SIM_ASSERT(lb != NULL);
+	ops->dial_begin(lb, pass);
+}
+
+int policy_dial_next(const struct policy_ops *ops, void *lb,
+		     struct lb_pass *pass)
+{
+	int s = ops->dial_next(lb, pass);
+
+	if (s < -1)
+		SIM_BUG("policy %s: dial_next returned %d", ops->name, s);
+	return s;
+}
+
+void policy_record(const struct policy_ops *ops, void *lb, int server,
+		   lb_check kind, lb_result r)
+{
+	SIM_ASSERT(server >= 0);
+	ops->record(lb, server, kind, r);
+}
+
 void policy_set_default(const struct policy_ops *ops, void *lb, int server)
 {
 	/* without set_default the model appends the default server to every

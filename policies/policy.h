@@ -391,6 +391,21 @@ char *policy_names(void);
 
 /* Wrappers that check preconditions and supply defaults for optional
  * methods (SQLite os.c style). The core calls policies only through them. */
+/* The required methods: each calls the method and checks what it returns
+ * (a broken invariant is a SIM_BUG naming the policy). */
+/* lb_new(); never NULL. Free with policy_lb_free(). */
+void *policy_lb_new(const struct policy_ops *ops, const struct lb_env *env);
+/* lb_free(); NULL is ignored. */
+void policy_lb_free(const struct policy_ops *ops, void *lb);
+void policy_set_servers(const struct policy_ops *ops, void *lb,
+			const int *servers, size_t n);
+void policy_dial_begin(const struct policy_ops *ops, void *lb,
+		       struct lb_pass *pass);
+/* dial_next(): a server id (>= 0) or -1. */
+int policy_dial_next(const struct policy_ops *ops, void *lb,
+		     struct lb_pass *pass);
+void policy_record(const struct policy_ops *ops, void *lb, int server,
+		   lb_check kind, lb_result r);
 void policy_set_default(const struct policy_ops *ops, void *lb, int server);
 void policy_conn_open(const struct policy_ops *ops, void *lb, int server);
 void policy_conn_close(const struct policy_ops *ops, void *lb, int server);
