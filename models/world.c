@@ -1,6 +1,7 @@
 /*
  * The world: set-up and reset per scenario, the failure timeline, the run,
- * the run record and the trace.
+ * and the notify step that tells the other modules, in a fixed order, that
+ * something changed (layer 9 of models/, the top; world.h has the order).
  *
  * Every node starts Ready at time 0 (it joined before the scenario), with
  * its host and process up, unless the spec says "up": false. A node that
@@ -13,11 +14,22 @@
  * The timeline's random draws (durations, rolling-restart intervals) are
  * made up front from the failure stream of (seed, scenario), so every
  * policy faces the same timeline.
+ *
+ * Owns: the timeline (fixed and drawn failures, their durations and
+ * rolling-restart intervals), the overlap counts of failures in force,
+ * which joins are counted and open, and when the run may stop.
+ * Calls: every other model file (it is the top).
  */
-#include "world_internal.h"
+#include "frame.h"
+#include "call.h"
+#include "net.h"
+#include "node.h"
+#include "etcd.h"
+#include "server.h"
+#include "lb.h"
+#include "client.h"
+#include "join.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 enum act {
@@ -26,95 +38,102 @@ enum act {
 	ACT_ROLL,		/* the next node of a rolling restart */
 };
 
-const char *const trace_kind_names[TRACE_N_KINDS] = {
-	[TRACE_FAILURE] = "failure",
-	[TRACE_FAILURE_END] = "failure_end",
-	[TRACE_START] = "start",
-	[TRACE_FATAL] = "fatal",
-	[TRACE_READY] = "ready",
-	[TRACE_DIAL] = "dial",
-	[TRACE_DIAL_OK] = "dial_ok",
-	[TRACE_DIAL_REFUSED] = "dial_refused",
-	[TRACE_DIAL_TIMEOUT] = "dial_timeout",
-	[TRACE_REQUEST] = "request",
-	[TRACE_ANSWER] = "answer",
-	[TRACE_ANSWER_FAILED] = "answer_failed",
-	[TRACE_STATE] = "lb_state",
-	[TRACE_HEALTH] = "health",
-	[TRACE_ETCD] = "etcd",
-	[TRACE_NOTE] = "note",
+/* A node as the timeline sees it. */
+struct tnode {
+	sim_time started;	/* the (re)start a join is measured from */
+	bool join_open;		/* a counted join has not ended yet */
+	int n_slow, n_loss;	/* slow and loss failures in force: they may
+				 * overlap, and the last to end restores */
+	int n_down;		/* timed crashes in force: the host boots when
+				 * the last one ends */
+	int n_stopped;		/* timed stops in force */
 };
 
-void world__trace(struct world *w, trace_kind kind, int node, int peer,
-		  const char *fmt, ...)
-{
-	char line[512];
-	va_list ap;
-	struct trace_event ev;
+struct timeline {
+	struct tnode *nodes;	/* per node */
+	const struct failure_config **tl; /* this scenario's timeline: the
+					   * fixed failures, then the drawn */
+	size_t n_tl;
+	size_t max_tl;		/* room in tl and the arrays below */
+	struct failure_config *drawn;	/* CONFIG_MAX_RANDOM_FAILURES */
+	int *drawn_node;	/* the target of each drawn failure */
+	int *drawn_group;	/* AZ partitions: n nodes per drawn failure */
+	gsl_rng *rng_scenario;	/* draws the random failures */
+	gsl_rng *rng_failure;	/* durations and intervals */
+	sim_time *fail_duration;	/* drawn per failure */
+	sim_time **fail_intervals;	/* rolling restarts: drawn per step */
+	int *roll_wait;		/* rolling restart waiting for node k-1 to
+				 * be Ready: k; else 0 */
+	int joining;		/* nodes joining with an open join */
+	int pending_actions;	/* failure actions still to come that can
+				 * start a join (and rolling restarts
+				 * waiting for Ready) */
+};
 
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	ev.t = sim_now(w->sim);
-	ev.kind = kind;
-	ev.node = node;
-	ev.peer = peer;
-	ev.text = line;
-	w->trace(w->trace_ctx, &ev);
-}
-
-const char *world__name(const struct world *w, int node)
+static void check_settled(struct world *w)
 {
-	return node >= 0 ? w->cfg->nodes[node].name : "-";
-}
-
-void world__check_settled(struct world *w)
-{
-	if (w->joining == 0 && w->pending_actions == 0)
+	if (w->tl->joining == 0 && w->tl->pending_actions == 0)
 		sim_stop(w->sim);
 }
 
-void world__node_changed(struct world *w, int node)
+static void ready(struct world *w, int node);
+
+/* ---- the notify step ---- */
+
+/* Something about @node changed (host, process): etcd re-evaluates, then
+ * the tunnels to it notice. Only etcd members matter to etcd: control-
+ * plane and agent restarts differ between policies and must not move
+ * elections. */
+static void node_changed(struct world *w, int node)
 {
-	/* only etcd members matter to etcd: control-plane and agent
-	 * restarts differ between policies and must not move elections */
-	if (role_has_etcd(w->nodes[node].cfg->role))
-		etcd__changed(w);
-	join__server_changed(w, node);
+	if (role_has_etcd(w->cfg->nodes[node].role))
+		etcd_changed(w);
+	lb_server_changed(w, node);
 }
 
-static void all_changed(struct world *w)
+/*
+ * The one place a change fans out, in a fixed order. Lower modules reach
+ * it through frame_notify(); the timeline calls it directly.
+ */
+static void notify(struct world *w, world_change what, int node)
 {
 	int i;
 
-	etcd__changed(w);
-	for (i = 0; i < w->n; i++)
-		join__server_changed(w, i);
+	switch (what) {
+	case CHANGE_STARTED:
+		node_changed(w, node);
+		join_started(w, node);
+		break;
+	case CHANGE_STOPPED:
+		join_stopped(w, node);
+		server_stopped(w, node);
+		node_changed(w, node);
+		break;
+	case CHANGE_HOST:
+		node_changed(w, node);
+		break;
+	case CHANGE_REACH:
+		etcd_changed(w);
+		for (i = 0; i < w->n; i++)
+			lb_server_changed(w, i);
+		break;
+	case CHANGE_ETCD:
+		join_etcd_changed(w);
+		break;
+	case CHANGE_READY:
+		ready(w, node);
+		break;
+	}
 }
 
 /* ---- set-up ---- */
-
-/* Which side of partition @fc (timeline slot @f) each node is on. */
-static void set_sides(struct world *w, size_t f, const struct failure_config *fc)
-{
-	guint8 *side = w->parts[f].side;
-	size_t k;
-	int i;
-
-	for (i = 0; i < w->n; i++)
-		side[i] = fc->peers ? 0 : 2;
-	for (k = 0; k < fc->n_nodes; k++)
-		side[fc->nodes[k]] = 1;
-	for (k = 0; k < fc->n_peers; k++)
-		side[fc->peers[k]] = 2;
-	w->parts[f].one_way = fc->one_way;
-}
 
 struct world *world_new(const struct world_config *cfg,
 			const struct policy_ops *ops,
 			const struct policy_params *params)
 {
 	struct world *w = g_new0(struct world, 1);
+	struct timeline *t = g_new0(struct timeline, 1);
 	size_t f;
 	int i;
 
@@ -124,124 +143,99 @@ struct world *world_new(const struct world_config *cfg,
 	w->pp = params;
 	w->sim = sim_new();
 	w->n = (int)cfg->n_nodes;
-	w->nodes = g_new0(struct wnode, cfg->n_nodes);
+	w->notify = notify;
+	w->rng = g_new0(struct streams, cfg->n_nodes);
 	for (i = 0; i < w->n; i++) {
-		struct wnode *n = &w->nodes[i];
+		struct streams *r = &w->rng[i];
 
-		n->id = i;
-		n->cfg = &cfg->nodes[i];
-		n->waiting = g_queue_new();
-		n->rng_latency = gsl_rng_alloc(gsl_rng_taus2);
-		n->rng_service = gsl_rng_alloc(gsl_rng_taus2);
-		n->rng_join = gsl_rng_alloc(gsl_rng_taus2);
-		n->rng_policy = gsl_rng_alloc(gsl_rng_taus2);
-		n->rng_loss = gsl_rng_alloc(gsl_rng_taus2);
+		r->latency = gsl_rng_alloc(gsl_rng_taus2);
+		r->service = gsl_rng_alloc(gsl_rng_taus2);
+		r->join = gsl_rng_alloc(gsl_rng_taus2);
+		r->policy = gsl_rng_alloc(gsl_rng_taus2);
+		r->loss = gsl_rng_alloc(gsl_rng_taus2);
 	}
-	w->ops_pool = g_ptr_array_new_with_free_func(g_free);
-	w->free_ops = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-	w->az_out = g_new0(int, cfg->n_azs);
-	w->max_tl = cfg->n_failures +
+	w->tl = t;
+	t->nodes = g_new0(struct tnode, cfg->n_nodes);
+	t->max_tl = cfg->n_failures +
 		    (cfg->random.enabled ? CONFIG_MAX_RANDOM_FAILURES : 0);
-	w->tl = g_new0(const struct failure_config *, w->max_tl);
-	w->drawn = g_new0(struct failure_config, CONFIG_MAX_RANDOM_FAILURES);
-	w->drawn_node = g_new0(int, CONFIG_MAX_RANDOM_FAILURES);
-	w->drawn_group = cfg->random.partition_az
+	t->tl = g_new0(const struct failure_config *, t->max_tl);
+	t->drawn = g_new0(struct failure_config, CONFIG_MAX_RANDOM_FAILURES);
+	t->drawn_node = g_new0(int, CONFIG_MAX_RANDOM_FAILURES);
+	t->drawn_group = cfg->random.partition_az
 		? g_new0(int, CONFIG_MAX_RANDOM_FAILURES * cfg->n_nodes) : NULL;
-	w->parts = g_new0(struct partition, w->max_tl);
-	w->fail_duration = g_new0(sim_time, w->max_tl);
-	w->fail_intervals = g_new0(sim_time *, w->max_tl);
-	w->roll_wait = g_new0(int, w->max_tl);
-	for (f = 0; f < w->max_tl; f++)
-		w->parts[f].side = g_new0(guint8, cfg->n_nodes);
+	t->fail_duration = g_new0(sim_time, t->max_tl);
+	t->fail_intervals = g_new0(sim_time *, t->max_tl);
+	t->roll_wait = g_new0(int, t->max_tl);
+	t->rng_failure = gsl_rng_alloc(gsl_rng_taus2);
+	t->rng_scenario = gsl_rng_alloc(gsl_rng_taus2);
+	call_pool_init(w);
+	net_init(w, t->max_tl);
+	node_init(w);
+	etcd_init(w);
+	server_init(w);
+	lb_init(w);
+	client_init(w);
+	join_init(w);
 	for (f = 0; f < cfg->n_failures; f++) {
 		const struct failure_config *fc = &cfg->failures[f];
 
 		if (fc->kind == FAIL_PARTITION)
-			set_sides(w, f, fc);
+			net_partition_sides(w, f, fc);
 		if (fc->kind == FAIL_ROLLING_RESTART)
-			w->fail_intervals[f] = g_new0(sim_time, fc->n_nodes);
+			t->fail_intervals[f] = g_new0(sim_time, fc->n_nodes);
 	}
-	w->rng_failure = gsl_rng_alloc(gsl_rng_taus2);
-	w->rng_scenario = gsl_rng_alloc(gsl_rng_taus2);
-	w->rng_election = gsl_rng_alloc(gsl_rng_taus2);
-	etcd__init(w);
 	return w;
 }
 
-static void drop_queue(struct wnode *n)
-{
-	struct queued *q;
-
-	while ((q = g_queue_pop_head(n->waiting)) != NULL)
-		g_free(q);
-}
-
-/* Ends what a run left behind: load balancers, queues, ops. */
+/* Ends what a run left behind: load balancers, queues, calls. */
 static void cleanup(struct world *w)
 {
-	guint i;
-	int k, l;
-
-	for (k = 0; k < w->n; k++) {
-		for (l = 0; l < LB_N; l++) {
-			if (w->nodes[k].lbs[l].state) {
-				w->ops->lb_free(w->nodes[k].lbs[l].state);
-				if (w->pp->outlier.enabled)
-					outlier_release(&w->nodes[k].lbs[l].outlier);
-			}
-			w->nodes[k].lbs[l].state = NULL;
-		}
-		drop_queue(&w->nodes[k]);
-	}
-	g_array_set_size(w->free_ops, 0);
-	for (i = 0; i < w->ops_pool->len; i++) {
-		struct op *op = g_ptr_array_index(w->ops_pool, i);
-
-		op->in_use = false;
-		op->gen++;
-		g_array_append_val(w->free_ops, op->index);
-	}
+	lb_cleanup(w);
+	server_cleanup(w);
+	call_pool_reset(w);
 }
 
 void world_free(struct world *w)
 {
+	struct timeline *t;
 	size_t f;
 	int i;
 
 	if (!w)
 		return;
+	t = w->tl;
 	cleanup(w);
+	join_release(w);
+	lb_release(w);
+	server_release(w);
+	etcd_release(w);
+	node_release(w);
+	net_release(w);
+	call_pool_release(w);
 	for (i = 0; i < w->n; i++) {
-		struct wnode *n = &w->nodes[i];
+		struct streams *r = &w->rng[i];
 
-		g_queue_free(n->waiting);
-		gsl_rng_free(n->rng_latency);
-		gsl_rng_free(n->rng_service);
-		gsl_rng_free(n->rng_join);
-		gsl_rng_free(n->rng_policy);
-		gsl_rng_free(n->rng_loss);
+		gsl_rng_free(r->latency);
+		gsl_rng_free(r->service);
+		gsl_rng_free(r->join);
+		gsl_rng_free(r->policy);
+		gsl_rng_free(r->loss);
 	}
-	for (f = 0; f < w->max_tl; f++) {
-		g_free(w->parts[f].side);
-		g_free(w->fail_intervals[f]);
-	}
-	g_free(w->tl);
-	g_free(w->drawn);
-	g_free(w->drawn_node);
-	g_free(w->drawn_group);
-	g_free(w->parts);
-	g_free(w->fail_duration);
-	g_free(w->fail_intervals);
-	g_free(w->roll_wait);
-	g_free(w->az_out);
-	g_ptr_array_free(w->ops_pool, TRUE);
-	g_array_free(w->free_ops, TRUE);
-	gsl_rng_free(w->rng_failure);
-	gsl_rng_free(w->rng_scenario);
-	gsl_rng_free(w->rng_election);
-	etcd__release(w);
+	g_free(w->rng);
+	for (f = 0; f < t->max_tl; f++)
+		g_free(t->fail_intervals[f]);
+	g_free(t->nodes);
+	g_free(t->tl);
+	g_free(t->drawn);
+	g_free(t->drawn_node);
+	g_free(t->drawn_group);
+	g_free(t->fail_duration);
+	g_free(t->fail_intervals);
+	g_free(t->roll_wait);
+	gsl_rng_free(t->rng_failure);
+	gsl_rng_free(t->rng_scenario);
+	g_free(t);
 	sim_free(w->sim);
-	g_free(w->nodes);
 	g_free(w);
 }
 
@@ -274,7 +268,7 @@ static char *node_names(const struct world *w, const int *nodes, size_t n)
 
 	for (k = 0; k < n; k++)
 		g_string_append_printf(s, "%s%s", k ? ", " : "",
-				       world__name(w, nodes[k]));
+				       frame_name(w, nodes[k]));
 	return g_string_free(s, FALSE);
 }
 
@@ -312,62 +306,64 @@ static bool may_start_join(const struct world *w,
 static void schedule_act(struct world *w, sim_time at, size_t f, enum act a,
 			 size_t step)
 {
-	if (may_start_join(w, w->tl[f], a))
-		w->pending_actions++;
+	if (may_start_join(w, w->tl->tl[f], a))
+		w->tl->pending_actions++;
 	sim_schedule(w->sim, at, act_event, w, act_arg(f, a, step));
 }
 
 /* A counted (re)start: the node should join again. */
 static void counted_start(struct world *w, int id)
 {
-	struct wnode *n = &w->nodes[id];
+	struct tnode *n = &w->tl->nodes[id];
 	struct node_record *r = &w->rec->nodes[id];
 
 	if (!n->join_open)
-		w->joining++;
+		w->tl->joining++;
 	n->join_open = true;
 	n->started = sim_now(w->sim);
 	r->counted = true;
 	r->ready = false;
 	r->join_time = 0;
-	if (!n->host_up) {
-		n->host_up = true;
-		world__node_changed(w, id);
+	if (!net_host_up(w, id)) {
+		net_set_host(w, id, true);
+		notify(w, CHANGE_HOST, id);
 	}
-	join__start(w, id);
+	node_start(w, id);
 }
 
 /* The node goes down for good (until the timeline starts it): an open
  * join has failed. */
-static void close_join(struct world *w, struct wnode *n)
+static void close_join(struct world *w, int id)
 {
+	struct tnode *n = &w->tl->nodes[id];
+
 	if (n->join_open) {
 		n->join_open = false;
-		w->joining--;
+		w->tl->joining--;
 	}
 }
 
-static void do_restart(struct world *w, int id)
+static void do_restart(struct world *w, size_t f, int id)
 {
-	struct wnode *n = &w->nodes[id];
-
-	if (!n->host_up) {	/* nothing to restart on a dead host */
+	if (!net_host_up(w, id)) {	/* nothing to restart on a dead host */
 		WTRACE(w, TRACE_NOTE, id, -1, "failure: restart %s skipped: "
-		       "its host is down", world__name(w, id));
+		       "its host is down", frame_name(w, id));
 		return;
 	}
-	WTRACE(w, TRACE_FAILURE, id, -1, "failure: restart %s", world__name(w, id));
-	join__stop(w, id);
+	WTRACE_FAILURE(w, TRACE_FAILURE, f, id, "failure: restart %s",
+		       frame_name(w, id));
+	node_stop(w, id);
 	counted_start(w, id);
 }
 
 static void roll_next(struct world *w, size_t f, size_t step)
 {
-	const struct failure_config *fc = w->tl[f];
+	const struct failure_config *fc = w->tl->tl[f];
 
 	if (step + 1 >= fc->n_nodes)
 		return;
-	schedule_act(w, sim_time_add(sim_now(w->sim), w->fail_intervals[f][step]),
+	schedule_act(w, sim_time_add(sim_now(w->sim),
+				     w->tl->fail_intervals[f][step]),
 		     f, ACT_ROLL, step + 1);
 }
 
@@ -375,172 +371,201 @@ static void roll_next(struct world *w, size_t f, size_t step)
  * waits for this one to be Ready. */
 static void roll_step(struct world *w, size_t f, size_t step)
 {
-	const struct failure_config *fc = w->tl[f];
+	const struct failure_config *fc = w->tl->tl[f];
 
-	do_restart(w, fc->nodes[step]);
+	do_restart(w, f, fc->nodes[step]);
 	if (!fc->wait_ready || step + 1 >= fc->n_nodes) {
 		roll_next(w, f, step);
-	} else if (w->nodes[fc->nodes[step]].phase != PHASE_JOINING) {
+	} else if (node_phase(w, fc->nodes[step]) != PHASE_JOINING) {
 		/* Ready at once, or its host is down and it did not restart:
 		 * nothing to wait for */
 		roll_next(w, f, step);
 	} else {
-		w->roll_wait[f] = (int)step + 1;
-		w->pending_actions++;
+		w->tl->roll_wait[f] = (int)step + 1;
+		w->tl->pending_actions++;
 	}
+}
+
+/* A partition begins: its trace line. */
+static void trace_partition(struct world *w, size_t f,
+			    const struct failure_config *fc)
+{
+	char *who = node_names(w, fc->nodes, fc->n_nodes);
+	char *from = fc->peers ? node_names(w, fc->peers, fc->n_peers)
+			       : g_strdup("every other node");
+
+	WTRACE_FAILURE(w, TRACE_FAILURE, f, -1, "failure: partition %zu "
+		       "begins: %s %s %s", f, who,
+		       fc->one_way ? "cannot send to" : "cut off from", from);
+	g_free(who);
+	g_free(from);
 }
 
 static void begin(struct world *w, size_t f)
 {
-	const struct failure_config *fc = w->tl[f];
+	const struct failure_config *fc = w->tl->tl[f];
 	size_t k;
 
 	switch (fc->kind) {
 	case FAIL_STOP:
 		for (k = 0; k < fc->n_nodes; k++) {
-			WTRACE(w, TRACE_FAILURE, fc->nodes[k], -1, "failure: stop %s",
-			       world__name(w, fc->nodes[k]));
-			close_join(w, &w->nodes[fc->nodes[k]]);
-			w->nodes[fc->nodes[k]].n_stopped += fc->has_duration;
-			join__stop(w, fc->nodes[k]);
+			int id = fc->nodes[k];
+
+			WTRACE_FAILURE(w, TRACE_FAILURE, f, id,
+				       "failure: stop %s", frame_name(w, id));
+			close_join(w, id);
+			w->tl->nodes[id].n_stopped += fc->has_duration;
+			node_stop(w, id);
 		}
 		break;
 	case FAIL_START:
 		for (k = 0; k < fc->n_nodes; k++) {
-			WTRACE(w, TRACE_FAILURE, fc->nodes[k], -1, "failure: start %s",
-			       world__name(w, fc->nodes[k]));
-			if (!w->nodes[fc->nodes[k]].proc_up ||
-			    !w->nodes[fc->nodes[k]].host_up)
-				counted_start(w, fc->nodes[k]);
+			int id = fc->nodes[k];
+
+			WTRACE_FAILURE(w, TRACE_FAILURE, f, id,
+				       "failure: start %s", frame_name(w, id));
+			if (!node_running(w, id) || !net_host_up(w, id))
+				counted_start(w, id);
 		}
 		break;
 	case FAIL_RESTART:
 		for (k = 0; k < fc->n_nodes; k++)
-			do_restart(w, fc->nodes[k]);
+			do_restart(w, f, fc->nodes[k]);
 		break;
 	case FAIL_CRASH:
 		for (k = 0; k < fc->n_nodes; k++) {
-			struct wnode *n = &w->nodes[fc->nodes[k]];
+			int id = fc->nodes[k];
 
-			WTRACE(w, TRACE_FAILURE, n->id, -1, "failure: crash %s's host", n->cfg->name);
-			close_join(w, n);
-			n->n_down += fc->has_duration;
+			WTRACE_FAILURE(w, TRACE_FAILURE, f, id,
+				       "failure: crash %s's host",
+				       frame_name(w, id));
+			close_join(w, id);
+			w->tl->nodes[id].n_down += fc->has_duration;
 			/* the host goes first: peers see a black hole, not a
-			 * reset (join__stop tells them) */
-			n->host_up = false;
-			if (n->proc_up)
-				join__stop(w, n->id);
+			 * reset (the stop's notify tells them) */
+			net_set_host(w, id, false);
+			if (node_running(w, id))
+				node_stop(w, id);
 			else
-				world__node_changed(w, n->id);
+				notify(w, CHANGE_HOST, id);
 		}
 		break;
 	case FAIL_ROLLING_RESTART:
 		roll_step(w, f, 0);
 		break;
 	case FAIL_AZ_OUTAGE:
-		WTRACE(w, TRACE_FAILURE, -1, -1, "failure: AZ %s out", w->cfg->azs[fc->az].name);
-		w->az_out[fc->az]++;
-		all_changed(w);
+		WTRACE_FAILURE(w, TRACE_FAILURE, f, -1, "failure: AZ %s out",
+			       w->cfg->azs[fc->az].name);
+		net_az_outage(w, fc->az, +1);
+		notify(w, CHANGE_REACH, -1);
 		break;
 	case FAIL_PARTITION:
-		if (G_UNLIKELY(w->trace != NULL)) {
-			char *who = node_names(w, fc->nodes, fc->n_nodes);
-			char *from = fc->peers ? node_names(w, fc->peers,
-							    fc->n_peers)
-					       : g_strdup("every other node");
-
-			WTRACE(w, TRACE_FAILURE, -1, -1, "failure: partition %zu "
-			       "begins: %s %s %s", f, who,
-			       fc->one_way ? "cannot send to" : "cut off from",
-			       from);
-			g_free(who);
-			g_free(from);
-		}
-		w->parts[f].active = true;
-		all_changed(w);
+		if (G_UNLIKELY(w->trace != NULL))
+			trace_partition(w, f, fc);
+		net_partition_set(w, f, true);
+		notify(w, CHANGE_REACH, -1);
 		break;
 	case FAIL_SLOW:
 		for (k = 0; k < fc->n_nodes; k++) {
-			WTRACE(w, TRACE_FAILURE, fc->nodes[k], -1, "failure: %s slow x%g",
-			       world__name(w, fc->nodes[k]), fc->factor);
-			w->nodes[fc->nodes[k]].slow = fc->factor;
-			w->nodes[fc->nodes[k]].n_slow += fc->has_duration;
+			int id = fc->nodes[k];
+
+			WTRACE_FAILURE(w, TRACE_FAILURE, f, id,
+				       "failure: %s slow x%g",
+				       frame_name(w, id), fc->factor);
+			server_set_slow(w, id, fc->factor);
+			w->tl->nodes[id].n_slow += fc->has_duration;
 		}
 		break;
 	case FAIL_LOSS:
 		for (k = 0; k < fc->n_nodes; k++) {
-			WTRACE(w, TRACE_FAILURE, fc->nodes[k], -1, "failure: %s loses %g of SYNs",
-			       world__name(w, fc->nodes[k]), fc->loss);
-			w->nodes[fc->nodes[k]].loss = fc->loss;
-			w->nodes[fc->nodes[k]].n_loss += fc->has_duration;
+			int id = fc->nodes[k];
+
+			WTRACE_FAILURE(w, TRACE_FAILURE, f, id,
+				       "failure: %s loses %g of SYNs",
+				       frame_name(w, id), fc->loss);
+			net_set_loss(w, id, fc->loss);
+			w->tl->nodes[id].n_loss += fc->has_duration;
 		}
 		break;
 	case FAIL_N_KINDS:
 		SIM_BUG("bad failure kind");
 	}
 	if (fc->has_duration)
-		schedule_act(w, sim_time_add(sim_now(w->sim), w->fail_duration[f]),
+		schedule_act(w, sim_time_add(sim_now(w->sim),
+					     w->tl->fail_duration[f]),
 			     f, ACT_END, 0);
 }
 
 static void end(struct world *w, size_t f)
 {
-	const struct failure_config *fc = w->tl[f];
+	const struct failure_config *fc = w->tl->tl[f];
 	size_t k;
+	int left;
 
 	switch (fc->kind) {
 	case FAIL_STOP:
 		for (k = 0; k < fc->n_nodes; k++) {
-			WTRACE(w, TRACE_FAILURE_END, fc->nodes[k], -1,
-			       "failure ends: %s starts again",
-			       world__name(w, fc->nodes[k]));
-			if (--w->nodes[fc->nodes[k]].n_stopped > 0)
+			int id = fc->nodes[k];
+
+			WTRACE_FAILURE(w, TRACE_FAILURE_END, f, id,
+				       "failure ends: %s starts again",
+				       frame_name(w, id));
+			if (--w->tl->nodes[id].n_stopped > 0)
 				continue;	/* another stop still holds */
-			if (!w->nodes[fc->nodes[k]].proc_up &&
-			    w->nodes[fc->nodes[k]].host_up)
-				counted_start(w, fc->nodes[k]);
+			if (!node_running(w, id) && net_host_up(w, id))
+				counted_start(w, id);
 		}
 		break;
 	case FAIL_CRASH:
 		for (k = 0; k < fc->n_nodes; k++) {
-			WTRACE(w, TRACE_FAILURE_END, fc->nodes[k], -1, "failure ends: %s's host boots",
-			       world__name(w, fc->nodes[k]));
-			if (--w->nodes[fc->nodes[k]].n_down > 0)
+			int id = fc->nodes[k];
+
+			WTRACE_FAILURE(w, TRACE_FAILURE_END, f, id,
+				       "failure ends: %s's host boots",
+				       frame_name(w, id));
+			if (--w->tl->nodes[id].n_down > 0)
 				continue;	/* another crash still holds */
-			if (!w->nodes[fc->nodes[k]].host_up)
-				counted_start(w, fc->nodes[k]);
+			if (!net_host_up(w, id))
+				counted_start(w, id);
 		}
 		break;
 	case FAIL_AZ_OUTAGE:
-		w->az_out[fc->az]--;
-		WTRACE(w, TRACE_FAILURE_END, -1, -1, w->az_out[fc->az]
-		       ? "failure ends: an outage of AZ %s (another holds)"
-		       : "failure ends: AZ %s back", w->cfg->azs[fc->az].name);
-		all_changed(w);
+		left = net_az_outage(w, fc->az, -1);
+		WTRACE_FAILURE(w, TRACE_FAILURE_END, f, -1, left
+			       ? "failure ends: an outage of AZ %s (another "
+				 "holds)"
+			       : "failure ends: AZ %s back",
+			       w->cfg->azs[fc->az].name);
+		notify(w, CHANGE_REACH, -1);
 		break;
 	case FAIL_PARTITION:
-		WTRACE(w, TRACE_FAILURE_END, -1, -1, "failure ends: partition %zu heals", f);
-		w->parts[f].active = false;
-		all_changed(w);
+		WTRACE_FAILURE(w, TRACE_FAILURE_END, f, -1,
+			       "failure ends: partition %zu heals", f);
+		net_partition_set(w, f, false);
+		notify(w, CHANGE_REACH, -1);
 		break;
 	case FAIL_SLOW:
 		for (k = 0; k < fc->n_nodes; k++) {
-			if (--w->nodes[fc->nodes[k]].n_slow > 0)
+			int id = fc->nodes[k];
+
+			if (--w->tl->nodes[id].n_slow > 0)
 				continue;
-			WTRACE(w, TRACE_FAILURE_END, fc->nodes[k], -1,
-			       "failure ends: %s no longer slow",
-			       world__name(w, fc->nodes[k]));
-			w->nodes[fc->nodes[k]].slow = 1;
+			WTRACE_FAILURE(w, TRACE_FAILURE_END, f, id,
+				       "failure ends: %s no longer slow",
+				       frame_name(w, id));
+			server_set_slow(w, id, 1);
 		}
 		break;
 	case FAIL_LOSS:
 		for (k = 0; k < fc->n_nodes; k++) {
-			if (--w->nodes[fc->nodes[k]].n_loss > 0)
+			int id = fc->nodes[k];
+
+			if (--w->tl->nodes[id].n_loss > 0)
 				continue;
-			WTRACE(w, TRACE_FAILURE_END, fc->nodes[k], -1,
-			       "failure ends: %s loses no SYNs",
-			       world__name(w, fc->nodes[k]));
-			w->nodes[fc->nodes[k]].loss = 0;
+			WTRACE_FAILURE(w, TRACE_FAILURE_END, f, id,
+				       "failure ends: %s loses no SYNs",
+				       frame_name(w, id));
+			net_set_loss(w, id, 0);
 		}
 		break;
 	default:
@@ -555,8 +580,8 @@ static void act_event(sim *s, void *ctx, uint64_t arg)
 	enum act a = (enum act)((arg >> 32) & 0xff);
 
 	(void)s;
-	if (may_start_join(w, w->tl[f], a))
-		w->pending_actions--;
+	if (may_start_join(w, w->tl->tl[f], a))
+		w->tl->pending_actions--;
 	switch (a) {
 	case ACT_BEGIN:
 		begin(w, f);
@@ -568,70 +593,55 @@ static void act_event(sim *s, void *ctx, uint64_t arg)
 		roll_step(w, f, step);
 		break;
 	}
-	world__check_settled(w);
+	check_settled(w);
 }
 
-/* Rolling restarts that wait for Ready: while one waits for @node, it
- * holds a pending action so that the scenario does not end early. */
-void world__ready(struct world *w, int node)
+/* @node is Ready: its counted join ends; a rolling restart that waits
+ * for it goes on (while it waits it holds a pending action, so that the
+ * scenario does not end early). */
+static void ready(struct world *w, int node)
 {
+	struct tnode *n = &w->tl->nodes[node];
+	struct node_record *r = &w->rec->nodes[node];
 	size_t f;
 
-	for (f = 0; f < w->n_tl; f++) {
-		const struct failure_config *fc = w->tl[f];
-		int k = w->roll_wait[f] - 1;
+	if (n->join_open) {
+		n->join_open = false;
+		w->tl->joining--;
+		r->ready = true;
+		r->join_time = sim_now(w->sim) - n->started;
+	}
+	for (f = 0; f < w->tl->n_tl; f++) {
+		const struct failure_config *fc = w->tl->tl[f];
+		int k = w->tl->roll_wait[f] - 1;
 
 		if (k < 0 || fc->nodes[k] != node)
 			continue;
-		w->roll_wait[f] = 0;
-		w->pending_actions--;
+		w->tl->roll_wait[f] = 0;
+		w->tl->pending_actions--;
 		roll_next(w, f, (size_t)k);
 	}
+	check_settled(w);
 }
 
 /* ---- a run ---- */
-
-/* The address lists a node starts with: its cached list from the spec,
- * restricted to what each LB balances (apiservers for an agent's
- * supervisor LB, etcd members for a control-plane server's etcd LB). */
-static void load_cache(struct world *w, struct wnode *n)
-{
-	size_t i;
-	int l;
-
-	for (l = 0; l < LB_N; l++)
-		n->n_saved[l] = 0;
-	for (i = 0; i < n->cfg->n_cache; i++) {
-		int s = n->cfg->cache[i];
-		node_role r = w->nodes[s].cfg->role;
-
-		if (s == n->id)
-			continue;
-		if (role_has_apiserver(r) &&
-		    n->n_saved[LB_SUPERVISOR] < CONFIG_MAX_SERVERS)
-			n->saved[LB_SUPERVISOR][n->n_saved[LB_SUPERVISOR]++] = s;
-		if (role_has_etcd(r) && n->n_saved[LB_ETCD] < CONFIG_MAX_SERVERS)
-			n->saved[LB_ETCD][n->n_saved[LB_ETCD]++] = s;
-	}
-}
 
 static void seed_streams(struct world *w, uint64_t seed, uint64_t scenario)
 {
 	int i;
 
 	for (i = 0; i < w->n; i++) {
-		struct wnode *n = &w->nodes[i];
+		struct streams *r = &w->rng[i];
 		uint64_t e = (uint64_t)i;
 
-		sim_rng_seed(n->rng_latency, seed, scenario, SIM_RNG_LATENCY, e);
-		sim_rng_seed(n->rng_service, seed, scenario, SIM_RNG_SERVICE, e);
-		sim_rng_seed(n->rng_join, seed, scenario, SIM_RNG_JOIN, e);
-		sim_rng_seed(n->rng_policy, seed, scenario, SIM_RNG_POLICY, e);
-		sim_rng_seed(n->rng_loss, seed, scenario, SIM_RNG_LOSS, e);
+		sim_rng_seed(r->latency, seed, scenario, SIM_RNG_LATENCY, e);
+		sim_rng_seed(r->service, seed, scenario, SIM_RNG_SERVICE, e);
+		sim_rng_seed(r->join, seed, scenario, SIM_RNG_JOIN, e);
+		sim_rng_seed(r->policy, seed, scenario, SIM_RNG_POLICY, e);
+		sim_rng_seed(r->loss, seed, scenario, SIM_RNG_LOSS, e);
 	}
-	sim_rng_seed(w->rng_failure, seed, scenario, SIM_RNG_FAILURE, 0);
-	sim_rng_seed(w->rng_scenario, seed, scenario, SIM_RNG_SCENARIO, 0);
-	sim_rng_seed(w->rng_election, seed, scenario, SIM_RNG_ELECTION, 0);
+	sim_rng_seed(w->tl->rng_failure, seed, scenario, SIM_RNG_FAILURE, 0);
+	sim_rng_seed(w->tl->rng_scenario, seed, scenario, SIM_RNG_SCENARIO, 0);
 }
 
 /* Picks a kind by the random config's weights. */
@@ -663,13 +673,13 @@ static failure_kind draw_kind(const struct random_config *rc, gsl_rng *r)
 static void draw_random(struct world *w)
 {
 	const struct random_config *rc = &w->cfg->random;
-	gsl_rng *r = w->rng_scenario;
+	gsl_rng *r = w->tl->rng_scenario;
 	double c = dist_sample(&rc->count, r);
 	size_t i, n = c > 0 ? (size_t)MIN(c, CONFIG_MAX_RANDOM_FAILURES) : 0;
 
 	for (i = 0; i < n; i++) {
-		struct failure_config *f = &w->drawn[i];
-		size_t slot = w->n_tl;
+		struct failure_config *f = &w->tl->drawn[i];
+		size_t slot = w->tl->n_tl;
 		sim_time at = dist_sample_time(&rc->at, r);
 		failure_kind kind = draw_kind(rc, r);
 		int node = rc->nodes[gsl_rng_uniform_int(r, rc->n_nodes)];
@@ -692,27 +702,27 @@ static void draw_random(struct world *w)
 			.factor = MAX(factor, 1.0),
 			.loss = CLAMP(rate, 0.0, 0.99),
 		};
-		w->drawn_node[i] = node;
+		w->tl->drawn_node[i] = node;
 		if (kind == FAIL_PARTITION && rc->partition_az) {
 			/* the AZ's nodes on one side, everyone else on the
 			 * other */
-			int *group = &w->drawn_group[i * (size_t)w->n];
+			int *group = &w->tl->drawn_group[i * (size_t)w->n];
 			int k;
 
 			f->nodes = group;
 			f->n_nodes = 0;
 			for (k = 0; k < w->n; k++)
-				if (w->nodes[k].cfg->az == az)
+				if (w->cfg->nodes[k].az == az)
 					group[f->n_nodes++] = k;
 		} else if (kind != FAIL_AZ_OUTAGE) {
-			f->nodes = &w->drawn_node[i];
+			f->nodes = &w->tl->drawn_node[i];
 			f->n_nodes = 1;
 		}
-		w->tl[slot] = f;
-		w->fail_duration[slot] = duration;
+		w->tl->tl[slot] = f;
+		w->tl->fail_duration[slot] = duration;
 		if (kind == FAIL_PARTITION)
-			set_sides(w, slot, f);
-		w->n_tl++;
+			net_partition_sides(w, slot, f);
+		w->tl->n_tl++;
 	}
 }
 
@@ -723,19 +733,19 @@ static void draw_timeline(struct world *w)
 {
 	size_t f, k;
 
-	w->n_tl = w->cfg->n_failures;
-	for (f = 0; f < w->n_tl; f++)
-		w->tl[f] = &w->cfg->failures[f];
+	w->tl->n_tl = w->cfg->n_failures;
+	for (f = 0; f < w->tl->n_tl; f++)
+		w->tl->tl[f] = &w->cfg->failures[f];
 
-	for (f = 0; f < w->n_tl; f++) {
-		const struct failure_config *fc = w->tl[f];
+	for (f = 0; f < w->tl->n_tl; f++) {
+		const struct failure_config *fc = w->tl->tl[f];
 
-		w->fail_duration[f] = fc->has_duration
-			? dist_sample_time(&fc->duration, w->rng_failure) : 0;
+		w->tl->fail_duration[f] = fc->has_duration
+			? dist_sample_time(&fc->duration, w->tl->rng_failure) : 0;
 		if (fc->kind == FAIL_ROLLING_RESTART)
 			for (k = 0; k + 1 < fc->n_nodes; k++)
-				w->fail_intervals[f][k] = dist_sample_time(
-					&fc->interval, w->rng_failure);
+				w->tl->fail_intervals[f][k] = dist_sample_time(
+					&fc->interval, w->tl->rng_failure);
 	}
 	if (w->cfg->random.enabled)
 		draw_random(w);
@@ -744,6 +754,7 @@ static void draw_timeline(struct world *w)
 void world_run(struct world *w, uint64_t seed, uint64_t scenario,
 	       struct run_record *rec)
 {
+	struct timeline *t = w->tl;
 	size_t f;
 	int i;
 
@@ -751,36 +762,23 @@ void world_run(struct world *w, uint64_t seed, uint64_t scenario,
 	sim_reset(w->sim);
 	memset(rec->nodes, 0, (size_t)w->n * sizeof(*rec->nodes));
 	w->rec = rec;
-	w->joining = 0;
-	w->pending_actions = 0;
+	t->joining = 0;
+	t->pending_actions = 0;
 	seed_streams(w, seed, scenario);
 	draw_timeline(w);
-	for (i = 0; i < w->n; i++) {
-		struct wnode *n = &w->nodes[i];
-
-		n->host_up = true;
-		n->proc_up = n->cfg->up;
-		n->ca_on_disk = n->cfg->ca_on_disk;
-		n->phase = n->cfg->up ? PHASE_READY : PHASE_DOWN;
-		n->inc = 0;
-		n->join_open = false;
-		n->step = 0;
-		n->flow_timer = SIM_TIMER_NONE;
-		n->slow = 1;
-		n->loss = 0;
-		n->n_slow = n->n_loss = n->n_down = n->n_stopped = 0;
-		n->busy = 0;
-		load_cache(w, n);
-	}
-	memset(w->az_out, 0, w->cfg->n_azs * sizeof(int));
-	for (f = 0; f < w->n_tl; f++) {
-		w->parts[f].active = false;
-		w->roll_wait[f] = 0;
-	}
-	etcd__reset(w);
-	for (f = 0; f < w->n_tl; f++)
-		schedule_act(w, w->tl[f]->at, f, ACT_BEGIN, 0);
-	if (w->pending_actions > 0)
+	for (i = 0; i < w->n; i++)
+		t->nodes[i] = (struct tnode){ 0 };
+	net_reset(w, t->n_tl);
+	node_reset(w);
+	server_reset(w);
+	lb_reset(w);
+	join_reset(w);
+	for (f = 0; f < t->n_tl; f++)
+		t->roll_wait[f] = 0;
+	etcd_reset(w, seed, scenario);
+	for (f = 0; f < t->n_tl; f++)
+		schedule_act(w, t->tl[f]->at, f, ACT_BEGIN, 0);
+	if (t->pending_actions > 0)
 		sim_run(w->sim, w->cfg->deadline);
 	rec->success = true;
 	for (i = 0; i < w->n; i++)

@@ -1,0 +1,54 @@
+/*
+ * The network (layer 2 of models/): which hosts are up, AZ outages,
+ * partitions and SYN loss, and from them whether two nodes reach each
+ * other, the RTT of a new connection and how long its SYNs take.
+ *
+ * A dial from A to B is decided when the SYN leaves (client.c puts the
+ * pieces together):
+ *  - B's host down, A and B partitioned, or an AZ outage between them: no
+ *    answer; the dial fails when its timeout fires (a black hole is slow);
+ *  - B's host up but nothing listening on the port: refused after one RTT;
+ *  - otherwise connected after one RTT, each lost SYN adding the Linux
+ *    retransmission delay (1 s, 2 s, 4 s ...).
+ * One-way partitions block TCP both ways (a SYN or its SYN-ACK is lost), so
+ * for dials they act as symmetric ones.
+ *
+ * Owns: host_up, SYN loss per node, AZ outage counts, partition sides.
+ * The failure timeline (world.c) changes them; it then tells the others.
+ * Calls: frame.h only.
+ */
+#ifndef MODELS_NET_H
+#define MODELS_NET_H
+
+#include "frame.h"
+
+/* @max_parts: timeline slots that may hold a partition. */
+void net_init(struct world *w, size_t max_parts);
+void net_release(struct world *w);
+/* A run starts: every host up, no loss, no outage; @n_slots timeline
+ * slots in use, no partition active. */
+void net_reset(struct world *w, size_t n_slots);
+
+bool net_host_up(const struct world *w, int node);
+void net_set_host(struct world *w, int node, bool up);
+void net_set_loss(struct world *w, int node, double loss);
+/* An outage of AZ @az begins (+1) or ends (-1); returns those in force. */
+int net_az_outage(struct world *w, int az, int delta);
+/* Timeline slot @f is partition @fc: which side each node is on. */
+void net_partition_sides(struct world *w, size_t f,
+			 const struct failure_config *fc);
+void net_partition_set(struct world *w, size_t f, bool active);
+
+/* Whether packets can flow between @a and @b now (both hosts up, no
+ * partition, no AZ outage between them). */
+bool net_reachable(const struct world *w, int a, int b);
+/* A draw of the RTT of a new connection from @a to @b (from @a's latency
+ * stream). */
+sim_time net_rtt(struct world *w, int a, int b);
+/* The SYN retransmission delay of a dial from @a to @b that gets through
+ * after @rtt, drawing its losses from @a's loss stream; -1 when the SYNs
+ * are still lost at @timeout. */
+sim_time net_syn_delay(struct world *w, int a, int b, sim_time rtt,
+		       sim_time timeout);
+
+#endif

@@ -1,0 +1,49 @@
+/*
+ * Nodes as processes (layer 3 of models/): whether k3s runs on a node,
+ * its incarnation, its phase, the CA on its disk, fatal exits and the
+ * systemd restarts after them.
+ *
+ * Starting or stopping the process changes only what this file owns; it
+ * then calls frame_notify(CHANGE_STARTED / CHANGE_STOPPED) and the world
+ * tells the others (the join flow, the load balancers, the server's queue,
+ * etcd, the health checkers), in its fixed order.
+ *
+ * Owns: proc_up, inc (bumped at every start and stop, so events of an
+ * older incarnation see it), phase, ca_on_disk.
+ * Calls: frame.h, net.h (is the host up).
+ */
+#ifndef MODELS_NODE_H
+#define MODELS_NODE_H
+
+#include "frame.h"
+
+typedef enum {
+	PHASE_DOWN,		/* process not running */
+	PHASE_JOINING,		/* running its join flow */
+	PHASE_READY,
+} phase;
+
+void node_init(struct world *w);
+void node_release(struct world *w);
+/* A run starts: each node as its config says (up and Ready, or down). */
+void node_reset(struct world *w);
+
+bool node_running(const struct world *w, int node);
+uint32_t node_inc(const struct world *w, int node);
+/* The process that was incarnation @inc still runs. */
+bool node_live(const struct world *w, int node, uint32_t inc);
+phase node_phase(const struct world *w, int node);
+bool node_ca_on_disk(const struct world *w, int node);
+void node_set_ca_on_disk(struct world *w, int node);
+/* The join flow ended: the node is Ready. */
+void node_set_ready(struct world *w, int node);
+
+/* The process starts (the host must be up, the process down). */
+void node_start(struct world *w, int node);
+/* The process stops, if it runs; the incarnation changes either way. */
+void node_stop(struct world *w, int node);
+/* A fatal error: the process exits and systemd starts it again after
+ * restart_delay, unless it was stopped or started since. */
+void node_fatal(struct world *w, int node, const char *why);
+
+#endif
