@@ -1,11 +1,6 @@
 /* The pool of calls (call.h). */
 #include "call.h"
 
-struct call_pool {
-	GPtrArray *all;		/* struct call *, owned: addresses stay put */
-	GArray *free;		/* uint32 indices, the last reused first */
-};
-
 void call_pool_init(struct world *w)
 {
 	w->calls = g_new0(struct call_pool, 1);
@@ -80,16 +75,6 @@ void call_free(struct world *w, struct call *c)
 	g_array_append_val(w->calls->free, c->index);
 }
 
-struct call *call_from_arg(struct world *w, uint64_t arg)
-{
-	uint32_t i = (uint32_t)arg, gen = (uint32_t)(arg >> 32);
-	struct call *c;
-
-	SIM_ASSERT(i < w->calls->all->len);
-	c = g_ptr_array_index(w->calls->all, i);
-	return c->in_use && c->gen == gen ? c : NULL;
-}
-
 struct call *call_get(struct world *w, uint32_t index, uint32_t gen)
 {
 	struct call *c;
@@ -98,16 +83,6 @@ struct call *call_get(struct world *w, uint32_t index, uint32_t gen)
 	c = g_ptr_array_index(w->calls->all, index);
 	SIM_ASSERT(c->in_use && c->gen == gen);
 	return c;
-}
-
-struct call *call_partner(struct world *w, const struct call *c)
-{
-	struct call *p;
-
-	if (!c->partner_gen)
-		return NULL;
-	p = g_ptr_array_index(w->calls->all, c->partner);
-	return p->in_use && p->gen == c->partner_gen ? p : NULL;
 }
 
 struct call *call_next_in_use(struct world *w, uint32_t *i)

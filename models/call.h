@@ -75,12 +75,35 @@ static inline uint64_t call_arg(const struct call *c)
 	return ((uint64_t)c->gen << 32) | c->index;
 }
 
+/* The pool. Touched by call.c only; its handles are resolved inline
+ * below (on every event of a call). */
+struct call_pool {
+	GPtrArray *all;		/* struct call *, owned: addresses stay put */
+	GArray *free;		/* uint32 indices, the last reused first */
+};
+
 /* The call of a handle, or NULL when it has ended since. */
-struct call *call_from_arg(struct world *w, uint64_t arg);
+static inline struct call *call_from_arg(struct world *w, uint64_t arg)
+{
+	uint32_t i = (uint32_t)arg, gen = (uint32_t)(arg >> 32);
+	struct call *c;
+
+	SIM_ASSERT(i < w->calls->all->len);
+	c = g_ptr_array_index(w->calls->all, i);
+	return c->in_use && c->gen == gen ? c : NULL;
+}
 /* The call at @index, which must still be generation @gen. */
 struct call *call_get(struct world *w, uint32_t index, uint32_t gen);
 /* The other call of a hedged pair, or NULL. */
-struct call *call_partner(struct world *w, const struct call *c);
+static inline struct call *call_partner(struct world *w, const struct call *c)
+{
+	struct call *p;
+
+	if (!c->partner_gen)
+		return NULL;
+	p = g_ptr_array_index(w->calls->all, c->partner);
+	return p->in_use && p->gen == c->partner_gen ? p : NULL;
+}
 /* Iterates the calls in use in pool order: start with *i = 0; NULL at
  * the end. */
 struct call *call_next_in_use(struct world *w, uint32_t *i);

@@ -2,17 +2,6 @@
 #include "node.h"
 #include "net.h"
 
-struct node {
-	bool proc_up;
-	bool ca_on_disk;
-	phase phase;
-	uint32_t inc;
-};
-
-struct nodes {
-	struct node *n;		/* per node */
-};
-
 void node_init(struct world *w)
 {
 	w->nodes = g_new0(struct nodes, 1);
@@ -41,28 +30,6 @@ void node_reset(struct world *w)
 		n->phase = c->up ? PHASE_READY : PHASE_DOWN;
 		n->inc = 0;
 	}
-}
-
-bool node_running(const struct world *w, int node)
-{
-	return w->nodes->n[node].proc_up;
-}
-
-uint32_t node_inc(const struct world *w, int node)
-{
-	return w->nodes->n[node].inc;
-}
-
-bool node_live(const struct world *w, int node, uint32_t inc)
-{
-	const struct node *n = &w->nodes->n[node];
-
-	return n->inc == inc && n->proc_up;
-}
-
-phase node_phase(const struct world *w, int node)
-{
-	return w->nodes->n[node].phase;
 }
 
 bool node_ca_on_disk(const struct world *w, int node)

@@ -28,11 +28,42 @@ void node_release(struct world *w);
 /* A run starts: each node as its config says (up and Ready, or down). */
 void node_reset(struct world *w);
 
-bool node_running(const struct world *w, int node);
-uint32_t node_inc(const struct world *w, int node);
+/* A node's process. Written by node.c only; others read it through the
+ * accessors below (inline: they sit on every dial's path). */
+struct node {
+	bool proc_up;
+	bool ca_on_disk;
+	phase phase;
+	uint32_t inc;
+};
+
+struct nodes {
+	struct node *n;		/* per node */
+};
+
+static inline bool node_running(const struct world *w, int node)
+{
+	return w->nodes->n[node].proc_up;
+}
+
+static inline uint32_t node_inc(const struct world *w, int node)
+{
+	return w->nodes->n[node].inc;
+}
+
 /* The process that was incarnation @inc still runs. */
-bool node_live(const struct world *w, int node, uint32_t inc);
-phase node_phase(const struct world *w, int node);
+static inline bool node_live(const struct world *w, int node, uint32_t inc)
+{
+	const struct node *n = &w->nodes->n[node];
+
+	return n->inc == inc && n->proc_up;
+}
+
+static inline phase node_phase(const struct world *w, int node)
+{
+	return w->nodes->n[node].phase;
+}
+
 bool node_ca_on_disk(const struct world *w, int node);
 void node_set_ca_on_disk(struct world *w, int node);
 /* The join flow ended: the node is Ready. */

@@ -71,15 +71,6 @@ void server_set_slow(struct world *w, int node, double factor)
 	w->servers->s[node].slow = factor;
 }
 
-bool server_listening(const struct world *w, int node, port p)
-{
-	node_role r = w->cfg->nodes[node].role;
-
-	if (!node_running(w, node))
-		return false;
-	return p == PORT_ETCD ? role_has_etcd(r) : role_is_server(r);
-}
-
 bool server_serves(const struct world *w, int server, endpoint ep)
 {
 	node_role r = w->cfg->nodes[server].role;

@@ -20,6 +20,7 @@
 
 #include "frame.h"
 #include "call.h"
+#include "node.h"
 
 /* A call leaves @c's server with @r (served, or reset by a stop). */
 typedef void (*server_leave_fn)(struct world *w, struct call *c, result r);
@@ -34,8 +35,16 @@ void server_reset(struct world *w);
  * the pool). */
 void server_cleanup(struct world *w);
 
-/* Whether @node accepts connections on @p now (process up, port open). */
-bool server_listening(const struct world *w, int node, port p);
+/* Whether @node accepts connections on @p now (process up, port open).
+ * Inline: it sits on every dial's path. */
+static inline bool server_listening(const struct world *w, int node, port p)
+{
+	node_role r = w->cfg->nodes[node].role;
+
+	if (!node_running(w, node))
+		return false;
+	return p == PORT_ETCD ? role_has_etcd(r) : role_is_server(r);
+}
 /* Whether @node answers @ep with success now. */
 bool server_serves(const struct world *w, int node, endpoint ep);
 /* The service-time factor of @node (a gray failure; 1 = normal). */
