@@ -1,14 +1,14 @@
 /* The pool of calls (call.h). */
 #include "call.h"
 
-void call_pool_init(struct world *w)
+void call__pool_init(struct world *w)
 {
 	w->calls = g_new0(struct call_pool, 1);
 	w->calls->all = g_ptr_array_new_with_free_func(g_free);
 	w->calls->free = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 }
 
-void call_pool_release(struct world *w)
+void call__pool_release(struct world *w)
 {
 	if (!w->calls)
 		return;
@@ -18,7 +18,7 @@ void call_pool_release(struct world *w)
 	w->calls = NULL;
 }
 
-void call_pool_reset(struct world *w)
+void call__pool_reset(struct world *w)
 {
 	struct call_pool *p = w->calls;
 	guint i;
@@ -33,7 +33,7 @@ void call_pool_reset(struct world *w)
 	}
 }
 
-struct call *call_new(struct world *w, int node, uint32_t inc,
+struct call *call__new(struct world *w, int node, uint32_t inc,
 		      call_done_fn done, uint64_t tag)
 {
 	struct call_pool *p = w->calls;
@@ -66,7 +66,7 @@ struct call *call_new(struct world *w, int node, uint32_t inc,
 	return c;
 }
 
-void call_free(struct world *w, struct call *c)
+void call__free(struct world *w, struct call *c)
 {
 	SIM_ASSERT(c->in_use);
 	sim_cancel(w->sim, c->client_timer);
@@ -75,7 +75,7 @@ void call_free(struct world *w, struct call *c)
 	g_array_append_val(w->calls->free, c->index);
 }
 
-struct call *call_get(struct world *w, uint32_t index, uint32_t gen)
+struct call *call__get(struct world *w, uint32_t index, uint32_t gen)
 {
 	struct call *c;
 
@@ -85,7 +85,7 @@ struct call *call_get(struct world *w, uint32_t index, uint32_t gen)
 	return c;
 }
 
-struct call *call_next_in_use(struct world *w, uint32_t *i)
+struct call *call__next_in_use(struct world *w, uint32_t *i)
 {
 	while (*i < w->calls->all->len) {
 		struct call *c = g_ptr_array_index(w->calls->all, (*i)++);

@@ -3,7 +3,7 @@
  * models/). A call is one client's attempt: an optional LB dial pass, then
  * TLS and the request, bounded by a client timeout. Calls live in a pool
  * that this file alone touches; events carry a call as a handle (index and
- * generation, call_arg()), so an event that outlives its call finds NULL.
+ * generation, call__arg()), so an event that outlives its call finds NULL.
  * A call's address stays put while it is in use, even when callbacks start
  * new calls.
  *
@@ -59,18 +59,18 @@ struct call {
 	uint64_t tag;		/* the caller's */
 };
 
-void call_pool_init(struct world *w);
-void call_pool_release(struct world *w);
+void call__pool_init(struct world *w);
+void call__pool_release(struct world *w);
 /* Frees every call (the end of a run); the pool keeps its storage. */
-void call_pool_reset(struct world *w);
+void call__pool_reset(struct world *w);
 
 /* A new call from @node, whose incarnation is @inc, started now. */
-struct call *call_new(struct world *w, int node, uint32_t inc,
+struct call *call__new(struct world *w, int node, uint32_t inc,
 		      call_done_fn done, uint64_t tag);
 /* Frees @c and cancels its client timer; its handles go stale. */
-void call_free(struct world *w, struct call *c);
+void call__free(struct world *w, struct call *c);
 
-static inline uint64_t call_arg(const struct call *c)
+static inline uint64_t call__arg(const struct call *c)
 {
 	return ((uint64_t)c->gen << 32) | c->index;
 }
@@ -83,7 +83,7 @@ struct call_pool {
 };
 
 /* The call of a handle, or NULL when it has ended since. */
-static inline struct call *call_from_arg(struct world *w, uint64_t arg)
+static inline struct call *call__from_arg(struct world *w, uint64_t arg)
 {
 	uint32_t i = (uint32_t)arg, gen = (uint32_t)(arg >> 32);
 	struct call *c;
@@ -93,9 +93,9 @@ static inline struct call *call_from_arg(struct world *w, uint64_t arg)
 	return c->in_use && c->gen == gen ? c : NULL;
 }
 /* The call at @index, which must still be generation @gen. */
-struct call *call_get(struct world *w, uint32_t index, uint32_t gen);
+struct call *call__get(struct world *w, uint32_t index, uint32_t gen);
 /* The other call of a hedged pair, or NULL. */
-static inline struct call *call_partner(struct world *w, const struct call *c)
+static inline struct call *call__partner(struct world *w, const struct call *c)
 {
 	struct call *p;
 
@@ -106,6 +106,6 @@ static inline struct call *call_partner(struct world *w, const struct call *c)
 }
 /* Iterates the calls in use in pool order: start with *i = 0; NULL at
  * the end. */
-struct call *call_next_in_use(struct world *w, uint32_t *i);
+struct call *call__next_in_use(struct world *w, uint32_t *i);
 
 #endif

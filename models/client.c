@@ -9,13 +9,13 @@
 /* The client still runs the incarnation that started @c. */
 static bool live(const struct world *w, const struct call *c)
 {
-	return node_live(w, c->node, c->inc);
+	return node__live(w, c->node, c->inc);
 }
 
 /* @c's running LB while its client lives, else NULL. */
 static struct lb *lb_of_call(struct world *w, const struct call *c)
 {
-	return c->lb >= 0 && live(w, c) ? lb_of(w, c->node, c->lb) : NULL;
+	return c->lb >= 0 && live(w, c) ? lb__of(w, c->node, c->lb) : NULL;
 }
 
 static void close_conn(struct world *w, struct call *c)
@@ -27,14 +27,14 @@ static void close_conn(struct world *w, struct call *c)
 	c->connected = false;
 	lb = lb_of_call(w, c);
 	if (lb)
-		lb_conn_closed(w, lb, c->server);
+		lb__conn_closed(w, lb, c->server);
 }
 
 /* Ends @c for its client (once) and frees it unless an event of its own
  * is still due (then that event frees it). */
 static void finish(struct world *w, struct call *c, result r, bool free_now)
 {
-	struct call *p = call_partner(w, c);
+	struct call *p = call__partner(w, c);
 
 	if (!c->abandoned && r != RES_OK && p && !p->abandoned) {
 		/* one of a hedged pair failed: the other may still answer */
@@ -46,7 +46,7 @@ static void finish(struct world *w, struct call *c, result r, bool free_now)
 		c->partner_gen = p->partner_gen = 0;
 		if (free_now) {
 			close_conn(w, c);
-			call_free(w, c);
+			call__free(w, c);
 		}
 		return;
 	}
@@ -66,24 +66,24 @@ static void finish(struct world *w, struct call *c, result r, bool free_now)
 			p->hedge_timer = SIM_TIMER_NONE;
 			close_conn(w, p);
 			if (p->dial_timer == SIM_TIMER_NONE && !p->at_server)
-				call_free(w, p);
+				call__free(w, p);
 		}
 		if (live(w, c)) {
 			if (!c->quiet)
 				WTRACE(w, r == RES_OK ? TRACE_ANSWER
 						      : TRACE_ANSWER_FAILED,
 				       c->node, c->server, "%s: %s from %s: %s",
-				       frame_name(w, c->node),
+				       frame__name(w, c->node),
 				       endpoint_names[c->ep],
 				       c->server >= 0
-					       ? frame_name(w, c->server) : "-",
+					       ? frame__name(w, c->server) : "-",
 				       result_names[r]);
 			c->done(w, c, r);
 		}
 	}
 	if (free_now) {
 		close_conn(w, c);
-		call_free(w, c);
+		call__free(w, c);
 	}
 }
 
@@ -96,13 +96,13 @@ static void schedule_dial(struct world *w, struct call *c, sim_time delay,
 			  result r)
 {
 	c->res = r;
-	c->dial_timer = sim_after(w->sim, delay, dial_outcome, w, call_arg(c));
+	c->dial_timer = sim_after(w->sim, delay, dial_outcome, w, call__arg(c));
 }
 
 static void start_dial(struct world *w, struct call *c, int server)
 {
 	struct lb *lb = lb_of_call(w, c);
-	sim_time timeout = lb ? lb_connect_timeout(w, lb, server)
+	sim_time timeout = lb ? lb__connect_timeout(w, lb, server)
 		: (c->timeout ? c->timeout : w->pp->dial_timeout);
 	sim_time delay;
 
@@ -113,20 +113,20 @@ static void start_dial(struct world *w, struct call *c, int server)
 		w->rec->nodes[c->node].dials++;
 	if (!c->quiet)
 		WTRACE(w, TRACE_DIAL, c->node, server, "%s: dial %s%s (%s)",
-		       frame_name(w, c->node), frame_name(w, server),
+		       frame__name(w, c->node), frame__name(w, server),
 		       c->port == PORT_ETCD ? ":2379" : "",
 		       c->lb == LB_ETCD ? "etcd LB" :
 		       c->lb == LB_SUPERVISOR ? "supervisor LB" : "direct");
-	if (!net_reachable(w, c->node, server)) {
+	if (!net__reachable(w, c->node, server)) {
 		schedule_dial(w, c, timeout, RES_TIMEOUT);
 		return;
 	}
-	c->rtt = net_rtt(w, c->node, server);
-	if (!server_listening(w, server, c->port)) {
+	c->rtt = net__rtt(w, c->node, server);
+	if (!server__listening(w, server, c->port)) {
 		schedule_dial(w, c, c->rtt, RES_REFUSED);
 		return;
 	}
-	delay = net_syn_delay(w, c->node, server, c->rtt, timeout);
+	delay = net__syn_delay(w, c->node, server, c->rtt, timeout);
 	if (delay < 0)
 		schedule_dial(w, c, timeout, RES_TIMEOUT);
 	else
@@ -144,31 +144,31 @@ static void hedge(sim *s, void *ctx, uint64_t arg);
  */
 static bool new_pass_later(struct world *w, struct call *c, struct lb *lb)
 {
-	sim_time d = lb_pass_delay(w, lb, ++c->passes);
+	sim_time d = lb__pass_delay(w, lb, ++c->passes);
 
 	/* a pass that dialed nobody, again at once, would never end */
 	if (d < 0 || (d == 0 && c->pass_dials == 0))
 		return false;
 	c->pass_dials = 0;
-	if (!lb_retry_spend(w, lb)) {
+	if (!lb__retry_spend(w, lb)) {
 		if (!c->quiet)
 			WTRACE(w, TRACE_NOTE, c->node, -1, "%s: retry budget "
-			       "spent: no pass %d", frame_name(w, c->node),
+			       "spent: no pass %d", frame__name(w, c->node),
 			       c->passes + 1);
 		return false;
 	}
 	if (!c->quiet)
 		WTRACE(w, TRACE_NOTE, c->node, -1, "%s: pass %d failed; "
-		       "another in %.3fs", frame_name(w, c->node), c->passes,
+		       "another in %.3fs", frame__name(w, c->node), c->passes,
 		       sim_time_to_s(d));
-	c->dial_timer = sim_after(w->sim, d, new_pass, w, call_arg(c));
+	c->dial_timer = sim_after(w->sim, d, new_pass, w, call__arg(c));
 	return true;
 }
 
 static void new_pass(sim *s, void *ctx, uint64_t arg)
 {
 	struct world *w = ctx;
-	struct call *c = call_from_arg(w, arg);
+	struct call *c = call__from_arg(w, arg);
 	struct lb *lb;
 	int first;
 
@@ -181,7 +181,7 @@ static void new_pass(sim *s, void *ctx, uint64_t arg)
 		finish(w, c, RES_REFUSED, true);
 		return;
 	}
-	first = lb_first(w, lb, &c->pass);
+	first = lb__first(w, lb, &c->pass);
 	if (first >= 0)
 		start_dial(w, c, first);
 	else if (!new_pass_later(w, c, lb))
@@ -191,7 +191,7 @@ static void new_pass(sim *s, void *ctx, uint64_t arg)
 static void dial_outcome(sim *s, void *ctx, uint64_t arg)
 {
 	struct world *w = ctx;
-	struct call *c = call_from_arg(w, arg);
+	struct call *c = call__from_arg(w, arg);
 	result r;
 	struct lb *lb;
 	struct node_record *nr;
@@ -215,18 +215,18 @@ static void dial_outcome(sim *s, void *ctx, uint64_t arg)
 	if (!c->quiet)
 		WTRACE(w, r == RES_OK ? TRACE_DIAL_OK : r == RES_REFUSED
 		       ? TRACE_DIAL_REFUSED : TRACE_DIAL_TIMEOUT, c->node,
-		       c->server, "%s: dial %s %s", frame_name(w, c->node),
-		       frame_name(w, c->server), result_names[r]);
+		       c->server, "%s: dial %s %s", frame__name(w, c->node),
+		       frame__name(w, c->server), result_names[r]);
 	lb = lb_of_call(w, c);
 	if (lb) {
 		/* a request's connection counts as open from here (the
-		 * policy may close it from inside lb_dialed) */
+		 * policy may close it from inside lb__dialed) */
 		if (r == RES_OK && c->ep != EP_N)
 			c->connected = true;
-		lb_dialed(w, lb, c->server, r == RES_OK, c->ep != EP_N);
+		lb__dialed(w, lb, c->server, r == RES_OK, c->ep != EP_N);
 	}
 	if (!live(w, c)) {
-		call_free(w, c);
+		call__free(w, c);
 		return;
 	}
 	if (r != RES_OK) {
@@ -234,8 +234,8 @@ static void dial_outcome(sim *s, void *ctx, uint64_t arg)
 
 		lb = lb_of_call(w, c);	/* the policy may have run callbacks */
 		if (lb)
-			next = c->abandoned && !lb_ignores_cancel(w)
-			       ? -1 : lb_next(w, lb, &c->pass);
+			next = c->abandoned && !lb__ignores_cancel(w)
+			       ? -1 : lb__next(w, lb, &c->pass);
 		if (next >= 0) {
 			start_dial(w, c, next);
 			return;
@@ -252,21 +252,21 @@ static void dial_outcome(sim *s, void *ctx, uint64_t arg)
 	}
 	if (c->abandoned) {
 		close_conn(w, c);
-		call_free(w, c);
+		call__free(w, c);
 		return;
 	}
 	c->sent = sim_now(w->sim);
 	lb = lb_of_call(w, c);
 	if (lb && !c->partner_gen && c->hedge_timer == SIM_TIMER_NONE) {
-		sim_time h = lb_hedge_delay(w, lb);
+		sim_time h = lb__hedge_delay(w, lb);
 
 		if (h >= 0)
 			c->hedge_timer = sim_after(w->sim, h, hedge, w,
-						   call_arg(c));
+						   call__arg(c));
 	}
 	c->dial_timer = sim_after(w->sim,
 		(sim_time)w->cfg->network.tls_round_trips * c->rtt + c->rtt / 2,
-		arrive, w, call_arg(c));
+		arrive, w, call__arg(c));
 }
 
 /* ---- at the server and back ---- */
@@ -277,7 +277,7 @@ static void respond(sim *s, void *ctx, uint64_t arg);
 static void send_answer(struct world *w, struct call *c, result r)
 {
 	c->at_server = false;
-	if (!net_reachable(w, c->node, c->server)) {
+	if (!net__reachable(w, c->node, c->server)) {
 		/* lost: the client times out */
 		if (c->abandoned || !live(w, c) || c->timeout == 0)
 			finish(w, c, RES_TIMEOUT, true);
@@ -286,7 +286,7 @@ static void send_answer(struct world *w, struct call *c, result r)
 		return;
 	}
 	c->res = r;
-	c->dial_timer = sim_after(w->sim, c->rtt / 2, respond, w, call_arg(c));
+	c->dial_timer = sim_after(w->sim, c->rtt / 2, respond, w, call__arg(c));
 }
 
 /* The server is done with @c (server.h's leave hook). */
@@ -295,7 +295,7 @@ static void leave(struct world *w, struct call *c, result r)
 	if (c->abandoned || !live(w, c)) {
 		c->at_server = false;
 		close_conn(w, c);
-		call_free(w, c);
+		call__free(w, c);
 	} else {
 		send_answer(w, c, r);
 	}
@@ -304,7 +304,7 @@ static void leave(struct world *w, struct call *c, result r)
 static void arrive(sim *s, void *ctx, uint64_t arg)
 {
 	struct world *w = ctx;
-	struct call *c = call_from_arg(w, arg);
+	struct call *c = call__from_arg(w, arg);
 
 	(void)s;
 	if (!c)
@@ -312,22 +312,22 @@ static void arrive(sim *s, void *ctx, uint64_t arg)
 	c->dial_timer = SIM_TIMER_NONE;
 	if (c->abandoned || !live(w, c)) {
 		close_conn(w, c);
-		call_free(w, c);
+		call__free(w, c);
 		return;
 	}
-	if (!net_reachable(w, c->node, c->server)) {
+	if (!net__reachable(w, c->node, c->server)) {
 		c->at_server = false;	/* lost on the way: the timer ends it */
 		if (c->timeout == 0)
 			finish(w, c, RES_TIMEOUT, true);
 		return;
 	}
-	if (!server_listening(w, c->server, c->port)) {
+	if (!server__listening(w, c->server, c->port)) {
 		send_answer(w, c, RES_REFUSED);	/* RST */
 		return;
 	}
 	if (!c->quiet)
 		w->rec->nodes[c->node].requests++;
-	if (!server_take(w, c))
+	if (!server__take(w, c))
 		send_answer(w, c, RES_REFUSED);	/* 503: queue full */
 }
 
@@ -336,7 +336,7 @@ static void client_timeout(sim *s, void *ctx, uint64_t arg);
 static void respond(sim *s, void *ctx, uint64_t arg)
 {
 	struct world *w = ctx;
-	struct call *c = call_from_arg(w, arg);
+	struct call *c = call__from_arg(w, arg);
 	struct lb *lb;
 
 	(void)s;
@@ -353,7 +353,7 @@ static void respond(sim *s, void *ctx, uint64_t arg)
 		};
 
 		close_conn(w, c);	/* observed once the connection ends */
-		lb_answered(w, lb, c->server, &fb);
+		lb__answered(w, lb, c->server, &fb);
 	}
 	finish(w, c, c->res, true);
 }
@@ -363,7 +363,7 @@ static void respond(sim *s, void *ctx, uint64_t arg)
 static void hedge(sim *s, void *ctx, uint64_t arg)
 {
 	struct world *w = ctx;
-	struct call *c = call_from_arg(w, arg);
+	struct call *c = call__from_arg(w, arg);
 	struct call *h;
 	struct lb *lb;
 	int next;
@@ -375,7 +375,7 @@ static void hedge(sim *s, void *ctx, uint64_t arg)
 	lb = lb_of_call(w, c);
 	if (c->abandoned || !lb)
 		return;
-	h = call_new(w, c->node, node_inc(w, c->node), c->done, c->tag);
+	h = call__new(w, c->node, node__inc(w, c->node), c->done, c->tag);
 	h->lb = c->lb;
 	h->ep = c->ep;
 	h->port = c->port;
@@ -383,9 +383,9 @@ static void hedge(sim *s, void *ctx, uint64_t arg)
 	h->pass = c->pass;
 	h->started = c->started;
 	h->timeout = c->timeout;
-	next = lb_next(w, lb, &h->pass);
+	next = lb__next(w, lb, &h->pass);
 	if (next < 0) {
-		call_free(w, h);
+		call__free(w, h);
 		return;
 	}
 	c->partner = h->index;
@@ -395,11 +395,11 @@ static void hedge(sim *s, void *ctx, uint64_t arg)
 	if (h->timeout > 0)
 		h->client_timer = sim_after(w->sim,
 			MAX(0, h->started + h->timeout - sim_now(w->sim)),
-			client_timeout, w, call_arg(h));
+			client_timeout, w, call__arg(h));
 	if (!h->quiet)
 		WTRACE(w, TRACE_NOTE, h->node, next, "%s: no answer from %s "
-		       "yet: hedging to %s", frame_name(w, h->node),
-		       frame_name(w, c->server), frame_name(w, next));
+		       "yet: hedging to %s", frame__name(w, h->node),
+		       frame__name(w, c->server), frame__name(w, next));
 	start_dial(w, h, next);
 }
 
@@ -408,7 +408,7 @@ static void hedge(sim *s, void *ctx, uint64_t arg)
 static void client_timeout(sim *s, void *ctx, uint64_t arg)
 {
 	struct world *w = ctx;
-	struct call *c = call_from_arg(w, arg);
+	struct call *c = call__from_arg(w, arg);
 	bool idle;
 
 	(void)s;
@@ -417,7 +417,7 @@ static void client_timeout(sim *s, void *ctx, uint64_t arg)
 	c->client_timer = SIM_TIMER_NONE;
 	/* dial timeouts inside it are counted already; of a hedged pair,
 	 * the last one standing counts the wait */
-	if (!c->quiet && !call_partner(w, c))
+	if (!c->quiet && !call__partner(w, c))
 		w->rec->nodes[c->node].timeout_wait +=
 			sim_now(w->sim) - c->started - c->waited;
 	/* the client closes its connection (through the LB too: the proxy
@@ -433,13 +433,13 @@ static void begin(struct world *w, struct call *c, sim_time timeout)
 	c->timeout = timeout;
 	if (timeout > 0)
 		c->client_timer = sim_after(w->sim, timeout, client_timeout, w,
-					    call_arg(c));
+					    call__arg(c));
 	if (c->lb >= 0) {
-		struct lb *lb = lb_of(w, c->node, c->lb);
+		struct lb *lb = lb__of(w, c->node, c->lb);
 		int first;
 
 		SIM_ASSERT(lb != NULL);
-		first = lb_first(w, lb, &c->pass);
+		first = lb__first(w, lb, &c->pass);
 		if (first < 0) {
 			finish(w, c, RES_REFUSED, true);
 			return;
@@ -450,11 +450,11 @@ static void begin(struct world *w, struct call *c, sim_time timeout)
 	}
 }
 
-void client_request(struct world *w, int node, int lb, int server,
+void client__request(struct world *w, int node, int lb, int server,
 		    endpoint ep, sim_time timeout, bool quiet,
 		    call_done_fn done, uint64_t tag)
 {
-	struct call *c = call_new(w, node, node_inc(w, node), done, tag);
+	struct call *c = call__new(w, node, node__inc(w, node), done, tag);
 
 	c->quiet = quiet;
 	c->lb = lb;
@@ -464,18 +464,18 @@ void client_request(struct world *w, int node, int lb, int server,
 		   ep == EP_PING) ? PORT_ETCD : PORT_SUPERVISOR;
 	if (!quiet)
 		WTRACE(w, TRACE_REQUEST, node, server, "%s: request %s via %s",
-		       frame_name(w, node), endpoint_names[ep],
+		       frame__name(w, node), endpoint_names[ep],
 		       lb == LB_ETCD ? "etcd LB" :
 		       lb == LB_SUPERVISOR ? "supervisor LB"
-					   : frame_name(w, server));
+					   : frame__name(w, server));
 	begin(w, c, timeout);
 }
 
-void client_dial(struct world *w, int node, int server, port p,
+void client__dial(struct world *w, int node, int server, port p,
 		 sim_time timeout, bool quiet, call_done_fn done,
 		 uint64_t tag)
 {
-	struct call *c = call_new(w, node, node_inc(w, node), done, tag);
+	struct call *c = call__new(w, node, node__inc(w, node), done, tag);
 
 	c->quiet = quiet;
 	c->server = server;
@@ -487,7 +487,7 @@ void client_dial(struct world *w, int node, int server, port p,
 static void reset(sim *s, void *ctx, uint64_t arg)
 {
 	struct world *w = ctx;
-	struct call *c = call_from_arg(w, arg);
+	struct call *c = call__from_arg(w, arg);
 
 	(void)s;
 	if (c && !c->abandoned) {
@@ -498,7 +498,7 @@ static void reset(sim *s, void *ctx, uint64_t arg)
 	}
 }
 
-void client_close_conns(struct world *w, int node, int lb, int server)
+void client__close_conns(struct world *w, int node, int lb, int server)
 {
 	uint32_t i = 0;
 	struct call *c;
@@ -509,23 +509,23 @@ void client_close_conns(struct world *w, int node, int lb, int server)
 	 * reset from an event at the same time rather than re-entrantly; the
 	 * call's own pending event frees it.
 	 */
-	while ((c = call_next_in_use(w, &i)) != NULL) {
+	while ((c = call__next_in_use(w, &i)) != NULL) {
 		if (c->node != node || c->lb != lb || c->server != server ||
-		    !c->connected || c->inc != node_inc(w, node))
+		    !c->connected || c->inc != node__inc(w, node))
 			continue;
 		close_conn(w, c);
-		sim_after(w->sim, 0, reset, w, call_arg(c));
+		sim_after(w->sim, 0, reset, w, call__arg(c));
 	}
 }
 
-void client_init(struct world *w)
+void client__init(struct world *w)
 {
 	static const struct lb_hooks hooks = {
-		.close_conns = client_close_conns,
-		.request = client_request,
-		.dial = client_dial,
+		.close_conns = client__close_conns,
+		.request = client__request,
+		.dial = client__dial,
 	};
 
-	server_set_leave(w, leave);
-	lb_set_hooks(w, &hooks);
+	server__set_leave(w, leave);
+	lb__set_hooks(w, &hooks);
 }

@@ -12,8 +12,8 @@
  * in flight is noticed by the next dial, not this one.
  *
  * Owns: no state of its own; it drives the calls (call.h) it starts.
- * client_init() registers the hooks lower layers call up through
- * (server_set_leave, lb_set_hooks).
+ * client__init() registers the hooks lower layers call up through
+ * (server__set_leave, lb__set_hooks).
  * Calls: frame.h, call.h, net.h, node.h, server.h, lb.h.
  */
 #ifndef MODELS_CLIENT_H
@@ -23,7 +23,7 @@
 #include "call.h"
 
 /* Registers the client's hooks with the server and LB layers (set-up). */
-void client_init(struct world *w);
+void client__init(struct world *w);
 
 /*
  * Sends a request from @node to @ep: through the node's LB @lb (dialing
@@ -32,17 +32,17 @@ void client_init(struct world *w);
  * @timeout after now (0: no client timeout). @quiet calls (health
  * checkers) are left out of the run record and the trace.
  */
-void client_request(struct world *w, int node, int lb, int server,
+void client__request(struct world *w, int node, int lb, int server,
 		    endpoint ep, sim_time timeout, bool quiet,
 		    call_done_fn done, uint64_t tag);
 
 /* A plain connection attempt (tunnels, no request): done(RES_*). */
-void client_dial(struct world *w, int node, int server, port p,
+void client__dial(struct world *w, int node, int server, port p,
 		 sim_time timeout, bool quiet, call_done_fn done,
 		 uint64_t tag);
 
 /* Closes the connections of @node's LB @lb to @server (the LB asked): the
  * client hears of each reset from an event at the same time. */
-void client_close_conns(struct world *w, int node, int lb, int server);
+void client__close_conns(struct world *w, int node, int lb, int server);
 
 #endif

@@ -18,10 +18,10 @@ struct etcd {
 
 static bool alive(const struct world *w, int m)
 {
-	return w->etcd->member[m] && net_host_up(w, m) && node_running(w, m);
+	return w->etcd->member[m] && net__host_up(w, m) && node__running(w, m);
 }
 
-bool etcd_is_member(const struct world *w, int node)
+bool etcd__is_member(const struct world *w, int node)
 {
 	return w->etcd->member[node];
 }
@@ -34,7 +34,7 @@ static int reach_count(const struct world *w, int m)
 	for (i = 0; i < w->etcd->n_members; i++) {
 		int o = w->etcd->members[i];
 
-		if (alive(w, o) && (o == m || net_reachable(w, m, o)))
+		if (alive(w, o) && (o == m || net__reachable(w, m, o)))
 			k++;
 	}
 	return k;
@@ -45,7 +45,7 @@ static bool has_majority(const struct world *w, int m)
 	return alive(w, m) && 2 * reach_count(w, m) > w->etcd->size;
 }
 
-void etcd_init(struct world *w)
+void etcd__init(struct world *w)
 {
 	struct etcd *e = g_new0(struct etcd, 1);
 	int i;
@@ -60,7 +60,7 @@ void etcd_init(struct world *w)
 	w->etcd = e;
 }
 
-void etcd_release(struct world *w)
+void etcd__release(struct world *w)
 {
 	if (!w->etcd)
 		return;
@@ -71,7 +71,7 @@ void etcd_release(struct world *w)
 	w->etcd = NULL;
 }
 
-void etcd_reset(struct world *w, uint64_t seed, uint64_t scenario)
+void etcd__reset(struct world *w, uint64_t seed, uint64_t scenario)
 {
 	struct etcd *e = w->etcd;
 	int i;
@@ -96,7 +96,7 @@ void etcd_reset(struct world *w, uint64_t seed, uint64_t scenario)
 	}
 }
 
-void etcd_add_member(struct world *w, int node)
+void etcd__add_member(struct world *w, int node)
 {
 	struct etcd *e = w->etcd;
 
@@ -105,22 +105,22 @@ void etcd_add_member(struct world *w, int node)
 	e->member[node] = true;
 	e->size++;
 	WTRACE(w, TRACE_ETCD, node, -1, "etcd: %s added as a member (%d)",
-	       frame_name(w, node), e->size);
-	etcd_changed(w);
+	       frame__name(w, node), e->size);
+	etcd__changed(w);
 }
 
-bool etcd_has_leader(const struct world *w)
+bool etcd__has_leader(const struct world *w)
 {
 	return w->etcd->leader >= 0;
 }
 
-bool etcd_serving(const struct world *w, int node)
+bool etcd__serving(const struct world *w, int node)
 {
 	int l = w->etcd->leader;
 
 	if (l < 0 || !alive(w, node) || !role_has_etcd(w->cfg->nodes[node].role))
 		return false;
-	return node == l || net_reachable(w, node, l);
+	return node == l || net__reachable(w, node, l);
 }
 
 static void elect(sim *s, void *ctx, uint64_t arg)
@@ -145,11 +145,11 @@ static void elect(sim *s, void *ctx, uint64_t arg)
 	/* the candidate whose randomised timeout fires first */
 	e->leader = cand[gsl_rng_uniform_int(e->rng, n)];
 	WTRACE(w, TRACE_ETCD, e->leader, -1, "etcd: %s elected leader",
-	       frame_name(w, e->leader));
-	frame_notify(w, CHANGE_ETCD, -1);
+	       frame__name(w, e->leader));
+	frame__notify(w, CHANGE_ETCD, -1);
 }
 
-void etcd_changed(struct world *w)
+void etcd__changed(struct world *w)
 {
 	struct etcd *e = w->etcd;
 	int l = e->leader;
@@ -159,14 +159,14 @@ void etcd_changed(struct world *w)
 		return;
 	if (l >= 0 && has_majority(w, l)) {
 		/* still leading; members that came back catch up */
-		frame_notify(w, CHANGE_ETCD, -1);
+		frame__notify(w, CHANGE_ETCD, -1);
 		return;
 	}
 	if (l >= 0) {
 		WTRACE(w, TRACE_ETCD, l, -1, "etcd: leader %s lost",
-		       frame_name(w, l));
+		       frame__name(w, l));
 		e->leader = -1;
-		frame_notify(w, CHANGE_ETCD, -1);
+		frame__notify(w, CHANGE_ETCD, -1);
 	}
 	if (e->election != SIM_TIMER_NONE)
 		return;

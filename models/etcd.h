@@ -19,7 +19,7 @@
  *
  * Owns: members, the cluster size, the leader, the pending election and
  * the election stream. After every re-evaluation it calls
- * frame_notify(CHANGE_ETCD) (members waiting for quorum re-check).
+ * frame__notify(CHANGE_ETCD) (members waiting for quorum re-check).
  * Calls: frame.h, net.h (reachability, hosts), node.h (processes).
  */
 #ifndef MODELS_ETCD_H
@@ -27,19 +27,19 @@
 
 #include "frame.h"
 
-void etcd_init(struct world *w);
-void etcd_release(struct world *w);
+void etcd__init(struct world *w);
+void etcd__release(struct world *w);
 /* A run starts: seeds the election stream from (@seed, @scenario) and
  * forms the cluster of time 0 (the first member with a majority leads). */
-void etcd_reset(struct world *w, uint64_t seed, uint64_t scenario);
+void etcd__reset(struct world *w, uint64_t seed, uint64_t scenario);
 /* Re-evaluates the leader after a change of hosts, processes or
  * reachability. */
-void etcd_changed(struct world *w);
+void etcd__changed(struct world *w);
 /* Whether member @node can serve quorum reads and writes now. */
-bool etcd_serving(const struct world *w, int node);
-bool etcd_has_leader(const struct world *w);
+bool etcd__serving(const struct world *w, int node);
+bool etcd__has_leader(const struct world *w);
 /* A new member joined (its member add succeeded). */
-void etcd_add_member(struct world *w, int node);
-bool etcd_is_member(const struct world *w, int node);
+void etcd__add_member(struct world *w, int node);
+bool etcd__is_member(const struct world *w, int node);
 
 #endif

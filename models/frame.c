@@ -39,7 +39,7 @@ const char *const result_names[3] = {
 	[RES_OK] = "ok", [RES_REFUSED] = "refused", [RES_TIMEOUT] = "timed out",
 };
 
-void frame_trace(struct world *w, trace_kind kind, int node, int peer,
+void frame__trace(struct world *w, trace_kind kind, int node, int peer,
 		 int failure, const char *fmt, ...)
 {
 	char line[512];
@@ -58,7 +58,7 @@ void frame_trace(struct world *w, trace_kind kind, int node, int peer,
 	w->trace(w->trace_ctx, &ev);
 }
 
-const char *frame_name(const struct world *w, int node)
+const char *frame__name(const struct world *w, int node)
 {
 	return node >= 0 ? w->cfg->nodes[node].name : "-";
 }

@@ -8,7 +8,7 @@
  * It owns no model state: each module keeps its own behind one of the
  * opaque pointers of struct world, defines it in its own .c file and is
  * the only file that touches it. A lower module that must tell a higher
- * one that something changed calls frame_notify(): the world, which set
+ * one that something changed calls frame__notify(): the world, which set
  * the hook up, fans the change out in a fixed order.
  *
  * Calls: sim/ and policies/policy.h only.
@@ -61,7 +61,7 @@ typedef enum {
 
 extern const char *const result_names[3];	/* "ok", "refused", ... */
 
-/* What changed, for frame_notify(). */
+/* What changed, for frame__notify(). */
 typedef enum {
 	CHANGE_STARTED,		/* node's process started (node.c) */
 	CHANGE_STOPPED,		/* node's process stopped (node.c) */
@@ -110,26 +110,26 @@ struct world {
 
 /* Traces one event (use WTRACE: it formats nothing when tracing is off).
  * @failure: the failure's index in the timeline, or -1. */
-void frame_trace(struct world *w, trace_kind kind, int node, int peer,
+void frame__trace(struct world *w, trace_kind kind, int node, int peer,
 		 int failure, const char *fmt, ...) G_GNUC_PRINTF(6, 7);
 #define WTRACE(w, kind, node, peer, ...) \
 	do { \
 		if (G_UNLIKELY((w)->trace != NULL)) \
-			frame_trace((w), (kind), (node), (peer), -1, \
+			frame__trace((w), (kind), (node), (peer), -1, \
 				    __VA_ARGS__); \
 	} while (0)
 /* The same for a failure of the timeline: TRACE_FAILURE, _END. */
 #define WTRACE_FAILURE(w, kind, failure, node, ...) \
 	do { \
 		if (G_UNLIKELY((w)->trace != NULL)) \
-			frame_trace((w), (kind), (node), -1, (int)(failure), \
+			frame__trace((w), (kind), (node), -1, (int)(failure), \
 				    __VA_ARGS__); \
 	} while (0)
 
 /* The node's name from the config, "-" for -1; borrowed. */
-const char *frame_name(const struct world *w, int node);
+const char *frame__name(const struct world *w, int node);
 
-static inline void frame_notify(struct world *w, world_change what, int node)
+static inline void frame__notify(struct world *w, world_change what, int node)
 {
 	w->notify(w, what, node);
 }

@@ -31,7 +31,7 @@ struct joins {
 	struct flow *f;		/* per node */
 };
 
-void join_init(struct world *w)
+void join__init(struct world *w)
 {
 	int i;
 
@@ -41,7 +41,7 @@ void join_init(struct world *w)
 		w->joins->f[i].id = i;
 }
 
-void join_release(struct world *w)
+void join__release(struct world *w)
 {
 	if (!w->joins)
 		return;
@@ -50,7 +50,7 @@ void join_release(struct world *w)
 	w->joins = NULL;
 }
 
-void join_reset(struct world *w)
+void join__reset(struct world *w)
 {
 	int i;
 
@@ -75,7 +75,7 @@ static const struct node_config *cfg_of(const struct world *w,
 
 static uint64_t flow_arg(const struct world *w, const struct flow *f)
 {
-	return ((uint64_t)node_inc(w, f->id) << 32) | (uint32_t)f->id;
+	return ((uint64_t)node__inc(w, f->id) << 32) | (uint32_t)f->id;
 }
 
 /* The flow of a flow event, or NULL when its node has restarted since. */
@@ -83,7 +83,7 @@ static struct flow *flow_of(struct world *w, uint64_t arg)
 {
 	int id = (int)(uint32_t)arg;
 
-	return node_live(w, id, (uint32_t)(arg >> 32)) ? &w->joins->f[id]
+	return node__live(w, id, (uint32_t)(arg >> 32)) ? &w->joins->f[id]
 						       : NULL;
 }
 
@@ -115,15 +115,15 @@ static void become_ready(struct world *w, struct flow *f)
 {
 	int k;
 
-	node_set_ready(w, f->id);
+	node__set_ready(w, f->id);
 	f->step = ST_NONE;
-	WTRACE(w, TRACE_READY, f->id, -1, "%s: Ready", frame_name(w, f->id));
+	WTRACE(w, TRACE_READY, f->id, -1, "%s: Ready", frame__name(w, f->id));
 	/* a Ready node dials no more in this model: its load balancers and
 	 * their health checks would run idle, so they stop (a restart makes
 	 * new ones, as K3s keeps no health state across restarts) */
 	for (k = 0; k < LB_N; k++)
-		lb_stop(w, f->id, (lb_kind)k);
-	frame_notify(w, CHANGE_READY, f->id);
+		lb__stop(w, f->id, (lb_kind)k);
+	frame__notify(w, CHANGE_READY, f->id);
 }
 
 /* ---- the flows ---- */
@@ -133,7 +133,7 @@ static void flow_done(struct world *w, struct call *c, result r);
 static void request(struct world *w, struct flow *f, int lb, endpoint ep,
 		    sim_time timeout)
 {
-	client_request(w, f->id, lb, lb < 0 ? cfg_of(w, f)->server : -1, ep,
+	client__request(w, f->id, lb, lb < 0 ? cfg_of(w, f)->server : -1, ep,
 		       timeout, false, flow_done, (uint64_t)f->step);
 }
 
@@ -169,7 +169,7 @@ static void etcd_catchup(sim *s, void *ctx, uint64_t arg)
 	if (!f || f->step != ST_ETCD_CATCHUP)
 		return;
 	f->timer = SIM_TIMER_NONE;
-	if (etcd_serving(w, f->id))
+	if (etcd__serving(w, f->id))
 		become_ready(w, f);
 	else
 		f->step = ST_ETCD_WAIT;
@@ -188,7 +188,7 @@ static void run_step(struct world *w, struct flow *f)
 		request(w, f, LB_SUPERVISOR, EP_CONFIG, pp->http_timeout);
 		break;
 	case ST_CP_CACERTS:
-		if (node_ca_on_disk(w, f->id) && !legacy(w)) {
+		if (node__ca_on_disk(w, f->id) && !legacy(w)) {
 			go(w, f, ST_CP_DBINFO, 0);
 			break;
 		}
@@ -213,8 +213,8 @@ static void run_step(struct world *w, struct flow *f)
 		request(w, f, LB_ETCD, EP_ETCD_HEALTH, pp->etcd_health_retry);
 		break;
 	case ST_ETCD_CACERTS:
-		if (node_ca_on_disk(w, f->id) || server < 0) {
-			go(w, f, etcd_is_member(w, f->id) ? ST_ETCD_WAIT
+		if (node__ca_on_disk(w, f->id) || server < 0) {
+			go(w, f, etcd__is_member(w, f->id) ? ST_ETCD_WAIT
 							  : ST_ETCD_MEMBER, 0);
 			break;
 		}
@@ -223,7 +223,7 @@ static void run_step(struct world *w, struct flow *f)
 	case ST_ETCD_MEMBER:
 		/* joining for the first time: ask --server to add us */
 		if (server < 0) {
-			etcd_add_member(w, f->id);
+			etcd__add_member(w, f->id);
 			go(w, f, ST_ETCD_WAIT, 0);
 			break;
 		}
@@ -232,7 +232,7 @@ static void run_step(struct world *w, struct flow *f)
 	case ST_ETCD_WAIT:
 		/* rejoined from the local datastore; Ready one heartbeat
 		 * after the member can serve */
-		if (etcd_serving(w, f->id)) {
+		if (etcd__serving(w, f->id)) {
 			f->step = ST_ETCD_CATCHUP;
 			f->timer = sim_after(w->sim, pp->heartbeat,
 					     etcd_catchup, w, flow_arg(w, f));
@@ -251,7 +251,7 @@ static void flow_done(struct world *w, struct call *c, result r)
 
 	if ((int)c->tag != f->step)
 		SIM_BUG("%s: flow answer for step %d at step %d",
-			frame_name(w, f->id), (int)c->tag, f->step);
+			frame__name(w, f->id), (int)c->tag, f->step);
 	switch (f->step) {
 	case ST_AGENT_TOKEN:
 		if (!ok) {
@@ -259,7 +259,7 @@ static void flow_done(struct world *w, struct call *c, result r)
 			break;
 		}
 		k = role_list(w, f->id, false, apis);
-		lb_set_list(w, f->id, LB_SUPERVISOR, apis, k);
+		lb__set_list(w, f->id, LB_SUPERVISOR, apis, k);
 		go(w, f, ST_AGENT_CONFIG, 0);
 		break;
 	case ST_AGENT_CONFIG:
@@ -270,22 +270,22 @@ static void flow_done(struct world *w, struct call *c, result r)
 		break;
 	case ST_CP_CACERTS:
 		if (!ok) {
-			node_fatal(w, f->id, "/cacerts from --server failed");
+			node__fatal(w, f->id, "/cacerts from --server failed");
 			break;
 		}
-		node_set_ca_on_disk(w, f->id);
+		node__set_ca_on_disk(w, f->id);
 		go(w, f, ST_CP_DBINFO, 0);
 		break;
 	case ST_CP_DBINFO:
 		if (ok) {
 			k = role_list(w, f->id, true, apis);
-			lb_set_list(w, f->id, LB_ETCD, apis, k);
+			lb__set_list(w, f->id, LB_ETCD, apis, k);
 		} else if (legacy(w)) {
-			node_fatal(w, f->id, "/db/info from --server failed");
+			node__fatal(w, f->id, "/db/info from --server failed");
 			break;
 		} else {
 			WTRACE(w, TRACE_NOTE, f->id, -1, "%s: warning: /db/info "
-			       "from --server failed", frame_name(w, f->id));
+			       "from --server failed", frame__name(w, f->id));
 		}
 		go(w, f, ST_CP_BOOTSTRAP, 0);
 		break;
@@ -296,7 +296,7 @@ static void flow_done(struct world *w, struct call *c, result r)
 		if (ok)
 			go(w, f, ST_CP_HEALTH, 0);
 		else
-			node_fatal(w, f->id, "bootstrap data from --server failed");
+			node__fatal(w, f->id, "bootstrap data from --server failed");
 		break;
 	case ST_CP_HEALTH:
 		if (ok)
@@ -306,49 +306,49 @@ static void flow_done(struct world *w, struct call *c, result r)
 		break;
 	case ST_ETCD_CACERTS:
 		if (!ok) {
-			node_fatal(w, f->id, "/cacerts from --server failed");
+			node__fatal(w, f->id, "/cacerts from --server failed");
 			break;
 		}
-		node_set_ca_on_disk(w, f->id);
-		go(w, f, etcd_is_member(w, f->id) ? ST_ETCD_WAIT
+		node__set_ca_on_disk(w, f->id);
+		go(w, f, etcd__is_member(w, f->id) ? ST_ETCD_WAIT
 						  : ST_ETCD_MEMBER, 0);
 		break;
 	case ST_ETCD_MEMBER:
 		if (ok) {
-			etcd_add_member(w, f->id);
+			etcd__add_member(w, f->id);
 			go(w, f, ST_ETCD_WAIT, 0);
 		} else {
 			go(w, f, ST_ETCD_MEMBER, w->pp->etcd_join_retry);
 		}
 		break;
 	default:
-		SIM_BUG("%s: answer at step %d", frame_name(w, f->id), f->step);
+		SIM_BUG("%s: answer at step %d", frame__name(w, f->id), f->step);
 	}
 }
 
-void join_etcd_changed(struct world *w)
+void join__etcd_changed(struct world *w)
 {
 	int i;
 
 	for (i = 0; i < w->n; i++) {
 		struct flow *f = &w->joins->f[i];
 
-		if (node_running(w, i) && f->step == ST_ETCD_WAIT)
+		if (node__running(w, i) && f->step == ST_ETCD_WAIT)
 			run_step(w, f);
 	}
 }
 
-void join_started(struct world *w, int id)
+void join__started(struct world *w, int id)
 {
 	struct flow *f = &w->joins->f[id];
 
 	switch (w->cfg->nodes[id].role) {
 	case ROLE_AGENT:
-		lb_start(w, id, LB_SUPERVISOR);
+		lb__start(w, id, LB_SUPERVISOR);
 		go(w, f, ST_AGENT_TOKEN, 0);
 		break;
 	case ROLE_CONTROL_PLANE:
-		lb_start(w, id, LB_ETCD);
+		lb__start(w, id, LB_ETCD);
 		go(w, f, ST_CP_CACERTS, 0);
 		break;
 	case ROLE_ETCD:
@@ -360,7 +360,7 @@ void join_started(struct world *w, int id)
 	}
 }
 
-void join_stopped(struct world *w, int id)
+void join__stopped(struct world *w, int id)
 {
 	struct flow *f = &w->joins->f[id];
 	int k;
@@ -369,5 +369,5 @@ void join_stopped(struct world *w, int id)
 	sim_cancel(w->sim, f->timer);
 	f->timer = SIM_TIMER_NONE;
 	for (k = 0; k < LB_N; k++)
-		lb_stop(w, id, (lb_kind)k);
+		lb__stop(w, id, (lb_kind)k);
 }

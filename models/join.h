@@ -22,13 +22,13 @@
  *    datastore, a new one asks --server to add it (every etcd_join_retry,
  *    each try bounded by etcd_join_timeout; it needs quorum); Ready once
  *    the member serves (quorum and a leader), one heartbeat after it can.
- * A fatal error ends the process (node_fatal: systemd starts it again
+ * A fatal error ends the process (node__fatal: systemd starts it again
  * after restart_delay, forever). Only the address list survives a
  * restart. A Ready node's load balancers stop: it dials no more in this
  * model.
  *
  * Owns: each node's flow step and its pending retry or wait.
- * Tells the world a node is Ready through frame_notify(CHANGE_READY).
+ * Tells the world a node is Ready through frame__notify(CHANGE_READY).
  * Calls: frame.h, call.h, node.h, etcd.h, lb.h, client.h.
  */
 #ifndef MODELS_JOIN_H
@@ -36,17 +36,17 @@
 
 #include "frame.h"
 
-void join_init(struct world *w);
-void join_release(struct world *w);
+void join__init(struct world *w);
+void join__release(struct world *w);
 /* A run starts: no flow runs. */
-void join_reset(struct world *w);
+void join__reset(struct world *w);
 
 /* @node's process started: its LBs and its flow start. */
-void join_started(struct world *w, int node);
+void join__started(struct world *w, int node);
 /* @node's process stopped: its flow and its LBs end. */
-void join_stopped(struct world *w, int node);
+void join__stopped(struct world *w, int node);
 /* etcd's leader or members changed: members waiting for quorum
  * re-check. */
-void join_etcd_changed(struct world *w);
+void join__etcd_changed(struct world *w);
 
 #endif

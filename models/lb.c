@@ -45,28 +45,28 @@ static struct lb *get(struct world *w, int node, int kind)
 	return &w->lbs->lb[node * LB_N + kind];
 }
 
-void lb_init(struct world *w)
+void lb__init(struct world *w)
 {
 	w->lbs = g_new0(struct lbs, 1);
 	w->lbs->lb = g_new0(struct lb, (size_t)w->n * LB_N);
 }
 
-void lb_release(struct world *w)
+void lb__release(struct world *w)
 {
 	if (!w->lbs)
 		return;
-	lb_cleanup(w);
+	lb__cleanup(w);
 	g_free(w->lbs->lb);
 	g_free(w->lbs);
 	w->lbs = NULL;
 }
 
-void lb_set_hooks(struct world *w, const struct lb_hooks *hooks)
+void lb__set_hooks(struct world *w, const struct lb_hooks *hooks)
 {
 	w->lbs->hooks = *hooks;
 }
 
-void lb_reset(struct world *w)
+void lb__reset(struct world *w)
 {
 	int id;
 
@@ -92,7 +92,7 @@ void lb_reset(struct world *w)
 	}
 }
 
-void lb_cleanup(struct world *w)
+void lb__cleanup(struct world *w)
 {
 	int k;
 
@@ -123,9 +123,9 @@ static void lb_on_state(void *model, int server, const char *from,
 	struct lb *lb = model;
 
 	WTRACE(lb->w, TRACE_STATE, lb->node, server, "%s: %s LB: %s %s -> %s",
-	       frame_name(lb->w, lb->node),
+	       frame__name(lb->w, lb->node),
 	       lb->kind == LB_ETCD ? "etcd" : "supervisor",
-	       frame_name(lb->w, server), from, to);
+	       frame__name(lb->w, server), from, to);
 }
 
 /* ---- health checkers ---- */
@@ -171,9 +171,9 @@ static void set_check(struct world *w, struct lb *lb, int i, health h)
 {
 	if (lb->check[i] != h)
 		WTRACE(w, TRACE_HEALTH, lb->node, lb->checked[i],
-		       "%s: %s %s: %s", frame_name(w, lb->node),
+		       "%s: %s %s: %s", frame__name(w, lb->node),
 		       lb->kind == LB_ETCD ? "etcd /ping of" : "tunnel to",
-		       frame_name(w, lb->checked[i]),
+		       frame__name(w, lb->checked[i]),
 		       h == HEALTH_OK ? (lb->kind == LB_ETCD ? "ok" : "connected")
 				      : "failed");
 	lb->check[i] = h;
@@ -206,10 +206,10 @@ static void checked_done(struct world *w, struct call *c, result r)
 
 		set_check(w, lb, i, HEALTH_OK);	/* connected: watch it */
 		/* the dial was decided when its SYN left: a server that went
-		 * away since is noticed as lb_server_changed() would */
-		if (!net_reachable(w, lb->node, server))
+		 * away since is noticed as lb__server_changed() would */
+		if (!net__reachable(w, lb->node, server))
 			schedule_check(w, lb, i, w->pp->tcp_keepalive);
-		else if (!server_listening(w, server, PORT_SUPERVISOR)) {
+		else if (!server__listening(w, server, PORT_SUPERVISOR)) {
 			set_check(w, lb, i, HEALTH_FAILED);
 			schedule_check(w, lb, i, w->pp->tunnel_reconnect);
 		}
@@ -249,8 +249,8 @@ static void checker_due(sim *s, void *ctx, uint64_t arg)
 	lb->check_timer[i] = SIM_TIMER_NONE;
 	if (lb->kind == LB_SUPERVISOR && lb->check[i] == HEALTH_OK) {
 		/* a keepalive probe of a connected tunnel */
-		if (net_reachable(w, lb->node, server) &&
-		    server_listening(w, server, PORT_SUPERVISOR))
+		if (net__reachable(w, lb->node, server) &&
+		    server__listening(w, server, PORT_SUPERVISOR))
 			return;
 		set_check(w, lb, i, HEALTH_FAILED);
 		schedule_check(w, lb, i, w->pp->tunnel_reconnect);
@@ -259,7 +259,7 @@ static void checker_due(sim *s, void *ctx, uint64_t arg)
 	start_checker(w, lb, i);
 }
 
-void lb_server_changed(struct world *w, int server)
+void lb__server_changed(struct world *w, int server)
 {
 	int n, i;
 
@@ -268,17 +268,17 @@ void lb_server_changed(struct world *w, int server)
 	for (n = 0; n < w->n; n++) {
 		struct lb *lb = get(w, n, LB_SUPERVISOR);
 
-		if (!lb->state || !node_running(w, n))
+		if (!lb->state || !node__running(w, n))
 			continue;
 		for (i = 0; i < lb->n_checked; i++) {
 			if (lb->checked[i] != server ||
 			    lb->check[i] != HEALTH_OK)
 				continue;
-			if (!net_reachable(w, n, server)) {
+			if (!net__reachable(w, n, server)) {
 				if (lb->check_timer[i] == SIM_TIMER_NONE)
 					schedule_check(w, lb, i,
 						       w->pp->tcp_keepalive);
-			} else if (!server_listening(w, server, PORT_SUPERVISOR)) {
+			} else if (!server__listening(w, server, PORT_SUPERVISOR)) {
 				set_check(w, lb, i, HEALTH_FAILED);
 				schedule_check(w, lb, i, w->pp->tunnel_reconnect);
 			}
@@ -336,13 +336,13 @@ static void set_list(struct world *w, struct lb *lb, const int *list, int n)
 		start_checker(w, lb, i);
 }
 
-void lb_set_list(struct world *w, int node, lb_kind kind, const int *list,
+void lb__set_list(struct world *w, int node, lb_kind kind, const int *list,
 		 int n)
 {
 	set_list(w, get(w, node, kind), list, n);
 }
 
-void lb_start(struct world *w, int node, lb_kind kind)
+void lb__start(struct world *w, int node, lb_kind kind)
 {
 	struct lb *lb = get(w, node, kind);
 	int saved[CONFIG_MAX_SERVERS];
@@ -380,7 +380,7 @@ void lb_start(struct world *w, int node, lb_kind kind)
 				     health_loop, lb, 0);
 }
 
-void lb_stop(struct world *w, int node, lb_kind kind)
+void lb__stop(struct world *w, int node, lb_kind kind)
 {
 	struct lb *lb = get(w, node, kind);
 	int i;
@@ -399,7 +399,7 @@ void lb_stop(struct world *w, int node, lb_kind kind)
 
 /* ---- a request's passes ---- */
 
-struct lb *lb_of(struct world *w, int node, int kind)
+struct lb *lb__of(struct world *w, int node, int kind)
 {
 	struct lb *lb;
 
@@ -431,28 +431,28 @@ static int next_server(struct world *w, struct lb *lb, struct lb_pass *pass,
 	return s;
 }
 
-int lb_first(struct world *w, struct lb *lb, struct lb_pass *pass)
+int lb__first(struct world *w, struct lb *lb, struct lb_pass *pass)
 {
 	policy_dial_begin(w->ops, lb->state, pass);
 	return next_server(w, lb, pass, true);
 }
 
-int lb_next(struct world *w, struct lb *lb, struct lb_pass *pass)
+int lb__next(struct world *w, struct lb *lb, struct lb_pass *pass)
 {
 	return next_server(w, lb, pass, false);
 }
 
-sim_time lb_connect_timeout(struct world *w, struct lb *lb, int server)
+sim_time lb__connect_timeout(struct world *w, struct lb *lb, int server)
 {
 	return policy_connect_timeout(w->ops, lb->state, server, w->pp);
 }
 
-bool lb_ignores_cancel(const struct world *w)
+bool lb__ignores_cancel(const struct world *w)
 {
 	return w->ops->dial_ignores_cancel;
 }
 
-void lb_dialed(struct world *w, struct lb *lb, int server, bool ok,
+void lb__dialed(struct world *w, struct lb *lb, int server, bool ok,
 	       bool conn)
 {
 	/* K3s counts the new connection before it records the success, so
@@ -462,28 +462,28 @@ void lb_dialed(struct world *w, struct lb *lb, int server, bool ok,
 	policy_record(w->ops, lb->state, server, LB_CHECK_DIAL,
 		      ok ? LB_OK : LB_FAILED);
 	/* outlier ejection counts failed dials here and answers in
-	 * lb_answered(): a connection alone is no success (Envoy counts
+	 * lb__answered(): a connection alone is no success (Envoy counts
 	 * responses) */
 	if (w->pp->outlier.enabled && lb->state && !ok)
 		outlier_record(&lb->outlier, server, false);
 }
 
-void lb_conn_closed(struct world *w, struct lb *lb, int server)
+void lb__conn_closed(struct world *w, struct lb *lb, int server)
 {
 	policy_conn_close(w->ops, lb->state, server);
 }
 
-sim_time lb_pass_delay(struct world *w, struct lb *lb, int passes)
+sim_time lb__pass_delay(struct world *w, struct lb *lb, int passes)
 {
 	return policy_pass_delay(w->ops, lb->state, passes);
 }
 
-bool lb_retry_spend(struct world *w, struct lb *lb)
+bool lb__retry_spend(struct world *w, struct lb *lb)
 {
 	return !w->pp->budget.enabled || retry_budget_try_spend(&lb->budget);
 }
 
-void lb_answered(struct world *w, struct lb *lb, int server,
+void lb__answered(struct world *w, struct lb *lb, int server,
 		 const struct lb_feedback *fb)
 {
 	policy_observe(w->ops, lb->state, server, fb);
@@ -494,7 +494,7 @@ void lb_answered(struct world *w, struct lb *lb, int server,
 		retry_budget_refund(&lb->budget);
 }
 
-sim_time lb_hedge_delay(struct world *w, struct lb *lb)
+sim_time lb__hedge_delay(struct world *w, struct lb *lb)
 {
 	return policy_hedge_delay(w->ops, lb->state);
 }

@@ -18,7 +18,7 @@
  * survives restarts), default server, checkers and their results, retry
  * budget and outlier state. Checkers send their dials and pings, and a
  * policy closes connections, through the hooks client.c registered with
- * lb_set_hooks(), the only way up.
+ * lb__set_hooks(), the only way up.
  * Calls: frame.h, call.h, net.h, node.h, server.h (is a port open), and
  * the policy through policies/policy.h's wrappers.
  */
@@ -44,57 +44,57 @@ struct lb_hooks {
 		     uint64_t tag);
 };
 
-void lb_init(struct world *w);
-void lb_release(struct world *w);
-void lb_set_hooks(struct world *w, const struct lb_hooks *hooks);
+void lb__init(struct world *w);
+void lb__release(struct world *w);
+void lb__set_hooks(struct world *w, const struct lb_hooks *hooks);
 /* A run starts: each node's saved address lists are its cached list
  * from the spec, restricted to what each LB balances (apiservers for an
  * agent's supervisor LB, etcd members for a control-plane server's etcd
  * LB). */
-void lb_reset(struct world *w);
+void lb__reset(struct world *w);
 /* The run ended: frees every LB still running. */
-void lb_cleanup(struct world *w);
+void lb__cleanup(struct world *w);
 
 /* Starts @node's LB @kind with its saved address list and --server as
  * the default, and its checkers. */
-void lb_start(struct world *w, int node, lb_kind kind);
+void lb__start(struct world *w, int node, lb_kind kind);
 /* Stops it (nothing when not running): K3s keeps no health state across
  * restarts. */
-void lb_stop(struct world *w, int node, lb_kind kind);
+void lb__stop(struct world *w, int node, lb_kind kind);
 /* Gives the running LB a new address list (deduplicated); it is saved
  * (K3s writes it to a file) and new servers get a checker. */
-void lb_set_list(struct world *w, int node, lb_kind kind, const int *list,
+void lb__set_list(struct world *w, int node, lb_kind kind, const int *list,
 		 int n);
 /* @server went up, down, or changed reachability: connected tunnels to
  * it notice (a reset at once, a vanished host at the keepalive). */
-void lb_server_changed(struct world *w, int server);
+void lb__server_changed(struct world *w, int server);
 
 /* ---- for client.c: one request's passes through a running LB ---- */
 
 /* @node's LB @kind if it runs, else NULL. */
-struct lb *lb_of(struct world *w, int node, int kind);
+struct lb *lb__of(struct world *w, int node, int kind);
 /* A new pass: the policy's first server, past ejected ones; -1 for none. */
-int lb_first(struct world *w, struct lb *lb, struct lb_pass *pass);
+int lb__first(struct world *w, struct lb *lb, struct lb_pass *pass);
 /* The next server of @pass, or -1: the pass failed. */
-int lb_next(struct world *w, struct lb *lb, struct lb_pass *pass);
+int lb__next(struct world *w, struct lb *lb, struct lb_pass *pass);
 /* The dial timeout toward @server. */
-sim_time lb_connect_timeout(struct world *w, struct lb *lb, int server);
+sim_time lb__connect_timeout(struct world *w, struct lb *lb, int server);
 /* Whether the policy dials on after its client gave up (K3s). */
-bool lb_ignores_cancel(const struct world *w);
+bool lb__ignores_cancel(const struct world *w);
 /* A dial to @server ended (@ok: connected; @conn: the connection counts
  * as open, for requests). */
-void lb_dialed(struct world *w, struct lb *lb, int server, bool ok,
+void lb__dialed(struct world *w, struct lb *lb, int server, bool ok,
 	       bool conn);
-void lb_conn_closed(struct world *w, struct lb *lb, int server);
+void lb__conn_closed(struct world *w, struct lb *lb, int server);
 /* The delay before pass @passes + 1 of a request, or -1: give up. */
-sim_time lb_pass_delay(struct world *w, struct lb *lb, int passes);
+sim_time lb__pass_delay(struct world *w, struct lb *lb, int passes);
 /* Whether the retry budget (when enabled) lets a pass after the first
  * go; spends a token if so. */
-bool lb_retry_spend(struct world *w, struct lb *lb);
+bool lb__retry_spend(struct world *w, struct lb *lb);
 /* An answer from @server (its connection closed already). */
-void lb_answered(struct world *w, struct lb *lb, int server,
+void lb__answered(struct world *w, struct lb *lb, int server,
 		 const struct lb_feedback *fb);
 /* When to send a hedge, or -1 for none. */
-sim_time lb_hedge_delay(struct world *w, struct lb *lb);
+sim_time lb__hedge_delay(struct world *w, struct lb *lb);
 
 #endif

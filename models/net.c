@@ -18,7 +18,7 @@ struct net {
 	size_t n_slots;		/* slots in use this run */
 };
 
-void net_init(struct world *w, size_t max_parts)
+void net__init(struct world *w, size_t max_parts)
 {
 	struct net *t = g_new0(struct net, 1);
 	size_t f;
@@ -33,7 +33,7 @@ void net_init(struct world *w, size_t max_parts)
 	w->net = t;
 }
 
-void net_release(struct world *w)
+void net__release(struct world *w)
 {
 	struct net *t = w->net;
 	size_t f;
@@ -50,7 +50,7 @@ void net_release(struct world *w)
 	w->net = NULL;
 }
 
-void net_reset(struct world *w, size_t n_slots)
+void net__reset(struct world *w, size_t n_slots)
 {
 	struct net *t = w->net;
 	size_t f;
@@ -67,29 +67,29 @@ void net_reset(struct world *w, size_t n_slots)
 		t->parts[f].active = false;
 }
 
-bool net_host_up(const struct world *w, int node)
+bool net__host_up(const struct world *w, int node)
 {
 	return w->net->host_up[node];
 }
 
-void net_set_host(struct world *w, int node, bool up)
+void net__set_host(struct world *w, int node, bool up)
 {
 	w->net->host_up[node] = up;
 }
 
-void net_set_loss(struct world *w, int node, double loss)
+void net__set_loss(struct world *w, int node, double loss)
 {
 	w->net->loss[node] = loss;
 }
 
-int net_az_outage(struct world *w, int az, int delta)
+int net__az_outage(struct world *w, int az, int delta)
 {
 	w->net->az_out[az] += delta;
 	SIM_ASSERT(w->net->az_out[az] >= 0);
 	return w->net->az_out[az];
 }
 
-void net_partition_sides(struct world *w, size_t f,
+void net__partition_sides(struct world *w, size_t f,
 			 const struct failure_config *fc)
 {
 	guint8 *side = w->net->parts[f].side;
@@ -105,12 +105,12 @@ void net_partition_sides(struct world *w, size_t f,
 	w->net->parts[f].one_way = fc->one_way;
 }
 
-void net_partition_set(struct world *w, size_t f, bool active)
+void net__partition_set(struct world *w, size_t f, bool active)
 {
 	w->net->parts[f].active = active;
 }
 
-bool net_reachable(const struct world *w, int a, int b)
+bool net__reachable(const struct world *w, int a, int b)
 {
 	const struct net *t = w->net;
 	int az_a = w->cfg->nodes[a].az, az_b = w->cfg->nodes[b].az;
@@ -130,7 +130,7 @@ bool net_reachable(const struct world *w, int a, int b)
 	return true;
 }
 
-sim_time net_rtt(struct world *w, int a, int b)
+sim_time net__rtt(struct world *w, int a, int b)
 {
 	const struct node_config *ca = &w->cfg->nodes[a];
 	const struct node_config *cb = &w->cfg->nodes[b];
@@ -147,7 +147,7 @@ sim_time net_rtt(struct world *w, int a, int b)
 	return t > 0 ? t : 1;
 }
 
-sim_time net_syn_delay(struct world *w, int a, int b, sim_time rtt,
+sim_time net__syn_delay(struct world *w, int a, int b, sim_time rtt,
 		       sim_time timeout)
 {
 	const struct network_config *net = &w->cfg->network;

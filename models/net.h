@@ -23,32 +23,32 @@
 #include "frame.h"
 
 /* @max_parts: timeline slots that may hold a partition. */
-void net_init(struct world *w, size_t max_parts);
-void net_release(struct world *w);
+void net__init(struct world *w, size_t max_parts);
+void net__release(struct world *w);
 /* A run starts: every host up, no loss, no outage; @n_slots timeline
  * slots in use, no partition active. */
-void net_reset(struct world *w, size_t n_slots);
+void net__reset(struct world *w, size_t n_slots);
 
-bool net_host_up(const struct world *w, int node);
-void net_set_host(struct world *w, int node, bool up);
-void net_set_loss(struct world *w, int node, double loss);
+bool net__host_up(const struct world *w, int node);
+void net__set_host(struct world *w, int node, bool up);
+void net__set_loss(struct world *w, int node, double loss);
 /* An outage of AZ @az begins (+1) or ends (-1); returns those in force. */
-int net_az_outage(struct world *w, int az, int delta);
+int net__az_outage(struct world *w, int az, int delta);
 /* Timeline slot @f is partition @fc: which side each node is on. */
-void net_partition_sides(struct world *w, size_t f,
+void net__partition_sides(struct world *w, size_t f,
 			 const struct failure_config *fc);
-void net_partition_set(struct world *w, size_t f, bool active);
+void net__partition_set(struct world *w, size_t f, bool active);
 
 /* Whether packets can flow between @a and @b now (both hosts up, no
  * partition, no AZ outage between them). */
-bool net_reachable(const struct world *w, int a, int b);
+bool net__reachable(const struct world *w, int a, int b);
 /* A draw of the RTT of a new connection from @a to @b (from @a's latency
  * stream). */
-sim_time net_rtt(struct world *w, int a, int b);
+sim_time net__rtt(struct world *w, int a, int b);
 /* The SYN retransmission delay of a dial from @a to @b that gets through
  * after @rtt, drawing its losses from @a's loss stream; -1 when the SYNs
  * are still lost at @timeout. */
-sim_time net_syn_delay(struct world *w, int a, int b, sim_time rtt,
+sim_time net__syn_delay(struct world *w, int a, int b, sim_time rtt,
 		       sim_time timeout);
 
 #endif

@@ -2,13 +2,13 @@
 #include "node.h"
 #include "net.h"
 
-void node_init(struct world *w)
+void node__init(struct world *w)
 {
 	w->nodes = g_new0(struct nodes, 1);
 	w->nodes->n = g_new0(struct node, w->n);
 }
 
-void node_release(struct world *w)
+void node__release(struct world *w)
 {
 	if (!w->nodes)
 		return;
@@ -17,7 +17,7 @@ void node_release(struct world *w)
 	w->nodes = NULL;
 }
 
-void node_reset(struct world *w)
+void node__reset(struct world *w)
 {
 	int i;
 
@@ -32,35 +32,35 @@ void node_reset(struct world *w)
 	}
 }
 
-bool node_ca_on_disk(const struct world *w, int node)
+bool node__ca_on_disk(const struct world *w, int node)
 {
 	return w->nodes->n[node].ca_on_disk;
 }
 
-void node_set_ca_on_disk(struct world *w, int node)
+void node__set_ca_on_disk(struct world *w, int node)
 {
 	w->nodes->n[node].ca_on_disk = true;
 }
 
-void node_set_ready(struct world *w, int node)
+void node__set_ready(struct world *w, int node)
 {
 	w->nodes->n[node].phase = PHASE_READY;
 }
 
-void node_start(struct world *w, int id)
+void node__start(struct world *w, int id)
 {
 	struct node *n = &w->nodes->n[id];
 
-	SIM_ASSERT(!n->proc_up && net_host_up(w, id));
+	SIM_ASSERT(!n->proc_up && net__host_up(w, id));
 	n->proc_up = true;
 	n->inc++;
 	n->phase = PHASE_JOINING;
 	WTRACE(w, TRACE_START, id, -1, "%s: k3s starts (%s)",
-	       frame_name(w, id), node_role_names[w->cfg->nodes[id].role]);
-	frame_notify(w, CHANGE_STARTED, id);
+	       frame__name(w, id), node_role_names[w->cfg->nodes[id].role]);
+	frame__notify(w, CHANGE_STARTED, id);
 }
 
-void node_stop(struct world *w, int id)
+void node__stop(struct world *w, int id)
 {
 	struct node *n = &w->nodes->n[id];
 
@@ -69,7 +69,7 @@ void node_stop(struct world *w, int id)
 		return;
 	n->proc_up = false;
 	n->phase = PHASE_DOWN;
-	frame_notify(w, CHANGE_STOPPED, id);
+	frame__notify(w, CHANGE_STOPPED, id);
 }
 
 static void systemd_start(sim *s, void *ctx, uint64_t arg)
@@ -81,19 +81,19 @@ static void systemd_start(sim *s, void *ctx, uint64_t arg)
 	(void)s;
 	/* a stop or crash since then bumped the incarnation: no restart */
 	if (n->inc != (uint32_t)(arg >> 32) || n->proc_up ||
-	    !net_host_up(w, id))
+	    !net__host_up(w, id))
 		return;
 	WTRACE(w, TRACE_NOTE, id, -1, "%s: systemd restarts k3s",
-	       frame_name(w, id));
-	node_start(w, id);
+	       frame__name(w, id));
+	node__start(w, id);
 }
 
-void node_fatal(struct world *w, int id, const char *why)
+void node__fatal(struct world *w, int id, const char *why)
 {
 	WTRACE(w, TRACE_FATAL, id, -1, "%s: fatal: %s; the process exits",
-	       frame_name(w, id), why);
+	       frame__name(w, id), why);
 	w->rec->nodes[id].fatal_restarts++;
-	node_stop(w, id);
+	node__stop(w, id);
 	sim_after(w->sim, w->pp->restart_delay, systemd_start, w,
 		  ((uint64_t)w->nodes->n[id].inc << 32) | (uint32_t)id);
 }

@@ -4,7 +4,7 @@
  * systemd restarts after them.
  *
  * Starting or stopping the process changes only what this file owns; it
- * then calls frame_notify(CHANGE_STARTED / CHANGE_STOPPED) and the world
+ * then calls frame__notify(CHANGE_STARTED / CHANGE_STOPPED) and the world
  * tells the others (the join flow, the load balancers, the server's queue,
  * etcd, the health checkers), in its fixed order.
  *
@@ -23,10 +23,10 @@ typedef enum {
 	PHASE_READY,
 } phase;
 
-void node_init(struct world *w);
-void node_release(struct world *w);
+void node__init(struct world *w);
+void node__release(struct world *w);
 /* A run starts: each node as its config says (up and Ready, or down). */
-void node_reset(struct world *w);
+void node__reset(struct world *w);
 
 /* A node's process. Written by node.c only; others read it through the
  * accessors below (inline: they sit on every dial's path). */
@@ -41,40 +41,40 @@ struct nodes {
 	struct node *n;		/* per node */
 };
 
-static inline bool node_running(const struct world *w, int node)
+static inline bool node__running(const struct world *w, int node)
 {
 	return w->nodes->n[node].proc_up;
 }
 
-static inline uint32_t node_inc(const struct world *w, int node)
+static inline uint32_t node__inc(const struct world *w, int node)
 {
 	return w->nodes->n[node].inc;
 }
 
 /* The process that was incarnation @inc still runs. */
-static inline bool node_live(const struct world *w, int node, uint32_t inc)
+static inline bool node__live(const struct world *w, int node, uint32_t inc)
 {
 	const struct node *n = &w->nodes->n[node];
 
 	return n->inc == inc && n->proc_up;
 }
 
-static inline phase node_phase(const struct world *w, int node)
+static inline phase node__phase(const struct world *w, int node)
 {
 	return w->nodes->n[node].phase;
 }
 
-bool node_ca_on_disk(const struct world *w, int node);
-void node_set_ca_on_disk(struct world *w, int node);
+bool node__ca_on_disk(const struct world *w, int node);
+void node__set_ca_on_disk(struct world *w, int node);
 /* The join flow ended: the node is Ready. */
-void node_set_ready(struct world *w, int node);
+void node__set_ready(struct world *w, int node);
 
 /* The process starts (the host must be up, the process down). */
-void node_start(struct world *w, int node);
+void node__start(struct world *w, int node);
 /* The process stops, if it runs; the incarnation changes either way. */
-void node_stop(struct world *w, int node);
+void node__stop(struct world *w, int node);
 /* A fatal error: the process exits and systemd starts it again after
  * restart_delay, unless it was stopped or started since. */
-void node_fatal(struct world *w, int node, const char *why);
+void node__fatal(struct world *w, int node, const char *why);
 
 #endif

@@ -23,13 +23,13 @@ struct servers {
 	server_leave_fn leave;
 };
 
-void server_init(struct world *w)
+void server__init(struct world *w)
 {
 	w->servers = g_new0(struct servers, 1);
 	w->servers->s = g_new0(struct server, w->n);
 }
 
-void server_release(struct world *w)
+void server__release(struct world *w)
 {
 	int i;
 
@@ -42,12 +42,12 @@ void server_release(struct world *w)
 	w->servers = NULL;
 }
 
-void server_set_leave(struct world *w, server_leave_fn leave)
+void server__set_leave(struct world *w, server_leave_fn leave)
 {
 	w->servers->leave = leave;
 }
 
-void server_reset(struct world *w)
+void server__reset(struct world *w)
 {
 	int i;
 
@@ -58,7 +58,7 @@ void server_reset(struct world *w)
 	}
 }
 
-void server_cleanup(struct world *w)
+void server__cleanup(struct world *w)
 {
 	int i;
 
@@ -66,21 +66,21 @@ void server_cleanup(struct world *w)
 		w->servers->s[i].head = w->servers->s[i].len = 0;
 }
 
-void server_set_slow(struct world *w, int node, double factor)
+void server__set_slow(struct world *w, int node, double factor)
 {
 	w->servers->s[node].slow = factor;
 }
 
-bool server_serves(const struct world *w, int server, endpoint ep)
+bool server__serves(const struct world *w, int server, endpoint ep)
 {
 	node_role r = w->cfg->nodes[server].role;
-	bool ready = node_phase(w, server) == PHASE_READY;
+	bool ready = node__phase(w, server) == PHASE_READY;
 
-	if (!node_running(w, server))
+	if (!node__running(w, server))
 		return false;
 	switch (ep) {
 	case EP_CACERTS:
-		return role_is_server(r) && node_ca_on_disk(w, server);
+		return role_is_server(r) && node__ca_on_disk(w, server);
 	case EP_CONFIG:
 		return role_is_server(r) && ready;
 	case EP_DBINFO:
@@ -88,17 +88,17 @@ bool server_serves(const struct world *w, int server, endpoint ep)
 	case EP_SERVER_BOOTSTRAP:
 		if (!role_is_server(r) || !ready)
 			return false;
-		return role_has_etcd(r) ? etcd_serving(w, server)
-					: etcd_has_leader(w);
+		return role_has_etcd(r) ? etcd__serving(w, server)
+					: etcd__has_leader(w);
 	case EP_ETCD_BOOTSTRAP:
 	case EP_ETCD_HEALTH:
-		return etcd_serving(w, server);
+		return etcd__serving(w, server);
 	case EP_PING:
 		return role_has_etcd(r);
 	case EP_MEMBER_ADD:
 		/* the server adds the member through etcd: quorum */
-		return role_has_etcd(r) ? etcd_serving(w, server)
-					: etcd_has_leader(w);
+		return role_has_etcd(r) ? etcd__serving(w, server)
+					: etcd__has_leader(w);
 	case EP_N:
 		break;
 	}
@@ -136,7 +136,7 @@ static struct call *pop(struct world *w, struct server *sv)
 	q = sv->ring[sv->head];
 	sv->head = (sv->head + 1) % sv->cap;
 	sv->len--;
-	return call_get(w, q.index, q.gen);
+	return call__get(w, q.index, q.gen);
 }
 
 /* ---- service ---- */
@@ -153,14 +153,14 @@ static void start_service(struct world *w, int server, struct call *c)
 	sv->busy++;
 	c->at_server = true;
 	c->service = d > 0 ? d : 0;
-	sim_after(w->sim, d > 0 ? d : 0, served, w, call_arg(c));
+	sim_after(w->sim, d > 0 ? d : 0, served, w, call__arg(c));
 }
 
-bool server_take(struct world *w, struct call *c)
+bool server__take(struct world *w, struct call *c)
 {
 	struct server *sv = &w->servers->s[c->server];
 
-	c->srv_inc = node_inc(w, c->server);
+	c->srv_inc = node__inc(w, c->server);
 	if (sv->busy < w->cfg->servers.workers) {
 		start_service(w, c->server, c);
 	} else if (sv->len < w->cfg->servers.queue) {
@@ -185,7 +185,7 @@ static void next_waiting(struct world *w, int server)
 static void served(sim *s, void *ctx, uint64_t arg)
 {
 	struct world *w = ctx;
-	struct call *c = call_from_arg(w, arg);
+	struct call *c = call__from_arg(w, arg);
 	int server;
 	result r;
 
@@ -194,16 +194,16 @@ static void served(sim *s, void *ctx, uint64_t arg)
 	server = c->server;
 	w->servers->s[server].busy--;
 	c->queue = w->servers->s[server].len;
-	if (c->srv_inc != node_inc(w, server) ||
-	    !server_listening(w, server, c->port))
+	if (c->srv_inc != node__inc(w, server) ||
+	    !server__listening(w, server, c->port))
 		r = RES_REFUSED;	/* the process died meanwhile: RST */
 	else
-		r = server_serves(w, server, c->ep) ? RES_OK : RES_REFUSED;
+		r = server__serves(w, server, c->ep) ? RES_OK : RES_REFUSED;
 	w->servers->leave(w, c, r);
 	next_waiting(w, server);
 }
 
-void server_stopped(struct world *w, int node)
+void server__stopped(struct world *w, int node)
 {
 	struct server *sv = &w->servers->s[node];
 	struct call *c;

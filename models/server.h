@@ -12,7 +12,7 @@
  *
  * Owns: each node's workers in use, its queue and its slowness factor.
  * A call leaves the server through the hook client.c registered with
- * server_set_leave(), the only way up.
+ * server__set_leave(), the only way up.
  * Calls: frame.h, call.h, node.h (processes, phase, CA), etcd.h (quorum).
  */
 #ifndef MODELS_SERVER_H
@@ -25,39 +25,39 @@
 /* A call leaves @c's server with @r (served, or reset by a stop). */
 typedef void (*server_leave_fn)(struct world *w, struct call *c, result r);
 
-void server_init(struct world *w);
-void server_release(struct world *w);
+void server__init(struct world *w);
+void server__release(struct world *w);
 /* Registers where calls go when they leave a server (set-up). */
-void server_set_leave(struct world *w, server_leave_fn leave);
+void server__set_leave(struct world *w, server_leave_fn leave);
 /* A run starts: idle, empty queues, normal speed. */
-void server_reset(struct world *w);
+void server__reset(struct world *w);
 /* The run ended: drops what is still queued (the calls are freed with
  * the pool). */
-void server_cleanup(struct world *w);
+void server__cleanup(struct world *w);
 
 /* Whether @node accepts connections on @p now (process up, port open).
  * Inline: it sits on every dial's path. */
-static inline bool server_listening(const struct world *w, int node, port p)
+static inline bool server__listening(const struct world *w, int node, port p)
 {
 	node_role r = w->cfg->nodes[node].role;
 
-	if (!node_running(w, node))
+	if (!node__running(w, node))
 		return false;
 	return p == PORT_ETCD ? role_has_etcd(r) : role_is_server(r);
 }
 /* Whether @node answers @ep with success now. */
-bool server_serves(const struct world *w, int node, endpoint ep);
+bool server__serves(const struct world *w, int node, endpoint ep);
 /* The service-time factor of @node (a gray failure; 1 = normal). */
-void server_set_slow(struct world *w, int node, double factor);
+void server__set_slow(struct world *w, int node, double factor);
 
 /*
  * Call @c reached its server (c->server), which listens: it is served now
  * or queued (then c->at_server). Returns false when the queue is full
  * (503): the caller answers it.
  */
-bool server_take(struct world *w, struct call *c);
+bool server__take(struct world *w, struct call *c);
 /* @node's process stopped: its waiting calls leave with a reset; those
  * in service leave with one when their service ends. */
-void server_stopped(struct world *w, int node);
+void server__stopped(struct world *w, int node);
 
 #endif

@@ -87,13 +87,13 @@ static void ready(struct world *w, int node);
 static void node_changed(struct world *w, int node)
 {
 	if (role_has_etcd(w->cfg->nodes[node].role))
-		etcd_changed(w);
-	lb_server_changed(w, node);
+		etcd__changed(w);
+	lb__server_changed(w, node);
 }
 
 /*
  * The one place a change fans out, in a fixed order. Lower modules reach
- * it through frame_notify(); the timeline calls it directly.
+ * it through frame__notify(); the timeline calls it directly.
  */
 static void notify(struct world *w, world_change what, int node)
 {
@@ -102,23 +102,23 @@ static void notify(struct world *w, world_change what, int node)
 	switch (what) {
 	case CHANGE_STARTED:
 		node_changed(w, node);
-		join_started(w, node);
+		join__started(w, node);
 		break;
 	case CHANGE_STOPPED:
-		join_stopped(w, node);
-		server_stopped(w, node);
+		join__stopped(w, node);
+		server__stopped(w, node);
 		node_changed(w, node);
 		break;
 	case CHANGE_HOST:
 		node_changed(w, node);
 		break;
 	case CHANGE_REACH:
-		etcd_changed(w);
+		etcd__changed(w);
 		for (i = 0; i < w->n; i++)
-			lb_server_changed(w, i);
+			lb__server_changed(w, i);
 		break;
 	case CHANGE_ETCD:
-		join_etcd_changed(w);
+		join__etcd_changed(w);
 		break;
 	case CHANGE_READY:
 		ready(w, node);
@@ -168,19 +168,19 @@ struct world *world_new(const struct world_config *cfg,
 	t->roll_wait = g_new0(int, t->max_tl);
 	t->rng_failure = gsl_rng_alloc(gsl_rng_taus2);
 	t->rng_scenario = gsl_rng_alloc(gsl_rng_taus2);
-	call_pool_init(w);
-	net_init(w, t->max_tl);
-	node_init(w);
-	etcd_init(w);
-	server_init(w);
-	lb_init(w);
-	client_init(w);
-	join_init(w);
+	call__pool_init(w);
+	net__init(w, t->max_tl);
+	node__init(w);
+	etcd__init(w);
+	server__init(w);
+	lb__init(w);
+	client__init(w);
+	join__init(w);
 	for (f = 0; f < cfg->n_failures; f++) {
 		const struct failure_config *fc = &cfg->failures[f];
 
 		if (fc->kind == FAIL_PARTITION)
-			net_partition_sides(w, f, fc);
+			net__partition_sides(w, f, fc);
 		if (fc->kind == FAIL_ROLLING_RESTART)
 			t->fail_intervals[f] = g_new0(sim_time, fc->n_nodes);
 	}
@@ -190,9 +190,9 @@ struct world *world_new(const struct world_config *cfg,
 /* Ends what a run left behind: load balancers, queues, calls. */
 static void cleanup(struct world *w)
 {
-	lb_cleanup(w);
-	server_cleanup(w);
-	call_pool_reset(w);
+	lb__cleanup(w);
+	server__cleanup(w);
+	call__pool_reset(w);
 }
 
 void world_free(struct world *w)
@@ -205,13 +205,13 @@ void world_free(struct world *w)
 		return;
 	t = w->tl;
 	cleanup(w);
-	join_release(w);
-	lb_release(w);
-	server_release(w);
-	etcd_release(w);
-	node_release(w);
-	net_release(w);
-	call_pool_release(w);
+	join__release(w);
+	lb__release(w);
+	server__release(w);
+	etcd__release(w);
+	node__release(w);
+	net__release(w);
+	call__pool_release(w);
 	for (i = 0; i < w->n; i++) {
 		struct streams *r = &w->rng[i];
 
@@ -268,7 +268,7 @@ static char *node_names(const struct world *w, const int *nodes, size_t n)
 
 	for (k = 0; k < n; k++)
 		g_string_append_printf(s, "%s%s", k ? ", " : "",
-				       frame_name(w, nodes[k]));
+				       frame__name(w, nodes[k]));
 	return g_string_free(s, FALSE);
 }
 
@@ -324,11 +324,11 @@ static void counted_start(struct world *w, int id)
 	r->counted = true;
 	r->ready = false;
 	r->join_time = 0;
-	if (!net_host_up(w, id)) {
-		net_set_host(w, id, true);
+	if (!net__host_up(w, id)) {
+		net__set_host(w, id, true);
 		notify(w, CHANGE_HOST, id);
 	}
-	node_start(w, id);
+	node__start(w, id);
 }
 
 /* The node goes down for good (until the timeline starts it): an open
@@ -345,14 +345,14 @@ static void close_join(struct world *w, int id)
 
 static void do_restart(struct world *w, size_t f, int id)
 {
-	if (!net_host_up(w, id)) {	/* nothing to restart on a dead host */
+	if (!net__host_up(w, id)) {	/* nothing to restart on a dead host */
 		WTRACE(w, TRACE_NOTE, id, -1, "failure: restart %s skipped: "
-		       "its host is down", frame_name(w, id));
+		       "its host is down", frame__name(w, id));
 		return;
 	}
 	WTRACE_FAILURE(w, TRACE_FAILURE, f, id, "failure: restart %s",
-		       frame_name(w, id));
-	node_stop(w, id);
+		       frame__name(w, id));
+	node__stop(w, id);
 	counted_start(w, id);
 }
 
@@ -376,7 +376,7 @@ static void roll_step(struct world *w, size_t f, size_t step)
 	do_restart(w, f, fc->nodes[step]);
 	if (!fc->wait_ready || step + 1 >= fc->n_nodes) {
 		roll_next(w, f, step);
-	} else if (node_phase(w, fc->nodes[step]) != PHASE_JOINING) {
+	} else if (node__phase(w, fc->nodes[step]) != PHASE_JOINING) {
 		/* Ready at once, or its host is down and it did not restart:
 		 * nothing to wait for */
 		roll_next(w, f, step);
@@ -412,10 +412,10 @@ static void begin(struct world *w, size_t f)
 			int id = fc->nodes[k];
 
 			WTRACE_FAILURE(w, TRACE_FAILURE, f, id,
-				       "failure: stop %s", frame_name(w, id));
+				       "failure: stop %s", frame__name(w, id));
 			close_join(w, id);
 			w->tl->nodes[id].n_stopped += fc->has_duration;
-			node_stop(w, id);
+			node__stop(w, id);
 		}
 		break;
 	case FAIL_START:
@@ -423,8 +423,8 @@ static void begin(struct world *w, size_t f)
 			int id = fc->nodes[k];
 
 			WTRACE_FAILURE(w, TRACE_FAILURE, f, id,
-				       "failure: start %s", frame_name(w, id));
-			if (!node_running(w, id) || !net_host_up(w, id))
+				       "failure: start %s", frame__name(w, id));
+			if (!node__running(w, id) || !net__host_up(w, id))
 				counted_start(w, id);
 		}
 		break;
@@ -438,14 +438,14 @@ static void begin(struct world *w, size_t f)
 
 			WTRACE_FAILURE(w, TRACE_FAILURE, f, id,
 				       "failure: crash %s's host",
-				       frame_name(w, id));
+				       frame__name(w, id));
 			close_join(w, id);
 			w->tl->nodes[id].n_down += fc->has_duration;
 			/* the host goes first: peers see a black hole, not a
 			 * reset (the stop's notify tells them) */
-			net_set_host(w, id, false);
-			if (node_running(w, id))
-				node_stop(w, id);
+			net__set_host(w, id, false);
+			if (node__running(w, id))
+				node__stop(w, id);
 			else
 				notify(w, CHANGE_HOST, id);
 		}
@@ -456,13 +456,13 @@ static void begin(struct world *w, size_t f)
 	case FAIL_AZ_OUTAGE:
 		WTRACE_FAILURE(w, TRACE_FAILURE, f, -1, "failure: AZ %s out",
 			       w->cfg->azs[fc->az].name);
-		net_az_outage(w, fc->az, +1);
+		net__az_outage(w, fc->az, +1);
 		notify(w, CHANGE_REACH, -1);
 		break;
 	case FAIL_PARTITION:
 		if (G_UNLIKELY(w->trace != NULL))
 			trace_partition(w, f, fc);
-		net_partition_set(w, f, true);
+		net__partition_set(w, f, true);
 		notify(w, CHANGE_REACH, -1);
 		break;
 	case FAIL_SLOW:
@@ -471,8 +471,8 @@ static void begin(struct world *w, size_t f)
 
 			WTRACE_FAILURE(w, TRACE_FAILURE, f, id,
 				       "failure: %s slow x%g",
-				       frame_name(w, id), fc->factor);
-			server_set_slow(w, id, fc->factor);
+				       frame__name(w, id), fc->factor);
+			server__set_slow(w, id, fc->factor);
 			w->tl->nodes[id].n_slow += fc->has_duration;
 		}
 		break;
@@ -482,8 +482,8 @@ static void begin(struct world *w, size_t f)
 
 			WTRACE_FAILURE(w, TRACE_FAILURE, f, id,
 				       "failure: %s loses %g of SYNs",
-				       frame_name(w, id), fc->loss);
-			net_set_loss(w, id, fc->loss);
+				       frame__name(w, id), fc->loss);
+			net__set_loss(w, id, fc->loss);
 			w->tl->nodes[id].n_loss += fc->has_duration;
 		}
 		break;
@@ -509,10 +509,10 @@ static void end(struct world *w, size_t f)
 
 			WTRACE_FAILURE(w, TRACE_FAILURE_END, f, id,
 				       "failure ends: %s starts again",
-				       frame_name(w, id));
+				       frame__name(w, id));
 			if (--w->tl->nodes[id].n_stopped > 0)
 				continue;	/* another stop still holds */
-			if (!node_running(w, id) && net_host_up(w, id))
+			if (!node__running(w, id) && net__host_up(w, id))
 				counted_start(w, id);
 		}
 		break;
@@ -522,15 +522,15 @@ static void end(struct world *w, size_t f)
 
 			WTRACE_FAILURE(w, TRACE_FAILURE_END, f, id,
 				       "failure ends: %s's host boots",
-				       frame_name(w, id));
+				       frame__name(w, id));
 			if (--w->tl->nodes[id].n_down > 0)
 				continue;	/* another crash still holds */
-			if (!net_host_up(w, id))
+			if (!net__host_up(w, id))
 				counted_start(w, id);
 		}
 		break;
 	case FAIL_AZ_OUTAGE:
-		left = net_az_outage(w, fc->az, -1);
+		left = net__az_outage(w, fc->az, -1);
 		WTRACE_FAILURE(w, TRACE_FAILURE_END, f, -1, left
 			       ? "failure ends: an outage of AZ %s (another "
 				 "holds)"
@@ -541,7 +541,7 @@ static void end(struct world *w, size_t f)
 	case FAIL_PARTITION:
 		WTRACE_FAILURE(w, TRACE_FAILURE_END, f, -1,
 			       "failure ends: partition %zu heals", f);
-		net_partition_set(w, f, false);
+		net__partition_set(w, f, false);
 		notify(w, CHANGE_REACH, -1);
 		break;
 	case FAIL_SLOW:
@@ -552,8 +552,8 @@ static void end(struct world *w, size_t f)
 				continue;
 			WTRACE_FAILURE(w, TRACE_FAILURE_END, f, id,
 				       "failure ends: %s no longer slow",
-				       frame_name(w, id));
-			server_set_slow(w, id, 1);
+				       frame__name(w, id));
+			server__set_slow(w, id, 1);
 		}
 		break;
 	case FAIL_LOSS:
@@ -564,8 +564,8 @@ static void end(struct world *w, size_t f)
 				continue;
 			WTRACE_FAILURE(w, TRACE_FAILURE_END, f, id,
 				       "failure ends: %s loses no SYNs",
-				       frame_name(w, id));
-			net_set_loss(w, id, 0);
+				       frame__name(w, id));
+			net__set_loss(w, id, 0);
 		}
 		break;
 	default:
@@ -721,7 +721,7 @@ static void draw_random(struct world *w)
 		w->tl->tl[slot] = f;
 		w->tl->fail_duration[slot] = duration;
 		if (kind == FAIL_PARTITION)
-			net_partition_sides(w, slot, f);
+			net__partition_sides(w, slot, f);
 		w->tl->n_tl++;
 	}
 }
@@ -768,14 +768,14 @@ void world_run(struct world *w, uint64_t seed, uint64_t scenario,
 	draw_timeline(w);
 	for (i = 0; i < w->n; i++)
 		t->nodes[i] = (struct tnode){ 0 };
-	net_reset(w, t->n_tl);
-	node_reset(w);
-	server_reset(w);
-	lb_reset(w);
-	join_reset(w);
+	net__reset(w, t->n_tl);
+	node__reset(w);
+	server__reset(w);
+	lb__reset(w);
+	join__reset(w);
 	for (f = 0; f < t->n_tl; f++)
 		t->roll_wait[f] = 0;
-	etcd_reset(w, seed, scenario);
+	etcd__reset(w, seed, scenario);
 	for (f = 0; f < t->n_tl; f++)
 		schedule_act(w, t->tl[f]->at, f, ACT_BEGIN, 0);
 	if (t->pending_actions > 0)

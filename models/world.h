@@ -33,8 +33,8 @@
  *                   that something changed
  *
  * Where a lower file must make a higher one react, it calls
- * frame_notify() (the world fans out) or a hook the higher file
- * registered at set-up (server_set_leave, lb_set_hooks); it never names a
+ * frame__notify() (the world fans out) or a hook the higher file
+ * registered at set-up (server__set_leave, lb__set_hooks); it never names a
  * higher file's function. queueing and contention (the study models) sit
  * beside them on dist and config.
  */
