@@ -3,21 +3,6 @@
 
 #include <string.h>
 
-struct partition {
-	bool active;
-	bool one_way;
-	guint8 *side;		/* per node: 1 in nodes, 2 in peers, 0 */
-};
-
-struct net {
-	bool *host_up;		/* per node */
-	double *loss;		/* per node: SYN loss to and from it */
-	int *az_out;		/* per AZ: outages in force (they overlap) */
-	struct partition *parts; /* per timeline slot (only partitions) */
-	size_t max_parts;
-	size_t n_slots;		/* slots in use this run */
-};
-
 void net__init(struct world *w, size_t max_parts)
 {
 	struct net *t = g_new0(struct net, 1);
@@ -67,11 +52,6 @@ void net__reset(struct world *w, size_t n_slots)
 		t->parts[f].active = false;
 }
 
-bool net__host_up(const struct world *w, int node)
-{
-	return w->net->host_up[node];
-}
-
 void net__set_host(struct world *w, int node, bool up)
 {
 	w->net->host_up[node] = up;
@@ -108,26 +88,6 @@ void net__partition_sides(struct world *w, size_t f,
 void net__partition_set(struct world *w, size_t f, bool active)
 {
 	w->net->parts[f].active = active;
-}
-
-bool net__reachable(const struct world *w, int a, int b)
-{
-	const struct net *t = w->net;
-	int az_a = w->cfg->nodes[a].az, az_b = w->cfg->nodes[b].az;
-	size_t f;
-
-	if (!t->host_up[a] || !t->host_up[b])
-		return false;
-	if (az_a != az_b && (t->az_out[az_a] || t->az_out[az_b]))
-		return false;
-	for (f = 0; f < t->n_slots; f++) {
-		const struct partition *p = &t->parts[f];
-
-		if (p->active && p->side[a] && p->side[b] &&
-		    p->side[a] != p->side[b])
-			return false;
-	}
-	return true;
 }
 
 sim_time net__rtt(struct world *w, int a, int b)

@@ -29,7 +29,6 @@ void net__release(struct world *w);
  * slots in use, no partition active. */
 void net__reset(struct world *w, size_t n_slots);
 
-bool net__host_up(const struct world *w, int node);
 void net__set_host(struct world *w, int node, bool up);
 void net__set_loss(struct world *w, int node, double loss);
 /* An outage of AZ @az begins (+1) or ends (-1); returns those in force. */
@@ -39,9 +38,51 @@ void net__partition_sides(struct world *w, size_t f,
 			 const struct failure_config *fc);
 void net__partition_set(struct world *w, size_t f, bool active);
 
+/* The network's state. Written by net.c only; others read it through
+ * the accessors below (inline: they sit on every dial's and answer's
+ * path). */
+struct partition {
+	bool active;
+	bool one_way;
+	guint8 *side;		/* per node: 1 in nodes, 2 in peers, 0 */
+};
+
+struct net {
+	bool *host_up;		/* per node */
+	double *loss;		/* per node: SYN loss to and from it */
+	int *az_out;		/* per AZ: outages in force (they overlap) */
+	struct partition *parts; /* per timeline slot (only partitions) */
+	size_t max_parts;
+	size_t n_slots;		/* slots in use this run */
+};
+
+static inline bool net__host_up(const struct world *w, int node)
+{
+	return w->net->host_up[node];
+}
+
 /* Whether packets can flow between @a and @b now (both hosts up, no
  * partition, no AZ outage between them). */
-bool net__reachable(const struct world *w, int a, int b);
+static inline bool net__reachable(const struct world *w, int a, int b)
+{
+	const struct net *t = w->net;
+	int az_a = w->cfg->nodes[a].az, az_b = w->cfg->nodes[b].az;
+	size_t f;
+
+	if (!t->host_up[a] || !t->host_up[b])
+		return false;
+	if (az_a != az_b && (t->az_out[az_a] || t->az_out[az_b]))
+		return false;
+	for (f = 0; f < t->n_slots; f++) {
+		const struct partition *p = &t->parts[f];
+
+		if (p->active && p->side[a] && p->side[b] &&
+		    p->side[a] != p->side[b])
+			return false;
+	}
+	return true;
+}
+
 /* A draw of the RTT of a new connection from @a to @b (from @a's latency
  * stream). */
 sim_time net__rtt(struct world *w, int a, int b);
