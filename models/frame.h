@@ -68,9 +68,9 @@ typedef enum {
 	CHANGE_ETCD,		/* etcd's leader or members changed (etcd.c);
 				 * node is -1 */
 	CHANGE_READY,		/* node is Ready (join.c) */
-	CHANGE_HOST,		/* node's host went up or down (world.c) */
+	CHANGE_HOST,		/* node's host went up or down (timeline.c) */
 	CHANGE_REACH,		/* an AZ outage or a partition began or
-				 * ended (world.c); node is -1 */
+				 * ended (timeline.c); node is -1 */
 } world_change;
 
 /* A node's random streams: each is drawn from by the one module named. */
@@ -105,7 +105,7 @@ struct world {
 	struct servers *servers;	/* server.c */
 	struct lbs *lbs;		/* lb.c */
 	struct joins *joins;		/* join.c */
-	struct timeline *tl;		/* world.c */
+	struct timeline *tl;		/* timeline.c */
 };
 
 /* Traces one event (use WTRACE: it formats nothing when tracing is off).

@@ -28,9 +28,10 @@
  *   client          a call's life: dial passes, TLS, answers, timeouts,
  *                   hedging
  *   join            the K3s join flows
- *   world           set-up, the run, the failure timeline, and the one
- *                   notify step that tells the others, in a fixed order,
- *                   that something changed
+ *   timeline        the failures of the scenario, drawn and played; the
+ *                   counted joins and when the run may stop
+ *   world           set-up, the run, and the one notify step that tells
+ *                   the others, in a fixed order, that something changed
  *
  * Where a lower file must make a higher one react, it calls
  * frame__notify() (the world fans out) or a hook the higher file
