@@ -96,9 +96,7 @@ struct trace_event {
 	trace_kind kind;
 	int node;		/* the node it concerns, or -1 */
 	int peer;		/* the other node (server dialed), or -1 */
-	int failure;		/* the failure's index in the scenario's
-				 * timeline, or -1: set for TRACE_FAILURE
-				 * and TRACE_FAILURE_END events */
+	int failure; /* the failure's index in the scenario's timeline, or -1 */
 	const char *text;	/* the line, in words; borrowed */
 };
 
