@@ -77,12 +77,12 @@ static void queueing_arrive(sim *s, void *ctx, uint64_t arg)
 	q->service[i] = dist_sample_time(&q->cfg->service, q->service_rng);
 	q->busy_total += q->service[i];
 
-	ops->dial_begin(q->lb, &pass);
-	k = ops->dial_next(q->lb, &pass);
+	policy_dial_begin(ops, q->lb, &pass);
+	k = policy_dial_next(ops, q->lb, &pass);
 	if (k < 0 || k >= q->cfg->servers)
 		SIM_BUG("policy %s picked server %d of %d", ops->name, k,
 			q->cfg->servers);
-	ops->record(q->lb, k, LB_CHECK_DIAL, LB_OK);
+	policy_record(ops, q->lb, k, LB_CHECK_DIAL, LB_OK);
 	policy_conn_open(ops, q->lb, k);
 	q->server[i] = k;
 
@@ -251,12 +251,12 @@ gboolean queueing_run(const struct queueing_cfg *cfg,
 	env.rng = q.policy_rng;
 	env.close_conns = queueing_no_close;
 	env.model = &q;
-	q.lb = cfg->ops->lb_new(&env);
+	q.lb = policy_lb_new(cfg->ops, &env);
 	for (k = 0; k < cfg->servers; k++) {
 		ids[k] = k;
 		q.srv[k].head = q.srv[k].tail = QUEUEING_NONE;
 	}
-	cfg->ops->set_servers(q.lb, ids, (size_t)cfg->servers);
+	policy_set_servers(cfg->ops, q.lb, ids, (size_t)cfg->servers);
 
 	q.arrival = g_new(sim_time, n);
 	q.service = g_new(sim_time, n);
@@ -282,7 +282,7 @@ gboolean queueing_run(const struct queueing_cfg *cfg,
 	g_free(q.next);
 	g_free(q.server);
 	g_free(q.response);
-	cfg->ops->lb_free(q.lb);
+	policy_lb_free(cfg->ops, q.lb);
 	gsl_rng_free(q.arrival_rng);
 	gsl_rng_free(q.service_rng);
 	gsl_rng_free(q.policy_rng);

@@ -9,6 +9,35 @@
  * due, or the deadline, and fills a run record. Failure schedules and link
  * latencies come from streams that do not depend on the policy, so every
  * policy faces the same scenario.
+ *
+ * Inside, each piece of state has one owner and files call only downward.
+ * The layers, bottom up (each file's private header says what it owns and
+ * what it may call; tests/model_layers.sh checks the objects against this
+ * order):
+ *
+ *   dist, config    distributions and the world's configuration (data)
+ *   frame           the shared context: config, engine, trace, streams,
+ *                   the notify hook, the words (endpoints, ports, ...)
+ *   call            calls in flight (today's requests) and their pool
+ *   net             hosts, AZ outages, partitions, SYN loss, RTTs
+ *   node            processes: start, stop, fatal exits, systemd
+ *   etcd            membership, quorum, elections
+ *   server          ports, what a server serves, its queue and workers
+ *   lb              load balancers: the only driver of the policy, and
+ *                   their health checkers
+ *   client          a call's life: dial passes, TLS, answers, timeouts,
+ *                   hedging
+ *   join            the K3s join flows
+ *   timeline        the failures of the scenario, drawn and played; the
+ *                   counted joins and when the run may stop
+ *   world           set-up, the run, and the one notify step that tells
+ *                   the others, in a fixed order, that something changed
+ *
+ * Where a lower file must make a higher one react, it calls
+ * frame__notify() (the world fans out) or a hook the higher file
+ * registered at set-up (server__set_leave, lb__set_hooks); it never names a
+ * higher file's function. queueing and contention (the study models) sit
+ * beside them on dist and config.
  */
 #ifndef MODELS_WORLD_H
 #define MODELS_WORLD_H
@@ -67,10 +96,7 @@ struct trace_event {
 	trace_kind kind;
 	int node;		/* the node it concerns, or -1 */
 	int peer;		/* the other node (server dialed), or -1 */
-	int failure;		/* the failure's index in the scenario's
-				 * timeline, or -1: set for TRACE_FAILURE and
-				 * TRACE_FAILURE_END, so a failure's end pairs
-				 * with its begin */
+	int failure; /* the failure's index in the scenario's timeline, or -1 */
 	const char *text;	/* the line, in words; borrowed */
 };
 

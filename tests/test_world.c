@@ -451,6 +451,55 @@ static void test_elections_policy_free(void)
 		g_free(lines[p]);
 }
 
+struct failure_ids {
+	int begins[8], ends[8];	/* per timeline index */
+	int others;		/* other events with a failure index */
+};
+
+static void failure_ids(void *ctx, const struct trace_event *ev)
+{
+	struct failure_ids *f = ctx;
+
+	if (ev->kind == TRACE_FAILURE && ev->failure >= 0 && ev->failure < 8)
+		f->begins[ev->failure]++;
+	else if (ev->kind == TRACE_FAILURE_END && ev->failure >= 0 &&
+		 ev->failure < 8)
+		f->ends[ev->failure]++;
+	else if (ev->failure != -1)
+		f->others++;
+}
+
+/* Each failure's begin and end carry its index in the timeline (a
+ * partition's too), and no other event carries one. */
+static void test_failure_ids(void)
+{
+	const char *json = CLUSTER(
+		"{ \"at\": \"0s\", \"partition\": \"agent-1\","
+		"  \"duration\": \"10s\" },"
+		"{ \"at\": \"1s\", \"stop\": \"etcd-1\", \"duration\": \"5s\" },"
+		"{ \"at\": \"2s\", \"restart\": \"cp-1\" }", "");
+	struct failure_ids f = { { 0 }, { 0 }, 0 };
+	struct spec s;
+	struct world *w;
+	struct run_record rec;
+
+	ASSERT(spec_parse("t.json", json, &s, NULL));
+	w = world_new(&s.world, s.policies[0].ops, &s.policies[0].params);
+	world_set_trace(w, failure_ids, &f);
+	run_record_init(&rec, s.world.n_nodes);
+	world_run(w, 1, 0, &rec);
+	ASSERT_EQ(f.begins[0], 1);
+	ASSERT_EQ(f.ends[0], 1);
+	ASSERT_EQ(f.begins[1], 1);
+	ASSERT_EQ(f.ends[1], 1);
+	ASSERT_EQ(f.begins[2], 1);
+	ASSERT_EQ(f.ends[2], 0);
+	ASSERT_EQ(f.others, 0);
+	run_record_release(&rec);
+	world_free(w);
+	spec_release(&s);
+}
+
 /* Time on a black-holed server counts as timeout wait even when the LB
  * then reaches another server inside the same request. */
 static void test_timeout_wait_in_pass(void)
@@ -493,6 +542,7 @@ int main(void)
 	TEST_RUN(test_first_etcd_join);
 	TEST_RUN(test_huge_duration);
 	TEST_RUN(test_elections_policy_free);
+	TEST_RUN(test_failure_ids);
 	TEST_RUN(test_timeout_wait_in_pass);
 	TEST_RUN(test_rolling_skips_dead_host);
 	TEST_RUN(test_first_etcd_down);

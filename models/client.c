@@ -1,0 +1,531 @@
+/* The client's side of a call: dials, passes, answers, timeouts, hedging
+ * (client.h). */
+#include "client.h"
+#include "lb.h"
+#include "net.h"
+#include "node.h"
+#include "server.h"
+
+/* The client still runs the incarnation that started @c. */
+static bool live(const struct world *w, const struct call *c)
+{
+	return node__live(w, c->node, c->inc);
+}
+
+/* @c's running LB while its client lives, else NULL. */
+static struct lb *lb_of_call(struct world *w, const struct call *c)
+{
+	return c->lb >= 0 && live(w, c) ? lb__of(w, c->node, c->lb) : NULL;
+}
+
+static void close_conn(struct world *w, struct call *c)
+{
+	struct lb *lb;
+
+	if (!c->connected)
+		return;
+	c->connected = false;
+	lb = lb_of_call(w, c);
+	if (lb)
+		lb__conn_closed(w, lb, c->server);
+}
+
+/* Ends @c for its client (once) and frees it unless an event of its own
+ * is still due (then that event frees it). */
+static void finish(struct world *w, struct call *c, result r, bool free_now)
+{
+	struct call *p = call__partner(w, c);
+
+	if (!c->abandoned && r != RES_OK && p && !p->abandoned) {
+		/* one of a hedged pair failed: the other may still answer */
+		c->abandoned = true;
+		sim_cancel(w->sim, c->client_timer);
+		c->client_timer = SIM_TIMER_NONE;
+		sim_cancel(w->sim, c->hedge_timer);
+		c->hedge_timer = SIM_TIMER_NONE;
+		c->partner_gen = p->partner_gen = 0;
+		if (free_now) {
+			close_conn(w, c);
+			call__free(w, c);
+		}
+		return;
+	}
+	if (!c->abandoned) {
+		c->abandoned = true;
+		sim_cancel(w->sim, c->client_timer);
+		c->client_timer = SIM_TIMER_NONE;
+		sim_cancel(w->sim, c->hedge_timer);
+		c->hedge_timer = SIM_TIMER_NONE;
+		/* the first answer of a hedged pair wins: the other is
+		 * dropped (its pending event frees it, or it goes now) */
+		if (p && !p->abandoned) {
+			p->abandoned = true;
+			sim_cancel(w->sim, p->client_timer);
+			p->client_timer = SIM_TIMER_NONE;
+			sim_cancel(w->sim, p->hedge_timer);
+			p->hedge_timer = SIM_TIMER_NONE;
+			close_conn(w, p);
+			if (p->dial_timer == SIM_TIMER_NONE && !p->at_server)
+				call__free(w, p);
+		}
+		if (live(w, c)) {
+			if (!c->quiet)
+				WTRACE(w, r == RES_OK ? TRACE_ANSWER
+						      : TRACE_ANSWER_FAILED,
+				       c->node, c->server, "%s: %s from %s: %s",
+				       frame__name(w, c->node),
+				       endpoint_names[c->ep],
+				       c->server >= 0
+					       ? frame__name(w, c->server) : "-",
+				       result_names[r]);
+			c->done(w, c, r);
+		}
+	}
+	if (free_now) {
+		close_conn(w, c);
+		call__free(w, c);
+	}
+}
+
+/* ---- dials ---- */
+
+static void dial_outcome(sim *s, void *ctx, uint64_t arg);
+
+/* A call has one pending event at a time; its outcome waits in c->res. */
+static void schedule_dial(struct world *w, struct call *c, sim_time delay,
+			  result r)
+{
+	c->res = r;
+	c->dial_timer = sim_after(w->sim, delay, dial_outcome, w, call__arg(c));
+}
+
+static void start_dial(struct world *w, struct call *c, int server)
+{
+	struct lb *lb = lb_of_call(w, c);
+	sim_time timeout = lb ? lb__connect_timeout(w, lb, server)
+		: (c->timeout ? c->timeout : w->pp->dial_timeout);
+	sim_time delay;
+
+	c->server = server;
+	c->dial_started = sim_now(w->sim);
+	c->pass_dials++;
+	if (!c->quiet)
+		w->rec->nodes[c->node].dials++;
+	if (!c->quiet)
+		WTRACE(w, TRACE_DIAL, c->node, server, "%s: dial %s%s (%s)",
+		       frame__name(w, c->node), frame__name(w, server),
+		       c->port == PORT_ETCD ? ":2379" : "",
+		       c->lb == LB_ETCD ? "etcd LB" :
+		       c->lb == LB_SUPERVISOR ? "supervisor LB" : "direct");
+	if (!net__reachable(w, c->node, server)) {
+		schedule_dial(w, c, timeout, RES_TIMEOUT);
+		return;
+	}
+	c->rtt = net__rtt(w, c->node, server);
+	if (!server__listening(w, server, c->port)) {
+		schedule_dial(w, c, c->rtt, RES_REFUSED);
+		return;
+	}
+	delay = net__syn_delay(w, c->node, server, c->rtt, timeout);
+	if (delay < 0)
+		schedule_dial(w, c, timeout, RES_TIMEOUT);
+	else
+		schedule_dial(w, c, delay + c->rtt, RES_OK);
+}
+
+static void arrive(sim *s, void *ctx, uint64_t arg);
+static void new_pass(sim *s, void *ctx, uint64_t arg);
+static void hedge(sim *s, void *ctx, uint64_t arg);
+
+/*
+ * A dial pass failed: a policy with pass_delay may start another after a
+ * backoff, if the retry budget (when enabled) has a token. Returns whether
+ * it will.
+ */
+static bool new_pass_later(struct world *w, struct call *c, struct lb *lb)
+{
+	sim_time d = lb__pass_delay(w, lb, ++c->passes);
+
+	/* a pass that dialed nobody, again at once, would never end */
+	if (d < 0 || (d == 0 && c->pass_dials == 0))
+		return false;
+	c->pass_dials = 0;
+	if (!lb__retry_spend(w, lb)) {
+		if (!c->quiet)
+			WTRACE(w, TRACE_NOTE, c->node, -1, "%s: retry budget "
+			       "spent: no pass %d", frame__name(w, c->node),
+			       c->passes + 1);
+		return false;
+	}
+	if (!c->quiet)
+		WTRACE(w, TRACE_NOTE, c->node, -1, "%s: pass %d failed; "
+		       "another in %.3fs", frame__name(w, c->node), c->passes,
+		       sim_time_to_s(d));
+	c->dial_timer = sim_after(w->sim, d, new_pass, w, call__arg(c));
+	return true;
+}
+
+static void new_pass(sim *s, void *ctx, uint64_t arg)
+{
+	struct world *w = ctx;
+	struct call *c = call__from_arg(w, arg);
+	struct lb *lb;
+	int first;
+
+	(void)s;
+	if (!c)
+		return;
+	c->dial_timer = SIM_TIMER_NONE;
+	lb = lb_of_call(w, c);
+	if (c->abandoned || !lb) {
+		finish(w, c, RES_REFUSED, true);
+		return;
+	}
+	first = lb__first(w, lb, &c->pass);
+	if (first >= 0)
+		start_dial(w, c, first);
+	else if (!new_pass_later(w, c, lb))
+		finish(w, c, RES_REFUSED, true);
+}
+
+static void dial_outcome(sim *s, void *ctx, uint64_t arg)
+{
+	struct world *w = ctx;
+	struct call *c = call__from_arg(w, arg);
+	result r;
+	struct lb *lb;
+	struct node_record *nr;
+
+	(void)s;
+	if (!c)
+		return;
+	c->dial_timer = SIM_TIMER_NONE;
+	r = c->res;
+	nr = &w->rec->nodes[c->node];
+	if (r != RES_OK && !c->quiet)
+		nr->failed_dials++;
+	if (r == RES_TIMEOUT && !c->quiet && !c->abandoned) {
+		/* time the client spent on a black hole, even when the pass
+		 * goes on to a server that answers */
+		sim_time t = sim_now(w->sim) - c->dial_started;
+
+		nr->timeout_wait += t;
+		c->waited += t;
+	}
+	if (!c->quiet)
+		WTRACE(w, r == RES_OK ? TRACE_DIAL_OK : r == RES_REFUSED
+		       ? TRACE_DIAL_REFUSED : TRACE_DIAL_TIMEOUT, c->node,
+		       c->server, "%s: dial %s %s", frame__name(w, c->node),
+		       frame__name(w, c->server), result_names[r]);
+	lb = lb_of_call(w, c);
+	if (lb) {
+		/* a request's connection counts as open from here (the
+		 * policy may close it from inside lb__dialed) */
+		if (r == RES_OK && c->ep != EP_N)
+			c->connected = true;
+		lb__dialed(w, lb, c->server, r == RES_OK, c->ep != EP_N);
+	}
+	if (!live(w, c)) {
+		call__free(w, c);
+		return;
+	}
+	if (r != RES_OK) {
+		int next = -1;
+
+		lb = lb_of_call(w, c);	/* the policy may have run callbacks */
+		if (lb)
+			next = c->abandoned && !lb__ignores_cancel(w)
+			       ? -1 : lb__next(w, lb, &c->pass);
+		if (next >= 0) {
+			start_dial(w, c, next);
+			return;
+		}
+		if (lb && !c->abandoned && new_pass_later(w, c, lb))
+			return;
+		finish(w, c, r, true);
+		return;
+	}
+	/* connected */
+	if (c->ep == EP_N) {		/* a plain dial: done */
+		finish(w, c, RES_OK, true);
+		return;
+	}
+	if (c->abandoned) {
+		close_conn(w, c);
+		call__free(w, c);
+		return;
+	}
+	c->sent = sim_now(w->sim);
+	lb = lb_of_call(w, c);
+	if (lb && !c->partner_gen && c->hedge_timer == SIM_TIMER_NONE) {
+		sim_time h = lb__hedge_delay(w, lb);
+
+		if (h >= 0)
+			c->hedge_timer = sim_after(w->sim, h, hedge, w,
+						   call__arg(c));
+	}
+	c->dial_timer = sim_after(w->sim,
+		(sim_time)w->cfg->network.tls_round_trips * c->rtt + c->rtt / 2,
+		arrive, w, call__arg(c));
+}
+
+/* ---- at the server and back ---- */
+
+static void respond(sim *s, void *ctx, uint64_t arg);
+
+/* Sends the answer back: it arrives after half an RTT if the path holds. */
+static void send_answer(struct world *w, struct call *c, result r)
+{
+	c->at_server = false;
+	if (!net__reachable(w, c->node, c->server)) {
+		/* lost: the client times out */
+		if (c->abandoned || !live(w, c) || c->timeout == 0)
+			finish(w, c, RES_TIMEOUT, true);
+		else
+			c->dial_timer = SIM_TIMER_NONE; /* waits for its timer */
+		return;
+	}
+	c->res = r;
+	c->dial_timer = sim_after(w->sim, c->rtt / 2, respond, w, call__arg(c));
+}
+
+/* The server is done with @c (server.h's leave hook). */
+static void leave(struct world *w, struct call *c, result r)
+{
+	if (c->abandoned || !live(w, c)) {
+		c->at_server = false;
+		close_conn(w, c);
+		call__free(w, c);
+	} else {
+		send_answer(w, c, r);
+	}
+}
+
+static void arrive(sim *s, void *ctx, uint64_t arg)
+{
+	struct world *w = ctx;
+	struct call *c = call__from_arg(w, arg);
+
+	(void)s;
+	if (!c)
+		return;
+	c->dial_timer = SIM_TIMER_NONE;
+	if (c->abandoned || !live(w, c)) {
+		close_conn(w, c);
+		call__free(w, c);
+		return;
+	}
+	if (!net__reachable(w, c->node, c->server)) {
+		c->at_server = false;	/* lost on the way: the timer ends it */
+		if (c->timeout == 0)
+			finish(w, c, RES_TIMEOUT, true);
+		return;
+	}
+	if (!server__listening(w, c->server, c->port)) {
+		send_answer(w, c, RES_REFUSED);	/* RST */
+		return;
+	}
+	if (!c->quiet)
+		w->rec->nodes[c->node].requests++;
+	if (!server__take(w, c))
+		send_answer(w, c, RES_REFUSED);	/* 503: queue full */
+}
+
+static void client_timeout(sim *s, void *ctx, uint64_t arg);
+
+static void respond(sim *s, void *ctx, uint64_t arg)
+{
+	struct world *w = ctx;
+	struct call *c = call__from_arg(w, arg);
+	struct lb *lb;
+
+	(void)s;
+	if (!c)
+		return;
+	c->dial_timer = SIM_TIMER_NONE;
+	lb = lb_of_call(w, c);
+	if (lb && !c->abandoned) {
+		struct lb_feedback fb = {
+			.latency = sim_now(w->sim) - c->sent,
+			.service = c->service,
+			.queue = c->queue,
+			.ok = c->res == RES_OK,
+		};
+
+		close_conn(w, c);	/* observed once the connection ends */
+		lb__answered(w, lb, c->server, &fb);
+	}
+	finish(w, c, c->res, true);
+}
+
+/* No answer after the hedging delay: a second request goes to the next
+ * server of the pass; the first answer wins. */
+static void hedge(sim *s, void *ctx, uint64_t arg)
+{
+	struct world *w = ctx;
+	struct call *c = call__from_arg(w, arg);
+	struct call *h;
+	struct lb *lb;
+	int next;
+
+	(void)s;
+	if (!c)
+		return;
+	c->hedge_timer = SIM_TIMER_NONE;
+	lb = lb_of_call(w, c);
+	if (c->abandoned || !lb)
+		return;
+	h = call__new(w, c->node, node__inc(w, c->node), c->done, c->tag);
+	h->lb = c->lb;
+	h->ep = c->ep;
+	h->port = c->port;
+	h->quiet = c->quiet;
+	h->pass = c->pass;
+	h->started = c->started;
+	h->timeout = c->timeout;
+	next = lb__next(w, lb, &h->pass);
+	if (next < 0) {
+		call__free(w, h);
+		return;
+	}
+	c->partner = h->index;
+	c->partner_gen = h->gen;
+	h->partner = c->index;
+	h->partner_gen = c->gen;
+	if (h->timeout > 0)
+		h->client_timer = sim_after(w->sim,
+			MAX(0, h->started + h->timeout - sim_now(w->sim)),
+			client_timeout, w, call__arg(h));
+	if (!h->quiet)
+		WTRACE(w, TRACE_NOTE, h->node, next, "%s: no answer from %s "
+		       "yet: hedging to %s", frame__name(w, h->node),
+		       frame__name(w, c->server), frame__name(w, next));
+	start_dial(w, h, next);
+}
+
+/* ---- the client's side ---- */
+
+static void client_timeout(sim *s, void *ctx, uint64_t arg)
+{
+	struct world *w = ctx;
+	struct call *c = call__from_arg(w, arg);
+	bool idle;
+
+	(void)s;
+	if (!c)
+		return;
+	c->client_timer = SIM_TIMER_NONE;
+	/* dial timeouts inside it are counted already; of a hedged pair,
+	 * the last one standing counts the wait */
+	if (!c->quiet && !call__partner(w, c))
+		w->rec->nodes[c->node].timeout_wait +=
+			sim_now(w->sim) - c->started - c->waited;
+	/* the client closes its connection (through the LB too: the proxy
+	 * closes when its client does); a call with no event of its own
+	 * (its answer was lost) ends here, others at their next event */
+	close_conn(w, c);
+	idle = c->dial_timer == SIM_TIMER_NONE && !c->at_server;
+	finish(w, c, RES_TIMEOUT, idle);
+}
+
+static void begin(struct world *w, struct call *c, sim_time timeout)
+{
+	c->timeout = timeout;
+	if (timeout > 0)
+		c->client_timer = sim_after(w->sim, timeout, client_timeout, w,
+					    call__arg(c));
+	if (c->lb >= 0) {
+		struct lb *lb = lb__of(w, c->node, c->lb);
+		int first;
+
+		SIM_ASSERT(lb != NULL);
+		first = lb__first(w, lb, &c->pass);
+		if (first < 0) {
+			finish(w, c, RES_REFUSED, true);
+			return;
+		}
+		start_dial(w, c, first);
+	} else {
+		start_dial(w, c, c->server);
+	}
+}
+
+void client__request(struct world *w, int node, int lb, int server,
+		    endpoint ep, sim_time timeout, bool quiet,
+		    call_done_fn done, uint64_t tag)
+{
+	struct call *c = call__new(w, node, node__inc(w, node), done, tag);
+
+	c->quiet = quiet;
+	c->lb = lb;
+	c->server = server;
+	c->ep = ep;
+	c->port = (ep == EP_ETCD_BOOTSTRAP || ep == EP_ETCD_HEALTH ||
+		   ep == EP_PING) ? PORT_ETCD : PORT_SUPERVISOR;
+	if (!quiet)
+		WTRACE(w, TRACE_REQUEST, node, server, "%s: request %s via %s",
+		       frame__name(w, node), endpoint_names[ep],
+		       lb == LB_ETCD ? "etcd LB" :
+		       lb == LB_SUPERVISOR ? "supervisor LB"
+					   : frame__name(w, server));
+	begin(w, c, timeout);
+}
+
+void client__dial(struct world *w, int node, int server, port p,
+		 sim_time timeout, bool quiet, call_done_fn done,
+		 uint64_t tag)
+{
+	struct call *c = call__new(w, node, node__inc(w, node), done, tag);
+
+	c->quiet = quiet;
+	c->server = server;
+	c->ep = EP_N;		/* no request */
+	c->port = p;
+	begin(w, c, timeout);
+}
+
+static void reset(sim *s, void *ctx, uint64_t arg)
+{
+	struct world *w = ctx;
+	struct call *c = call__from_arg(w, arg);
+
+	(void)s;
+	if (c && !c->abandoned) {
+		/* freed here when no event of its own is due (its answer was
+		 * lost and only the client timer, cancelled now, was left) */
+		finish(w, c, RES_REFUSED,
+		       c->dial_timer == SIM_TIMER_NONE && !c->at_server);
+	}
+}
+
+void client__close_conns(struct world *w, int node, int lb, int server)
+{
+	uint32_t i = 0;
+	struct call *c;
+
+	/*
+	 * Every open request of this LB to @server loses its connection. The
+	 * LB asks from inside its own methods, so the client hears of the
+	 * reset from an event at the same time rather than re-entrantly; the
+	 * call's own pending event frees it.
+	 */
+	while ((c = call__next_in_use(w, &i)) != NULL) {
+		if (c->node != node || c->lb != lb || c->server != server ||
+		    !c->connected || c->inc != node__inc(w, node))
+			continue;
+		close_conn(w, c);
+		sim_after(w->sim, 0, reset, w, call__arg(c));
+	}
+}
+
+void client__init(struct world *w)
+{
+	static const struct lb_hooks hooks = {
+		.close_conns = client__close_conns,
+		.request = client__request,
+		.dial = client__dial,
+	};
+
+	server__set_leave(w, leave);
+	lb__set_hooks(w, &hooks);
+}

@@ -1,0 +1,100 @@
+/*
+ * Load balancers (layer 6 of models/): the only file that drives a
+ * policy. Each node runs up to LB_N load balancers (K3S-MODEL.md section
+ * 1); the policy decides, this file asks it: address lists and the default
+ * server, the health checkers that feed it (tunnels and /ping), dial
+ * passes, connection counts, answers, hedging delays, the retry budget
+ * and outlier ejection (an option around any policy, which never knows).
+ *
+ * Health checks feeding the LB every health_check_interval:
+ *  - supervisor LB: the per-server tunnel: unknown until its first dial,
+ *    OK while connected, failed after a disconnect; reconnects after
+ *    tunnel_reconnect. A stopped process is noticed at once (reset), a
+ *    vanished host after tcp_keepalive.
+ *  - etcd LB: GET /ping with etcd_ping_timeout, every uniform
+ *    [etcd_ping_min, etcd_ping_max), the first at once.
+ *
+ * Owns: every LB's policy state, address list (and the copy that
+ * survives restarts), default server, checkers and their results, retry
+ * budget and outlier state. Checkers send their dials and pings, and a
+ * policy closes connections, through the hooks client.c registered with
+ * lb__set_hooks(), the only way up.
+ * Calls: frame.h, call.h, net.h, node.h, server.h (is a port open), and
+ * the policy through policies/policy.h's wrappers.
+ */
+#ifndef MODELS_LB_H
+#define MODELS_LB_H
+
+#include "frame.h"
+#include "call.h"
+
+struct lb;
+
+/* The ways up, registered by client.c at set-up. */
+struct lb_hooks {
+	/* closes @node's LB @kind's connections to @server (policy asks) */
+	void (*close_conns)(struct world *w, int node, int kind, int server);
+	/* a request (an etcd /ping) directly to @server */
+	void (*request)(struct world *w, int node, int lb, int server,
+			endpoint ep, sim_time timeout, bool quiet,
+			call_done_fn done, uint64_t tag);
+	/* a plain connection attempt (a tunnel) */
+	void (*dial)(struct world *w, int node, int server, port p,
+		     sim_time timeout, bool quiet, call_done_fn done,
+		     uint64_t tag);
+};
+
+void lb__init(struct world *w);
+void lb__release(struct world *w);
+void lb__set_hooks(struct world *w, const struct lb_hooks *hooks);
+/* A run starts: each node's saved address lists are its cached list
+ * from the spec, restricted to what each LB balances (apiservers for an
+ * agent's supervisor LB, etcd members for a control-plane server's etcd
+ * LB). */
+void lb__reset(struct world *w);
+/* The run ended: frees every LB still running. */
+void lb__cleanup(struct world *w);
+
+/* Starts @node's LB @kind with its saved address list and --server as
+ * the default, and its checkers. */
+void lb__start(struct world *w, int node, lb_kind kind);
+/* Stops it (nothing when not running): K3s keeps no health state across
+ * restarts. */
+void lb__stop(struct world *w, int node, lb_kind kind);
+/* Gives the running LB a new address list (deduplicated); it is saved
+ * (K3s writes it to a file) and new servers get a checker. */
+void lb__set_list(struct world *w, int node, lb_kind kind, const int *list,
+		 int n);
+/* @server went up, down, or changed reachability: connected tunnels to
+ * it notice (a reset at once, a vanished host at the keepalive). */
+void lb__server_changed(struct world *w, int server);
+
+/* ---- for client.c: one request's passes through a running LB ---- */
+
+/* @node's LB @kind if it runs, else NULL. */
+struct lb *lb__of(struct world *w, int node, int kind);
+/* A new pass: the policy's first server, past ejected ones; -1 for none. */
+int lb__first(struct world *w, struct lb *lb, struct lb_pass *pass);
+/* The next server of @pass, or -1: the pass failed. */
+int lb__next(struct world *w, struct lb *lb, struct lb_pass *pass);
+/* The dial timeout toward @server. */
+sim_time lb__connect_timeout(struct world *w, struct lb *lb, int server);
+/* Whether the policy dials on after its client gave up (K3s). */
+bool lb__ignores_cancel(const struct world *w);
+/* A dial to @server ended (@ok: connected; @conn: the connection counts
+ * as open, for requests). */
+void lb__dialed(struct world *w, struct lb *lb, int server, bool ok,
+	       bool conn);
+void lb__conn_closed(struct world *w, struct lb *lb, int server);
+/* The delay before pass @passes + 1 of a request, or -1: give up. */
+sim_time lb__pass_delay(struct world *w, struct lb *lb, int passes);
+/* Whether the retry budget (when enabled) lets a pass after the first
+ * go; spends a token if so. */
+bool lb__retry_spend(struct world *w, struct lb *lb);
+/* An answer from @server (its connection closed already). */
+void lb__answered(struct world *w, struct lb *lb, int server,
+		 const struct lb_feedback *fb);
+/* When to send a hedge, or -1 for none. */
+sim_time lb__hedge_delay(struct world *w, struct lb *lb);
+
+#endif

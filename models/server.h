@@ -1,0 +1,63 @@
+/*
+ * Servers (layer 5 of models/): the ports a node listens on, what it
+ * serves, and its request queue and workers.
+ *
+ * A request that reaches a server waits in its FIFO queue (finite
+ * capacity) for one of its workers, is served for a service-time draw
+ * (times the gray-failure factor), and leaves with an answer: an error
+ * when the server cannot serve the endpoint now (so failing retries still
+ * load it), a reset when its process died meanwhile. The queue is a ring
+ * per node that grows by doubling up to the configured capacity: no
+ * allocation per request.
+ *
+ * Owns: each node's workers in use, its queue and its slowness factor.
+ * A call leaves the server through the hook client.c registered with
+ * server__set_leave(), the only way up.
+ * Calls: frame.h, call.h, node.h (processes, phase, CA), etcd.h (quorum).
+ */
+#ifndef MODELS_SERVER_H
+#define MODELS_SERVER_H
+
+#include "frame.h"
+#include "call.h"
+#include "node.h"
+
+/* A call leaves @c's server with @r (served, or reset by a stop). */
+typedef void (*server_leave_fn)(struct world *w, struct call *c, result r);
+
+void server__init(struct world *w);
+void server__release(struct world *w);
+/* Registers where calls go when they leave a server (set-up). */
+void server__set_leave(struct world *w, server_leave_fn leave);
+/* A run starts: idle, empty queues, normal speed. */
+void server__reset(struct world *w);
+/* The run ended: drops what is still queued (the calls are freed with
+ * the pool). */
+void server__cleanup(struct world *w);
+
+/* Whether @node accepts connections on @p now (process up, port open).
+ * Inline: it sits on every dial's path. */
+static inline bool server__listening(const struct world *w, int node, port p)
+{
+	node_role r = w->cfg->nodes[node].role;
+
+	if (!node__running(w, node))
+		return false;
+	return p == PORT_ETCD ? role_has_etcd(r) : role_is_server(r);
+}
+/* Whether @node answers @ep with success now. */
+bool server__serves(const struct world *w, int node, endpoint ep);
+/* The service-time factor of @node (a gray failure; 1 = normal). */
+void server__set_slow(struct world *w, int node, double factor);
+
+/*
+ * Call @c reached its server (c->server), which listens: it is served now
+ * or queued (then c->at_server). Returns false when the queue is full
+ * (503): the caller answers it.
+ */
+bool server__take(struct world *w, struct call *c);
+/* @node's process stopped: its waiting calls leave with a reset; those
+ * in service leave with one when their service ends. */
+void server__stopped(struct world *w, int node);
+
+#endif
