@@ -106,3 +106,9 @@ selsim_test(test_plugin SOURCES tests/plugin/test_plugin.c LIBS policies
        $<TARGET_FILE_DIR:selsim-bad-plugin-version>)
 set_target_properties(test_plugin PROPERTIES ENABLE_EXPORTS ON)
 add_dependencies(test_plugin selsim-example-policy ${BAD_PLUGIN_TARGETS})
+
+# models/ calls only downward: no model file calls one of its own layer or
+# above (the order in models/world.h), read from the objects with nm.
+add_test(NAME model_layers COMMAND bash ${CMAKE_SOURCE_DIR}/tests/model_layers.sh
+         ${CMAKE_BINARY_DIR} WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(model_layers PROPERTIES TIMEOUT 60 LABELS unit)
