@@ -107,19 +107,19 @@ static cJSON *json_cell(const struct study *st, const struct row *w, int i,
 
 	if (st->queueing) {
 		cJSON_AddStringToObject(o, "policy", st->series[i].label);
-		cJSON_AddNumberToObject(o, "utilisation", st->x[j]);
-		cJSON_AddNumberToObject(o, "lambda", w->f[0]);
-		cJSON_AddNumberToObject(o, "mean_s", w->f[1]);
-		cJSON_AddNumberToObject(o, "mean_ci95_half_s", w->f[2]);
-		cJSON_AddNumberToObject(o, "p50_s", w->f[3]);
-		cJSON_AddNumberToObject(o, "p99_s", w->f[4]);
-		cJSON_AddNumberToObject(o, "measured_utilisation", w->f[5]);
+		cJSON_AddItemToObject(o, "utilisation", fmt_json_number(st->x[j]));
+		cJSON_AddItemToObject(o, "lambda", fmt_json_number(w->f[0]));
+		cJSON_AddItemToObject(o, "mean_s", fmt_json_number(w->f[1]));
+		cJSON_AddItemToObject(o, "mean_ci95_half_s", fmt_json_number(w->f[2]));
+		cJSON_AddItemToObject(o, "p50_s", fmt_json_number(w->f[3]));
+		cJSON_AddItemToObject(o, "p99_s", fmt_json_number(w->f[4]));
+		cJSON_AddItemToObject(o, "measured_utilisation", fmt_json_number(w->f[5]));
 	} else {
 		cJSON_AddStringToObject(o, "strategy", st->series[i].label);
-		cJSON_AddNumberToObject(o, "clients", st->x[j]);
-		cJSON_AddNumberToObject(o, "runs", st->runs);
-		cJSON_AddNumberToObject(o, "calls_mean", w->f[0]);
-		cJSON_AddNumberToObject(o, "time_ms_mean", w->f[1]);
+		cJSON_AddItemToObject(o, "clients", fmt_json_number(st->x[j]));
+		cJSON_AddItemToObject(o, "runs", fmt_json_number(st->runs));
+		cJSON_AddItemToObject(o, "calls_mean", fmt_json_number(w->f[0]));
+		cJSON_AddItemToObject(o, "time_ms_mean", fmt_json_number(w->f[1]));
 	}
 	return o;
 }
@@ -127,7 +127,7 @@ static cJSON *json_cell(const struct study *st, const struct row *w, int i,
 static char *results_json(const struct study *st, const struct row *rows)
 {
 	cJSON *root = cJSON_CreateObject(), *res = cJSON_CreateArray();
-	char *text, *out;
+	char *text, *out, seed[24];
 	int i, j;
 
 	cJSON_AddStringToObject(root, "selsim_version", SELSIM_VERSION);
@@ -135,7 +135,8 @@ static char *results_json(const struct study *st, const struct row *rows)
 	cJSON_AddStringToObject(root, "spec_file", st->file);
 	cJSON_AddStringToObject(root, "workload",
 				st->queueing ? "queueing" : "contention");
-	cJSON_AddNumberToObject(root, "seed", (double)st->seed);
+	g_snprintf(seed, sizeof(seed), "%" G_GUINT64_FORMAT, (guint64)st->seed);
+	cJSON_AddRawToObject(root, "seed", seed);
 	for (i = 0; i < st->n_series; i++)
 		for (j = 0; j < st->n_x; j++)
 			cJSON_AddItemToArray(res, json_cell(st,

@@ -62,3 +62,12 @@ char *fmt_seconds(double seconds)
 	g_free(n);
 	return out;
 }
+
+cJSON *fmt_json_number(double v)
+{
+	char buf[FMT_DOUBLE_LEN];
+
+	if (!isfinite(v))
+		return cJSON_CreateNull();
+	return cJSON_CreateRaw(fmt_double(buf, v));
+}

@@ -10,6 +10,7 @@
 #ifndef EXPERIMENTS_FMT_H
 #define EXPERIMENTS_FMT_H
 
+#include <cjson/cJSON.h>
 #include <glib.h>
 
 /* Room for fmt_double()'s text, with its NUL. */
@@ -27,6 +28,15 @@ int fmt_cmp_double(const void *a, const void *b);
  * file). Writes into @buf and returns it.
  */
 char *fmt_double(char buf[FMT_DOUBLE_LEN], double v);
+
+/*
+ * A JSON number for @v with fmt_double()'s text, so that it reads back to
+ * exactly @v (cJSON's own printer checks its 15 digits only to within an
+ * epsilon and may print a number 1 ulp off); null when @v is not finite.
+ * Caller owns the item (usually by adding it to an object); NULL only
+ * when out of memory.
+ */
+cJSON *fmt_json_number(double v);
 
 /* The unit for durations of magnitude @ref: s, ms or µs. */
 struct fmt_unit {

@@ -39,14 +39,10 @@ static void push(cJSON *arr, cJSON *item)
 		g_error("out of memory building results JSON");
 }
 
-/* A finite double, or null (NAN: no data). cJSON prints it with %.15g,
- * or %.17g when the 15 digits do not read back to within an epsilon, so
- * 0.9 prints as 0.9. (Its check is not exact, so a number may print 1 ulp
- * off; the printed files are the contract that check_same.sh compares
- * against, so that is kept.) */
+/* A finite double, exact (fmt_json_number()), or null (NAN: no data). */
 static cJSON *j_num(double v)
 {
-	return must(isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull());
+	return must(fmt_json_number(v));
 }
 
 /* A count, exact: as a double it would round past 2^53 (seeds do). */
