@@ -124,6 +124,34 @@ static void test_dat(void)
 	g_string_free(g, TRUE);
 }
 
+/* JSON numbers read back exactly: 0.1 + 0.2 is 0.30000000000000004,
+ * which cJSON's own printer writes as "0.3" (its check of 15 digits
+ * allows an epsilon), a different double. */
+static void test_json_number(void)
+{
+	const double vals[] = { 0.1 + 0.2, 0.9, 1.0 / 3.0, 2.08e-9, -1e300,
+				12345678901234567.0, 0.0, 5e-324 };
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(vals); i++) {
+		cJSON *n = fmt_json_number(vals[i]);
+		char *text = cJSON_PrintUnformatted(n);
+		cJSON *back = cJSON_Parse(text);
+
+		ASSERT(back && cJSON_IsNumber(back));
+		ASSERT(back->valuedouble == vals[i]);
+		cJSON_Delete(back);
+		cJSON_free(text);
+		cJSON_Delete(n);
+	}
+	{
+		cJSON *n = fmt_json_number(NAN);
+
+		ASSERT(cJSON_IsNull(n));
+		cJSON_Delete(n);
+	}
+}
+
 int main(void)
 {
 	TEST_RUN(test_double);
@@ -131,5 +159,6 @@ int main(void)
 	TEST_RUN(test_seconds);
 	TEST_RUN(test_gnuplot_quote);
 	TEST_RUN(test_dat);
+	TEST_RUN(test_json_number);
 	return 0;
 }
