@@ -1,5 +1,6 @@
 /* `selsim run` and `selsim trace`. */
 #include "commands.h"
+#include "fmt.h"
 #include "output.h"
 #include "plot.h"
 #include "report.h"
@@ -166,8 +167,12 @@ int run_main(int argc, char **argv)
 		cells[c].baseline = s.baseline;
 	}
 	cmdline = reproduce_command(&s);
-	if (!outdir)
-		outdir = g_build_filename("results", s.name, NULL);
+	if (!outdir) {
+		char *safe = fmt_file_safe(s.name);
+
+		outdir = g_build_filename("results", safe, NULL);
+		g_free(safe);
+	}
 	json_path = g_build_filename(outdir, "results.json", NULL);
 	csv_path = g_build_filename(outdir, "results.csv", NULL);
 	if (g_mkdir_with_parents(outdir, 0755) != 0) {

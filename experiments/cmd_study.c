@@ -365,8 +365,14 @@ static int study_do(const char *spec_file, const char *outdir_opt,
 		study_release(&st);
 		return 1;
 	}
-	outdir = outdir_opt ? g_strdup(outdir_opt)
-			    : g_build_filename("results", st.name, NULL);
+	if (outdir_opt) {
+		outdir = g_strdup(outdir_opt);
+	} else {
+		char *safe = fmt_file_safe(st.name);
+
+		outdir = g_build_filename("results", safe, NULL);
+		g_free(safe);
+	}
 	plots = g_build_filename(outdir, "plots", NULL);
 	if (!study_write(&st, rows, outdir, &err) ||
 	    (!no_plots && !study_plots(&st, rows, plots, &err))) {

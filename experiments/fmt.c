@@ -2,6 +2,7 @@
 #include "fmt.h"
 
 #include <math.h>
+#include <string.h>
 
 int fmt_cmp_double(const void *a, const void *b)
 {
@@ -70,4 +71,19 @@ cJSON *fmt_json_number(double v)
 	if (!isfinite(v))
 		return cJSON_CreateNull();
 	return cJSON_CreateRaw(fmt_double(buf, v));
+}
+
+char *fmt_file_safe(const char *s)
+{
+	char *out = g_strdup(s);
+	char *p;
+
+	for (p = out; *p; p++)
+		if (!g_ascii_isalnum(*p) && *p != '.' && *p != '_' && *p != '-')
+			*p = '_';
+	if (!*out || !strcmp(out, ".") || !strcmp(out, "..")) {
+		g_free(out);
+		out = g_strdup("_");
+	}
+	return out;
 }

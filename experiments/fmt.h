@@ -55,4 +55,12 @@ char *fmt_num3(double v);
  * sim_time_format().) */
 char *fmt_seconds(double seconds);
 
+/*
+ * @s made safe as one file or folder name: letters, digits, '.', '_' and
+ * '-' kept, anything else (a '/', a quote, a space, a byte of UTF-8)
+ * becomes '_'; a result of "", "." or ".." becomes "_" so that it never
+ * names the folder itself or its parent. Caller frees with g_free().
+ */
+char *fmt_file_safe(const char *s);
+
 #endif

@@ -5,6 +5,7 @@
  * gnuplot runner (gnuplot.h).
  */
 #include "plot.h"
+#include "fmt.h"
 #include "gnuplot.h"
 #include "output.h"
 #include "sim/error.h"
@@ -24,18 +25,6 @@
 #define MAX_DASHES 4
 #define MAX_CDF_CELLS 16
 #define MAX_BARS 24
-
-/* @s made safe for a file name: letters, digits, '.', '_' and '-'. */
-static char *file_safe(const char *s)
-{
-	char *out = g_strdup(s);
-	char *p;
-
-	for (p = out; *p; p++)
-		if (!g_ascii_isalnum(*p) && *p != '.' && *p != '_' && *p != '-')
-			*p = '_';
-	return out;
-}
 
 /* How the CDF plot tells the cells apart. */
 typedef enum {
@@ -532,7 +521,7 @@ static void plan_sweep2(GPtrArray *plan, const struct results *r)
 	size_t p, x, y;
 
 	for (p = 0; p < r->n_policies; p++) {
-		char *safe = file_safe(r->policies[p]);
+		char *safe = fmt_file_safe(r->policies[p]);
 		char *name = g_strdup_printf("heatmap-%s", safe);
 		char *dat = g_strdup_printf("heatmap-%s.dat", safe);
 		struct plot_job *j = job_new(plan, name, "heatmap.gp", dat, true);

@@ -152,6 +152,26 @@ static void test_json_number(void)
 	}
 }
 
+/* Names from specs become one safe file name, never a path. */
+static void test_file_safe(void)
+{
+	static const char *const cases[][2] = {
+		{ "first-etcd-down", "first-etcd-down" },
+		{ "Marc's \"study\"; system", "Marc_s__study___system" },
+		{ "../../etc/x", ".._.._etc_x" },
+		{ "..", "_" }, { ".", "_" }, { "", "_" },
+		{ "a/b", "a_b" }, { "v1.2_x", "v1.2_x" },
+	};
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		char *got = fmt_file_safe(cases[i][0]);
+
+		ASSERT_STR_EQ(got, cases[i][1]);
+		g_free(got);
+	}
+}
+
 int main(void)
 {
 	TEST_RUN(test_double);
@@ -160,5 +180,6 @@ int main(void)
 	TEST_RUN(test_gnuplot_quote);
 	TEST_RUN(test_dat);
 	TEST_RUN(test_json_number);
+	TEST_RUN(test_file_safe);
 	return 0;
 }
