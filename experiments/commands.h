@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+/* cli.c: */
+
 /* Parses a command's options with @ctx, which it frees. On bad options
  * prints "selsim CMD: message" on stderr and returns FALSE (exit 2). */
 gboolean cli_parse(GOptionContext *ctx, int *argc, char ***argv,
@@ -17,6 +19,18 @@ gboolean cli_parse(GOptionContext *ctx, int *argc, char ***argv,
  * input, whose message already names the file; 1 for anything else,
  * prefixed "selsim CMD: ". */
 int cli_fail(const char *cmd, GError *err);
+
+/* Prints "selsim CMD: " + @fmt (with one %s for @arg) + a pointer to
+ * --help on stderr; returns 2, the exit code of bad usage. */
+int cli_usage_error(const char *cmd, const char *fmt, const char *arg);
+
+/* Loads the spec at @path into @s (release with spec_release()) and
+ * applies the overrides every command shares: @seed when >= 0, @scenarios
+ * when > 0, and @policies (comma-separated) when not NULL. Returns 0, or
+ * the exit code after printing the error (2 for a bad spec). */
+struct spec;
+int cli_load_spec(const char *cmd, const char *path, gint64 seed,
+		  gint64 scenarios, const char *policies, struct spec *s);
 
 /* `selsim validate SPEC.json [--explain]`: loads and checks a spec, prints
  * "SPEC: ok (...)" or the one-line error on stderr (exit 2). */
@@ -33,7 +47,7 @@ int list_main(int argc, char **argv);
 int run_main(int argc, char **argv);
 
 /* `selsim trace SPEC.json [--scenario K] [--policy P] [--seed N]`: the
- * time-ordered story of one scenario. (cmd_run.c) */
+ * time-ordered story of one scenario. (cmd_trace.c) */
 int trace_main(int argc, char **argv);
 
 /* `selsim study SPEC.json [-o DIR] [--no-plots] [--quiet]`: the
