@@ -50,6 +50,9 @@ struct study {
 	int n_x;
 	/* queueing */
 	uint64_t requests;
+	uint64_t requests_at[STUDY_MAX_POINTS];	/* per utilisation: a
+						 * "requests" array, else
+						 * requests throughout */
 	int servers, workers;
 	struct dist service;
 	/* contention */
@@ -162,7 +165,8 @@ static gboolean parse_queueing(struct study *st, const cJSON *root,
 	st->servers = st->workers = 1;
 	st->service = (struct dist){ .kind = DIST_EXPONENTIAL, .p = { 1, 0 } };
 	x = (double)st->requests;
-	if (!get_count(st, root, "requests", 1000, 1e9, &x, error))
+	if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(root, "requests")) &&
+	    !get_count(st, root, "requests", 1000, 1e9, &x, error))
 		return FALSE;
 	st->requests = (uint64_t)x;
 	x = st->servers;
@@ -195,6 +199,30 @@ static gboolean parse_queueing(struct study *st, const cJSON *root,
 		}
 		st->x[st->n_x++] = e->valuedouble;
 	}
+	for (i = 0; i < st->n_x; i++)
+		st->requests_at[i] = st->requests;
+	/* "requests": one count per utilisation, so that heavier loads,
+	 * whose runs stay correlated longer, run longer */
+	v = cJSON_GetObjectItemCaseSensitive(root, "requests");
+	if (cJSON_IsArray(v)) {
+		if (cJSON_GetArraySize(v) != st->n_x)
+			return bad(error, st->file, "requests", "expected a "
+				   "whole number, or an array of one per "
+				   "utilisation (%d)", st->n_x);
+		i = 0;
+		cJSON_ArrayForEach(e, v) {
+			char path[32];
+
+			g_snprintf(path, sizeof(path), "requests[%d]", i);
+			if (!cJSON_IsNumber(e) ||
+			    e->valuedouble != floor(e->valuedouble) ||
+			    e->valuedouble < 1000 || e->valuedouble > 1e9)
+				return bad(error, st->file, path, "expected a "
+					   "whole number from 1000 to 1e+09");
+			st->requests_at[i++] = (uint64_t)e->valuedouble;
+		}
+	}
+	i = 0;	/* counts the policies below */
 	v = cJSON_GetObjectItemCaseSensitive(root, "policies");
 	if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) < 1 ||
 	    cJSON_GetArraySize(v) > STUDY_MAX_SERIES)
@@ -412,7 +440,7 @@ static void study_release(struct study *st)
 
 /* One figure of the table: series i at x index j. */
 struct row {
-	double f[6];
+	double f[11];
 };
 
 /* Runs everything; rows[i * n_x + j]. */
@@ -433,7 +461,7 @@ static gboolean study_run(const struct study *st, struct row *rows,
 						  st->workers /
 						  dist_mean(&st->service),
 					.service = st->service,
-					.requests = st->requests,
+					.requests = st->requests_at[j],
 					.seed = st->seed,
 					.ops = st->series[i].ops,
 					.own_name = st->series[i].own_name,
@@ -445,7 +473,12 @@ static gboolean study_run(const struct study *st, struct row *rows,
 					return FALSE;
 				*w = (struct row){ { q.lambda, qr.mean,
 						     qr.half_width, qr.p50,
-						     qr.p99, qr.utilisation } };
+						     qr.p99, qr.utilisation,
+						     (double)q.requests,
+						     (double)qr.warmup,
+						     (double)qr.batches,
+						     qr.lag1,
+						     qr.uncorrelated } };
 				continue;
 			}
 			double calls = 0, t = 0;
@@ -506,6 +539,13 @@ static char *results_json(const struct study *st, const struct row *rows)
 				cJSON_AddNumberToObject(o, "p99_s", w->f[4]);
 				cJSON_AddNumberToObject(o, "measured_utilisation",
 							w->f[5]);
+				cJSON_AddNumberToObject(o, "requests", w->f[6]);
+				cJSON_AddNumberToObject(o, "warmup_requests",
+							w->f[7]);
+				cJSON_AddNumberToObject(o, "batches", w->f[8]);
+				cJSON_AddNumberToObject(o, "batch_lag1", w->f[9]);
+				cJSON_AddBoolToObject(o, "batches_uncorrelated",
+						      w->f[10] != 0);
 			} else {
 				cJSON_AddStringToObject(o, "strategy",
 							st->series[i].label);
