@@ -206,10 +206,13 @@ void cell_acc_summarise(struct cell_acc *a, struct cell_summary *out)
 	out->deadline_s = D;
 
 	/* censored, over every counted node */
+	/* with every node joined, GSL's mean, bit for bit the joined-only
+	 * one */
 	sum = 0.0;
 	for (i = 0; i < nj; i++)
 		sum += js[i];
-	out->join_rmean = ratio(sum + D * (double)(nc - nj), nc);
+	out->join_rmean = nj == nc && nj ? gsl_stats_mean(js, 1, nj)
+		: ratio(sum + D * (double)(nc - nj), nc);
 	out->join_p50 = stats_quantile_censored(js, nj, nc, 0.50);
 	out->join_p90 = stats_quantile_censored(js, nj, nc, 0.90);
 	out->join_p99 = stats_quantile_censored(js, nj, nc, 0.99);
