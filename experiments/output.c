@@ -569,14 +569,21 @@ static char *tab_num(double v)
 
 /* The decimals to print an interval [@lo, @hi] with: @prec, or more when
  * it excludes 0, so that the bound nearer 0 shows two significant digits
- * and a starred interval never reads [-0.0, -0.0]. */
+ * and a starred interval never reads [-0.0, -0.0]; or when it holds 0 but
+ * would read [+0.00, +0.00] though not exactly 0. */
 static int tab_prec(double lo, double hi, int prec)
 {
-	double near;
+	double near, far = fmax(fabs(lo), fabs(hi));
 	int need;
 
-	if (!(lo > 0.0 || hi < 0.0))
-		return prec;
+	if (!(lo > 0.0 || hi < 0.0)) {
+		/* holding 0: only an interval that would read [+0.00,
+		 * +0.00] gets more, two digits of its wider bound */
+		if (far == 0.0 || far >= 0.5 * pow(10.0, -prec))
+			return prec;
+		need = (int)ceil(-log10(far)) + 1;
+		return MIN(MAX(prec, need), 15);
+	}
 	near = fmin(fabs(lo), fabs(hi));
 	need = (int)ceil(-log10(near)) + 1;
 	return MIN(MAX(prec, need), 15);
