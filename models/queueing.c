@@ -19,6 +19,7 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
+#include <string.h>
 
 #define QUEUEING_NONE UINT64_MAX	/* end of a FIFO list */
 
@@ -271,6 +272,9 @@ gboolean queueing_run(const struct queueing_cfg *cfg,
 		SIM_BUG("queueing run stopped early");
 	SIM_ASSERT(q.arrived == n);
 
+	/* memset, not an initialiser: the padding too, so that equal runs
+	 * give equal bytes */
+	memset(out, 0, sizeof(*out));
 	queueing_summarise(q.response, n, out);
 	out->utilisation = q.last_done > 0
 		? (double)q.busy_total /
