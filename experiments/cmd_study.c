@@ -34,7 +34,7 @@
 
 /* One figure of the table: series i at x index j. */
 struct row {
-	double f[6];
+	double f[11];
 };
 
 /* Runs everything; rows[i * n_x + j]. */
@@ -55,7 +55,7 @@ static gboolean study_run(const struct study *st, struct row *rows,
 						  st->workers /
 						  dist_mean(&st->service),
 					.service = st->service,
-					.requests = st->requests,
+					.requests = st->requests_at[j],
 					.seed = st->seed,
 					.ops = st->series[i].ops,
 					.own_name = st->series[i].own_name,
@@ -67,7 +67,12 @@ static gboolean study_run(const struct study *st, struct row *rows,
 					return FALSE;
 				*w = (struct row){ { q.lambda, qr.mean,
 						     qr.half_width, qr.p50,
-						     qr.p99, qr.utilisation } };
+						     qr.p99, qr.utilisation,
+						     (double)q.requests,
+						     (double)qr.warmup,
+						     (double)qr.batches,
+						     qr.lag1,
+						     qr.uncorrelated } };
 				continue;
 			}
 			double calls = 0, t = 0;
@@ -99,27 +104,37 @@ static gboolean study_run(const struct study *st, struct row *rows,
 	return TRUE;
 }
 
+/* @o[@key] = @v, exact (fmt_json_number()). */
+static void put_num(cJSON *o, const char *key, double v)
+{
+	cJSON_AddItemToObject(o, key, fmt_json_number(v));
+}
+
 /* One cell of results.json: series @i at x index @j. */
 static cJSON *json_cell(const struct study *st, const struct row *w, int i,
 			int j)
 {
+	static const char *const q_keys[] = {
+		"lambda", "mean_s", "mean_ci95_half_s", "p50_s", "p99_s",
+		"measured_utilisation", "requests", "warmup_requests",
+		"batches", "batch_lag1",
+	};
 	cJSON *o = cJSON_CreateObject();
+	size_t k;
 
 	if (st->queueing) {
 		cJSON_AddStringToObject(o, "policy", st->series[i].label);
-		cJSON_AddItemToObject(o, "utilisation", fmt_json_number(st->x[j]));
-		cJSON_AddItemToObject(o, "lambda", fmt_json_number(w->f[0]));
-		cJSON_AddItemToObject(o, "mean_s", fmt_json_number(w->f[1]));
-		cJSON_AddItemToObject(o, "mean_ci95_half_s", fmt_json_number(w->f[2]));
-		cJSON_AddItemToObject(o, "p50_s", fmt_json_number(w->f[3]));
-		cJSON_AddItemToObject(o, "p99_s", fmt_json_number(w->f[4]));
-		cJSON_AddItemToObject(o, "measured_utilisation", fmt_json_number(w->f[5]));
+		put_num(o, "utilisation", st->x[j]);
+		for (k = 0; k < G_N_ELEMENTS(q_keys); k++)
+			put_num(o, q_keys[k], w->f[k]);
+		cJSON_AddBoolToObject(o, "batches_uncorrelated",
+				      w->f[10] != 0);
 	} else {
 		cJSON_AddStringToObject(o, "strategy", st->series[i].label);
-		cJSON_AddItemToObject(o, "clients", fmt_json_number(st->x[j]));
-		cJSON_AddItemToObject(o, "runs", fmt_json_number(st->runs));
-		cJSON_AddItemToObject(o, "calls_mean", fmt_json_number(w->f[0]));
-		cJSON_AddItemToObject(o, "time_ms_mean", fmt_json_number(w->f[1]));
+		put_num(o, "clients", st->x[j]);
+		put_num(o, "runs", st->runs);
+		put_num(o, "calls_mean", w->f[0]);
+		put_num(o, "time_ms_mean", w->f[1]);
 	}
 	return o;
 }

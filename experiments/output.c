@@ -66,8 +66,26 @@ static cJSON *j_duration(sim_time t)
 	return j_str(sim_time_format(t, buf));
 }
 
-/* {"diff": d, "ci95": [lo, hi], "significant": b} */
-static cJSON *json_diff(const struct stats_diff *d)
+/* Names of the interval methods, as results.json writes them. */
+#define METHOD_TANGO "tango-score"
+#define METHOD_BOOTSTRAP "percentile-bootstrap"
+
+/* A censored figure: a number, or null when beyond the deadline (+inf) or
+ * undefined (NAN); the "beyond_deadline" flags tell the two apart. */
+static cJSON *j_censored(double v)
+{
+	return j_num(v);
+}
+
+static cJSON *j_bool(bool b)
+{
+	return must(cJSON_CreateBool(b));
+}
+
+/* {"diff", "ci95": [lo, hi], "significant", "method", "p_value", "p_holm",
+ * "significant_holm"} and, for a quantile, "bound" */
+static cJSON *json_diff(const struct stats_diff *d, const char *method,
+			bool quantile)
 {
 	cJSON *o = must(cJSON_CreateObject());
 	cJSON *ci = must(cJSON_CreateArray());
@@ -76,7 +94,13 @@ static cJSON *json_diff(const struct stats_diff *d)
 	push(ci, j_num(d->ci95[0]));
 	push(ci, j_num(d->ci95[1]));
 	put(o, "ci95", ci);
-	put(o, "significant", must(cJSON_CreateBool(d->significant)));
+	put(o, "significant", j_bool(d->significant));
+	put(o, "method", j_str(method));
+	put(o, "p_value", j_num(d->p_value));
+	put(o, "p_holm", j_num(d->p_holm));
+	put(o, "significant_holm", j_bool(d->significant_holm));
+	if (quantile)
+		put(o, "bound", j_str(stats_bound_name(d->bound)));
 	return o;
 }
 
@@ -84,13 +108,24 @@ static cJSON *json_vs(const struct spec *s, const struct out_cell *c)
 {
 	cJSON *o = must(cJSON_CreateObject());
 	cJSON *metrics = must(cJSON_CreateObject());
+	cJSON *disc = must(cJSON_CreateObject());
+	cJSON *p99;
 
 	put(o, "baseline", j_str(baseline_name(s, c)));
 	put(o, "resamples", j_u64(c->vs->resamples));
-	put(metrics, "success_rate", json_diff(&c->vs->success_rate));
-	put(metrics, "join_time_mean_s", json_diff(&c->vs->join_mean_s));
-	put(metrics, "join_time_p50_s", json_diff(&c->vs->join_p50_s));
-	put(metrics, "join_time_p99_s", json_diff(&c->vs->join_p99_s));
+	put(disc, "cell_only", j_u64(c->vs->discordant_better));
+	put(disc, "baseline_only", j_u64(c->vs->discordant_worse));
+	put(o, "discordant_scenarios", disc);
+	put(metrics, "success_rate",
+	    json_diff(&c->vs->success_rate, METHOD_TANGO, false));
+	put(metrics, "join_time_mean_s",
+	    json_diff(&c->vs->join_mean_s, METHOD_BOOTSTRAP, false));
+	put(metrics, "join_time_p50_s",
+	    json_diff(&c->vs->join_p50_s, METHOD_BOOTSTRAP, true));
+	p99 = json_diff(&c->vs->join_p99_s, METHOD_BOOTSTRAP, true);
+	put(p99, "tail_nodes", j_u64(c->vs->tail_n));
+	put(p99, "tail_warning", j_bool(c->vs->tail_warning));
+	put(metrics, "join_time_p99_s", p99);
 	put(o, "metrics", metrics);
 	return o;
 }
@@ -103,10 +138,12 @@ static cJSON *json_cell(const struct spec *s, const struct out_cell *c)
 	cJSON *success = must(cJSON_CreateObject());
 	cJSON *ci = must(cJSON_CreateArray());
 	cJSON *join = must(cJSON_CreateObject());
+	cJSON *beyond = must(cJSON_CreateObject());
+	cJSON *joined = must(cJSON_CreateObject());
 	cJSON *dials = must(cJSON_CreateObject());
 	cJSON *nodes = must(cJSON_CreateObject());
 	cJSON *cdf;
-	size_t i;
+	size_t i, first_beyond = STATS_CDF_POINTS;
 
 	SIM_ASSERT(s->n_axes == 0 || c->grid);
 	put(o, "policy", j_str(c->policy));
@@ -123,16 +160,38 @@ static cJSON *json_cell(const struct spec *s, const struct out_cell *c)
 	put(success, "ci95", ci);
 	put(o, "success", success);
 
-	put(join, "mean", j_num(m->join_mean));
-	put(join, "p50", j_num(m->join_p50));
-	put(join, "p90", j_num(m->join_p90));
-	put(join, "p99", j_num(m->join_p99));
-	put(join, "max", j_num(m->join_max));
+	/* censored: over every counted node, not joined = beyond D */
+	put(join, "restricted_mean", j_num(m->join_rmean));
+	put(join, "mean", j_num(m->join_rmean));
+	put(join, "p50", j_censored(m->join_p50));
+	put(join, "p90", j_censored(m->join_p90));
+	put(join, "p99", j_censored(m->join_p99));
+	put(join, "max", j_censored(m->join_max));
+	put(beyond, "p50", j_bool(isinf(m->join_p50)));
+	put(beyond, "p90", j_bool(isinf(m->join_p90)));
+	put(beyond, "p99", j_bool(isinf(m->join_p99)));
+	put(beyond, "max", j_bool(isinf(m->join_max)));
+	put(join, "beyond_deadline", beyond);
 	put(o, "join_time_s", join);
 	cdf = must(cJSON_CreateArray());
-	for (i = 0; i < STATS_CDF_POINTS; i++)
-		push(cdf, j_num(m->join_cdf[i]));
+	for (i = 0; i < STATS_CDF_POINTS; i++) {
+		push(cdf, j_censored(m->join_cdf[i]));
+		if (isinf(m->join_cdf[i]) && first_beyond == STATS_CDF_POINTS)
+			first_beyond = i;
+	}
 	put(o, "join_time_cdf_s", cdf);
+	put(o, "join_time_cdf_beyond_deadline_from",
+	    first_beyond < STATS_CDF_POINTS
+	    ? must(cJSON_CreateNumber((double)first_beyond))
+	    : must(cJSON_CreateNull()));
+
+	/* conditional on joining by D */
+	put(joined, "mean", j_num(m->joined_mean));
+	put(joined, "p50", j_num(m->joined_p50));
+	put(joined, "p90", j_num(m->joined_p90));
+	put(joined, "p99", j_num(m->joined_p99));
+	put(joined, "max", j_num(m->joined_max));
+	put(o, "join_time_joined_s", joined);
 
 	put(dials, "mean", j_num(m->dials_per_join));
 	put(o, "dials_per_join", dials);
@@ -149,6 +208,25 @@ static cJSON *json_cell(const struct spec *s, const struct out_cell *c)
 	if (c->vs)
 		put(o, "vs_baseline", json_vs(s, c));
 	return o;
+}
+
+/* The comparisons in the Holm family: every finite p-value of the cells'
+ * differences (the runner adjusts over the same set). */
+static size_t comparisons(const struct out_cell *cells, size_t n)
+{
+	size_t i, m = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct stats_paired *v = cells[i].vs;
+
+		if (!v)
+			continue;
+		m += isfinite(v->success_rate.p_value) +
+		     isfinite(v->join_mean_s.p_value) +
+		     isfinite(v->join_p50_s.p_value) +
+		     isfinite(v->join_p99_s.p_value);
+	}
+	return m;
 }
 
 char *output_json_string(const struct spec *s, const struct out_cell *cells,
@@ -168,6 +246,8 @@ char *output_json_string(const struct spec *s, const struct out_cell *cells,
 	put(root, "deadline_s", j_num(sim_time_to_s(s->world.deadline)));
 	put(root, "baseline", j_str(s->baseline));
 	put(root, "command", j_str(command_line));
+	put(root, "comparisons", j_u64(comparisons(cells, n)));
+	put(root, "alpha", j_num(STATS_ALPHA));
 	for (i = 0; i < s->n_axes; i++)
 		push(axes, j_str(s->axes[i].key));
 	put(root, "axes", axes);
@@ -214,6 +294,20 @@ static void csv_num(GString *g, double v)
 		g_string_append(g, fmt_double(buf, v));
 }
 
+/* A censored figure: "inf" when beyond the deadline, else csv_num(). */
+static void csv_censored(GString *g, double v)
+{
+	if (isinf(v))
+		g_string_append(g, v > 0 ? ",inf" : ",-inf");
+	else
+		csv_num(g, v);
+}
+
+static void csv_bool(GString *g, bool b)
+{
+	g_string_append(g, b ? ",true" : ",false");
+}
+
 static void csv_u64(GString *g, uint64_t v)
 {
 	g_string_append_printf(g, ",%" PRIu64, v);
@@ -231,7 +325,37 @@ static const char *const csv_columns[] = {
 	"vs_baseline", "success_rate_diff", "success_rate_diff_lo",
 	"success_rate_diff_hi", "join_p99_diff_s", "join_p99_diff_lo",
 	"join_p99_diff_hi",
+	/* added after the first release: appended, so that a reader by
+	 * position still finds the columns above */
+	"join_time_s_restricted_mean",
+	"join_time_joined_s_mean", "join_time_joined_s_p50",
+	"join_time_joined_s_p90", "join_time_joined_s_p99",
+	"join_time_joined_s_max",
+	"success_rate_diff_method", "success_rate_diff_significant",
+	"success_rate_diff_p", "success_rate_diff_p_holm",
+	"success_rate_diff_significant_holm",
+	"join_mean_diff_s", "join_mean_diff_lo", "join_mean_diff_hi",
+	"join_mean_diff_significant", "join_mean_diff_p",
+	"join_mean_diff_p_holm", "join_mean_diff_significant_holm",
+	"join_p50_diff_s", "join_p50_diff_lo", "join_p50_diff_hi",
+	"join_p50_diff_significant", "join_p50_diff_p",
+	"join_p50_diff_p_holm", "join_p50_diff_significant_holm",
+	"join_p50_diff_bound",
+	"join_p99_diff_significant", "join_p99_diff_p",
+	"join_p99_diff_p_holm", "join_p99_diff_significant_holm",
+	"join_p99_diff_bound", "join_p99_tail_nodes", "join_p99_tail_warning",
+	"bootstrap_resamples",
 };
+
+/* The columns of one bootstrap difference after its diff, lo and hi:
+ * significant, p, p_holm, significant_holm. */
+static void csv_diff_tests(GString *g, const struct stats_diff *d)
+{
+	csv_bool(g, d->significant);
+	csv_num(g, d->p_value);
+	csv_num(g, d->p_holm);
+	csv_bool(g, d->significant_holm);
+}
 
 char *output_csv_string(const struct spec *s, const struct out_cell *cells,
 			size_t n, const char *command_line)
@@ -270,11 +394,11 @@ char *output_csv_string(const struct spec *s, const struct out_cell *cells,
 		csv_num(g, m->rate);
 		csv_num(g, m->ci95[0]);
 		csv_num(g, m->ci95[1]);
-		csv_num(g, m->join_mean);
-		csv_num(g, m->join_p50);
-		csv_num(g, m->join_p90);
-		csv_num(g, m->join_p99);
-		csv_num(g, m->join_max);
+		csv_num(g, m->join_rmean);
+		csv_censored(g, m->join_p50);
+		csv_censored(g, m->join_p90);
+		csv_censored(g, m->join_p99);
+		csv_censored(g, m->join_max);
 		csv_num(g, m->dials_per_join);
 		csv_num(g, m->failed_dials_per_join);
 		csv_num(g, m->timeout_wait_s_per_join);
@@ -297,6 +421,38 @@ char *output_csv_string(const struct spec *s, const struct out_cell *cells,
 			csv_num(g, v->join_p99_s.ci95[1]);
 		} else {
 			g_string_append(g, ",,,,,,");
+		}
+		csv_num(g, m->join_rmean);
+		csv_num(g, m->joined_mean);
+		csv_num(g, m->joined_p50);
+		csv_num(g, m->joined_p90);
+		csv_num(g, m->joined_p99);
+		csv_num(g, m->joined_max);
+		if (c->vs) {
+			const struct stats_paired *v = c->vs;
+
+			g_string_append(g, "," METHOD_TANGO);
+			csv_diff_tests(g, &v->success_rate);
+			csv_num(g, v->join_mean_s.diff);
+			csv_num(g, v->join_mean_s.ci95[0]);
+			csv_num(g, v->join_mean_s.ci95[1]);
+			csv_diff_tests(g, &v->join_mean_s);
+			csv_num(g, v->join_p50_s.diff);
+			csv_num(g, v->join_p50_s.ci95[0]);
+			csv_num(g, v->join_p50_s.ci95[1]);
+			csv_diff_tests(g, &v->join_p50_s);
+			g_string_append_printf(
+				g, ",%s", stats_bound_name(v->join_p50_s.bound));
+			csv_diff_tests(g, &v->join_p99_s);
+			g_string_append_printf(
+				g, ",%s", stats_bound_name(v->join_p99_s.bound));
+			csv_u64(g, v->tail_n);
+			csv_bool(g, v->tail_warning);
+			csv_u64(g, v->resamples);
+		} else {
+			/* the 28 columns from success_rate_diff_method on */
+			for (j = 0; j < 28; j++)
+				g_string_append_c(g, ',');
 		}
 		g_string_append_c(g, '\n');
 	}
@@ -394,24 +550,62 @@ void output_print_csv(FILE *f, const struct spec *s,
 
 /* ---- the terminal table ---- */
 
-/* Seconds with 2 decimals, or "-". Caller frees with g_free(). */
+/* Seconds with 2 decimals, "> deadline" when beyond it (+inf), or "-".
+ * Caller frees with g_free(). */
 static char *tab_num(double v)
 {
+	if (isinf(v) && v > 0)
+		return g_strdup("> deadline");
 	return isfinite(v) ? g_strdup_printf("%.2f", v) : g_strdup("-");
 }
 
-/* A difference with its interval, scaled by @k, to @prec decimals, and a
- * "*" when significant: "-10.0 [-12.1, -8.0] *", or "-" (no data).
- * Caller frees with g_free(). */
-static char *tab_diff(const struct stats_diff *d, double k, int prec)
+/* The decimals to print an interval [@lo, @hi] with: @prec, or more when
+ * it excludes 0, so that the bound nearer 0 shows two significant digits
+ * and a starred interval never reads [-0.0, -0.0]; or when it holds 0 but
+ * would read [+0.00, +0.00] though not exactly 0. */
+static int tab_prec(double lo, double hi, int prec)
 {
+	double near, far = fmax(fabs(lo), fabs(hi));
+	int need;
+
+	if (!(lo > 0.0 || hi < 0.0)) {
+		/* holding 0: only an interval that would read [+0.00,
+		 * +0.00] gets more, two digits of its wider bound */
+		if (far == 0.0 || far >= 0.5 * pow(10.0, -prec))
+			return prec;
+		need = (int)ceil(-log10(far)) + 1;
+		return MIN(MAX(prec, need), 15);
+	}
+	near = fmin(fabs(lo), fabs(hi));
+	need = (int)ceil(-log10(near)) + 1;
+	return MIN(MAX(prec, need), 15);
+}
+
+/* A difference with its interval, scaled by @k, to @prec decimals (more
+ * when needed, tab_prec()), and marks: "*" when the interval excludes 0,
+ * "**" when Holm's adjustment keeps it significant, "!" when @warn; a
+ * quantile's bound as ">=" or "<=" before the value, "both > deadline"
+ * when both sides are beyond it. "-10.0 [-12.1, -8.0] *", or "-" (no
+ * data). Caller frees with g_free(). */
+static char *tab_diff(const struct stats_diff *d, double k, int prec,
+		      bool warn)
+{
+	const char *mark = d->significant_holm ? " **" : d->significant
+		? " * " : "   ";
+	const char *bound = d->bound == STATS_AT_LEAST ? ">="
+		: d->bound == STATS_AT_MOST ? "<=" : "";
+
+	if (d->bound == STATS_BOTH_BEYOND)
+		return g_strdup("both > deadline   ");
 	if (!isfinite(d->diff))
 		return g_strdup("-");
 	if (!isfinite(d->ci95[0]) || !isfinite(d->ci95[1]))
-		return g_strdup_printf("%+.*f [-]  ", prec, k * d->diff);
-	return g_strdup_printf("%+.*f [%+.*f, %+.*f]%s", prec, k * d->diff,
-			       prec, k * d->ci95[0], prec, k * d->ci95[1],
-			       d->significant ? " *" : "  ");
+		return g_strdup_printf("%s%+.*f [-]   %s", bound, prec,
+				       k * d->diff, warn ? "!" : " ");
+	prec = tab_prec(k * d->ci95[0], k * d->ci95[1], prec);
+	return g_strdup_printf("%s%+.*f [%+.*f, %+.*f]%s%s", bound, prec,
+			       k * d->diff, prec, k * d->ci95[0], prec,
+			       k * d->ci95[1], mark, warn ? "!" : " ");
 }
 
 /* Prints @rows rows of @n_cols strings (row-major, header first): the
@@ -488,12 +682,16 @@ static void print_vs(FILE *f, const struct spec *s,
 		     const struct out_cell *cells, size_t n)
 {
 	static const char *const figs[] = {
-		"success diff, points [95% CI]", "p99 join diff s [95% CI]",
+		"success diff, points [95% CI]",
+		"restricted mean join diff s [95% CI]",
+		"p99 join diff s [95% CI]",
 	};
 	size_t n_text = 1 + s->n_axes;
 	size_t n_cols = n_text + G_N_ELEMENTS(figs);
 	const char *baseline = NULL;
 	size_t rows = 0, r, i;
+	unsigned resamples = 0;
+	bool any_warn = false;
 	char **tab;
 
 	for (i = 0; i < n; i++) {
@@ -501,6 +699,8 @@ static void print_vs(FILE *f, const struct spec *s,
 			continue;
 		if (!rows)
 			baseline = baseline_name(s, &cells[i]);
+		resamples = MAX(resamples, cells[i].vs->resamples);
+		any_warn = any_warn || cells[i].vs->tail_warning;
 		rows++;
 	}
 	if (!rows)
@@ -509,16 +709,28 @@ static void print_vs(FILE *f, const struct spec *s,
 	tab_header(tab, s, figs, G_N_ELEMENTS(figs));
 	for (i = 0, r = 1; i < n; i++) {
 		char **row = tab + r * n_cols;
+		const struct stats_paired *v = cells[i].vs;
 
-		if (!cells[i].vs)
+		if (!v)
 			continue;
 		tab_text(row, s, &cells[i]);
-		row[n_text] = tab_diff(&cells[i].vs->success_rate, 100.0, 1);
-		row[n_text + 1] = tab_diff(&cells[i].vs->join_p99_s, 1.0, 2);
+		row[n_text] = tab_diff(&v->success_rate, 100.0, 1, false);
+		row[n_text + 1] = tab_diff(&v->join_mean_s, 1.0, 2, false);
+		row[n_text + 2] = tab_diff(&v->join_p99_s, 1.0, 2,
+					   v->tail_warning);
 		r++;
 	}
-	fprintf(f, "\npaired differences vs %s (95%% bootstrap CI, "
-		"* = excludes 0)\n", baseline ? baseline : "the baseline");
+	fprintf(f, "\npaired differences vs %s over the same scenarios; "
+		"95%% CIs: success Tango score, join times percentile "
+		"bootstrap (%u resamples)\n"
+		"* = the CI excludes 0; ** = also significant after Holm's "
+		"adjustment over all %zu comparisons of this run (success, "
+		"restricted mean, p50 and p99 of each row)\n",
+		baseline ? baseline : "the baseline", resamples,
+		comparisons(cells, n));
+	if (any_warn)
+		fprintf(f, "! = fewer than %d nodes beyond the p99 on a side: "
+			"its CI covers less than 95%%\n", STATS_TAIL_MIN);
 	print_aligned(f, tab, rows + 1, n_cols, n_text);
 	free_tab(tab, (rows + 1) * n_cols);
 }
@@ -529,8 +741,8 @@ void output_print_table(FILE *f, const struct spec *s,
 	/* Columns: policy, one per axis, then the figures. Text columns
 	 * (policy, axes) align left, figures right. */
 	static const char *const figs[] = {
-		"success [95% CI]", "p50 s", "p90 s", "p99 s", "max s",
-		"dials/join",
+		"success [95% CI]", "restricted mean s", "p50 s", "p90 s",
+		"p99 s", "max s", "dials/join",
 	};
 	size_t n_text = 1 + s->n_axes;
 	size_t n_cols = n_text + G_N_ELEMENTS(figs);
@@ -550,13 +762,17 @@ void output_print_table(FILE *f, const struct spec *s,
 					100.0 * m->rate, 100.0 * m->ci95[0],
 					100.0 * m->ci95[1]) :
 			g_strdup("-");
-		row[n_text + 1] = tab_num(m->join_p50);
-		row[n_text + 2] = tab_num(m->join_p90);
-		row[n_text + 3] = tab_num(m->join_p99);
-		row[n_text + 4] = tab_num(m->join_max);
-		row[n_text + 5] = tab_num(m->dials_per_join);
+		row[n_text + 1] = tab_num(m->join_rmean);
+		row[n_text + 2] = tab_num(m->join_p50);
+		row[n_text + 3] = tab_num(m->join_p90);
+		row[n_text + 4] = tab_num(m->join_p99);
+		row[n_text + 5] = tab_num(m->join_max);
+		row[n_text + 6] = tab_num(m->dials_per_join);
 	}
 	print_aligned(f, tab, n + 1, n_cols, n_text);
+	fprintf(f, "join times over every node that should join: one not "
+		"Ready by the deadline counts as beyond it (\"> deadline\"); "
+		"restricted mean = mean of min(join time, deadline)\n");
 	free_tab(tab, (n + 1) * n_cols);
 	print_vs(f, s, cells, n);
 }

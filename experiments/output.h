@@ -15,6 +15,7 @@
 
 #include "experiments/spec.h"
 #include "experiments/stats.h"
+#include "experiments/stats_paired.h"
 #include "policies/policy.h"
 #include "sim/time.h"
 

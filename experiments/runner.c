@@ -3,6 +3,7 @@
 #include "sim/error.h"
 #include "sim/rng.h"
 
+#include <math.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -49,10 +50,7 @@ static void compare_task(gpointer data, gpointer user)
 	/* the point estimates from the summaries' doubles, so that they
 	 * equal the difference of the reported figures (the bootstrap works
 	 * on floats) */
-	cell->vs.success_rate.diff = cell->sum.rate - bc->sum.rate;
-	cell->vs.join_mean_s.diff = cell->sum.join_mean - bc->sum.join_mean;
-	cell->vs.join_p50_s.diff = cell->sum.join_p50 - bc->sum.join_p50;
-	cell->vs.join_p99_s.diff = cell->sum.join_p99 - bc->sum.join_p99;
+	stats_paired_point(&cell->sum, &bc->sum, &cell->vs);
 	cell->has_vs = true;
 	gsl_rng_free(r);
 }
@@ -103,6 +101,38 @@ static void progress(const struct shared *sh, uint64_t total, gint64 t0,
 	fflush(stderr);
 }
 
+/* Holm's adjustment over every comparison of the run: each metric of each
+ * cell against its baseline is one member of the family. */
+static void holm(struct runner_result *out)
+{
+	GArray *p = g_array_new(FALSE, FALSE, sizeof(double));
+	GPtrArray *d = g_ptr_array_new();
+	size_t c, i;
+
+	for (c = 0; c < out->n_cells; c++) {
+		struct stats_paired *v = &out->cells[c].vs;
+		struct stats_diff *m[] = { &v->success_rate, &v->join_mean_s,
+					   &v->join_p50_s, &v->join_p99_s };
+
+		if (!out->cells[c].has_vs)
+			continue;
+		for (i = 0; i < G_N_ELEMENTS(m); i++) {
+			g_array_append_val(p, m[i]->p_value);
+			g_ptr_array_add(d, m[i]);
+		}
+	}
+	stats_holm((const double *)(void *)p->data, p->len,
+		   (double *)(void *)p->data);
+	for (i = 0; i < p->len; i++) {
+		struct stats_diff *m = g_ptr_array_index(d, i);
+
+		m->p_holm = g_array_index(p, double, i);
+		m->significant_holm = m->p_holm < STATS_ALPHA;
+	}
+	g_array_free(p, TRUE);
+	g_ptr_array_free(d, TRUE);
+}
+
 void runner_run(const struct spec *s, const struct runner_opts *opts,
 		struct runner_result *out)
 {
@@ -142,7 +172,7 @@ void runner_run(const struct spec *s, const struct runner_opts *opts,
 		runner_point_values(s, cell->point, cell->grid);
 		cell->grid_x = g_new0(double, s->n_axes ? s->n_axes : 1);
 		runner_point_numbers(s, cell->point, cell->grid_x);
-		cell_acc_init(&cell->acc);
+		cell_acc_init(&cell->acc, sim_time_to_s(cell->world->deadline));
 	}
 	pool = g_thread_pool_new(run_task, &sh, MAX(opts->threads, 1), TRUE,
 				 NULL);
@@ -153,7 +183,7 @@ void runner_run(const struct spec *s, const struct runner_opts *opts,
 		t->cell = &out->cells[i / chunks];
 		t->first = (i % chunks) * CHUNK;
 		t->count = MIN((uint64_t)CHUNK, per_cell - t->first);
-		cell_acc_init(&t->acc);
+		cell_acc_init(&t->acc, sim_time_to_s(t->cell->world->deadline));
 		g_thread_pool_push(pool, t, NULL);
 	}
 	if (opts->progress) {
@@ -174,8 +204,10 @@ void runner_run(const struct spec *s, const struct runner_opts *opts,
 	}
 	for (c = 0; c < n_cells; c++)
 		cell_acc_summarise(&out->cells[c].acc, &out->cells[c].sum);
-	/* each cell against the baseline at its grid point, one stream per
-	 * cell (the same draws whatever ran where), on the thread pool */
+	/* each cell against the baseline at its grid point, on the thread
+	 * pool; the stream is the grid point's, so every comparison at a
+	 * point resamples the same scenarios whatever the policy list (and
+	 * whatever ran where) */
 	base = s->baseline ? spec_policy_index(s, s->baseline) : -1;
 	SIM_ASSERT(base >= 0);
 	pool = g_thread_pool_new(compare_task, out, MAX(opts->threads, 1), TRUE,
@@ -188,10 +220,11 @@ void runner_run(const struct spec *s, const struct runner_opts *opts,
 		cell->base = &out->cells[cell->point * s->n_policies +
 					 (size_t)base];
 		cell->stats_seed = s->seed;
-		cell->stats_index = c;
+		cell->stats_index = cell->point;
 		g_thread_pool_push(pool, cell, NULL);
 	}
 	g_thread_pool_free(pool, FALSE, TRUE);
+	holm(out);
 	out->wall_s = (double)(g_get_monotonic_time() - t0) / 1e6;
 	g_free(tasks);
 }

@@ -7,14 +7,18 @@
  * count; each chunk accumulates into its own cell_acc, and the chunks are
  * merged in order, so sums and orders are the same for any --threads.
  * The paired bootstrap of each cell against its baseline cell draws from
- * its own stream, (spec seed, cell index, SIM_RNG_STATS, 0), after every
- * scenario has run: it too is the same for any --threads.
+ * the stream of its grid point, (spec seed, grid point, SIM_RNG_STATS, 0),
+ * after every scenario has run: it too is the same for any --threads, and
+ * every comparison at a point resamples the same scenarios whatever the
+ * policy list. The p-values of every comparison of the run form one
+ * family for Holm's adjustment (stats_holm()).
  */
 #ifndef EXPERIMENTS_RUNNER_H
 #define EXPERIMENTS_RUNNER_H
 
 #include "spec.h"
 #include "stats.h"
+#include "stats_paired.h"
 
 #include <glib.h>
 #include <stdbool.h>
@@ -33,7 +37,7 @@ struct runner_cell {
 	struct runner_cell *base;	/* the baseline's cell at this point
 					 * (NULL for the baseline) */
 	uint64_t stats_seed;		/* the bootstrap's stream: (seed, */
-	uint64_t stats_index;		/*   cell index, SIM_RNG_STATS) */
+	uint64_t stats_index;		/*   grid point, SIM_RNG_STATS) */
 	bool has_vs;			/* vs is set: the policy is not the
 					 * baseline */
 	struct stats_paired vs;		/* against the baseline cell of the

@@ -9,10 +9,19 @@
  * thread ran what) cannot change a single bit of the output.
  *
  * The accumulator also keeps each scenario's own figures, in the order
- * added, for the paired bootstrap against a baseline cell
- * (stats_paired_bootstrap()). That order is the pairing: the runner adds
- * records in scenario order within a chunk and merges chunks in scenario
- * order, so entry k is scenario k under every policy.
+ * added, for the paired comparisons against a baseline cell
+ * (stats_paired.h). That order is the pairing: the runner adds records in
+ * scenario order within a chunk and merges chunks in scenario order, so
+ * entry k is scenario k under every policy.
+ *
+ * Censoring. A counted node (one that should join) that is not Ready by
+ * the deadline D is not dropped: every join-time figure is over all
+ * counted nodes, such a node counting as +infinity ("not joined by the
+ * deadline"). A quantile that falls among them (its type-7 interpolation
+ * touches one) is +INFINITY, printed "> deadline"; the mean is replaced by
+ * the restricted mean, the mean of min(join time, D), where a node not
+ * joined counts D. The figures over joined nodes only (conditional on
+ * joining) are kept apart, named joined_*.
  */
 #ifndef EXPERIMENTS_STATS_H
 #define EXPERIMENTS_STATS_H
@@ -47,12 +56,24 @@ void stats_wilson(uint64_t k, uint64_t n, double z, double *lo, double *hi);
  */
 double stats_quantile_sorted(const double *sorted, size_t n, double q);
 
-/* Default number of bootstrap resamples (stats_paired_bootstrap()). */
-#define STATS_BOOTSTRAP_RESAMPLES 1000
-/* The fewest resamples the work cap may leave. */
-#define STATS_BOOTSTRAP_MIN_RESAMPLES 200
-/* The work cap: about this many value operations per bootstrap. */
-#define STATS_BOOTSTRAP_WORK 2e8
+/*
+ * The censored @q quantile, type 7, of @n values of which the @r smallest
+ * are @sorted (ascending) and the other n - r are +infinity (not joined by
+ * the deadline): h = (n - 1) q, lo = floor(h); the result is
+ * sorted[lo] + (h - lo)(sorted[lo + 1] - sorted[lo]) when both order
+ * statistics it uses are finite, sorted[lo] when h is whole, else
+ * +INFINITY. n = 0 gives NAN. r > n is a bug.
+ */
+double stats_quantile_censored(const double *sorted, size_t r, size_t n,
+			       double q);
+
+/*
+ * The same quantile of the values capped at @cap (min(x, cap); +infinity
+ * becomes @cap): finite whenever n > 0. Every finite value must be at most
+ * @cap. The paired differences compare these (stats_paired.h).
+ */
+double stats_quantile_capped(const double *sorted, size_t r, size_t n,
+			     double q, double cap);
 
 /*
  * One scenario of a cell, as the paired bootstrap needs it: 8 bytes. Its
@@ -80,6 +101,8 @@ struct cell_acc_scenario {
  * quantiles need anyway.
  */
 struct cell_acc {
+	double deadline_s;	/* D: the scenario deadline, seconds, at
+				 * which a node not Ready is censored */
 	uint64_t scenarios;	/* run records added */
 	uint64_t successes;	/* of which run_record.success */
 	uint64_t nodes_counted;	/* counted nodes over all scenarios */
@@ -105,8 +128,9 @@ struct cell_acc {
 				 * times */
 };
 
-/* Sets up an empty accumulator; free its contents with cell_acc_release(). */
-void cell_acc_init(struct cell_acc *a);
+/* Sets up an empty accumulator for a cell whose scenarios end at
+ * @deadline_s (> 0) seconds; free its contents with cell_acc_release(). */
+void cell_acc_init(struct cell_acc *a, double deadline_s);
 
 /* Adds one scenario's record, as the next scenario of @a. @r is borrowed:
  * nothing of it is kept. A record of more than UINT16_MAX nodes is a bug
@@ -115,7 +139,8 @@ void cell_acc_add(struct cell_acc *a, const struct run_record *r);
 
 /* Adds everything in @src to @dst, as if @dst had been given every record
  * @src was, after its own: the scenarios of @src are appended in their
- * order. @src is unchanged and still owns its contents. */
+ * order. Both must have the same deadline (a bug otherwise). @src is
+ * unchanged and still owns its contents. */
 void cell_acc_merge(struct cell_acc *dst, const struct cell_acc *src);
 
 /* Frees what @a owns; it may be initialised again. */
@@ -123,8 +148,9 @@ void cell_acc_release(struct cell_acc *a);
 
 /*
  * A cell's figures. Counts are exact; ratios are NAN when their
- * denominator is 0 (no scenario, no ready node): the writers print them as
- * JSON null, an empty CSV field, or "-".
+ * denominator is 0 (no scenario, no counted or no ready node): the writers
+ * print them as JSON null, an empty CSV field, or "-". A censored join
+ * figure beyond the deadline is +INFINITY (see the top of this file).
  */
 struct cell_summary {
 	uint64_t scenarios;	/* scenarios run */
@@ -134,15 +160,29 @@ struct cell_summary {
 				 * no scenario ran */
 	uint64_t nodes_counted;	/* nodes that should have joined */
 	uint64_t nodes_ready;	/* of which Ready by the deadline */
-	double join_mean;	/* join time of ready nodes, seconds */
-	double join_p50;	/* quantiles, type 7 */
-	double join_p90;
+	double deadline_s;	/* D, seconds */
+	/* Over all counted nodes, not joined = beyond the deadline: */
+	double join_rmean;	/* restricted mean: mean of min(join time,
+				 * D), seconds */
+	double join_p50;	/* censored quantiles, type 7: +INFINITY */
+	double join_p90;	/* when beyond the deadline */
 	double join_p99;
-	double join_max;
-	double join_cdf[STATS_CDF_POINTS]; /* join_cdf[i]: the quantile
-					    * i / (STATS_CDF_POINTS - 1) of
-					    * the join times (NAN if none):
-					    * the join-time CDF for plots */
+	double join_max;	/* +INFINITY when any node did not join */
+	double join_cdf[STATS_CDF_POINTS]; /* join_cdf[i]: the censored
+					    * quantile i / (STATS_CDF_POINTS
+					    * - 1): the join-time CDF for
+					    * plots, +INFINITY above the
+					    * fraction joined */
+	double join_p50_capped;	/* the quantiles of min(join time, D): */
+	double join_p99_capped;	/* what paired differences compare */
+	uint64_t tail_beyond_p99; /* counted nodes above the p99's rank:
+				   * n - 1 - floor(0.99 (n - 1)) */
+	/* Over joined nodes only (conditional on joining by D): */
+	double joined_mean;
+	double joined_p50;
+	double joined_p90;
+	double joined_p99;
+	double joined_max;
 	double dials_per_join;	/* dials of counted nodes / nodes ready */
 	double failed_dials_per_join;	/* failed dials / nodes ready */
 	double timeout_wait_s_per_join;	/* timeout wait (s) / nodes ready */
@@ -157,56 +197,5 @@ struct cell_summary {
  * to @a), so it may keep accumulating afterwards.
  */
 void cell_acc_summarise(struct cell_acc *a, struct cell_summary *out);
-
-/* A difference between a cell and its baseline, with its interval. */
-struct stats_diff {
-	double diff;		/* metric(cell) - metric(baseline) on all
-				 * scenarios; NAN when either side has no
-				 * value (no scenario, no join time) */
-	double ci95[2];		/* 2.5 and 97.5 percentiles (type 7) of the
-				 * resampled differences; NAN as diff is,
-				 * or when no resample gave a value */
-	bool significant;	/* the interval excludes 0 */
-};
-
-/* A cell against its baseline, paired by scenario. */
-struct stats_paired {
-	struct stats_diff success_rate;	/* a fraction: -0.1 is 10 points
-					 * fewer successes */
-	struct stats_diff join_mean_s;	/* join times pooled over the
-					 * scenarios, seconds */
-	struct stats_diff join_p50_s;
-	struct stats_diff join_p99_s;
-	unsigned resamples;		/* resamples drawn (after the cap) */
-};
-
-/*
- * The paired bootstrap of @a against @base, which must hold the same
- * number of scenarios (a bug otherwise), entry k of each being the same
- * scenario (see struct cell_acc.scen). Each diff is the metric of @a less
- * that of @base over all scenarios; then each resample draws N scenario
- * indices with replacement from @r, the same indices for both sides (the
- * pairing), and computes both metrics over the drawn scenarios: the
- * success rate, and the mean, p50 and p99 (type 7) of the join times of
- * the drawn scenarios pooled, a scenario drawn twice counting twice. A
- * resample where a side has no join time gives no join difference; the
- * interval is taken over the others.
- *
- * Join times are the float copies of scen_join_s, so a join diff can
- * differ from the difference of the summaries' double figures by float
- * rounding (under 1e-7 relative).
- *
- * Work: about (2N + the join times of both sides) value operations per
- * resample (a presorted pool is scanned with per-scenario weights, no
- * sort per resample); when @resamples of them would pass
- * STATS_BOOTSTRAP_WORK, fewer are drawn, but never fewer than
- * STATS_BOOTSTRAP_MIN_RESAMPLES (nor more than asked). @resamples >= 1.
- * The result depends only on the data, @resamples and the state of @r.
- * @a, @base and @r are borrowed; @r is advanced. Allocates O(N + join
- * times) scratch, freed before returning; @a and @base are not changed.
- */
-void stats_paired_bootstrap(const struct cell_acc *a,
-			    const struct cell_acc *base, unsigned resamples,
-			    gsl_rng *r, struct stats_paired *out);
 
 #endif

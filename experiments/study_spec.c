@@ -180,6 +180,37 @@ static gboolean parse_policies(struct sctx *c, const cJSON *root)
 	return TRUE;
 }
 
+/* "requests" as an array: one count per utilisation, so that heavier
+ * loads, whose runs stay correlated longer, run longer. After the
+ * utilisations (it needs their number). */
+static gboolean parse_requests(struct sctx *c, const cJSON *root)
+{
+	struct study *st = c->st;
+	const cJSON *v = jin_member(root, "requests"), *e;
+	size_t m, n, i;
+	double x;
+
+	for (i = 0; i < (size_t)st->n_x; i++)
+		st->requests_at[i] = st->requests;
+	if (!cJSON_IsArray(v))
+		return TRUE;
+	m = jin_push_key(&c->in, "requests");
+	if (!jin_get_array(&c->in, v, (size_t)st->n_x, (size_t)st->n_x,
+			   "request counts (one per utilisation)", &n))
+		return FALSE;
+	i = 0;
+	cJSON_ArrayForEach(e, v) {
+		size_t mi = jin_push_index(&c->in, i);
+
+		if (!jin_get_int(&c->in, e, 1000, 1e9, &x))
+			return FALSE;
+		jin_pop(&c->in, mi);
+		st->requests_at[i++] = (uint64_t)x;
+	}
+	jin_pop(&c->in, m);
+	return TRUE;
+}
+
 static gboolean parse_queueing(struct sctx *c, const cJSON *root)
 {
 	struct study *st = c->st;
@@ -193,7 +224,8 @@ static gboolean parse_queueing(struct sctx *c, const cJSON *root)
 	st->servers = st->workers = 1;
 	st->service = (struct dist){ .kind = DIST_EXPONENTIAL, .p = { 1, 0 } };
 	x = (double)st->requests;
-	if (!jin_opt_int(&c->in, root, "requests", 1000, 1e9, &x))
+	if (!cJSON_IsArray(jin_member(root, "requests")) &&
+	    !jin_opt_int(&c->in, root, "requests", 1000, 1e9, &x))
 		return FALSE;
 	st->requests = (uint64_t)x;
 	x = st->servers;
@@ -211,7 +243,8 @@ static gboolean parse_queueing(struct sctx *c, const cJSON *root)
 			return jin_fail(&c->in, "the mean must be above 0");
 		jin_pop(&c->in, m);
 	}
-	return parse_utilisation(c, root) && parse_policies(c, root);
+	return parse_utilisation(c, root) && parse_requests(c, root) &&
+	       parse_policies(c, root);
 }
 
 /* ---- contention ---- */

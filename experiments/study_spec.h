@@ -58,6 +58,9 @@ struct study {
 	int n_x;
 	/* queueing */
 	uint64_t requests;	/* default 200000 */
+	uint64_t requests_at[STUDY_MAX_POINTS];	/* per utilisation: a
+						 * "requests" array, else
+						 * requests throughout */
 	int servers, workers;	/* default 1 and 1 */
 	struct dist service;	/* default exponential, mean 1 s */
 	/* contention */

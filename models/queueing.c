@@ -8,6 +8,7 @@
  * linked FIFO threaded through q->next[], so queueing allocates nothing.
  */
 #include "queueing.h"
+#include "batch_means.h"
 
 #include "sim/engine.h"
 #include "sim/error.h"
@@ -18,6 +19,7 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
+#include <string.h>
 
 #define QUEUEING_NONE UINT64_MAX	/* end of a FIFO list */
 
@@ -168,11 +170,11 @@ static gboolean queueing_check(const struct queueing_cfg *cfg, GError **error)
 			    "queueing: service: %s", why);
 		return FALSE;
 	}
-	if (cfg->requests < 10 * QUEUEING_BATCHES) {
+	if (cfg->requests < QUEUEING_MIN_REQUESTS) {
 		g_set_error(error, SIM_ERROR, SIM_ERROR_INPUT,
 			    "queueing: requests: '%" G_GUINT64_FORMAT
 			    "' must be >= %d", cfg->requests,
-			    10 * QUEUEING_BATCHES);
+			    QUEUEING_MIN_REQUESTS);
 		return FALSE;
 	}
 	if (cfg->own_name) {
@@ -201,28 +203,29 @@ static gboolean queueing_check(const struct queueing_cfg *cfg, GError **error)
 	return TRUE;
 }
 
-/* Mean, batch-means half-width and quantiles of @x (@n values, arrival
- * order). Sorts @x in place, after the batches are taken. */
+/* Warm-up, mean, batch-means half-width (models/batch_means.h) and
+ * quantiles of @x (@n values, arrival order). Sorts what follows the
+ * warm-up in place, after the batches are taken. */
 static void queueing_summarise(double *x, uint64_t n,
 			       struct queueing_result *out)
 {
-	double bm[QUEUEING_BATCHES];
-	uint64_t per = n / QUEUEING_BATCHES;
-	int b;
+	struct batch_means bm;
+	double *y;
 
-	/* Batches of equal size; the last n % BATCHES values fall in the
-	 * mean but in no batch. */
-	for (b = 0; b < QUEUEING_BATCHES; b++)
-		bm[b] = gsl_stats_mean(x + (uint64_t)b * per, 1, per);
-	out->mean = gsl_stats_mean(x, 1, n);
-	out->half_width = gsl_cdf_tdist_Pinv(0.975, QUEUEING_BATCHES - 1) *
-			  gsl_stats_sd(bm, 1, QUEUEING_BATCHES) /
-			  sqrt((double)QUEUEING_BATCHES);
-	gsl_sort(x, 1, n);
-	out->p50 = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.50);
-	out->p90 = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.90);
-	out->p99 = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.99);
-	out->kept = n;
+	batch_means_run(x, n, &bm);
+	y = x + bm.warmup;
+	out->mean = bm.mean;
+	out->half_width = bm.half_width;
+	out->warmup = bm.warmup;
+	out->batches = bm.batches;
+	out->batch_size = bm.batch_size;
+	out->lag1 = bm.lag1;
+	out->uncorrelated = bm.uncorrelated;
+	gsl_sort(y, 1, bm.kept);
+	out->p50 = gsl_stats_quantile_from_sorted_data(y, 1, bm.kept, 0.50);
+	out->p90 = gsl_stats_quantile_from_sorted_data(y, 1, bm.kept, 0.90);
+	out->p99 = gsl_stats_quantile_from_sorted_data(y, 1, bm.kept, 0.99);
+	out->kept = bm.kept;
 }
 
 gboolean queueing_run(const struct queueing_cfg *cfg,
@@ -231,7 +234,7 @@ gboolean queueing_run(const struct queueing_cfg *cfg,
 	struct queueing q = { .cfg = cfg };
 	struct lb_env env = { 0 };
 	int ids[LB_MAX_SERVERS];
-	uint64_t n = cfg->requests, warm;
+	uint64_t n = cfg->requests;
 	int k;
 
 	SIM_ASSERT(cfg && out);
@@ -269,8 +272,10 @@ gboolean queueing_run(const struct queueing_cfg *cfg,
 		SIM_BUG("queueing run stopped early");
 	SIM_ASSERT(q.arrived == n);
 
-	warm = n / 10;
-	queueing_summarise(q.response + warm, n - warm, out);
+	/* memset, not an initialiser: the padding too, so that equal runs
+	 * give equal bytes */
+	memset(out, 0, sizeof(*out));
+	queueing_summarise(q.response, n, out);
 	out->utilisation = q.last_done > 0
 		? (double)q.busy_total /
 		  ((double)q.last_done * cfg->servers * cfg->workers)

@@ -8,9 +8,10 @@
  * (conn_open) and at completion (conn_close, then observe()).
  *
  * Response time is the time in system: arrival to completion, waiting
- * plus service. The first 10% of requests (in arrival order) are a warm-up
- * and are discarded; the rest give the mean, quantiles and a batch-means
- * confidence interval of the mean.
+ * plus service. A warm-up found from the data (MSER-5, models/batch_means.h)
+ * is discarded; the rest give the mean, quantiles and a batch-means
+ * confidence interval of the mean, batches long enough that their means
+ * are uncorrelated (batch_means.h says how).
  *
  * Randomness (sim/rng.h), common to every policy for the same seed:
  * interarrival times come from (seed, 0, SIM_RNG_SCENARIO, 0), service
@@ -29,10 +30,11 @@
 #include "policies/policy.h"
 
 #include <glib.h>
+#include <stdbool.h>
 #include <stdint.h>
 
-/* Batches of the batch-means confidence interval. */
-#define QUEUEING_BATCHES 20
+/* The fewest requests a run takes: 2 x 20 batches of at least 5. */
+#define QUEUEING_MIN_REQUESTS 200
 
 struct queueing_cfg {
 	int servers;		/* N, 1 .. LB_MAX_SERVERS */
@@ -40,7 +42,7 @@ struct queueing_cfg {
 	double lambda;		/* arrival rate, requests per second, > 0 */
 	struct dist service;	/* service time in seconds; borrowed */
 	uint64_t requests;	/* arrivals in all, warm-up included;
-				 * >= 10 * QUEUEING_BATCHES */
+				 * >= QUEUEING_MIN_REQUESTS */
 	uint64_t seed;		/* experiment seed for every stream */
 	const struct policy_ops *ops;	/* picks the server; borrowed. Its
 					 * own parameters are the defaults
@@ -52,10 +54,18 @@ struct queueing_cfg {
 
 struct queueing_result {
 	uint64_t kept;		/* requests measured (after the warm-up) */
+	uint64_t warmup;	/* requests dropped first (MSER-5) */
 	double mean;		/* mean response time, seconds */
-	double half_width;	/* 95% CI half-width of the mean, batch
-				 * means over QUEUEING_BATCHES batches,
-				 * Student t with BATCHES - 1 d.o.f. */
+	double half_width;	/* 95% CI half-width of the mean: batch
+				 * means, Student t with batches - 1 d.o.f.
+				 * (models/batch_means.h) */
+	uint64_t batches;	/* batches of the interval */
+	uint64_t batch_size;	/* requests per batch */
+	double lag1;		/* lag-1 autocorrelation of the batch
+				 * means */
+	bool uncorrelated;	/* the batch means passed the lag-1 test;
+				 * false: too few requests for an honest
+				 * interval */
 	double p50, p90, p99;	/* response-time quantiles, seconds */
 	double utilisation;	/* busy worker time / (N c makespan), all
 				 * requests, warm-up included */

@@ -37,7 +37,8 @@
  * frame__notify() (the world fans out) or a hook the higher file
  * registered at set-up (server__set_leave, lb__set_hooks); it never names a
  * higher file's function. queueing and contention (the study models) sit
- * beside them on dist and config.
+ * beside them on dist, config and batch_means (the batch-means estimator
+ * of the queueing study).
  */
 #ifndef MODELS_WORLD_H
 #define MODELS_WORLD_H

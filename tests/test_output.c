@@ -35,15 +35,27 @@ static void make_spec(struct spec *s, size_t n_axes)
 
 /* The second cell against the first: every kind of value, NAN included. */
 static const struct stats_paired vs_b = {
-	.success_rate = { -2.0 / 3.0, { -1.0, -0.3333333333333333 }, true },
-	.join_mean_s = { 0.25, { -0.5, 1.125 }, false },
-	.join_p50_s = { NAN, { NAN, NAN }, false },
-	.join_p99_s = { 1.5, { 0.1, 2.75 }, true },
+	.success_rate = { -2.0 / 3.0, { -1.0, -0.3333333333333333 }, true,
+			  0.01, 0.04, true, STATS_EXACT },
+	/* a starred interval near 0: the table must not print [-0.00,
+	 * -0.00] */
+	.join_mean_s = { -0.0025, { -0.004, -0.001 }, true, 0.002, 0.06,
+			 false, STATS_EXACT },
+	.join_p50_s = { NAN, { NAN, NAN }, false, NAN, NAN, false,
+			STATS_BOTH_BEYOND },
+	.join_p99_s = { 1.5, { 0.1, 2.75 }, true, 0.03, 0.06, false,
+			STATS_AT_LEAST },
 	.resamples = 1000,
+	.discordant_better = 0,
+	.discordant_worse = 2,
+	.tail_n = 1,
+	.tail_warning = true,
 };
 
-/* Two cells: one with every figure (the baseline), one where no node
- * joined (NANs), compared with the first. */
+/* Two cells: the baseline, with one of four counted nodes not joined
+ * (quantiles from p90 on beyond the deadline), and one where no node
+ * joined (every censored figure beyond, the joined-only ones NAN),
+ * compared with the first. */
 static void make_cells(struct out_cell cells[2], size_t n_axes)
 {
 	memset(cells, 0, 2 * sizeof(cells[0]));
@@ -52,9 +64,11 @@ static void make_cells(struct out_cell cells[2], size_t n_axes)
 	cells[0].sum = (struct cell_summary){
 		.scenarios = 3, .successes = 2, .rate = 2.0 / 3.0,
 		.ci95 = { 0.2076, 0.9385 },
-		.nodes_counted = 4, .nodes_ready = 3,
-		.join_mean = 16.0 / 3.0, .join_p50 = 4, .join_p90 = 8.8,
-		.join_p99 = 9.88, .join_max = 10,
+		.nodes_counted = 4, .nodes_ready = 3, .deadline_s = 600,
+		.join_rmean = 154, .join_p50 = 7, .join_p90 = INFINITY,
+		.join_p99 = INFINITY, .join_max = INFINITY,
+		.joined_mean = 16.0 / 3.0, .joined_p50 = 4, .joined_p90 = 8.8,
+		.joined_p99 = 9.88, .joined_max = 10,
 		.dials_per_join = 13.0 / 3.0,
 		.failed_dials_per_join = 8.0 / 3.0,
 		.timeout_wait_s_per_join = 71.0 / 3.0,
@@ -67,9 +81,11 @@ static void make_cells(struct out_cell cells[2], size_t n_axes)
 	cells[1].sum = (struct cell_summary){
 		.scenarios = 3, .successes = 0, .rate = 0.0,
 		.ci95 = { 0.0, 0.5615 },
-		.nodes_counted = 2, .nodes_ready = 0,
-		.join_mean = NAN, .join_p50 = NAN, .join_p90 = NAN,
-		.join_p99 = NAN, .join_max = NAN,
+		.nodes_counted = 2, .nodes_ready = 0, .deadline_s = 600,
+		.join_rmean = 600, .join_p50 = INFINITY, .join_p90 = INFINITY,
+		.join_p99 = INFINITY, .join_max = INFINITY,
+		.joined_mean = NAN, .joined_p50 = NAN, .joined_p90 = NAN,
+		.joined_p99 = NAN, .joined_max = NAN,
 		.dials_per_join = NAN, .failed_dials_per_join = NAN,
 		.timeout_wait_s_per_join = NAN, .requests_per_join = NAN,
 		.fatal_restarts_per_scenario = 1.0,
@@ -147,15 +163,32 @@ static void is_null(const cJSON *o, const char *key)
 		TEST_FAIL("\"%s\" is not null", key);
 }
 
+/* A number or, for NAN, null. */
+static void num_or_null(const cJSON *o, const char *key, double v)
+{
+	if (isfinite(v))
+		ASSERT(num(o, key) == v);
+	else
+		is_null(o, key);
+}
+
 static void check_diff(const cJSON *metrics, const char *key,
-		       const struct stats_diff *d)
+		       const struct stats_diff *d, const char *method,
+		       size_t n_keys)
 {
 	const cJSON *o = get(metrics, key);
 	const cJSON *ci = get(o, "ci95");
 	const cJSON *sig = get(o, "significant");
 
 	ASSERT(cJSON_IsObject(o));
-	ASSERT_EQ(cJSON_GetArraySize(o), 3);
+	ASSERT_EQ(cJSON_GetArraySize(o), n_keys);
+	ASSERT_STR_EQ(str(o, "method"), method);
+	num_or_null(o, "p_value", d->p_value);
+	num_or_null(o, "p_holm", d->p_holm);
+	ASSERT(!!cJSON_IsTrue(get(o, "significant_holm")) ==
+	       d->significant_holm);
+	if (n_keys > 7)
+		ASSERT_STR_EQ(str(o, "bound"), stats_bound_name(d->bound));
 	if (isfinite(d->diff))
 		ASSERT(num(o, "diff") == d->diff);
 	else
@@ -188,10 +221,22 @@ static void check_vs(const cJSON *r, const struct out_cell *c)
 	ASSERT(num(vs, "resamples") == c->vs->resamples);
 	metrics = get(vs, "metrics");
 	ASSERT_EQ(cJSON_GetArraySize(metrics), 4);
-	check_diff(metrics, "success_rate", &c->vs->success_rate);
-	check_diff(metrics, "join_time_mean_s", &c->vs->join_mean_s);
-	check_diff(metrics, "join_time_p50_s", &c->vs->join_p50_s);
-	check_diff(metrics, "join_time_p99_s", &c->vs->join_p99_s);
+	ASSERT(num(get(vs, "discordant_scenarios"), "cell_only") ==
+	       (double)c->vs->discordant_better);
+	ASSERT(num(get(vs, "discordant_scenarios"), "baseline_only") ==
+	       (double)c->vs->discordant_worse);
+	check_diff(metrics, "success_rate", &c->vs->success_rate,
+		   "tango-score", 7);
+	check_diff(metrics, "join_time_mean_s", &c->vs->join_mean_s,
+		   "percentile-bootstrap", 7);
+	check_diff(metrics, "join_time_p50_s", &c->vs->join_p50_s,
+		   "percentile-bootstrap", 8);
+	check_diff(metrics, "join_time_p99_s", &c->vs->join_p99_s,
+		   "percentile-bootstrap", 10);
+	ASSERT(num(get(metrics, "join_time_p99_s"), "tail_nodes") ==
+	       (double)c->vs->tail_n);
+	ASSERT(!!cJSON_IsTrue(get(get(metrics, "join_time_p99_s"),
+				  "tail_warning")) == c->vs->tail_warning);
 }
 
 static void check_cell(const cJSON *r, const struct out_cell *c,
@@ -202,6 +247,7 @@ static void check_cell(const cJSON *r, const struct out_cell *c,
 	const cJSON *success = get(r, "success");
 	const cJSON *ci = get(success, "ci95");
 	const cJSON *join = get(r, "join_time_s");
+	const cJSON *joined = get(r, "join_time_joined_s");
 	const cJSON *nodes = get(r, "nodes");
 
 	ASSERT_STR_EQ(str(r, "policy"), c->policy);
@@ -224,12 +270,28 @@ static void check_cell(const cJSON *r, const struct out_cell *c,
 	ASSERT(num(r, "fatal_restarts_per_scenario") ==
 	       m->fatal_restarts_per_scenario);
 	ASSERT(num(r, "events_per_scenario") == m->events_per_scenario);
+	/* censored figures: a number, or null with its beyond flag */
+	ASSERT(num(join, "restricted_mean") == m->join_rmean);
+	ASSERT(num(join, "mean") == m->join_rmean);
+	{
+		static const char *const q[] = { "p50", "p90", "p99", "max" };
+		const double v[] = { m->join_p50, m->join_p90, m->join_p99,
+				     m->join_max };
+		const cJSON *beyond = get(join, "beyond_deadline");
+		size_t i;
+
+		for (i = 0; i < G_N_ELEMENTS(q); i++) {
+			ASSERT(!!cJSON_IsTrue(get(beyond, q[i])) ==
+			       !!isinf(v[i]));
+			num_or_null(join, q[i], v[i]);
+		}
+	}
+	num_or_null(joined, "mean", m->joined_mean);
+	num_or_null(joined, "p50", m->joined_p50);
+	num_or_null(joined, "p90", m->joined_p90);
+	num_or_null(joined, "p99", m->joined_p99);
+	num_or_null(joined, "max", m->joined_max);
 	if (m->nodes_ready) {
-		ASSERT(num(join, "mean") == m->join_mean);
-		ASSERT(num(join, "p50") == m->join_p50);
-		ASSERT(num(join, "p90") == m->join_p90);
-		ASSERT(num(join, "p99") == m->join_p99);
-		ASSERT(num(join, "max") == m->join_max);
 		ASSERT(num(get(r, "dials_per_join"), "mean") ==
 		       m->dials_per_join);
 		ASSERT(num(r, "failed_dials_per_join") ==
@@ -238,11 +300,6 @@ static void check_cell(const cJSON *r, const struct out_cell *c,
 		       m->timeout_wait_s_per_join);
 		ASSERT(num(r, "requests_per_join") == m->requests_per_join);
 	} else {
-		is_null(join, "mean");
-		is_null(join, "p50");
-		is_null(join, "p90");
-		is_null(join, "p99");
-		is_null(join, "max");
 		is_null(get(r, "dials_per_join"), "mean");
 		is_null(r, "failed_dials_per_join");
 		is_null(r, "timeout_wait_s_per_join");
@@ -269,6 +326,9 @@ static void check_json(const char *text, size_t n_axes,
 	ASSERT(num(root, "deadline_s") == 600);
 	ASSERT_STR_EQ(str(root, "baseline"), "k3s");
 	ASSERT_STR_EQ(str(root, "command"), "selsim run x.json --seed 1");
+	/* one cell with vs, three finite p-values (p50's is NAN) */
+	ASSERT(num(root, "comparisons") == 3);
+	ASSERT(num(root, "alpha") == 0.05);
 	axes = get(root, "axes");
 	ASSERT(cJSON_IsArray(axes));
 	ASSERT_EQ(cJSON_GetArraySize(axes), n_axes);
@@ -294,7 +354,22 @@ static const char *const csv_header_tail =
 	"fatal_restarts_per_scenario,nodes_counted,nodes_ready,"
 	"events_per_scenario,vs_baseline,success_rate_diff,"
 	"success_rate_diff_lo,success_rate_diff_hi,join_p99_diff_s,"
-	"join_p99_diff_lo,join_p99_diff_hi";
+	"join_p99_diff_lo,join_p99_diff_hi,"
+	"join_time_s_restricted_mean,join_time_joined_s_mean,"
+	"join_time_joined_s_p50,join_time_joined_s_p90,"
+	"join_time_joined_s_p99,join_time_joined_s_max,"
+	"success_rate_diff_method,success_rate_diff_significant,"
+	"success_rate_diff_p,success_rate_diff_p_holm,"
+	"success_rate_diff_significant_holm,"
+	"join_mean_diff_s,join_mean_diff_lo,join_mean_diff_hi,"
+	"join_mean_diff_significant,join_mean_diff_p,join_mean_diff_p_holm,"
+	"join_mean_diff_significant_holm,"
+	"join_p50_diff_s,join_p50_diff_lo,join_p50_diff_hi,"
+	"join_p50_diff_significant,join_p50_diff_p,join_p50_diff_p_holm,"
+	"join_p50_diff_significant_holm,join_p50_diff_bound,"
+	"join_p99_diff_significant,join_p99_diff_p,join_p99_diff_p_holm,"
+	"join_p99_diff_significant_holm,join_p99_diff_bound,"
+	"join_p99_tail_nodes,join_p99_tail_warning,bootstrap_resamples";
 
 static void check_csv(const char *text, size_t n_axes)
 {
@@ -302,7 +377,7 @@ static void check_csv(const char *text, size_t n_axes)
 	char *header = g_strconcat("policy,",
 				   n_axes ? "k3s.dial_timeout," : "",
 				   csv_header_tail, NULL);
-	size_t i, n_fields = 26 + n_axes;
+	size_t i, n_fields = 26 + 6 + 28 + n_axes;
 
 	/* header, two rows, and the empty string after the last newline */
 	ASSERT_EQ(g_strv_length(lines), 4);
@@ -317,15 +392,23 @@ static void check_csv(const char *text, size_t n_axes)
 	if (n_axes) {
 		ASSERT_STR_EQ(lines[1],
 			      "k3s,2s,3,2,0.6666666666666666,0.2076,0.9385,"
-			      "5.333333333333333,4,8.8,9.88,10,"
+			      "154,7,inf,inf,inf,"
 			      "4.333333333333333,2.6666666666666665,"
 			      "23.666666666666668,0.1,0.6666666666666666,"
-			      "4,3,53.333333333333336,,,,,,,");
-		/* No join: empty fields, never "nan". */
+			      "4,3,53.333333333333336,,,,,,,,"
+			      "154,5.333333333333333,4,8.8,9.88,10"
+			      ",,,,,,,,,,,,,,,,,,,,,,,,,,,,");
+		/* No join: censored figures "inf", the others empty
+		 * fields, never "nan". */
 		ASSERT_STR_EQ(lines[2],
-			      "k3s-legacy,5.25s,3,0,0,0,0.5615,,,,,,,,,,1,2,0,42,"
+			      "k3s-legacy,5.25s,3,0,0,0,0.5615,"
+			      "600,inf,inf,inf,inf,,,,,1,2,0,42,"
 			      "k3s,-0.6666666666666666,-1,-0.3333333333333333,"
-			      "1.5,0.1,2.75");
+			      "1.5,0.1,2.75,600,,,,,,"
+			      "tango-score,true,0.01,0.04,true,"
+			      "-0.0025,-0.004,-0.001,true,0.002,0.06,false,"
+			      ",,,false,,,false,both_beyond_deadline,"
+			      "true,0.03,0.06,false,at_least,1,true,1000");
 	}
 	g_strfreev(lines);
 	g_free(header);
@@ -502,32 +585,45 @@ static void test_table(void)
 	printf("%s", buf);
 
 	lines = g_strsplit(buf, "\n", -1);
-	/* the table, a blank line, the paired section: its title, header
-	 * and one line for the one cell with vs */
-	ASSERT_EQ(g_strv_length(lines), 8);
+	/* the table and its note, a blank line, the paired section: its
+	 * title (two lines, a third for the tail warning), header and one
+	 * line for the one cell with vs */
+	ASSERT_EQ(g_strv_length(lines), 11);
 	ASSERT_STR_CONTAINS(lines[0], "policy");
 	ASSERT_STR_CONTAINS(lines[0], "k3s.dial_timeout");
 	ASSERT_STR_CONTAINS(lines[0], "p99");
+	ASSERT_STR_CONTAINS(lines[0], "restricted mean s");
 	ASSERT_STR_CONTAINS(lines[1], "66.7% [20.8, 93.8]");
-	ASSERT_STR_CONTAINS(lines[1], "9.88");
+	ASSERT_STR_CONTAINS(lines[1], "154.00");
+	ASSERT_STR_CONTAINS(lines[1], "7.00  > deadline");
 	ASSERT_STR_CONTAINS(lines[1], "4.33");
 	ASSERT_STR_CONTAINS(lines[2], "k3s-legacy");
 	ASSERT_STR_CONTAINS(lines[2], "5.25s");
 	ASSERT_STR_CONTAINS(lines[2], " -");
-	ASSERT(!strstr(buf, "nan"));
+	ASSERT(!strstr(buf, "nan") && !strstr(buf, "inf"));
 	/* Aligned: every line as long as the header. */
 	for (i = 1; i < 3; i++)
 		ASSERT_EQ(strlen(lines[i]), strlen(lines[0]));
-	ASSERT_STR_EQ(lines[3], "");
-	ASSERT_STR_EQ(lines[4], "paired differences vs k3s (95% bootstrap CI, "
-		      "* = excludes 0)");
-	ASSERT_STR_CONTAINS(lines[5], "policy");
-	ASSERT_STR_CONTAINS(lines[5], "k3s.dial_timeout");
-	ASSERT(!strncmp(lines[6], "k3s-legacy", 10));
-	ASSERT_STR_CONTAINS(lines[6], "5.25s");
-	ASSERT_STR_CONTAINS(lines[6], "-66.7 [-100.0, -33.3] *");
-	ASSERT_STR_CONTAINS(lines[6], "+1.50 [+0.10, +2.75] *");
-	ASSERT_STR_EQ(lines[7], "");
+	ASSERT_STR_CONTAINS(lines[3], "restricted mean = mean of min(join "
+			    "time, deadline)");
+	ASSERT_STR_EQ(lines[4], "");
+	ASSERT_STR_CONTAINS(lines[5], "paired differences vs k3s");
+	ASSERT_STR_CONTAINS(lines[5], "Tango");
+	ASSERT_STR_CONTAINS(lines[5], "(1000 resamples)");
+	ASSERT_STR_CONTAINS(lines[6], "Holm's adjustment over all 3 "
+			    "comparisons");
+	ASSERT_STR_CONTAINS(lines[7], "! = fewer than 50 nodes beyond");
+	ASSERT_STR_CONTAINS(lines[8], "policy");
+	ASSERT_STR_CONTAINS(lines[8], "k3s.dial_timeout");
+	ASSERT(!strncmp(lines[9], "k3s-legacy", 10));
+	ASSERT_STR_CONTAINS(lines[9], "5.25s");
+	ASSERT_STR_CONTAINS(lines[9], "-66.7 [-100.0, -33.3] **");
+	/* a starred interval keeps its digits: never [-0.00, -0.00] */
+	ASSERT_STR_CONTAINS(lines[9], "-0.0025 [-0.0040, -0.0010] *");
+	ASSERT(!strstr(buf, "-0.00]") && !strstr(buf, "[-0.00,"));
+	/* a lower bound, with the tail warning */
+	ASSERT_STR_CONTAINS(lines[9], ">=+1.50 [+0.10, +2.75] * !");
+	ASSERT_STR_EQ(lines[10], "");
 	g_strfreev(lines);
 
 	/* Without any vs: no section. */

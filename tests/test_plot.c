@@ -41,7 +41,7 @@ static struct cell_summary make_summary(int k)
 	m.ci95[1] = k ? 0.99 - 0.01 * k : 1;
 	m.nodes_counted = 250;
 	m.nodes_ready = (uint64_t)(250 - 10 * k);
-	m.join_mean = 0.5 * scale;
+	m.join_rmean = 0.5 * scale;
 	m.join_p50 = 0.3 * scale;
 	m.join_p90 = 1.1 * scale;
 	m.join_p99 = 2.05 * scale;

@@ -1,5 +1,8 @@
-/* Statistics per cell: Wilson intervals, quantiles, the accumulator. */
+/* Statistics per cell: Wilson intervals, quantiles (censored too), the
+ * accumulator, and the paired comparisons (Tango, bootstrap, Holm). */
 #include "experiments/stats.h"
+#include "experiments/runner.h"
+#include "experiments/stats_paired.h"
 #include "sim/rng.h"
 #include "test.h"
 
@@ -103,6 +106,13 @@ static void test_quantile(void)
 
 /* ---- the accumulator ---- */
 
+/* The deadline of the test cells, seconds: a node not Ready counts as
+ * beyond it, and as TEST_D in restricted means and capped quantiles. */
+#define TEST_D 20.0
+
+/* z^2 for the 95% level */
+#define Z2 (STATS_Z95 * STATS_Z95)
+
 #define NODE(c, r, jt, d, fd, tw, rq, fr) \
 	{ .counted = (c), .ready = (r), .join_time = (jt), .dials = (d), \
 	  .failed_dials = (fd), .timeout_wait = (tw), .requests = (rq), \
@@ -140,7 +150,7 @@ static void test_acc_known(void)
 	struct cell_summary s;
 	double lo, hi;
 
-	cell_acc_init(&a);
+	cell_acc_init(&a, TEST_D);
 	cell_acc_add(&a, &rec_b);	/* out of order: summarise sorts */
 	cell_acc_add(&a, &rec_a);
 	cell_acc_add(&a, &rec_c);
@@ -153,12 +163,24 @@ static void test_acc_known(void)
 	ASSERT(s.ci95[0] == lo && s.ci95[1] == hi);
 	ASSERT_EQ(s.nodes_counted, 4);
 	ASSERT_EQ(s.nodes_ready, 3);
-	/* join times {2, 4, 10} s: h = 2q */
-	ASSERT_NEAR(s.join_mean, 16.0 / 3.0, 1e-12);
-	ASSERT_NEAR(s.join_p50, 4.0, 1e-12);
-	ASSERT_NEAR(s.join_p90, 8.8, 1e-12);	/* h = 1.8 */
-	ASSERT_NEAR(s.join_p99, 9.88, 1e-12);	/* h = 1.98 */
-	ASSERT(s.join_max == 10.0);
+	/* censored: four counted nodes {2, 4, 10, not joined}, h = 3q */
+	ASSERT(s.deadline_s == TEST_D);
+	ASSERT_NEAR(s.join_rmean, (16.0 + TEST_D) / 4.0, 1e-12);
+	ASSERT_NEAR(s.join_p50, 7.0, 1e-12);	/* h = 1.5: 4 and 10 */
+	ASSERT(isinf(s.join_p90));		/* h = 2.7: 10 and beyond */
+	ASSERT(isinf(s.join_p99) && isinf(s.join_max));
+	ASSERT(s.join_cdf[0] == 2.0 && s.join_cdf[50] == s.join_p50);
+	ASSERT(s.join_cdf[66] < 20.0 && isinf(s.join_cdf[67])); /* h=2.01 */
+	/* capped at D = 20: h = 2.97 gives 0.03 x 10 + 0.97 x 20 */
+	ASSERT_NEAR(s.join_p50_capped, 7.0, 1e-12);
+	ASSERT_NEAR(s.join_p99_capped, 19.7, 1e-12);
+	ASSERT_EQ(s.tail_beyond_p99, 1);	/* 4 - 1 - floor(2.97) */
+	/* joined only: {2, 4, 10} s, h = 2q */
+	ASSERT_NEAR(s.joined_mean, 16.0 / 3.0, 1e-12);
+	ASSERT_NEAR(s.joined_p50, 4.0, 1e-12);
+	ASSERT_NEAR(s.joined_p90, 8.8, 1e-12);	/* h = 1.8 */
+	ASSERT_NEAR(s.joined_p99, 9.88, 1e-12);	/* h = 1.98 */
+	ASSERT(s.joined_max == 10.0);
 	/* dials 3 + 1 + 7 + 2, failed 1 + 7, timeouts 1 + 70 s, requests
 	 * 5 + 2 + 3, over 3 joins; 2 fatal restarts and 160 events over 3
 	 * scenarios */
@@ -187,7 +209,10 @@ static void assert_same_summary(const struct cell_summary *x,
 	ASSERT(same(x->rate, y->rate));
 	ASSERT(same(x->ci95[0], y->ci95[0]));
 	ASSERT(same(x->ci95[1], y->ci95[1]));
-	ASSERT(same(x->join_mean, y->join_mean));
+	ASSERT(same(x->join_rmean, y->join_rmean));
+	ASSERT(same(x->joined_mean, y->joined_mean));
+	ASSERT(same(x->joined_p99, y->joined_p99));
+	ASSERT(same(x->join_p99_capped, y->join_p99_capped));
 	ASSERT(same(x->join_p50, y->join_p50));
 	ASSERT(same(x->join_p90, y->join_p90));
 	ASSERT(same(x->join_p99, y->join_p99));
@@ -206,14 +231,14 @@ static void test_acc_merge(void)
 	struct cell_acc all, part1, part2;
 	struct cell_summary s_all, s_merged, s_part2;
 
-	cell_acc_init(&all);
+	cell_acc_init(&all, TEST_D);
 	cell_acc_add(&all, &rec_a);
 	cell_acc_add(&all, &rec_b);
 	cell_acc_add(&all, &rec_c);
 	cell_acc_add(&all, &rec_b);
 
-	cell_acc_init(&part1);
-	cell_acc_init(&part2);
+	cell_acc_init(&part1, TEST_D);
+	cell_acc_init(&part2, TEST_D);
 	cell_acc_add(&part1, &rec_c);
 	cell_acc_add(&part1, &rec_b);
 	cell_acc_add(&part2, &rec_b);
@@ -234,7 +259,7 @@ static void test_acc_merge(void)
 
 	/* Merging an empty accumulator changes nothing. */
 	cell_acc_release(&part2);
-	cell_acc_init(&part2);
+	cell_acc_init(&part2, TEST_D);
 	cell_acc_merge(&part1, &part2);
 	cell_acc_summarise(&part1, &s_merged);
 	assert_same_summary(&s_all, &s_merged);
@@ -249,7 +274,7 @@ static void test_acc_empty(void)
 	struct cell_acc a;
 	struct cell_summary s;
 
-	cell_acc_init(&a);
+	cell_acc_init(&a, TEST_D);
 	cell_acc_summarise(&a, &s);
 	ASSERT_EQ(s.scenarios, 0);
 	ASSERT_EQ(s.successes, 0);
@@ -257,7 +282,8 @@ static void test_acc_empty(void)
 	ASSERT(s.ci95[0] == 0.0 && s.ci95[1] == 1.0);
 	ASSERT_EQ(s.nodes_counted, 0);
 	ASSERT_EQ(s.nodes_ready, 0);
-	ASSERT(isnan(s.join_mean) && isnan(s.join_p50) && isnan(s.join_p90));
+	ASSERT(isnan(s.join_rmean) && isnan(s.join_p50) && isnan(s.join_p90));
+	ASSERT(isnan(s.joined_mean) && isnan(s.join_p99_capped));
 	ASSERT(isnan(s.join_p99) && isnan(s.join_max));
 	ASSERT(isnan(s.dials_per_join) && isnan(s.failed_dials_per_join));
 	ASSERT(isnan(s.timeout_wait_s_per_join));
@@ -268,7 +294,7 @@ static void test_acc_empty(void)
 	cell_acc_release(&a);	/* released twice: harmless */
 
 	/* Scenarios but no node ready: rates, no join figures. */
-	cell_acc_init(&a);
+	cell_acc_init(&a, TEST_D);
 	cell_acc_add(&a, &rec_c);
 	cell_acc_summarise(&a, &s);
 	ASSERT_EQ(s.scenarios, 1);
@@ -290,7 +316,7 @@ static void test_acc_saturates(void)
 	struct run_record r = REC(big, true, 0);
 	struct cell_acc a;
 
-	cell_acc_init(&a);
+	cell_acc_init(&a, TEST_D);
 	cell_acc_add(&a, &r);
 	ASSERT(a.timeout_wait == SIM_TIME_MAX);
 	cell_acc_release(&a);
@@ -313,7 +339,7 @@ static void test_acc_scenarios_order(void)
 	const struct cell_acc_scenario *sc;
 	const float *js;
 
-	cell_acc_init(&all);
+	cell_acc_init(&all, TEST_D);
 	cell_acc_add(&all, &rec_b);
 	cell_acc_add(&all, &rec_c);
 	cell_acc_add(&all, &rec_a);
@@ -339,8 +365,8 @@ static void test_acc_scenarios_order(void)
 
 	/* Chunks merged in order give the same arrays; summarising (which
 	 * sorts join_s) leaves them alone. */
-	cell_acc_init(&part1);
-	cell_acc_init(&part2);
+	cell_acc_init(&part1, TEST_D);
+	cell_acc_init(&part2, TEST_D);
 	cell_acc_add(&part1, &rec_b);
 	cell_acc_add(&part1, &rec_c);
 	cell_acc_add(&part2, &rec_a);
@@ -376,7 +402,7 @@ static void synth_cell(struct cell_acc *a, size_t n, size_t fail_every,
 	struct run_record r = { .n_nodes = 1, .nodes = &node };
 	size_t k;
 
-	cell_acc_init(a);
+	cell_acc_init(a, TEST_D);
 	for (k = 0; k < n; k++) {
 		bool fails = fail_every && k % fail_every == fail_every - 1;
 
@@ -417,13 +443,18 @@ static void test_paired_self(void)
 	synth_cell(&b, 300, 4, 1.0, 0.37);
 	stats_paired_bootstrap(&a, &b, 500, r, &p);
 	ASSERT_EQ(p.resamples, 500);
-	assert_zero_diff(&p.success_rate);
+	/* no discordant scenario: Tango's interval still has a width,
+	 * +-z^2 / (n + z^2) */
+	ASSERT(p.success_rate.diff == 0.0 && !p.success_rate.significant);
+	ASSERT_NEAR(p.success_rate.ci95[1], Z2 / (300.0 + Z2), 1e-9);
+	ASSERT_NEAR(p.success_rate.ci95[0], -Z2 / (300.0 + Z2), 1e-9);
+	ASSERT(p.success_rate.p_value == 1.0);
 	assert_zero_diff(&p.join_mean_s);
 	assert_zero_diff(&p.join_p50_s);
 	assert_zero_diff(&p.join_p99_s);
 	/* the very same accumulator on both sides */
 	stats_paired_bootstrap(&a, &a, 200, r, &p);
-	assert_zero_diff(&p.success_rate);
+	ASSERT(p.success_rate.diff == 0.0 && p.success_rate.ci95[1] > 0.0);
 	assert_zero_diff(&p.join_p99_s);
 	gsl_rng_free(r);
 	cell_acc_release(&a);
@@ -432,13 +463,17 @@ static void test_paired_self(void)
 
 /*
  * The base always succeeds and joins after 1 s; the other fails every
- * tenth scenario and joins after 2 s otherwise. Success: 0.9 - 1 = -0.1,
- * standard error sqrt(0.09 / 1000) = 0.0095, so the interval is about
- * [-0.119, -0.081]. Join times: +1 s in every quantile, with no spread.
+ * tenth scenario (its node never joins) and joins after 2 s otherwise.
+ * Success: 0.9 - 1 = -0.1 with 100 discordant scenarios, all against the
+ * other: Tango's interval is near the normal one, [-0.119, -0.081].
+ * Join times, censored at D = 20 s: restricted means 0.9 x 2 + 0.1 x 20 =
+ * 3.8 against 1 (+2.8); p50 +1 s; the other's p99 is beyond the deadline,
+ * so its capped p99 is D and the difference 19 s, a lower bound.
  */
 static void test_paired_known(void)
 {
 	struct cell_acc other, base;
+	struct cell_summary so, sb;
 	struct stats_paired p;
 	gsl_rng *r = sim_rng_new(7, 0, SIM_RNG_TEST, 0);
 
@@ -451,24 +486,86 @@ static void test_paired_known(void)
 	       p.success_rate.ci95[1], p.join_p99_s.diff, p.join_p99_s.ci95[0],
 	       p.join_p99_s.ci95[1]);
 	ASSERT_EQ(p.resamples, STATS_BOOTSTRAP_RESAMPLES);
+	ASSERT_EQ(p.discordant_better, 0);
+	ASSERT_EQ(p.discordant_worse, 100);
 	ASSERT_NEAR(p.success_rate.diff, -0.1, 1e-12);
 	ASSERT(p.success_rate.ci95[0] < -0.1 && p.success_rate.ci95[1] > -0.1);
 	ASSERT(p.success_rate.ci95[1] < 0.0);
 	ASSERT(p.success_rate.significant);
-	/* near the normal approximation's half width of 0.0186 */
 	ASSERT_NEAR(p.success_rate.ci95[1] - p.success_rate.ci95[0],
 		    2 * 1.96 * 0.0095, 0.008);
-	ASSERT(p.join_p99_s.diff == 1.0);
-	ASSERT(p.join_p99_s.ci95[0] == 1.0 && p.join_p99_s.ci95[1] == 1.0);
-	ASSERT(p.join_p99_s.significant);
-	ASSERT(p.join_mean_s.diff == 1.0 && p.join_p50_s.diff == 1.0);
-	ASSERT(p.join_mean_s.significant && p.join_p50_s.significant);
+	/* McNemar: T = -100 / sqrt(100) = -10 */
+	ASSERT(p.success_rate.p_value < 1e-20);
+	ASSERT_NEAR(p.join_mean_s.diff, 2.8, 1e-5);
+	ASSERT(p.join_mean_s.significant);
+	ASSERT(p.join_p50_s.diff == 1.0 && p.join_p50_s.significant);
+	ASSERT(p.join_p99_s.diff == 19.0);
+	ASSERT(p.join_p99_s.ci95[0] == 19.0 && p.join_p99_s.ci95[1] == 19.0);
+	ASSERT(p.join_p99_s.significant && p.join_p99_s.p_value == 0.0);
+	cell_acc_summarise(&other, &so);
+	cell_acc_summarise(&base, &sb);
+	stats_paired_point(&so, &sb, &p);
+	ASSERT(p.join_p99_s.bound == STATS_AT_LEAST);
+	ASSERT(p.join_p50_s.bound == STATS_EXACT);
+	ASSERT(p.join_p99_s.diff == 19.0);
+	ASSERT_NEAR(p.join_mean_s.diff, 2.8, 1e-12);
+	/* 1000 counted nodes: 1000 - 1 - floor(989.01) = 10 beyond p99 */
+	ASSERT_EQ(p.tail_n, 10);
+	ASSERT(p.tail_warning);
 
 	/* the other way round: the signs turn */
 	stats_paired_bootstrap(&base, &other, 300, r, &p);
 	ASSERT_NEAR(p.success_rate.diff, 0.1, 1e-12);
 	ASSERT(p.success_rate.ci95[0] > 0.0 && p.success_rate.significant);
-	ASSERT(p.join_p99_s.diff == -1.0);
+	ASSERT(p.join_p99_s.diff == -19.0);
+	stats_paired_point(&sb, &so, &p);
+	ASSERT(p.join_p99_s.bound == STATS_AT_MOST);
+	gsl_rng_free(r);
+	cell_acc_release(&other);
+	cell_acc_release(&base);
+}
+
+/*
+ * The issue's case in miniature: a policy that strands its slow nodes.
+ * The base joins every node, at 3 s; the other joins 70% at 1 s and
+ * strands the rest. Over joined nodes only the other looks 2 s faster;
+ * censored, it is slower: restricted mean 0.7 + 0.3 x 20 = 6.7 s against
+ * 3 s, p99 beyond the deadline.
+ */
+static void test_paired_strands(void)
+{
+	struct cell_acc other, base;
+	struct cell_summary so, sb;
+	struct stats_paired p;
+	gsl_rng *r = sim_rng_new(8, 0, SIM_RNG_TEST, 0);
+
+	synth_cell(&base, 1000, 0, 3.0, 0.0);
+	cell_acc_init(&other, TEST_D);
+	{
+		struct node_record node;
+		struct run_record rec = { .n_nodes = 1, .nodes = &node };
+		size_t k;
+
+		for (k = 0; k < 1000; k++) {
+			bool ok = k % 10 < 7;
+
+			node = (struct node_record)NODE(true, ok,
+							 ok ? SIM_S : 0, 1, 0,
+							 0, 1, 0);
+			rec.success = ok;
+			cell_acc_add(&other, &rec);
+		}
+	}
+	stats_paired_bootstrap(&other, &base, 2000, r, &p);
+	cell_acc_summarise(&other, &so);
+	cell_acc_summarise(&base, &sb);
+	stats_paired_point(&so, &sb, &p);
+	ASSERT(so.joined_mean - sb.joined_mean == -2.0);	/* misleading */
+	ASSERT_NEAR(p.join_mean_s.diff, 3.7, 1e-12);
+	ASSERT(p.join_mean_s.ci95[0] > 0.0 && p.join_mean_s.significant);
+	ASSERT(p.join_p50_s.diff == -2.0);	/* half joined at 1 s */
+	ASSERT(isinf(so.join_p99) && p.join_p99_s.bound == STATS_AT_LEAST);
+	ASSERT(p.join_p99_s.diff > 0.0);
 	gsl_rng_free(r);
 	cell_acc_release(&other);
 	cell_acc_release(&base);
@@ -493,13 +590,13 @@ static void test_paired_figures(void)
 	stats_paired_bootstrap(&a, &b, 400, r, &p);
 	cell_acc_summarise(&a, &sa);
 	cell_acc_summarise(&b, &sb);
-	ASSERT_NEAR(p.join_mean_s.diff, sa.join_mean - sb.join_mean, 1e-6);
+	ASSERT_NEAR(p.join_mean_s.diff, sa.join_rmean - sb.join_rmean, 1e-6);
 	ASSERT_NEAR(p.join_p50_s.diff, sa.join_p50 - sb.join_p50, 1e-6);
 	ASSERT_NEAR(p.join_p99_s.diff, sa.join_p99 - sb.join_p99, 1e-6);
 	ASSERT_NEAR(p.join_mean_s.diff, 0.01, 1e-6);
 	ASSERT(p.join_mean_s.significant);
 	ASSERT(p.join_mean_s.ci95[0] > 0.0099 && p.join_mean_s.ci95[1] < 0.0101);
-	assert_zero_diff(&p.success_rate);
+	ASSERT(p.success_rate.diff == 0.0 && !p.success_rate.significant);
 	gsl_rng_free(r);
 	cell_acc_release(&a);
 	cell_acc_release(&b);
@@ -535,7 +632,8 @@ static void test_paired_deterministic(void)
 	cell_acc_release(&b);
 }
 
-/* No join time on a side: NAN join diffs; no scenario: NAN everything. */
+/* No node joins on a side: every one counts as D (the join diffs are
+ * defined); no scenario: NAN everything. */
 static void test_paired_empty(void)
 {
 	struct cell_acc a, b;
@@ -546,18 +644,20 @@ static void test_paired_empty(void)
 	synth_cell(&b, 50, 0, 1.0, 0.0);
 	stats_paired_bootstrap(&a, &b, 200, r, &p);
 	ASSERT(p.success_rate.diff == -1.0 && p.success_rate.significant);
-	ASSERT(isnan(p.join_mean_s.diff) && isnan(p.join_p99_s.diff));
-	ASSERT(isnan(p.join_p99_s.ci95[0]) && isnan(p.join_p99_s.ci95[1]));
-	ASSERT(!p.join_p99_s.significant && !p.join_p50_s.significant);
+	ASSERT(p.join_mean_s.diff == TEST_D - 1.0);
+	ASSERT(p.join_p99_s.diff == TEST_D - 1.0);
+	ASSERT(p.join_p99_s.significant && p.join_p50_s.significant);
 	cell_acc_release(&a);
 	cell_acc_release(&b);
 
-	cell_acc_init(&a);
-	cell_acc_init(&b);
+	cell_acc_init(&a, TEST_D);
+	cell_acc_init(&b, TEST_D);
 	stats_paired_bootstrap(&a, &b, 200, r, &p);
 	ASSERT_EQ(p.resamples, 0);
 	ASSERT(isnan(p.success_rate.diff) && !p.success_rate.significant);
 	ASSERT(isnan(p.success_rate.ci95[0]));
+	ASSERT(isnan(p.join_mean_s.diff) && isnan(p.join_p99_s.ci95[0]));
+	ASSERT(isnan(p.join_p99_s.p_value));
 	cell_acc_release(&a);
 	cell_acc_release(&b);
 	gsl_rng_free(r);
@@ -571,7 +671,7 @@ static void random_cell(struct cell_acc *a, size_t n, gsl_rng *g)
 	struct run_record r = { .n_nodes = 3, .nodes = nodes };
 	size_t k, i;
 
-	cell_acc_init(a);
+	cell_acc_init(a, TEST_D);
 	for (k = 0; k < n; k++) {
 		r.success = true;
 		for (i = 0; i < 3; i++) {
@@ -589,7 +689,7 @@ static void random_cell(struct cell_acc *a, size_t n, gsl_rng *g)
 }
 
 /* The metrics of @a over the scenarios @idx (@n of them), the slow way:
- * gather, sort, type 7. */
+ * gather (a node not joined as the deadline), sort, type 7. */
 static void naive_metrics(const struct cell_acc *a, const size_t *idx,
 			  size_t n, double m[4])
 {
@@ -609,6 +709,13 @@ static void naive_metrics(const struct cell_acc *a, const size_t *idx,
 		succ += sc[idx[j]].success;
 		for (k = 0; k < sc[idx[j]].n_ready; k++) {
 			double v = js[first[idx[j]] + k];
+
+			g_array_append_val(pool, v);
+			sum += v;
+		}
+		/* not joined: the deadline, above every join time */
+		for (; k < sc[idx[j]].n_counted; k++) {
+			double v = a->deadline_s;
 
 			g_array_append_val(pool, v);
 			sum += v;
@@ -656,6 +763,7 @@ static void test_paired_matches_naive(void)
 		ASSERT_NEAR(got[j]->diff, ma[j] - mb[j], 1e-9);
 		d[j] = g_new(double, R);
 	}
+	/* success has Tango's interval, not the bootstrap's (tested apart) */
 	for (i = 0; i < R; i++) {
 		for (k = 0; k < N; k++)
 			idx[k] = gsl_rng_uniform_int(r2, N);
@@ -665,7 +773,8 @@ static void test_paired_matches_naive(void)
 			if (isfinite(ma[j] - mb[j]))
 				d[j][cnt[j]++] = ma[j] - mb[j];
 	}
-	for (j = 0; j < 4; j++) {
+	g_free(d[0]);
+	for (j = 1; j < 4; j++) {
 		qsort(d[j], cnt[j], sizeof(double), cmp_dbl);
 		ASSERT_NEAR(got[j]->ci95[0],
 			    stats_quantile_sorted(d[j], cnt[j], 0.025), 1e-9);
@@ -684,23 +793,192 @@ static void test_paired_matches_naive(void)
  * above what was asked. */
 static void test_paired_cap(void)
 {
-	struct cell_acc a, b;
-	struct stats_paired p;
-	gsl_rng *r = sim_rng_new(1, 0, SIM_RNG_TEST, 0);
 	/* 2 draws-and-weighs + 2 join times per scenario per resample:
-	 * 2e8 / (4 x 100000) = 500 resamples fit */
-	size_t n = 100000;
+	 * 2e10 / (4 x 10^6) = 5000 resamples fit */
+	ASSERT_EQ(stats_bootstrap_resamples(1000000, 1000000, 1000000, 50),
+		  50);			/* fewer asked: kept */
+	ASSERT_EQ(stats_bootstrap_resamples(1000000, 1000000, 1000000,
+					    STATS_BOOTSTRAP_RESAMPLES), 5000);
+	ASSERT_EQ(stats_bootstrap_resamples(100000000, 0, 0,
+					    STATS_BOOTSTRAP_RESAMPLES),
+		  STATS_BOOTSTRAP_MIN_RESAMPLES);	/* the floor */
+	ASSERT_EQ(stats_bootstrap_resamples(1000, 6000, 6000,
+					    STATS_BOOTSTRAP_RESAMPLES),
+		  STATS_BOOTSTRAP_RESAMPLES);
+	ASSERT_EQ(stats_bootstrap_resamples(0, 0, 0, 10), 0);
+}
 
-	synth_cell(&a, n, 0, 1.0, 0.1);
-	synth_cell(&b, n, 0, 1.0, 0.2);
-	stats_paired_bootstrap(&a, &b, 50, r, &p);
-	ASSERT_EQ(p.resamples, 50);		/* fewer asked: kept */
-	stats_paired_bootstrap(&a, &b, 100000, r, &p);
-	ASSERT_EQ(p.resamples, 500);
-	ASSERT(p.join_mean_s.significant);
-	cell_acc_release(&a);
-	cell_acc_release(&b);
-	gsl_rng_free(r);
+/* ---- Tango and Holm ---- */
+
+/*
+ * Tango's interval by hand. With b = c = 0 the score equation solves in
+ * closed form: q21 = 0 for d > 0, T(d) = -sqrt(n d / (1 - d)), so |T| = z
+ * at d = z^2 / (n + z^2) (and the mirror image below). At d = 0 the
+ * statistic is McNemar's, (b - c) / sqrt(b + c). And each end solves
+ * |T| = z: checked by evaluating T there with the formula written out
+ * again (q21 from its quadratic 2n q^2 + B q + C = 0).
+ */
+static double tango_t_ref(double b, double c, double n, double d)
+{
+	double B = -b - c + (2 * n - b + c) * d;
+	double C = -c * d * (1 - d);
+	double q = (-B + sqrt(B * B - 8 * n * C)) / (4 * n);
+
+	return (b - c - n * d) / sqrt(n * (2 * q + d * (1 - d)));
+}
+
+static void test_tango(void)
+{
+	static const struct {
+		uint64_t b, c, n;
+	} cases[] = {
+		{ 1, 7, 21 },	/* Fagerland et al. 2014's airway data */
+		{ 0, 100, 1000 }, { 5, 0, 40 }, { 12, 3, 200 },
+		{ 30, 31, 61 }, { 2, 2, 10 },
+	};
+	double lo, hi;
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		double b = (double)cases[i].b, c = (double)cases[i].c;
+		double n = (double)cases[i].n, est = (b - c) / n;
+
+		stats_tango(cases[i].b, cases[i].c, cases[i].n, STATS_Z95, &lo,
+			    &hi);
+		printf("    b=%g c=%g n=%g: [%.6f, %.6f]\n", b, c, n, lo, hi);
+		ASSERT(lo < est && est < hi);
+		if (lo > -1.0)
+			ASSERT_NEAR(tango_t_ref(b, c, n, lo), STATS_Z95, 1e-6);
+		if (hi < 1.0)
+			ASSERT_NEAR(tango_t_ref(b, c, n, hi), -STATS_Z95, 1e-6);
+	}
+	/* the airway data of Fagerland, Lydersen and Laake (2014; b = 1,
+	 * c = 7, n = 21, estimate -0.2857): the ends derived apart, by an
+	 * independent program (Python, bisection on T(d) = +-z) */
+	stats_tango(1, 7, 21, STATS_Z95, &lo, &hi);
+	ASSERT_NEAR(lo, -0.5172322764, 1e-9);
+	ASSERT_NEAR(hi, -0.0260030325, 1e-9);
+	/* no discordant scenario: nonzero width, closed form */
+	stats_tango(0, 0, 100, STATS_Z95, &lo, &hi);
+	ASSERT_NEAR(hi, Z2 / (100.0 + Z2), 1e-10);
+	ASSERT_NEAR(lo, -Z2 / (100.0 + Z2), 1e-10);
+	ASSERT_NEAR(hi, 0.036994, 1e-6);
+	/* every scenario discordant one way: the interval reaches 1 */
+	stats_tango(10, 0, 10, STATS_Z95, &lo, &hi);
+	ASSERT(hi == 1.0 && lo > 0.0);
+	stats_tango(0, 0, 0, STATS_Z95, &lo, &hi);
+	ASSERT(lo == -1.0 && hi == 1.0);
+	/* McNemar */
+	ASSERT(stats_tango_p(0, 0) == 1.0);
+	ASSERT_NEAR(stats_tango_p(1, 7), 0.033894853524689, 1e-12);
+	ASSERT(stats_tango_p(7, 1) == stats_tango_p(1, 7));
+}
+
+/* Holm by hand: p = {0.01, 0.04, 0.03, NAN, 0.005}, four finite: sorted
+ * 0.005 0.01 0.03 0.04 times 4 3 2 1 = 0.02 0.03 0.06 0.04, running max
+ * 0.02 0.03 0.06 0.06. */
+static void test_holm(void)
+{
+	const double p[] = { 0.01, 0.04, 0.03, NAN, 0.005 };
+	double adj[5];
+
+	stats_holm(p, 5, adj);
+	ASSERT_NEAR(adj[0], 0.03, 1e-15);
+	ASSERT_NEAR(adj[1], 0.06, 1e-15);
+	ASSERT_NEAR(adj[2], 0.06, 1e-15);
+	ASSERT(isnan(adj[3]));
+	ASSERT_NEAR(adj[4], 0.02, 1e-15);
+	{
+		const double q[] = { 0.5, 0.9 };	/* capped at 1 */
+
+		stats_holm(q, 2, adj);
+		ASSERT(adj[0] == 1.0 && adj[1] == 1.0);
+	}
+	stats_holm(p, 0, adj);		/* empty: nothing to do */
+}
+
+/* ---- the runner's comparisons on a shipped spec ---- */
+
+/* @text with every @from replaced by @to; caller frees. */
+static char *replace_all(const char *text, const char *from, const char *to)
+{
+	char **parts = g_strsplit(text, from, -1);
+	char *out = g_strjoinv(to, parts);
+
+	g_strfreev(parts);
+	return out;
+}
+
+/* Runs az-outage.json with its deadline cut to 1 minute, with @policies;
+ * the cell of @policy is copied to *@out. */
+static void run_az1m(const char *policies, const char *policy,
+		     struct cell_summary *sum, struct stats_paired *vs)
+{
+	const char *path = "experiments/specs/az-outage.json";
+	char *text = NULL, *cut;
+	struct spec s;
+	struct runner_opts opts = { .threads = 2, .progress = false };
+	struct runner_result res;
+	GError *err = NULL;
+	size_t c;
+	int want;
+
+	ASSERT(g_file_get_contents(path, &text, NULL, &err));
+	ASSERT(strstr(text, "\"deadline\": \"10m\""));
+	cut = replace_all(text, "\"deadline\": \"10m\"", "\"deadline\": \"1m\"");
+	if (!spec_parse(path, cut, &s, &err))
+		TEST_FAIL("%s", err->message);
+	ASSERT(spec_select_policies(&s, policies, &err));
+	want = spec_policy_index(&s, policy);
+	ASSERT(want >= 0);
+	runner_run(&s, &opts, &res);
+	for (c = 0; c < res.n_cells; c++) {
+		if (res.cells[c].policy != (size_t)want)
+			continue;
+		*sum = res.cells[c].sum;
+		ASSERT(res.cells[c].has_vs);
+		*vs = res.cells[c].vs;
+	}
+	runner_result_release(&res);
+	spec_release(&s);
+	g_free(cut);
+	g_free(text);
+}
+
+/*
+ * The issue's case: at a 1-minute deadline k3s-legacy strands more nodes
+ * than k3s (about 60% Ready against 76%), so over joined nodes only it
+ * looked faster (a "significant" -1.5 s mean). Censored, it is slower.
+ * And the same comparison under another policy list (another order,
+ * another cell index) gives the very same interval: the bootstrap stream
+ * belongs to the grid point.
+ */
+static void test_issue_case(void)
+{
+	struct cell_summary s1, s2;
+	struct stats_paired v1, v2;
+
+	run_az1m("k3s,k3s-legacy", "k3s-legacy", &s1, &v1);
+	printf("    legacy: ready %" PRIu64 "/%" PRIu64 ", joined-only "
+	       "mean %.3f, restricted mean diff %+.3f [%+.3f, %+.3f], "
+	       "p50 diff %+.3f [%+.3f, %+.3f]\n", s1.nodes_ready,
+	       s1.nodes_counted, s1.joined_mean, v1.join_mean_s.diff,
+	       v1.join_mean_s.ci95[0], v1.join_mean_s.ci95[1],
+	       v1.join_p50_s.diff, v1.join_p50_s.ci95[0],
+	       v1.join_p50_s.ci95[1]);
+	ASSERT(v1.join_mean_s.diff > 0.0 && v1.join_mean_s.ci95[0] > 0.0);
+	ASSERT(v1.join_mean_s.significant && v1.join_mean_s.significant_holm);
+	ASSERT(!(v1.join_p50_s.ci95[1] < 0.0));
+	ASSERT(!(v1.join_p99_s.ci95[1] < 0.0));
+	ASSERT(v1.success_rate.ci95[1] < 0.0);
+	ASSERT_EQ(v1.resamples, STATS_BOOTSTRAP_RESAMPLES);
+
+	run_az1m("k3s-shuffle,k3s,k3s-legacy", "k3s-legacy", &s2, &v2);
+	assert_same_diff(&v1.join_mean_s, &v2.join_mean_s);
+	assert_same_diff(&v1.join_p50_s, &v2.join_p50_s);
+	assert_same_diff(&v1.join_p99_s, &v2.join_p99_s);
+	assert_same_diff(&v1.success_rate, &v2.success_rate);
+	ASSERT(v1.join_p99_s.p_value == v2.join_p99_s.p_value);
 }
 
 int main(void)
@@ -715,10 +993,14 @@ int main(void)
 	TEST_RUN(test_acc_scenarios_order);
 	TEST_RUN(test_paired_self);
 	TEST_RUN(test_paired_known);
+	TEST_RUN(test_paired_strands);
 	TEST_RUN(test_paired_figures);
 	TEST_RUN(test_paired_deterministic);
 	TEST_RUN(test_paired_empty);
 	TEST_RUN(test_paired_matches_naive);
 	TEST_RUN(test_paired_cap);
+	TEST_RUN(test_tango);
+	TEST_RUN(test_holm);
+	TEST_RUN(test_issue_case);
 	return 0;
 }

@@ -260,7 +260,7 @@ static void set_targets(void)
 /*
  * The band actually asserted: the relative band of the case, or, where the
  * run cannot resolve it, the 99.9% confidence half-width of the mean
- * (the 95% one scaled by t(0.9995, 19) / t(0.975, 19)). A band narrower
+ * (the 95% one scaled by t(0.9995, k - 1) / t(0.975, k - 1), k batches). A band narrower
  * than the run's own noise would pass or fail by the luck of the seed, so
  * it is widened and the README says so for each case it affects.
  */
@@ -276,9 +276,9 @@ static double effective_band(const struct qcase *k)
 				  100 * k->band);
 		return k->band * k->target;
 	}
-	double hw999 = k->r.half_width *
-		       gsl_cdf_tdist_Pinv(0.9995, QUEUEING_BATCHES - 1) /
-		       gsl_cdf_tdist_Pinv(0.975, QUEUEING_BATCHES - 1);
+	double df = (double)k->r.batches - 1;
+	double hw999 = k->r.half_width * gsl_cdf_tdist_Pinv(0.9995, df) /
+		       gsl_cdf_tdist_Pinv(0.975, df);
 
 	return MAX(k->band * k->target, hw999);
 }
