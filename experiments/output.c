@@ -357,14 +357,12 @@ static void csv_diff_tests(GString *g, const struct stats_diff *d)
 	csv_bool(g, d->significant_holm);
 }
 
-char *output_csv_string(const struct spec *s, const struct out_cell *cells,
-			size_t n, const char *command_line)
+/* The header line: policy, the sweep's keys, csv_columns. */
+static void csv_header(GString *g, const struct spec *s)
 {
-	GString *g = g_string_new("policy");
-	char buf[SIM_TIME_FMT_LEN];
-	size_t i, j;
+	size_t j;
 
-	(void)command_line;
+	g_string_append(g, "policy");
 	for (j = 0; j < s->n_axes; j++) {
 		g_string_append_c(g, ',');
 		csv_field(g, s->axes[j].key);
@@ -374,10 +372,101 @@ char *output_csv_string(const struct spec *s, const struct out_cell *cells,
 		g_string_append(g, csv_columns[j]);
 	}
 	g_string_append_c(g, '\n');
+}
 
+/* The cell's own figures, from "scenarios" to "events_per_scenario". */
+static void csv_figures(GString *g, const struct cell_summary *m)
+{
+	csv_u64(g, m->scenarios);
+	csv_u64(g, m->successes);
+	csv_num(g, m->rate);
+	csv_num(g, m->ci95[0]);
+	csv_num(g, m->ci95[1]);
+	csv_num(g, m->join_rmean);
+	csv_censored(g, m->join_p50);
+	csv_censored(g, m->join_p90);
+	csv_censored(g, m->join_p99);
+	csv_censored(g, m->join_max);
+	csv_num(g, m->dials_per_join);
+	csv_num(g, m->failed_dials_per_join);
+	csv_num(g, m->timeout_wait_s_per_join);
+	csv_num(g, m->requests_per_join);
+	csv_num(g, m->fatal_restarts_per_scenario);
+	csv_u64(g, m->nodes_counted);
+	csv_u64(g, m->nodes_ready);
+	csv_num(g, m->events_per_scenario);
+}
+
+/* The columns of the first release about the baseline: "vs_baseline" to
+ * "join_p99_diff_hi" (empty for the baseline itself). */
+static void csv_vs_first(GString *g, const struct spec *s,
+			 const struct out_cell *c)
+{
+	const struct stats_paired *v = c->vs;
+
+	g_string_append_c(g, ',');
+	if (!v) {
+		g_string_append(g, ",,,,,,");
+		return;
+	}
+	csv_field(g, baseline_name(s, c) ? baseline_name(s, c) : "");
+	csv_num(g, v->success_rate.diff);
+	csv_num(g, v->success_rate.ci95[0]);
+	csv_num(g, v->success_rate.ci95[1]);
+	csv_num(g, v->join_p99_s.diff);
+	csv_num(g, v->join_p99_s.ci95[0]);
+	csv_num(g, v->join_p99_s.ci95[1]);
+}
+
+/* The columns added later: the restricted and joined-only figures, then
+ * the tests of every difference (empty for the baseline). */
+static void csv_added(GString *g, const struct out_cell *c)
+{
+	const struct cell_summary *m = &c->sum;
+	const struct stats_paired *v = c->vs;
+	size_t j;
+
+	csv_num(g, m->join_rmean);
+	csv_num(g, m->joined_mean);
+	csv_num(g, m->joined_p50);
+	csv_num(g, m->joined_p90);
+	csv_num(g, m->joined_p99);
+	csv_num(g, m->joined_max);
+	if (!v) {
+		/* the 28 columns from success_rate_diff_method on */
+		for (j = 0; j < 28; j++)
+			g_string_append_c(g, ',');
+		return;
+	}
+	g_string_append(g, "," METHOD_TANGO);
+	csv_diff_tests(g, &v->success_rate);
+	csv_num(g, v->join_mean_s.diff);
+	csv_num(g, v->join_mean_s.ci95[0]);
+	csv_num(g, v->join_mean_s.ci95[1]);
+	csv_diff_tests(g, &v->join_mean_s);
+	csv_num(g, v->join_p50_s.diff);
+	csv_num(g, v->join_p50_s.ci95[0]);
+	csv_num(g, v->join_p50_s.ci95[1]);
+	csv_diff_tests(g, &v->join_p50_s);
+	g_string_append_printf(g, ",%s", stats_bound_name(v->join_p50_s.bound));
+	csv_diff_tests(g, &v->join_p99_s);
+	g_string_append_printf(g, ",%s", stats_bound_name(v->join_p99_s.bound));
+	csv_u64(g, v->tail_n);
+	csv_bool(g, v->tail_warning);
+	csv_u64(g, v->resamples);
+}
+
+char *output_csv_string(const struct spec *s, const struct out_cell *cells,
+			size_t n, const char *command_line)
+{
+	GString *g = g_string_new(NULL);
+	char buf[SIM_TIME_FMT_LEN];
+	size_t i, j;
+
+	(void)command_line;
+	csv_header(g, s);
 	for (i = 0; i < n; i++) {
 		const struct out_cell *c = &cells[i];
-		const struct cell_summary *m = &c->sum;
 
 		SIM_ASSERT(s->n_axes == 0 || c->grid);
 		csv_field(g, c->policy);
@@ -388,72 +477,10 @@ char *output_csv_string(const struct spec *s, const struct out_cell *cells,
 			else
 				csv_field(g, sim_time_format(c->grid[j], buf));
 		}
-		/* In the order of csv_columns. */
-		csv_u64(g, m->scenarios);
-		csv_u64(g, m->successes);
-		csv_num(g, m->rate);
-		csv_num(g, m->ci95[0]);
-		csv_num(g, m->ci95[1]);
-		csv_num(g, m->join_rmean);
-		csv_censored(g, m->join_p50);
-		csv_censored(g, m->join_p90);
-		csv_censored(g, m->join_p99);
-		csv_censored(g, m->join_max);
-		csv_num(g, m->dials_per_join);
-		csv_num(g, m->failed_dials_per_join);
-		csv_num(g, m->timeout_wait_s_per_join);
-		csv_num(g, m->requests_per_join);
-		csv_num(g, m->fatal_restarts_per_scenario);
-		csv_u64(g, m->nodes_counted);
-		csv_u64(g, m->nodes_ready);
-		csv_num(g, m->events_per_scenario);
-		g_string_append_c(g, ',');
-		if (c->vs) {
-			const struct stats_paired *v = c->vs;
-
-			csv_field(g, baseline_name(s, c) ? baseline_name(s, c)
-							 : "");
-			csv_num(g, v->success_rate.diff);
-			csv_num(g, v->success_rate.ci95[0]);
-			csv_num(g, v->success_rate.ci95[1]);
-			csv_num(g, v->join_p99_s.diff);
-			csv_num(g, v->join_p99_s.ci95[0]);
-			csv_num(g, v->join_p99_s.ci95[1]);
-		} else {
-			g_string_append(g, ",,,,,,");
-		}
-		csv_num(g, m->join_rmean);
-		csv_num(g, m->joined_mean);
-		csv_num(g, m->joined_p50);
-		csv_num(g, m->joined_p90);
-		csv_num(g, m->joined_p99);
-		csv_num(g, m->joined_max);
-		if (c->vs) {
-			const struct stats_paired *v = c->vs;
-
-			g_string_append(g, "," METHOD_TANGO);
-			csv_diff_tests(g, &v->success_rate);
-			csv_num(g, v->join_mean_s.diff);
-			csv_num(g, v->join_mean_s.ci95[0]);
-			csv_num(g, v->join_mean_s.ci95[1]);
-			csv_diff_tests(g, &v->join_mean_s);
-			csv_num(g, v->join_p50_s.diff);
-			csv_num(g, v->join_p50_s.ci95[0]);
-			csv_num(g, v->join_p50_s.ci95[1]);
-			csv_diff_tests(g, &v->join_p50_s);
-			g_string_append_printf(
-				g, ",%s", stats_bound_name(v->join_p50_s.bound));
-			csv_diff_tests(g, &v->join_p99_s);
-			g_string_append_printf(
-				g, ",%s", stats_bound_name(v->join_p99_s.bound));
-			csv_u64(g, v->tail_n);
-			csv_bool(g, v->tail_warning);
-			csv_u64(g, v->resamples);
-		} else {
-			/* the 28 columns from success_rate_diff_method on */
-			for (j = 0; j < 28; j++)
-				g_string_append_c(g, ',');
-		}
+		/* in the order of csv_columns */
+		csv_figures(g, &c->sum);
+		csv_vs_first(g, s, c);
+		csv_added(g, c);
 		g_string_append_c(g, '\n');
 	}
 	return g_string_free(g, FALSE);

@@ -133,20 +133,13 @@ static void holm(struct runner_result *out)
 	g_ptr_array_free(d, TRUE);
 }
 
-void runner_run(const struct spec *s, const struct runner_opts *opts,
-		struct runner_result *out)
+/* Sets up @out's cells (and each grid point's world when the spec sweeps
+ * the world), with empty accumulators. */
+static void cells_init(const struct spec *s, struct runner_result *out)
 {
 	size_t points = spec_grid_size(s), n_cells = points * s->n_policies;
-	uint64_t per_cell = (uint64_t)s->scenarios;
-	uint64_t chunks = (per_cell + CHUNK - 1) / CHUNK;
-	struct task *tasks = g_new0(struct task, n_cells * chunks);
-	struct shared sh;
-	GThreadPool *pool;
-	gint64 t0 = g_get_monotonic_time();
 	size_t c, i;
-	int base;
 
-	atomic_init(&sh.done, 0);
 	memset(out, 0, sizeof(*out));
 	out->cells = g_new0(struct runner_cell, n_cells);
 	out->n_cells = n_cells;
@@ -174,9 +167,25 @@ void runner_run(const struct spec *s, const struct runner_opts *opts,
 		runner_point_numbers(s, cell->point, cell->grid_x);
 		cell_acc_init(&cell->acc, sim_time_to_s(cell->world->deadline));
 	}
+}
+
+/* Runs every chunk of every cell on @threads threads and merges the
+ * chunks into their cells in chunk order: the same sums for any thread
+ * count. */
+static void run_chunks(const struct spec *s, const struct runner_opts *opts,
+		       struct runner_result *out, gint64 t0)
+{
+	uint64_t per_cell = (uint64_t)s->scenarios;
+	uint64_t chunks = (per_cell + CHUNK - 1) / CHUNK;
+	size_t n_tasks = out->n_cells * chunks, i;
+	struct task *tasks = g_new0(struct task, n_tasks);
+	struct shared sh;
+	GThreadPool *pool;
+
+	atomic_init(&sh.done, 0);
 	pool = g_thread_pool_new(run_task, &sh, MAX(opts->threads, 1), TRUE,
 				 NULL);
-	for (i = 0; i < n_cells * chunks; i++) {
+	for (i = 0; i < n_tasks; i++) {
 		struct task *t = &tasks[i];
 
 		t->spec = s;
@@ -188,31 +197,38 @@ void runner_run(const struct spec *s, const struct runner_opts *opts,
 	}
 	if (opts->progress) {
 		while (g_thread_pool_unprocessed(pool) > 0 ||
-		       (uint64_t)atomic_load(&sh.done) < per_cell * n_cells) {
-			progress(&sh, per_cell * n_cells, t0, false);
+		       (uint64_t)atomic_load(&sh.done) < per_cell * out->n_cells) {
+			progress(&sh, per_cell * out->n_cells, t0, false);
 			g_usleep(200000);
 		}
 	}
 	g_thread_pool_free(pool, FALSE, TRUE);
 	if (opts->progress)
-		progress(&sh, per_cell * n_cells, t0, true);
-	/* merge in chunk order: the same sums for any thread count */
-	for (i = 0; i < n_cells * chunks; i++) {
+		progress(&sh, per_cell * out->n_cells, t0, true);
+	for (i = 0; i < n_tasks; i++) {
 		cell_acc_merge(&tasks[i].cell->acc, &tasks[i].acc);
 		out->events += tasks[i].events;
 		cell_acc_release(&tasks[i].acc);
 	}
-	for (c = 0; c < n_cells; c++)
-		cell_acc_summarise(&out->cells[c].acc, &out->cells[c].sum);
-	/* each cell against the baseline at its grid point, on the thread
-	 * pool; the stream is the grid point's, so every comparison at a
-	 * point resamples the same scenarios whatever the policy list (and
-	 * whatever ran where) */
-	base = s->baseline ? spec_policy_index(s, s->baseline) : -1;
+	g_free(tasks);
+}
+
+/* Each cell against the baseline at its grid point, on the thread pool;
+ * the stream is the grid point's, so every comparison at a point
+ * resamples the same scenarios whatever the policy list (and whatever ran
+ * where). Then Holm's adjustment over all of them. */
+static void compare_cells(const struct spec *s,
+			  const struct runner_opts *opts,
+			  struct runner_result *out)
+{
+	int base = s->baseline ? spec_policy_index(s, s->baseline) : -1;
+	GThreadPool *pool;
+	size_t c;
+
 	SIM_ASSERT(base >= 0);
 	pool = g_thread_pool_new(compare_task, out, MAX(opts->threads, 1), TRUE,
 				 NULL);
-	for (c = 0; c < n_cells; c++) {
+	for (c = 0; c < out->n_cells; c++) {
 		struct runner_cell *cell = &out->cells[c];
 
 		if (cell->policy == (size_t)base)
@@ -225,8 +241,20 @@ void runner_run(const struct spec *s, const struct runner_opts *opts,
 	}
 	g_thread_pool_free(pool, FALSE, TRUE);
 	holm(out);
+}
+
+void runner_run(const struct spec *s, const struct runner_opts *opts,
+		struct runner_result *out)
+{
+	gint64 t0 = g_get_monotonic_time();
+	size_t c;
+
+	cells_init(s, out);
+	run_chunks(s, opts, out, t0);
+	for (c = 0; c < out->n_cells; c++)
+		cell_acc_summarise(&out->cells[c].acc, &out->cells[c].sum);
+	compare_cells(s, opts, out);
 	out->wall_s = (double)(g_get_monotonic_time() - t0) / 1e6;
-	g_free(tasks);
 }
 
 void runner_result_release(struct runner_result *r)
