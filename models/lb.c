@@ -498,3 +498,8 @@ sim_time lb__hedge_delay(struct world *w, struct lb *lb)
 {
 	return policy_hedge_delay(w->ops, lb->state);
 }
+
+sim_time lb__dial_stagger(struct world *w, struct lb *lb)
+{
+	return policy_dial_stagger(w->ops, lb->state);
+}

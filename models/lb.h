@@ -96,5 +96,7 @@ void lb__answered(struct world *w, struct lb *lb, int server,
 		 const struct lb_feedback *fb);
 /* When to send a hedge, or -1 for none. */
 sim_time lb__hedge_delay(struct world *w, struct lb *lb);
+/* The Happy Eyeballs delay of a dial, or -1 for none. */
+sim_time lb__dial_stagger(struct world *w, struct lb *lb);
 
 #endif

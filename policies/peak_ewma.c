@@ -32,7 +32,9 @@
  * The pick: two distinct servers drawn uniformly, the cheaper first (ties:
  * the first drawn, as P2C.scala's "<="); then a fallback as in p2c.c. The
  * draws, in this exact order (the tests replay them): the pool is the up
- * servers in list order (every server when none is up); Fisher-Yates from
+ * servers in list order (every server in Envoy's panic, below own
+ * "panic_threshold" % up: selsim's choice, Finagle keeps no health
+ * threshold); Fisher-Yates from
  * the front, for i = 0 to n - 2, j = i + gsl_rng_uniform_int(rng, n - i);
  * the first two entries are the candidates; the rest of the pool follows
  * in its shuffled order, then the down servers, shuffled the same way.
@@ -68,6 +70,7 @@
 enum {
 	PEAK_DECAY_TIME,
 	PEAK_DEFAULT_LATENCY,
+	PEAK_PANIC,
 	PEAK_N_OWN
 };
 
@@ -91,6 +94,8 @@ static const struct own_param peak_own[] = {
 			"rule (free while idle, a penalty while pending), "
 			">0: tower/linkerd's default RTT",
 	},
+	[PEAK_PANIC] = LB_PANIC_OWN("; selsim's choice: Finagle's "
+				    "p2cPeakEwma keeps no health"),
 	{ .name = NULL },
 };
 
@@ -109,6 +114,7 @@ struct peak_lb {
 	struct peak_est est[LB_MAX_SERVERS];	/* as t.srv, in list order */
 	double tau;		/* decay_time, ns */
 	double default_ns;	/* default_latency, ns; 0: Finagle's rule */
+	double panic;		/* own "panic_threshold" */
 };
 
 static void *peak_lb_new(const struct lb_env *env)
@@ -120,6 +126,7 @@ static void *peak_lb_new(const struct lb_env *env)
 	lb__table_init(&lb->t, env);
 	lb->tau = env->params->own[PEAK_DECAY_TIME] * (double)SIM_S;
 	lb->default_ns = env->params->own[PEAK_DEFAULT_LATENCY] * (double)SIM_S;
+	lb->panic = env->params->own[PEAK_PANIC];
 	return lb;
 }
 
@@ -166,7 +173,7 @@ static void peak_dial_begin(void *opaque, struct lb_pass *pass)
 	int pool[LB_MAX_SERVERS], rest[LB_MAX_SERVERS];	/* indices in srv */
 	int n_pool, n_rest, best = 0;
 
-	lb__table_split(&lb->t, pool, &n_pool, rest, &n_rest);
+	lb__table_split(&lb->t, pool, &n_pool, rest, &n_rest, lb->panic);
 	lb__shuffle(lb->t.env.rng, pool, n_pool);
 	if (n_pool >= 2 && peak_cost(lb, pool[1]) < peak_cost(lb, pool[0]))
 		best = 1;

@@ -366,6 +366,16 @@ struct policy_ops {
 	 */
 	sim_time (*hedge_delay)(void *lb);
 
+	/*
+	 * Happy Eyeballs (grpc-go pickfirst.go connectionDelayInterval):
+	 * when a dial of a request has not connected after this long (>= 0),
+	 * the next server of the pass is dialled too, while the first goes
+	 * on; the first to connect carries the request, the other is
+	 * dropped. Armed again at each new dial; the model races at most two
+	 * dials. -1: none. Optional (none).
+	 */
+	sim_time (*dial_stagger)(void *lb);
+
 	/* Whether a dial pass goes on after the client gave up (K3s's LB
 	 * ignores the request's context, K3S-MODEL.md section 1); otherwise
 	 * an abandoned request stops dialing. */
@@ -412,8 +422,10 @@ struct policy_ops {
  * lb_pass or struct policy_params change layout, or a method's contract
  * changes. Version 2: the pass contract of dial_begin()/dial_next(),
  * checked by the wrappers, and the address-list helpers (addr_list.h).
+ * Version 3: dial_stagger (Happy Eyeballs); the hedge timer starts when
+ * the request is issued.
  */
-#define SELSIM_POLICY_API_VERSION 2
+#define SELSIM_POLICY_API_VERSION 3
 
 typedef const struct policy_ops *const *(*selsim_policy_register_fn)(
 	int api_version);
@@ -487,5 +499,7 @@ sim_time policy_connect_timeout(const struct policy_ops *ops, void *lb,
 				int server, const struct policy_params *p);
 /* -1 (no hedging) without hedge_delay; an answer below -1 is a bug. */
 sim_time policy_hedge_delay(const struct policy_ops *ops, void *lb);
+/* -1 (no stagger) without dial_stagger; an answer below -1 is a bug. */
+sim_time policy_dial_stagger(const struct policy_ops *ops, void *lb);
 
 #endif

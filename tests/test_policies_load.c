@@ -121,17 +121,21 @@ static void check_own(const struct policy_ops *o, const char *const *names,
 
 static void test_ops(void)
 {
-	static const char *const p2c_names[] = { "choice_count" };
-	static const double p2c_defs[] = { 2 };
+	static const char *const p2c_names[] = { "choice_count",
+						 "panic_threshold" };
+	static const double p2c_defs[] = { 2, 50 };
 	static const char *const peak_names[] = { "decay_time",
-						  "default_latency" };
-	static const double peak_defs[] = { 10.0, 0.0 };
-	static const char *const c3_names[] = { "clients", "ewma_alpha" };
-	static const double c3_defs[] = { 1, 0.9 };
+						  "default_latency",
+						  "panic_threshold" };
+	static const double peak_defs[] = { 10.0, 0.0, 50 };
+	static const char *const c3_names[] = { "clients", "ewma_alpha",
+						"panic_threshold" };
+	static const double c3_defs[] = { 1, 0.9, 50 };
 	static const char *const hedged_names[] = {
 		"hedge_delay", "hedge_percentile", "hedge_initial",
+		"panic_threshold",
 	};
-	static const double hedged_defs[] = { 0.0, 95.0, 0.010 };
+	static const double hedged_defs[] = { 0.0, 95.0, 0.010, 50 };
 	const struct policy_ops *all[] = {
 		&policy_p2c, &policy_peak_ewma, &policy_c3, &policy_hedged,
 	};

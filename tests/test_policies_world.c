@@ -21,6 +21,13 @@
 	"    { \"name\": \"agent-1\", \"role\": \"agent\", \"az\": \"c\", \"server\": \"etcd-1\" " EXTRA " }" \
 	"  ] }, \"failures\": [ " FAILURES " ] }"
 
+/* round-robin as before issue 16 (index 0 first, no health), so that the
+ * tests below see cp-1 first */
+#define RR_PLAIN "{ \"random_start\": false, \"health_filter\": false"
+/* pick-first waiting for another pass, the backoff from the attempt's
+ * start (connection-backoff.md), no Happy Eyeballs */
+#define PF_WAIT "{ \"wait_for_ready\": true, \"backoff_after_failure\": false"
+
 struct run {
 	struct spec spec;
 	struct run_record rec;
@@ -101,7 +108,8 @@ static void test_pick_first_connect_timeout(void)
 	run(SPEC("pick-first", "{ \"at\": \"0s\", \"crash\": \"cp-1\" },"
 		 "{ \"at\": \"1s\", \"restart\": \"agent-1\" }",
 		 ", \"cache\": [\"cp-1\", \"cp-2\"]",
-		 "\"params\": { \"pick-first\": { \"http_timeout\": \"1m\" } },"), &r);
+		 "\"params\": { \"pick-first\": { \"http_timeout\": \"1m\","
+		 " \"happy_eyeballs_delay\": \"0s\" } },"), &r);
 	ASSERT(agent(&r)->ready);
 	ASSERT_GE(agent(&r)->join_time, 20 * SIM_S);
 	ASSERT_LT(agent(&r)->join_time, 20 * SIM_S + 100 * SIM_MS);
@@ -111,6 +119,7 @@ static void test_pick_first_connect_timeout(void)
 		 "{ \"at\": \"1s\", \"restart\": \"agent-1\" }",
 		 ", \"cache\": [\"cp-1\", \"cp-2\"]",
 		 "\"params\": { \"pick-first\": { \"http_timeout\": \"1m\","
+		 " \"happy_eyeballs_delay\": \"0s\","
 		 " \"backoff.min_connect_timeout\": \"2s\" } },"), &r);
 	ASSERT(agent(&r)->ready);
 	ASSERT_GE(agent(&r)->join_time, 2 * SIM_S);
@@ -126,7 +135,8 @@ static void test_pass_backoff_and_budget(void)
 	struct run r;
 
 	run(SPEC("pick-first", "{ \"at\": \"0s\", \"stop\": [\"cp-1\", \"cp-2\", \"etcd-1\"] },"
-		 "{ \"at\": \"1s\", \"restart\": \"agent-1\" }", "", ""), &r);
+		 "{ \"at\": \"1s\", \"restart\": \"agent-1\" }", "",
+		 "\"params\": { \"pick-first\": " PF_WAIT " } },"), &r);
 	/* gRPC counts the 1 s from the start of the failed attempt, which
 	 * took two refused round trips */
 	ASSERT_STR_CONTAINS(r.notes->str, "pass 1 failed; another in 0.99");
@@ -136,7 +146,7 @@ static void test_pass_backoff_and_budget(void)
 
 	run(SPEC("pick-first", "{ \"at\": \"0s\", \"stop\": [\"cp-1\", \"cp-2\", \"etcd-1\"] },"
 		 "{ \"at\": \"1s\", \"restart\": \"agent-1\" }", "",
-		 "\"params\": { \"pick-first\": { \"retry_budget\": true,"
+		 "\"params\": { \"pick-first\": " PF_WAIT ", \"retry_budget\": true,"
 		 " \"retry_budget.max_tokens\": 1, \"retry_budget.refund\": 0.5 } },"), &r);
 	ASSERT_STR_CONTAINS(r.notes->str, "pass 1 failed; another in 0.99");
 	ASSERT_STR_CONTAINS(r.notes->str, "retry budget spent");
@@ -153,6 +163,7 @@ static void test_hedging(void)
 	run(SPEC("round-robin", "{ \"at\": \"0s\", \"slow\": \"cp-1\", \"factor\": 1000 },"
 		 "{ \"at\": \"1s\", \"restart\": \"agent-1\" }",
 		 ", \"cache\": [\"cp-1\", \"cp-2\"]",
+		 "\"params\": { \"round-robin\": " RR_PLAIN " } },"
 		 "\"servers\": { \"service_time\": \"2ms\" },"), &r);
 	ASSERT(agent(&r)->ready);
 	slow = agent(&r)->join_time;
@@ -180,7 +191,7 @@ static void test_outlier_ejection(void)
 	run(SPEC("round-robin", "{ \"at\": \"0s\", \"stop\": [\"cp-1\"] },"
 		 "{ \"at\": \"1s\", \"restart\": \"agent-1\" }",
 		 ", \"cache\": [\"cp-1\", \"cp-2\"]",
-		 "\"params\": { \"round-robin\": { \"outlier_ejection\": true,"
+		 "\"params\": { \"round-robin\": " RR_PLAIN ", \"outlier_ejection\": true,"
 		 " \"outlier.consecutive\": 1, \"outlier.max_percent\": 50 } },"), &r);
 	ASSERT(agent(&r)->ready);
 	/* cp-1 refused once, then ejected: the config request skips it */
@@ -189,7 +200,8 @@ static void test_outlier_ejection(void)
 
 	run(SPEC("round-robin", "{ \"at\": \"0s\", \"stop\": [\"cp-1\"] },"
 		 "{ \"at\": \"1s\", \"restart\": \"agent-1\" }",
-		 ", \"cache\": [\"cp-1\", \"cp-2\"]", ""), &r);
+		 ", \"cache\": [\"cp-1\", \"cp-2\"]",
+		 "\"params\": { \"round-robin\": " RR_PLAIN " } },"), &r);
 	ASSERT(agent(&r)->ready);
 	ASSERT_GE(agent(&r)->failed_dials, 1);
 	release(&r);

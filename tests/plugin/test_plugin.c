@@ -267,7 +267,7 @@ static void test_refused(void)
 
 	expect_refused(missing, ": cannot load: ");
 	expect_refused("tests/test.h", ": cannot load: ");	/* not ELF */
-	expect_bad("version", ": API version 99, selsim speaks 2");
+	expect_bad("version", ": API version 99, selsim speaks 3");
 	expect_bad("noversion", ": no selsim_policy_api_version");
 	expect_bad("empty", ": selsim_policy_register(2) returned no policies");
 	expect_bad("noname", ": policy #0 has no name");
