@@ -207,9 +207,102 @@ static void test_outlier_ejection(void)
 	release(&r);
 }
 
+/*
+ * A crashed (black-holed) first server. Round-robin starts at a random
+ * index (gRPC endpointsharding.go:122 randIntN, Envoy round_robin_lb.h:48)
+ * and skips a server whose dial failed (endpointsharding.go:278-280): no
+ * seed loses more than one dial timeout (dial_timeout 10 s, which fails
+ * the request) plus the retry of the failed request (token 2 s, or agent
+ * config up to config_retry_max 10 s) before the next request goes to
+ * cp-2; plus 1 s for the round trips and service times. With the old
+ * start at index 0 every seed dials cp-1 first and pays the 10 s.
+ */
+static void test_rr_crash_no_loop(void)
+{
+	char json[4096];
+	int seed, lucky = 0;
+	struct run r;
+
+	for (seed = 1; seed <= 20; seed++) {
+		g_snprintf(json, sizeof(json), SPEC("round-robin",
+			"{ \"at\": \"0s\", \"crash\": \"cp-1\" },"
+			"{ \"at\": \"1s\", \"restart\": \"agent-1\" }",
+			", \"cache\": [\"cp-1\", \"cp-2\"]", "\"seed\": %d,"),
+			seed);
+		run(json, &r);
+		ASSERT(agent(&r)->ready);
+		ASSERT_LT(agent(&r)->join_time, (10 + 10 + 1) * SIM_S);
+		lucky += agent(&r)->join_time < 1 * SIM_S;
+		release(&r);
+	}
+	ASSERT_GT(lucky, 0);		/* some start at cp-2 */
+	run(SPEC("round-robin", "{ \"at\": \"0s\", \"crash\": \"cp-1\" },"
+		 "{ \"at\": \"1s\", \"restart\": \"agent-1\" }",
+		 ", \"cache\": [\"cp-1\", \"cp-2\"]",
+		 "\"params\": { \"round-robin\": " RR_PLAIN " } },"), &r);
+	ASSERT_GE(agent(&r)->join_time, 10 * SIM_S);
+	release(&r);
+}
+
+/*
+ * pick-first with Happy Eyeballs (grpc-go pickfirst.go:65
+ * connectionDelayInterval 250 ms, :562-589 scheduleNextConnectionLocked):
+ * cp-1 black-holed, cp-2 is dialled 250 ms after cp-1 while cp-1's dial
+ * goes on, and the join ends 250 ms + one connect RTT + the TLS round
+ * trips + the requests' round trips and 2 ms service times later: under
+ * 50 ms more on this one-region topology.
+ */
+static void test_pick_first_happy_eyeballs(void)
+{
+	struct run r;
+
+	run(SPEC("pick-first", "{ \"at\": \"0s\", \"crash\": \"cp-1\" },"
+		 "{ \"at\": \"1s\", \"restart\": \"agent-1\" }",
+		 ", \"cache\": [\"cp-1\", \"cp-2\"]",
+		 "\"servers\": { \"service_time\": \"2ms\" },"), &r);
+	ASSERT(agent(&r)->ready);
+	ASSERT_STR_CONTAINS(r.notes->str,
+			    "no connection from cp-1 yet: happy eyeballs to cp-2");
+	ASSERT_GE(agent(&r)->join_time, 250 * SIM_MS);
+	ASSERT_LT(agent(&r)->join_time, 250 * SIM_MS + 50 * SIM_MS);
+	release(&r);
+}
+
+/*
+ * hedged on a black-holed first server: the hedge timer starts when the
+ * request is issued (tower hedge/delay.rs:91-96), so a request stuck on
+ * cp-1's dial is hedged to cp-2 after hedge_delay (50 ms). The join's
+ * requests (token, config) each lose at most 50 ms, plus round trips and
+ * 2 ms service times: under 2 x 50 + 100 ms for every seed (round-robin
+ * from index 0 waits out the 10 s dial timeout: test_rr_crash_no_loop).
+ */
+static void test_hedged_black_hole(void)
+{
+	char json[4096];
+	int seed;
+	struct run r;
+
+	for (seed = 1; seed <= 30; seed++) {
+		g_snprintf(json, sizeof(json), SPEC("hedged",
+			"{ \"at\": \"0s\", \"crash\": \"cp-1\" },"
+			"{ \"at\": \"1s\", \"restart\": \"agent-1\" }",
+			", \"cache\": [\"cp-1\", \"cp-2\"]",
+			"\"seed\": %d, \"servers\": { \"service_time\": \"2ms\" },"
+			"\"params\": { \"hedged\": { \"hedge_delay\": \"50ms\" } },"),
+			seed);
+		run(json, &r);
+		ASSERT(agent(&r)->ready);
+		ASSERT_LT(agent(&r)->join_time, (2 * 50 + 100) * SIM_MS);
+		release(&r);
+	}
+}
+
 int main(void)
 {
 	TEST_RUN(test_every_policy);
+	TEST_RUN(test_rr_crash_no_loop);
+	TEST_RUN(test_pick_first_happy_eyeballs);
+	TEST_RUN(test_hedged_black_hole);
 	TEST_RUN(test_pick_first_connect_timeout);
 	TEST_RUN(test_pass_backoff_and_budget);
 	TEST_RUN(test_hedging);
