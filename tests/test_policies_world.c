@@ -1,10 +1,9 @@
 /*
- * The other policies inside the K3s world: every built-in policy on the
- * shipped experiment, connect timeouts and backoff between passes
- * (pick-first, gRPC), hedged requests past a slow server, the retry
- * budget, and outlier ejection.
+ * The other policies inside the K3s world: connect timeouts and backoff
+ * between passes (pick-first, gRPC), Happy Eyeballs, round-robin's random
+ * start, hedged requests past a slow or black-holed server, the retry
+ * budget, and outlier ejection. The shoot-out is test_shootout.c.
  */
-#include "experiments/runner.h"
 #include "experiments/spec.h"
 #include "models/world.h"
 #include "test.h"
@@ -68,34 +67,6 @@ static void release(struct run *r)
 static const struct node_record *agent(const struct run *r)
 {
 	return &r->rec.nodes[world_config_find_node(&r->spec.world, "agent-1")];
-}
-
-/* The shipped every-policy experiment: all join but k3s-legacy. */
-static void test_every_policy(void)
-{
-	struct spec s;
-	GError *err = NULL;
-	struct runner_opts o = { 2, false };
-	struct runner_result res;
-	size_t c, n = 0;
-
-	if (!spec_load("experiments/specs/every-policy.json", &s, &err))
-		TEST_FAIL("%s", err->message);
-	for (c = 0; policy_registry[c]; c++)
-		ASSERT(spec_policy_index(&s, policy_registry[c]->name) >= 0);
-	s.scenarios = 200;
-	runner_run(&s, &o, &res);
-	for (c = 0; c < res.n_cells; c++) {
-		const char *name = s.policies[res.cells[c].policy].ops->name;
-
-		printf("    %-12s success %.2f\n", name, res.cells[c].sum.rate);
-		ASSERT_NEAR(res.cells[c].sum.rate,
-			    strcmp(name, "k3s-legacy") ? 1.0 : 0.0, 0);
-		n++;
-	}
-	ASSERT_EQ(n, s.n_policies);
-	runner_result_release(&res);
-	spec_release(&s);
 }
 
 /* pick-first dials in list order with gRPC's connect timeout, max(backoff,
@@ -299,7 +270,6 @@ static void test_hedged_black_hole(void)
 
 int main(void)
 {
-	TEST_RUN(test_every_policy);
 	TEST_RUN(test_rr_crash_no_loop);
 	TEST_RUN(test_pick_first_happy_eyeballs);
 	TEST_RUN(test_hedged_black_hole);
