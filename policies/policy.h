@@ -44,14 +44,16 @@ struct policy_ops;
 
 /* Outlier ejection (Envoy's outlier detection), an option any policy can
  * enable: a server with `consecutive` failed dials in a row is skipped
- * for base_ejection x (times ejected); ejections are reviewed every
- * `interval`; at most max_percent of the servers are ejected at once. */
+ * for min(base_ejection x its multiplier, max_ejection_time); ejections
+ * are reviewed every `interval`; at most max_percent of the servers are
+ * ejected at once (outlier.h). */
 struct outlier_cfg {
 	bool enabled;		/* default false */
 	int consecutive;	/* 5 */
 	sim_time interval;	/* 10s */
 	sim_time base_ejection;	/* 30s */
 	double max_percent;	/* 10 */
+	sim_time max_ejection_time; /* 300s (Envoy: 10 x base default) */
 };
 
 /*

@@ -226,7 +226,7 @@ static void test_param_table(void)
 	}
 	ASSERT(g_str_has_prefix(names, "dial_timeout, "));
 	ASSERT(strstr(names, ", choice_count, panic_threshold, backoff, backoff."));
-	ASSERT(g_str_has_suffix(names, "outlier.max_percent"));
+	ASSERT(g_str_has_suffix(names, "outlier.max_ejection_time"));
 	g_strfreev(list);
 	g_free(names);
 
