@@ -253,6 +253,10 @@ static void dial_outcome(sim *s, void *ctx, uint64_t arg)
 		if (r == RES_OK && c->ep != EP_N)
 			c->connected = true;
 		lb__dialed(w, lb, c->server, r == RES_OK, c->ep != EP_N);
+		lb = lb_of_call(w, c);
+		if (lb && r != RES_OK && c->ep != EP_N)
+			lb__dial_failed(w, lb, c->server,
+					sim_now(w->sim) - c->dial_started);
 	}
 	if (!live(w, c)) {
 		call__free(w, c);
@@ -374,6 +378,7 @@ static void respond(sim *s, void *ctx, uint64_t arg)
 			.service = c->service,
 			.queue = c->queue,
 			.ok = c->res == RES_OK,
+			.connect = c->sent - c->dial_started,
 		};
 
 		close_conn(w, c);	/* observed once the connection ends */

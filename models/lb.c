@@ -517,3 +517,11 @@ sim_time lb__dial_stagger(struct world *w, struct lb *lb)
 {
 	return policy_dial_stagger(w->ops, lb->state);
 }
+
+void lb__dial_failed(struct world *w, struct lb *lb, int server,
+		     sim_time connect)
+{
+	struct lb_feedback fb = { .connect = connect, .dial_failed = true };
+
+	policy_observe(w->ops, lb->state, server, &fb);
+}

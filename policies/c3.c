@@ -194,6 +194,8 @@ static void c3_observe(void *opaque, int server, const struct lb_feedback *fb)
 	struct c3_est *s;
 	double r, mu_inv, q;
 
+	if (fb->dial_failed)	/* nothing piggybacked */
+		return;
 	if (i < 0)
 		return;
 	s = &lb->est[i];

@@ -52,8 +52,13 @@
  *    never matters; what it costs: a sample just below the stored EWMA
  *    but above its decayed value blends in here, where Finagle would take
  *    it as a new peak.
- *  - Samples are every answer's latency (fb->latency, errors included, as
- *    Finagle's end() runs on every response); a failed dial gives none.
+ *  - Samples are every answer's latency, errors included, as Finagle's
+ *    end() runs on every response, counted from the dial's start
+ *    (fb->connect + fb->latency), and a failed dial gives one of its
+ *    duration (PeakEwma.scala:98-110: start() runs before the session
+ *    acquisition, end() on its Throw); own "sample_connect" false: from
+ *    sent, failed dials none. Finagle's pending count starts before the
+ *    connect too; here outstanding requests count from connected.
  */
 #include "lb_table.h"
 #include "policy.h"
@@ -71,6 +76,7 @@ enum {
 	PEAK_DECAY_TIME,
 	PEAK_DEFAULT_LATENCY,
 	PEAK_PANIC,
+	PEAK_SAMPLE_CONNECT,
 	PEAK_N_OWN
 };
 
@@ -96,6 +102,16 @@ static const struct own_param peak_own[] = {
 	},
 	[PEAK_PANIC] = LB_PANIC_OWN("; selsim's choice: Finagle's "
 				    "p2cPeakEwma keeps no health"),
+	[PEAK_SAMPLE_CONNECT] = {
+		.name = "sample_connect",
+		.type = PARAM_BOOL,
+		.def = 1,
+		.min = 0,
+		.max = 1,
+		.help = "samples run from the dial's start and a failed dial "
+			"gives one (Finagle PeakEwma.scala: start() before the "
+			"session acquisition); false: answers only, from sent",
+	},
 	{ .name = NULL },
 };
 
@@ -194,7 +210,13 @@ static void peak_observe(void *opaque, int server,
 		return;
 	s = &lb->est[i];
 	now = sim_now(lb->t.env.sim);
-	rtt = fb->latency > 0 ? (double)fb->latency : 0.0;
+	if (lb->t.env.params->own[PEAK_SAMPLE_CONNECT])
+		rtt = (double)MAX(0, fb->connect) +
+		      (double)MAX(0, fb->latency);
+	else if (fb->dial_failed)
+		return;
+	else
+		rtt = fb->latency > 0 ? (double)fb->latency : 0.0;
 	if (!s->known || rtt > s->ewma) {
 		s->ewma = rtt;
 	} else {

@@ -235,6 +235,11 @@ struct lb_feedback {
 	int queue;		/* requests waiting at the server when it
 				 * answered */
 	bool ok;		/* a success (else an error answer) */
+	sim_time connect;	/* dial start to connected (or to the failed
+				 * dial's end) */
+	bool dial_failed;	/* no answer: the dial failed after
+				 * `connect` (latency, service, queue 0,
+				 * ok false) */
 };
 
 /* What the model gives a new LB. Borrowed: it outlives the LB. */
@@ -340,7 +345,8 @@ struct policy_ops {
 
 	/*
 	 * A request through this LB to @server was answered (@fb). Called
-	 * once per answer, after the connection is closed. Optional: for
+	 * once per answer, after the connection is closed, and once per
+	 * failed dial of a request (fb->dial_failed). Optional: for
 	 * policies that rank by latency or load.
 	 */
 	void (*observe)(void *lb, int server, const struct lb_feedback *fb);
