@@ -218,7 +218,9 @@ static void c3_observe(void *opaque, int server, const struct lb_feedback *fb)
 const struct policy_ops policy_c3 = {
 	.name = "c3",
 	.summary = "C3 replica ranking (NSDI 2015): R - 1/mu + (1 + os n + "
-		   "q)^3 / mu ascending; no rate control; failed servers last",
+		   "q)^3 / mu ascending; no rate control; failed servers last, "
+		   "panic threshold (selsim's); unknown servers tie in list "
+		   "order",
 	.flow = JOIN_FLOW_POSTFIX,
 	.lb_new = c3_lb_new,
 	.lb_free = lb__free,

@@ -212,7 +212,9 @@ static sim_time hedged_hedge_delay(void *opaque)
 const struct policy_ops policy_hedged = {
 	.name = "hedged",
 	.summary = "round-robin with hedged requests after the p95 latency "
-		   "(Dean & Barroso, The Tail at Scale, 2013)",
+		   "(Dean & Barroso, The Tail at Scale, 2013), timer from the "
+		   "request's start (tower); a failed copy waits for its "
+		   "partner; panic threshold (selsim's)",
 	.flow = JOIN_FLOW_POSTFIX,
 	.lb_new = hedged_lb_new,
 	.lb_free = lb__free,

@@ -117,7 +117,9 @@ static void p2c_dial_begin(void *opaque, struct lb_pass *pass)
 const struct policy_ops policy_p2c = {
 	.name = "p2c",
 	.summary = "power of d choices on outstanding requests "
-		   "(Envoy least_request, choice_count 2); failed servers last",
+		   "(Envoy least_request, choice_count 2); failed servers last "
+		   "(a failed dial marks one down: selsim's choice); Envoy's "
+		   "panic threshold; distinct draws",
 	.flow = JOIN_FLOW_POSTFIX,
 	.lb_new = p2c_lb_new,
 	.lb_free = lb__free,

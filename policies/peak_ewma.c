@@ -231,7 +231,9 @@ static void peak_observe(void *opaque, int server,
 const struct policy_ops policy_peak_ewma = {
 	.name = "peak-ewma",
 	.summary = "power of two choices on peak-EWMA latency x (outstanding "
-		   "+ 1) (Finagle p2cPeakEwma, decay 10s); failed servers last",
+		   "+ 1) (Finagle p2cPeakEwma, decay 10s), samples from the dial's "
+		   "start, failed connects too; failed servers last, panic "
+		   "threshold (selsim's); pending from connected, not dial",
 	.flow = JOIN_FLOW_POSTFIX,
 	.lb_new = peak_lb_new,
 	.lb_free = lb__free,
