@@ -417,6 +417,31 @@ static void test_ejection_cap_and_step_down(void)
 	sim_free(s);
 }
 
+/*
+ * Ejected hosts count as unhealthy towards Envoy's panic threshold
+ * (load_balancer_impl.cc:191 availability min(100, 140 x healthy /
+ * total), :636-651 panic when healthy% < threshold): with 3 servers, one
+ * ejected leaves 67% (no panic at 50); two leave 33% (panic: the model
+ * dials ejected servers too); threshold 0 never panics.
+ */
+static void test_panic(void)
+{
+	struct outlier_cfg cfg = cfg_with(100);
+	struct outlier o;
+	sim *s = sim_new();
+
+	cfg.consecutive = 1;
+	setup(&o, &cfg, s, 3);
+	ASSERT(!outlier_in_panic(&o, 50));
+	fail(&o, 1, 1);
+	ASSERT(!outlier_in_panic(&o, 50));
+	fail(&o, 2, 1);
+	ASSERT(outlier_in_panic(&o, 50));
+	ASSERT(!outlier_in_panic(&o, 0));
+	outlier_release(&o);
+	sim_free(s);
+}
+
 int main(void)
 {
 	TEST_RUN(test_consecutive);
@@ -429,5 +454,6 @@ int main(void)
 	TEST_RUN(test_servers_and_disabled);
 	TEST_RUN(test_saturation);
 	TEST_RUN(test_ejection_cap_and_step_down);
+	TEST_RUN(test_panic);
 	return 0;
 }
