@@ -155,9 +155,12 @@ static void list_backoff(void)
 	       "\"retry_budget.refund\" (0.1), up to "
 	       "\"retry_budget.max_tokens\" (10));\n  \"outlier_ejection\": "
 	       "true (Envoy: \"outlier.consecutive\" 5 failures eject for\n  "
-	       "\"outlier.base_ejection\" 30s x times, reviewed every "
-	       "\"outlier.interval\" 10s, at most\n  "
-	       "\"outlier.max_percent\" 10%% of the servers)\n");
+	       "\"outlier.base_ejection\" 30s x a multiplier, at most "
+	       "\"outlier.max_ejection_time\" 300s,\n  reviewed every "
+	       "\"outlier.interval\" 10s (a healthy interval steps the "
+	       "multiplier down), at most\n  "
+	       "\"outlier.max_percent\" 10%% of the servers; ignored below "
+	       "the panic threshold)\n");
 }
 
 int list_main(int argc, char **argv)

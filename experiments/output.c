@@ -148,7 +148,9 @@ static cJSON *json_cell(const struct spec *s, const struct out_cell *c)
 	SIM_ASSERT(s->n_axes == 0 || c->grid);
 	put(o, "policy", j_str(c->policy));
 	for (i = 0; i < s->n_axes; i++)
-		put(params, s->axes[i].key, s->axes[i].numeric
+		put(params, s->axes[i].key, s->axes[i].labels
+		    ? j_str(spec_axis_label(&s->axes[i], c->grid_x[i]))
+		    : s->axes[i].numeric
 		    ? j_num(c->grid_x[i]) : j_duration(c->grid[i]));
 	put(o, "params", params);
 	put(o, "scenarios", j_u64(m->scenarios));
@@ -472,7 +474,10 @@ char *output_csv_string(const struct spec *s, const struct out_cell *cells,
 		csv_field(g, c->policy);
 		for (j = 0; j < s->n_axes; j++) {
 			g_string_append_c(g, ',');
-			if (s->axes[j].numeric)
+			if (s->axes[j].labels)
+				csv_field(g, spec_axis_label(&s->axes[j],
+							     c->grid_x[j]));
+			else if (s->axes[j].numeric)
 				csv_num(g, c->grid_x[j]);
 			else
 				csv_field(g, sim_time_format(c->grid[j], buf));
@@ -678,7 +683,10 @@ static void tab_text(char **row, const struct spec *s,
 	SIM_ASSERT(s->n_axes == 0 || cell->grid);
 	row[0] = g_strdup(cell->policy);
 	for (c = 0; c < s->n_axes; c++)
-		row[1 + c] = s->axes[c].numeric
+		row[1 + c] = s->axes[c].labels
+			? g_strdup(spec_axis_label(&s->axes[c],
+						   cell->grid_x[c]))
+			: s->axes[c].numeric
 			? g_strdup_printf("%g", cell->grid_x[c])
 			: g_strdup(sim_time_format(cell->grid[c], buf));
 }

@@ -574,6 +574,88 @@ static void report_comparisons(struct doc *d, const struct results *r)
 	doc_section_end(d);
 }
 
+/* Ranking order of two cells of one failure kind: higher success first,
+ * then lower join p99 (a p99 counts only the nodes that joined). */
+static int rank_cmp(const void *a, const void *b)
+{
+	const struct results_cell *x = *(const struct results_cell *const *)a;
+	const struct results_cell *y = *(const struct results_cell *const *)b;
+	double px = isnan(x->p99) ? INFINITY : x->p99;
+	double py = isnan(y->p99) ? INFINITY : y->p99;
+
+	if (x->rate != y->rate)
+		return x->rate > y->rate ? -1 : 1;
+	return px < py ? -1 : px > py ? 1 : strcmp(x->policy, y->policy);
+}
+
+/* One policy in a ranking: "hedged (100%, p99 1.13 s; -18.83 s [-19.06,
+ * -18.72] vs round-robin)". Caller frees with g_free(). */
+static char *rank_entry(const struct results_cell *c)
+{
+	const struct results_paired *v = &c->vs_p99;
+
+	if (!c->has_vs || !v->present || isnan(v->diff))
+		return g_strdup_printf("%s (%.0f%%, p99 %.2f s)", c->policy,
+				       100 * c->rate, c->p99);
+	return g_strdup_printf("%s (%.0f%%, p99 %.2f s; %+.2f s [%+.2f, "
+			       "%+.2f]%s)", c->policy, 100 * c->rate, c->p99,
+			       v->diff, v->lo, v->hi,
+			       v->significant ? "" : ", a tie");
+}
+
+/* The ranking of failure kind @val of axis 0, in words. */
+static char *ranking_text(const struct results *r, const char *val)
+{
+	const struct results_cell **pick = g_new(const struct results_cell *,
+						 r->n_cells);
+	GString *g = g_string_new(NULL);
+	size_t i, n = 0;
+
+	for (i = 0; i < r->n_cells; i++)
+		if (!strcmp(r->cells[i].axis_val[0], val))
+			pick[n++] = &r->cells[i];
+	qsort(pick, n, sizeof(*pick), rank_cmp);
+	g_string_append_printf(g, "%s=%s: ", r->axes[0].key, val);
+	for (i = 0; i < n; i++) {
+		char *e = rank_entry(pick[i]);
+
+		g_string_append_printf(g, "%s%zu. %s", i ? ", " : "", i + 1, e);
+		g_free(e);
+	}
+	if (n >= 2)
+		g_string_append_printf(g, ". %s wins; %s loses%s.",
+				       pick[0]->policy, pick[n - 1]->policy,
+				       pick[n - 1]->rate < pick[0]->rate
+				       ? " (fewer scenarios where every node "
+					 "joined)" : " (the longest p99 join)");
+	g_free(pick);
+	return g_string_free(g, FALSE);
+}
+
+/* A shoot-out (one named axis of failure kinds, as shootout.json): the
+ * policies ranked per failure kind. */
+static void report_ranking(struct doc *d, const struct results *r)
+{
+	GPtrArray *items;
+	size_t k;
+
+	if (r->n_axes != 1 || strncmp(r->axes[0].key, "failures", 8) ||
+	    !r->n_cells || !r->cells[0].axis_val[0] ||
+	    sim_time_parse(r->cells[0].axis_val[0], &(sim_time){ 0 }, NULL))
+		return;
+	items = g_ptr_array_new_with_free_func(g_free);
+	doc_section(d, "ranking", "Ranking per failure kind");
+	doc_para(d, "Per failure kind, the policies by success rate (every "
+		    "node joined), then by p99 join time; each with its p99 "
+		    "difference from the baseline and the paired bootstrap "
+		    "95% interval (\"a tie\" when it includes zero).");
+	for (k = 0; k < r->axes[0].n; k++)
+		g_ptr_array_add(items, ranking_text(r, r->axes[0].val[k]));
+	doc_list(d, items);
+	g_ptr_array_unref(items);
+	doc_section_end(d);
+}
+
 /* Plot @j as figure @fig, or a line saying it is not drawn; true when
  * it was drawn. */
 static bool report_plot(struct doc *d, const char *dir,
@@ -738,6 +820,7 @@ gboolean report_write(const char *dir, GError **error)
 	report_spec(&d, &r, dir);
 	report_table(&d, &r);
 	report_plots(&d, &r, dir, plan);
+	report_ranking(&d, &r);
 	report_comparisons(&d, &r);
 	report_reproduce(&d, &r);
 	doc_page_end(&d, report_footer, report_js);

@@ -153,6 +153,23 @@ static const char *numeric_axis(const cJSON *params, const char *key,
 	return jin_member(params, key)->valuestring;
 }
 
+/* The rank of name @label of axis @a among the cells read before @c (in
+ * r->cells), in order of first appearance. */
+static double label_rank(const struct results *r,
+			 const struct results_cell *c, size_t a,
+			 const char *label)
+{
+	size_t i, n = (size_t)(c - r->cells);
+	double next = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!strcmp(r->cells[i].axis_val[a], label))
+			return r->cells[i].axis_s[a];
+		next = MAX(next, r->cells[i].axis_s[a] + 1);
+	}
+	return next;
+}
+
 static void read_params(struct jreader *jr, const struct results *r,
 			const cJSON *o, const char *path,
 			struct results_cell *c)
@@ -176,6 +193,13 @@ static void read_params(struct jreader *jr, const struct results *r,
 		c->axis_val[a] = jstr(jr, params, sub, key, false);
 		if (jr->failed)
 			break;
+		if (c->axis_val[a] && !sim_time_parse(c->axis_val[a], &t, NULL)
+		    && !strncmp(key, "failures", 8)) {
+			/* a named world axis: its names in order of first
+			 * appearance */
+			c->axis_s[a] = label_rank(r, c, a, c->axis_val[a]);
+			continue;
+		}
 		if (!c->axis_val[a] ||
 		    !sim_time_parse(c->axis_val[a], &t, NULL)) {
 			jfail(jr, sub, key, "expected a duration such as "

@@ -209,7 +209,8 @@ static char *point_text(const struct spec *s, const cJSON *doc, size_t point,
 		if (!a->world)
 			continue;
 		sim_time_format(a->values[k[i]], buf);
-		if (!path_set(copy, a->key, cJSON_CreateString(buf), why)) {
+		if (!path_set(copy, a->key, a->json ? cJSON_Parse(a->json[k[i]])
+			      : cJSON_CreateString(buf), why)) {
 			*bad = a;
 			cJSON_Delete(copy);
 			g_free(k);
@@ -349,6 +350,15 @@ static void release_axis(struct spec_axis *a)
 	g_free(a->name);
 	g_free(a->values);
 	g_free(a->numbers);
+	g_strfreev(a->labels);
+	g_strfreev(a->json);
+}
+
+const char *spec_axis_label(const struct spec_axis *a, double x)
+{
+	if (!a->labels || x < 0 || x >= (double)a->n_values)
+		return NULL;
+	return a->labels[(size_t)x];
 }
 
 void spec_release(struct spec *s)

@@ -47,7 +47,16 @@ struct spec_axis {
 				 * whose value each point sets */
 	sim_time *values;	/* durations; all 0 for a numeric axis */
 	size_t n_values;
+	/* A named world axis ("failures": {"crash": [...], ...}): numeric,
+	 * numbers[i] = i, labels[i] the name, json[i] the value as JSON
+	 * text that each point puts at the path; else NULL. */
+	char **labels;
+	char **json;
 };
+
+/* The name of value @x (numbers[i] = i) of a named axis, or NULL for an
+ * axis without names. */
+const char *spec_axis_label(const struct spec_axis *a, double x);
 
 struct spec {
 	char *file;		/* the path it was loaded from */

@@ -224,7 +224,10 @@ void spec_explain(const struct spec *s, FILE *out)
 				a->policy ? a->policy : "every policy that "
 							"has it");
 		for (j = 0; j < a->n_values; j++) {
-			if (a->numeric)
+			if (a->labels)
+				fprintf(out, "%s%s", j ? ", " : " ",
+					a->labels[j]);
+			else if (a->numeric)
 				fprintf(out, "%s%g", j ? ", " : " ",
 					a->numbers[j]);
 			else

@@ -159,6 +159,33 @@ static gboolean axis_duration(struct ctx *c, const cJSON *v,
 	return TRUE;
 }
 
+/* A named world axis: an object of named JSON values, each put whole at
+ * the axis's path ("failures": {"crash": [...], "gray": [...]}). */
+static gboolean parse_named_axis(struct ctx *c, const cJSON *e,
+				 struct spec_axis *a)
+{
+	const cJSON *v;
+	size_t i = 0, n = (size_t)cJSON_GetArraySize(e);
+
+	if (n == 0)
+		return jin_fail(&c->in, "no values (give at least one name)");
+	a->numeric = true;
+	a->values = g_new0(sim_time, n);
+	a->numbers = g_new0(double, n);
+	a->labels = g_new0(char *, n + 1);
+	a->json = g_new0(char *, n + 1);
+	cJSON_ArrayForEach(v, e) {
+		char *text = cJSON_PrintUnformatted(v);
+
+		a->numbers[i] = (double)i;
+		a->labels[i] = g_strdup(v->string);
+		a->json[i] = g_strdup(text);
+		cJSON_free(text);
+		a->n_values = ++i;
+	}
+	return TRUE;
+}
+
 static gboolean parse_axis(struct ctx *c, const cJSON *e,
 			   struct spec_axis *a)
 {
@@ -169,6 +196,8 @@ static gboolean parse_axis(struct ctx *c, const cJSON *e,
 	if (!axis_target(c, e->string, a) ||
 	    (!a->world && !axis_slot(c, a, &sl)))
 		return FALSE;
+	if (a->world && cJSON_IsObject(e))
+		return parse_named_axis(c, e, a);
 	if (!cJSON_IsArray(e))
 		return jin_wrong_type(&c->in, e, a->numeric ?
 				      "an array of values" :

@@ -99,6 +99,8 @@ static void schedule_dial(struct world *w, struct call *c, sim_time delay,
 	c->dial_timer = sim_after(w->sim, delay, dial_outcome, w, call__arg(c));
 }
 
+static void hedge(sim *s, void *ctx, uint64_t arg);
+
 static void start_dial(struct world *w, struct call *c, int server)
 {
 	struct lb *lb = lb_of_call(w, c);
@@ -109,6 +111,16 @@ static void start_dial(struct world *w, struct call *c, int server)
 	c->server = server;
 	c->dial_started = sim_now(w->sim);
 	c->pass_dials++;
+	if (lb && c->ep != EP_N && !c->partner_gen) {
+		/* Happy Eyeballs: each new dial re-arms the timer */
+		sim_time st = lb__dial_stagger(w, lb);
+
+		if (st >= 0) {
+			sim_cancel(w->sim, c->hedge_timer);
+			c->hedge_timer = sim_after(w->sim, st, hedge, w,
+						   call__arg(c));
+		}
+	}
 	if (!c->quiet)
 		w->rec->nodes[c->node].dials++;
 	if (!c->quiet)
@@ -135,7 +147,6 @@ static void start_dial(struct world *w, struct call *c, int server)
 
 static void arrive(sim *s, void *ctx, uint64_t arg);
 static void new_pass(sim *s, void *ctx, uint64_t arg);
-static void hedge(sim *s, void *ctx, uint64_t arg);
 
 /*
  * A dial pass failed: a policy with pass_delay may start another after a
@@ -188,6 +199,24 @@ static void new_pass(sim *s, void *ctx, uint64_t arg)
 		finish(w, c, RES_REFUSED, true);
 }
 
+/* Happy Eyeballs: @c connected first; its timer stops and a partner
+ * still dialing is dropped (its pending event frees it). */
+static void stagger_won(struct world *w, struct call *c)
+{
+	struct call *p = call__partner(w, c);
+
+	sim_cancel(w->sim, c->hedge_timer);
+	c->hedge_timer = SIM_TIMER_NONE;
+	if (!p || p->abandoned || p->connected)
+		return;
+	p->abandoned = true;
+	sim_cancel(w->sim, p->client_timer);
+	p->client_timer = SIM_TIMER_NONE;
+	sim_cancel(w->sim, p->hedge_timer);
+	p->hedge_timer = SIM_TIMER_NONE;
+	c->partner_gen = p->partner_gen = 0;
+}
+
 static void dial_outcome(sim *s, void *ctx, uint64_t arg)
 {
 	struct world *w = ctx;
@@ -224,6 +253,10 @@ static void dial_outcome(sim *s, void *ctx, uint64_t arg)
 		if (r == RES_OK && c->ep != EP_N)
 			c->connected = true;
 		lb__dialed(w, lb, c->server, r == RES_OK, c->ep != EP_N);
+		lb = lb_of_call(w, c);
+		if (lb && r != RES_OK && c->ep != EP_N)
+			lb__dial_failed(w, lb, c->server,
+					sim_now(w->sim) - c->dial_started);
 	}
 	if (!live(w, c)) {
 		call__free(w, c);
@@ -257,13 +290,8 @@ static void dial_outcome(sim *s, void *ctx, uint64_t arg)
 	}
 	c->sent = sim_now(w->sim);
 	lb = lb_of_call(w, c);
-	if (lb && !c->partner_gen && c->hedge_timer == SIM_TIMER_NONE) {
-		sim_time h = lb__hedge_delay(w, lb);
-
-		if (h >= 0)
-			c->hedge_timer = sim_after(w->sim, h, hedge, w,
-						   call__arg(c));
-	}
+	if (lb && lb__dial_stagger(w, lb) >= 0)
+		stagger_won(w, c);
 	c->dial_timer = sim_after(w->sim,
 		(sim_time)w->cfg->network.tls_round_trips * c->rtt + c->rtt / 2,
 		arrive, w, call__arg(c));
@@ -350,6 +378,7 @@ static void respond(sim *s, void *ctx, uint64_t arg)
 			.service = c->service,
 			.queue = c->queue,
 			.ok = c->res == RES_OK,
+			.connect = c->sent - c->dial_started,
 		};
 
 		close_conn(w, c);	/* observed once the connection ends */
@@ -358,8 +387,10 @@ static void respond(sim *s, void *ctx, uint64_t arg)
 	finish(w, c, c->res, true);
 }
 
-/* No answer after the hedging delay: a second request goes to the next
- * server of the pass; the first answer wins. */
+/* No answer after the hedging delay (from the request's start, tower
+ * hedge/delay.rs), or no connection after the Happy Eyeballs delay: a
+ * second request goes to the next server of the pass; the first answer
+ * wins. */
 static void hedge(sim *s, void *ctx, uint64_t arg)
 {
 	struct world *w = ctx;
@@ -367,13 +398,21 @@ static void hedge(sim *s, void *ctx, uint64_t arg)
 	struct call *h;
 	struct lb *lb;
 	int next;
+	bool stagger;
 
 	(void)s;
 	if (!c)
 		return;
 	c->hedge_timer = SIM_TIMER_NONE;
 	lb = lb_of_call(w, c);
-	if (c->abandoned || !lb)
+	stagger = lb && lb__dial_stagger(w, lb) >= 0;
+	if (c->abandoned || !lb || c->partner_gen ||
+	    (stagger && c->connected))
+		return;
+	/* the next server of the primary's pass: its cursor moves past it
+	 * (tower hedge/select.rs: the copies do not pick the same server) */
+	next = lb__next(w, lb, &c->pass);
+	if (next < 0)
 		return;
 	h = call__new(w, c->node, node__inc(w, c->node), c->done, c->tag);
 	h->lb = c->lb;
@@ -383,11 +422,6 @@ static void hedge(sim *s, void *ctx, uint64_t arg)
 	h->pass = c->pass;
 	h->started = c->started;
 	h->timeout = c->timeout;
-	next = lb__next(w, lb, &h->pass);
-	if (next < 0) {
-		call__free(w, h);
-		return;
-	}
 	c->partner = h->index;
 	c->partner_gen = h->gen;
 	h->partner = c->index;
@@ -397,9 +431,12 @@ static void hedge(sim *s, void *ctx, uint64_t arg)
 			MAX(0, h->started + h->timeout - sim_now(w->sim)),
 			client_timeout, w, call__arg(h));
 	if (!h->quiet)
-		WTRACE(w, TRACE_NOTE, h->node, next, "%s: no answer from %s "
-		       "yet: hedging to %s", frame__name(w, h->node),
-		       frame__name(w, c->server), frame__name(w, next));
+		WTRACE(w, TRACE_NOTE, h->node, next, "%s: no %s from %s "
+		       "yet: %s to %s", frame__name(w, h->node),
+		       stagger ? "connection" : "answer",
+		       frame__name(w, c->server),
+		       stagger ? "happy eyeballs" : "hedging",
+		       frame__name(w, next));
 	start_dial(w, h, next);
 }
 
@@ -443,6 +480,15 @@ static void begin(struct world *w, struct call *c, sim_time timeout)
 		if (first < 0) {
 			finish(w, c, RES_REFUSED, true);
 			return;
+		}
+		if (c->ep != EP_N) {
+			/* the hedge timer starts with the request (tower
+			 * hedge/delay.rs), not once connected */
+			sim_time h = lb__hedge_delay(w, lb);
+
+			if (h >= 0)
+				c->hedge_timer = sim_after(w->sim, h, hedge, w,
+							   call__arg(c));
 		}
 		start_dial(w, c, first);
 	} else {

@@ -409,22 +409,36 @@ struct lb *lb__of(struct world *w, int node, int kind)
 	return lb->state ? lb : NULL;
 }
 
+/* The policy's own panic_threshold, else Envoy's default 50
+ * (healthy_panic_threshold). */
+static double panic_threshold(struct world *w)
+{
+	int i = policy_own_find(w->ops, "panic_threshold");
+
+	return i >= 0 ? w->pp->own[i] : 50.0;
+}
+
 /* The policy's next server, past those outlier ejection has ejected (an
- * option any policy can enable: it wraps the policy, which never knows). */
+ * option any policy can enable: it wraps the policy, which never knows),
+ * unless the servers not ejected are below the panic threshold (Envoy
+ * load_balancer_impl.cc: ejected hosts are unhealthy, and in panic every
+ * host is used). */
 static int next_server(struct world *w, struct lb *lb, struct lb_pass *pass,
 		       bool fresh)
 {
 	int s = policy_dial_next(w->ops, lb->state, pass);
 	int skipped = 0;
+	bool skip = w->pp->outlier.enabled &&
+		    !outlier_in_panic(&lb->outlier, panic_threshold(w));
 
-	while (s >= 0 && w->pp->outlier.enabled &&
-	       outlier_ejected(&lb->outlier, s)) {
+	while (s >= 0 && skip && outlier_ejected(&lb->outlier, s)) {
 		skipped++;
 		s = policy_dial_next(w->ops, lb->state, pass);
 	}
 	if (s < 0 && skipped > 0 && fresh) {
-		/* every server is ejected: ignore ejection for this pass, as
-		 * Envoy does below its panic threshold */
+		/* every server the pass holds is ejected (threshold 0, or
+		 * the policy's pass omits the others): ignore ejection for
+		 * this pass rather than fail it */
 		policy_dial_begin(w->ops, lb->state, pass);
 		s = policy_dial_next(w->ops, lb->state, pass);
 	}
@@ -497,4 +511,17 @@ void lb__answered(struct world *w, struct lb *lb, int server,
 sim_time lb__hedge_delay(struct world *w, struct lb *lb)
 {
 	return policy_hedge_delay(w->ops, lb->state);
+}
+
+sim_time lb__dial_stagger(struct world *w, struct lb *lb)
+{
+	return policy_dial_stagger(w->ops, lb->state);
+}
+
+void lb__dial_failed(struct world *w, struct lb *lb, int server,
+		     sim_time connect)
+{
+	struct lb_feedback fb = { .connect = connect, .dial_failed = true };
+
+	policy_observe(w->ops, lb->state, server, &fb);
 }

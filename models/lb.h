@@ -94,7 +94,13 @@ bool lb__retry_spend(struct world *w, struct lb *lb);
 /* An answer from @server (its connection closed already). */
 void lb__answered(struct world *w, struct lb *lb, int server,
 		 const struct lb_feedback *fb);
+/* A request's dial to @server failed after @connect: the policy hears of
+ * it (policy_observe with dial_failed). */
+void lb__dial_failed(struct world *w, struct lb *lb, int server,
+		     sim_time connect);
 /* When to send a hedge, or -1 for none. */
 sim_time lb__hedge_delay(struct world *w, struct lb *lb);
+/* The Happy Eyeballs delay of a dial, or -1 for none. */
+sim_time lb__dial_stagger(struct world *w, struct lb *lb);
 
 #endif

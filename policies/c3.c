@@ -34,7 +34,9 @@
  * whose last dial or health check failed come after all the others,
  * ranked the same way among themselves, and come back after any success:
  * an unreachable server never answers, so its score would never change
- * and, unknown, it would be dialled first forever. Nothing is random.
+ * and, unknown, it would be dialled first forever; in Envoy's panic
+ * (fewer than own "panic_threshold" % up, lb__panic(): selsim's choice,
+ * C3 keeps no health) health is ignored. Nothing is random.
  *
  * Not modelled: C3's rate control. The paper pairs the ranking with a
  * per-server sending rate adapted by a cubic function and backpressure
@@ -56,6 +58,7 @@
 enum {
 	C3_CLIENTS,
 	C3_EWMA_ALPHA,
+	C3_PANIC,
 	C3_N_OWN
 };
 
@@ -78,6 +81,7 @@ static const struct own_param c3_own[] = {
 		.help = "weight of a new sample in the EWMAs of R, 1/mu and q "
 			"(C3's Cassandra ScoreTracker, ALPHA = 0.9)",
 	},
+	[C3_PANIC] = LB_PANIC_OWN("; selsim's choice: C3 keeps no health"),
 	{ .name = NULL },
 };
 
@@ -95,6 +99,7 @@ struct c3_lb {
 	struct c3_est est[LB_MAX_SERVERS];	/* as t.srv, in list order */
 	double clients;		/* n */
 	double alpha;		/* ewma_alpha */
+	bool panic;		/* this pass is in Envoy's panic */
 };
 
 static void *c3_lb_new(const struct lb_env *env)
@@ -144,7 +149,7 @@ static bool c3_before(const struct c3_lb *lb, const double *score, int a,
 	const struct c3_est *x = &lb->est[a], *y = &lb->est[b];
 	bool x_down = lb->t.srv[a].down, y_down = lb->t.srv[b].down;
 
-	if (x_down != y_down)
+	if (x_down != y_down && !lb->panic)
 		return !x_down;
 	if (x->known != y->known)
 		return !x->known;
@@ -158,8 +163,12 @@ static void c3_dial_begin(void *opaque, struct lb_pass *pass)
 {
 	struct c3_lb *lb = opaque;
 	double score[LB_MAX_SERVERS];
-	int idx[LB_MAX_SERVERS], i, j;
+	int idx[LB_MAX_SERVERS], i, j, up = 0;
 
+	for (i = 0; i < lb->t.addrs.n; i++)
+		up += !lb->t.srv[i].down;
+	lb->panic = lb__panic(up, lb->t.addrs.n,
+			      lb->t.env.params->own[C3_PANIC]);
 	for (i = 0; i < lb->t.addrs.n; i++) {
 		score[i] = lb->est[i].known ? c3_score(lb, i) : 0.0;
 		for (j = i; j > 0 && c3_before(lb, score, i, idx[j - 1]); j--)
@@ -185,6 +194,8 @@ static void c3_observe(void *opaque, int server, const struct lb_feedback *fb)
 	struct c3_est *s;
 	double r, mu_inv, q;
 
+	if (fb->dial_failed)	/* nothing piggybacked */
+		return;
 	if (i < 0)
 		return;
 	s = &lb->est[i];
@@ -207,7 +218,9 @@ static void c3_observe(void *opaque, int server, const struct lb_feedback *fb)
 const struct policy_ops policy_c3 = {
 	.name = "c3",
 	.summary = "C3 replica ranking (NSDI 2015): R - 1/mu + (1 + os n + "
-		   "q)^3 / mu ascending; no rate control; failed servers last",
+		   "q)^3 / mu ascending; no rate control; failed servers last, "
+		   "panic threshold (selsim's); unknown servers tie in list "
+		   "order",
 	.flow = JOIN_FLOW_POSTFIX,
 	.lb_new = c3_lb_new,
 	.lb_free = lb__free,

@@ -26,9 +26,18 @@
  * gsl_rng_uniform_int(rng, number up), at the first pass with a server
  * up) so that clients do not march in step; then the servers that are
  * down, in list order. A server is down when its last dial or health
- * check failed, up after any success; when none is up every server is
- * rotated. A pass is one request (or one retry pass), so the hedge goes
- * to the server after the first one in the rotation.
+ * check failed, up after any success; in Envoy's panic (fewer than
+ * own "panic_threshold" % up: selsim's choice, the paper keeps no health)
+ * every server is rotated. A pass is one request (or one retry pass), so
+ * the hedge goes to the server after the first one in the rotation.
+ *
+ * The hedge timer starts when the request is issued (tower
+ * hedge/delay.rs: the delay's sleep starts in call()), so a request stuck
+ * on a black-holed dial is hedged too. The hedge takes the next server of
+ * the primary's pass, which moves the primary's cursor past it. tower
+ * does not hedge before min_data_points answers (hedge_initial here) and
+ * returns the first completion even when it is an error; here a failed
+ * copy waits for its partner.
  *
  * Not modelled: the paper's limits on extra load (hedging only a share
  * of requests, cancelling the slower copy at the server).
@@ -53,6 +62,7 @@ enum {
 	HEDGED_DELAY,
 	HEDGED_PERCENTILE,
 	HEDGED_INITIAL,
+	HEDGED_PANIC,
 	HEDGED_N_OWN
 };
 
@@ -84,6 +94,8 @@ static const struct own_param hedged_own[] = {
 		.help = "delay before 20 latencies are known (selsim's choice; "
 			"the paper assumes a known distribution)",
 	},
+	[HEDGED_PANIC] = LB_PANIC_OWN("; selsim's choice: the paper "
+				      "keeps no health"),
 	{ .name = NULL },
 };
 
@@ -91,7 +103,8 @@ struct hedged_lb {
 	struct lb_table t;	/* first: the shared methods take the LB;
 				 * its conns stay 0 (no conn_open) */
 	bool started;		/* next has been drawn */
-	uint64_t next;		/* round-robin position, mod the number up */
+	unsigned long next;	/* round-robin position, mod the pool */
+	double panic;		/* own "panic_threshold" */
 	sim_time fixed;		/* hedge_delay; 0: the percentile */
 	double percentile;	/* hedge_percentile */
 	sim_time initial;	/* hedge_initial */
@@ -116,6 +129,7 @@ static void *hedged_lb_new(const struct lb_env *env)
 	lb->fixed = hedged_seconds(env->params->own[HEDGED_DELAY]);
 	lb->percentile = env->params->own[HEDGED_PERCENTILE];
 	lb->initial = hedged_seconds(env->params->own[HEDGED_INITIAL]);
+	lb->panic = env->params->own[HEDGED_PANIC];
 	return lb;
 }
 
@@ -124,23 +138,11 @@ static void hedged_dial_begin(void *opaque, struct lb_pass *pass)
 {
 	struct hedged_lb *lb = opaque;
 	int pool[LB_MAX_SERVERS], rest[LB_MAX_SERVERS];	/* indices in srv */
-	int n_pool, n_rest, c, m = 0, off;
+	int n_pool, n_rest;
 
-	lb__table_split(&lb->t, pool, &n_pool, rest, &n_rest);
-	if (n_pool > 0) {
-		if (!lb->started) {
-			lb->next = gsl_rng_uniform_int(lb->t.env.rng,
-						       (unsigned long)n_pool);
-			lb->started = true;
-		}
-		off = (int)(lb->next % (uint64_t)n_pool);
-		lb->next++;
-		for (c = 0; c < n_pool; c++)
-			pass->order[m++] = lb->t.addrs.id[pool[(off + c) % n_pool]];
-	}
-	for (c = 0; c < n_rest; c++)
-		pass->order[m++] = lb->t.addrs.id[rest[c]];
-	lb_addrs_pass_start(pass, m);
+	lb__table_split(&lb->t, pool, &n_pool, rest, &n_rest, lb->panic);
+	lb__rr_order(&lb->t, pass, pool, n_pool, rest, n_rest, &lb->started,
+		     &lb->next);
 }
 
 /* The first index of sorted[0..n) whose value is >= @v (@upper: > @v). */
@@ -210,7 +212,9 @@ static sim_time hedged_hedge_delay(void *opaque)
 const struct policy_ops policy_hedged = {
 	.name = "hedged",
 	.summary = "round-robin with hedged requests after the p95 latency "
-		   "(Dean & Barroso, The Tail at Scale, 2013)",
+		   "(Dean & Barroso, The Tail at Scale, 2013), timer from the "
+		   "request's start (tower); a failed copy waits for its "
+		   "partner; panic threshold (selsim's)",
 	.flow = JOIN_FLOW_POSTFIX,
 	.lb_new = hedged_lb_new,
 	.lb_free = lb__free,

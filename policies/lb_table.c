@@ -38,8 +38,18 @@ void lb__table_set_servers(struct lb_table *t, const int *servers, size_t n,
 	lb_addrs_remap(t->srv, sizeof(t->srv[0]), from, (int)n, &fresh);
 }
 
+bool lb__panic(int healthy, int n, double threshold)
+{
+	if (n <= 0)
+		return false;
+	/* availability 100 after overprovisioning: never in panic */
+	if ((LB_OVERPROVISIONING * healthy) / n >= 100)
+		return false;
+	return 100.0 * healthy / n < threshold;
+}
+
 void lb__table_split(const struct lb_table *t, int *pool, int *n_pool,
-		     int *rest, int *n_rest)
+		     int *rest, int *n_rest, double threshold)
 {
 	int c, np = 0, nr = 0;
 
@@ -49,10 +59,10 @@ void lb__table_split(const struct lb_table *t, int *pool, int *n_pool,
 		else
 			pool[np++] = c;
 	}
-	if (np == 0) {
-		for (c = 0; c < nr; c++)
-			pool[c] = rest[c];
-		np = nr;
+	if (lb__panic(np, t->addrs.n, threshold)) {
+		for (c = 0; c < t->addrs.n; c++)
+			pool[c] = c;
+		np = t->addrs.n;
 		nr = 0;
 	}
 	*n_pool = np;
@@ -84,6 +94,32 @@ void lb__table_order_best(struct lb_table *t, struct lb_pass *pass,
 		if (c != best)
 			pass->order[m++] = t->addrs.id[pool[c]];
 	lb__shuffle(t->env.rng, rest, n_rest);
+	for (c = 0; c < n_rest; c++)
+		pass->order[m++] = t->addrs.id[rest[c]];
+	lb_addrs_pass_start(pass, m);
+}
+
+void lb__rr_order(struct lb_table *t, struct lb_pass *pass, const int *pool,
+		  int n_pool, const int *rest, int n_rest, bool *started,
+		  unsigned long *next)
+{
+	int c, m = 0;
+
+	if (n_pool > 0) {
+		unsigned long off;
+
+		if (!*started) {
+			*next = gsl_rng_uniform_int(t->env.rng,
+						    (unsigned long)n_pool);
+			*started = true;
+		}
+		off = *next % (unsigned long)n_pool;
+		(*next)++;
+		for (c = 0; c < n_pool; c++)
+			pass->order[m++] =
+				t->addrs.id[pool[(off + (unsigned long)c) %
+						 (unsigned long)n_pool]];
+	}
 	for (c = 0; c < n_rest; c++)
 		pass->order[m++] = t->addrs.id[rest[c]];
 	lb_addrs_pass_start(pass, m);

@@ -64,14 +64,53 @@ int lb__table_find(const struct lb_table *t, int id);
 void lb__table_set_servers(struct lb_table *t, const int *servers, size_t n,
 			   int *from);
 
+/* Envoy's default healthy_panic_threshold, in percent (round_robin,
+ * random and least_request config.cc: 50) and its overprovisioning factor
+ * (upstream_impl.h: 140, in percent). */
+#define LB_PANIC_DEFAULT 50.0
+#define LB_OVERPROVISIONING 140
+
+/* The own parameter "panic_threshold" every health-keeping policy
+ * declares; @why ends its help line. */
+#define LB_PANIC_OWN(why) { \
+	.name = "panic_threshold", \
+	.type = PARAM_NUMBER, \
+	.def = LB_PANIC_DEFAULT, \
+	.min = 0.0, \
+	.max = 100.0, \
+	.help = "below this % of servers up, use every server (Envoy " \
+		"healthy_panic_threshold, default 50)" why, \
+}
+
+/*
+ * Envoy's panic rule (load_balancer_impl.cc: the healthy availability is
+ * min(100, 140 x healthy / total) in whole percent; below 100 the set is
+ * in panic when 100 x healthy / total < @threshold, strictly): whether a
+ * pass over @n servers of which @healthy are up uses every server.
+ * FALSE for n = 0.
+ */
+bool lb__panic(int healthy, int n, double threshold);
+
 /*
  * Splits the list for a pass: @pool gets the indices of the up servers,
  * @rest those of the down ones, both in list order, with their counts in
- * *@n_pool and *@n_rest. When no server is up the pool is every server
- * and the rest is empty. Each array holds LB_MAX_SERVERS entries.
+ * *@n_pool and *@n_rest. In panic (lb__panic() with @threshold) the pool
+ * is every server and the rest is empty. With threshold 0 and no server
+ * up both are empty (Envoy: no healthy host, no panic). Each array holds
+ * LB_MAX_SERVERS entries.
  */
 void lb__table_split(const struct lb_table *t, int *pool, int *n_pool,
-		     int *rest, int *n_rest);
+		     int *rest, int *n_rest, double threshold);
+
+/*
+ * Round-robin over @pool (Envoy round_robin_lb.h, gRPC endpointsharding):
+ * pool[(*next + c) % n_pool] for c = 0.., then @rest in its order; the
+ * first call draws *next uniformly from the LB's stream (gRPC randIntN,
+ * Envoy's random seed), *started records it; *next advances by one.
+ */
+void lb__rr_order(struct lb_table *t, struct lb_pass *pass, const int *pool,
+		  int n_pool, const int *rest, int n_rest, bool *started,
+		  unsigned long *next);
 
 /*
  * Fisher-Yates from the front: for i = 0 to n - 2,

@@ -6,6 +6,7 @@
  * a real timer would.
  */
 #include "outlier.h"
+#include "lb_table.h"
 
 #include "sim/error.h"
 
@@ -48,23 +49,47 @@ static sim_time outlier_end_tick(const struct outlier *o, sim_time at,
 	return o->start + k * iv;
 }
 
-/* Applies the review ticks up to now: ends the ejections due. */
+/* The ticks in (@from, @to] at or after @since (ticks are start +
+ * k x interval, k >= 1). */
+static sim_time ticks_between(const struct outlier *o, sim_time from,
+			      sim_time to, sim_time since)
+{
+	sim_time iv = o->cfg.interval, lo = MAX(from, since - 1);
+
+	if (to <= lo)
+		return 0;
+	return (to - o->start) / iv - (lo - o->start) / iv;
+}
+
+/* Applies the review ticks up to now, in closed form: ends the ejections
+ * due (each at its tick), then steps down the multiplier of every server
+ * not ejected once per tick at least `interval` after its un-ejection. */
 static void outlier_tick(struct outlier *o)
 {
-	sim_time now = sim_now(o->sim);
+	sim_time now = sim_now(o->sim), iv = o->cfg.interval;
+	sim_time last = o->start + (now - o->start) / iv * iv;
 	int i;
 
-	if (o->n_ejected == 0)
+	if (last <= o->applied)
 		return;
 	for (i = 0; i < o->addrs.n; i++) {
 		struct outlier_server *s = &o->srv[i];
+		sim_time d;
 
 		if (s->ejected && s->until <= now) {
 			s->ejected = false;
 			s->failures = 0;
+			s->unejected_once = true;
+			s->last_uneject = s->until;
 			o->n_ejected--;
 		}
+		if (s->ejected || !s->unejected_once || s->backoff == 0)
+			continue;
+		d = ticks_between(o, o->applied, last,
+				  sim_time_add(s->last_uneject, iv));
+		s->backoff = d >= s->backoff ? 0 : s->backoff - (int)d;
 	}
+	o->applied = last;
 }
 
 /* Envoy's ejectHost(): refused when it would pass max_percent. */
@@ -74,12 +99,17 @@ static void outlier_try_eject(struct outlier *o, struct outlier_server *s)
 
 	if (100.0 * (o->n_ejected + 1) > o->cfg.max_percent * o->addrs.n)
 		return;
+	sim_time base = o->cfg.base_ejection;
+	sim_time max = MAX(o->cfg.max_ejection_time, base);
+
 	s->ejected = true;
 	if (s->times_ejected < INT_MAX)
 		s->times_ejected++;
+	/* ejectHost(): if (backoff * base < max + base) backoff++ */
+	if (sat_mul(base, s->backoff) < sim_time_add(max, base))
+		s->backoff++;
 	s->until = outlier_end_tick(o, now,
-				    sat_mul(o->cfg.base_ejection,
-					    s->times_ejected));
+				    MIN(sat_mul(base, s->backoff), max));
 	o->n_ejected++;
 }
 
@@ -90,6 +120,7 @@ void outlier_init(struct outlier *o, const struct outlier_cfg *cfg, sim *s)
 	o->cfg = *cfg;
 	o->sim = s;
 	o->start = sim_now(s);
+	o->applied = o->start;
 	if (cfg->enabled) {
 		SIM_ASSERT(cfg->consecutive >= 1);
 		SIM_ASSERT(cfg->interval > 0);
@@ -157,4 +188,13 @@ int outlier_n_ejected(struct outlier *o)
 {
 	outlier_tick(o);
 	return o->n_ejected;
+}
+
+bool outlier_in_panic(struct outlier *o, double threshold)
+{
+	if (!o->cfg.enabled)
+		return false;
+	outlier_tick(o);
+	return o->n_ejected > 0 &&
+	       lb__panic(o->addrs.n - o->n_ejected, o->addrs.n, threshold);
 }

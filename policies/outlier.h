@@ -18,10 +18,18 @@
  *    before v1.31 tested 100 * ejected / servers < max_percent, which
  *    always allowed one ejection when max_percent > 0; v1.31 made that
  *    the opt-in always_eject_one_host, not modelled here.)
- *  - An ejected server stays out for base_ejection x (times it has been
- *    ejected). The count of ejections never decreases, and there is no
- *    max_ejection_time and no jitter: Envoy's original rule, before v1.18
- *    added the cap (300 s) and the decay of the multiplier.
+ *  - An ejected server stays out for min(base_ejection x backoff,
+ *    max_ejection_time) (checkHostForUneject()), where its multiplier
+ *    backoff goes up by one at each ejection while backoff x base <
+ *    max + base (ejectHost(), :515-518), so it stops at 11 with the
+ *    defaults; at every tick, a server not ejected, un-ejected at least
+ *    `interval` ago, has backoff stepped down by one (onIntervalTimer(),
+ *    :765-776). max_ejection_time defaults to 300 s (10 x base). Envoy
+ *    rejects a max below base; here it counts as base. No jitter.
+ *  - When the servers not ejected are below the policy's panic
+ *    threshold (Envoy's healthy_panic_threshold, 50 by default, with
+ *    the overprovisioning factor 140: outlier_in_panic()), the model
+ *    ignores ejection: ejected hosts count as unhealthy towards panic.
  *  - Ejections are reviewed on a timer every `interval`, started at
  *    outlier_init(): an ejection ends at the first tick at least its
  *    length after it began (checkHostForUneject()), never between ticks.
@@ -49,9 +57,13 @@
 /* One server's detector state (Envoy's DetectorHostMonitor). */
 struct outlier_server {
 	int failures;		/* consecutive failed dials */
-	int times_ejected;	/* ejections so far (the multiplier) */
+	int times_ejected;	/* ejections so far (a statistic) */
+	int backoff;		/* the ejection multiplier (Envoy's
+				 * ejectTimeBackoff) */
 	bool ejected;		/* out of the rotation now */
+	bool unejected_once;	/* last_uneject is set */
 	sim_time until;		/* the tick its ejection ends at */
+	sim_time last_uneject;	/* the tick it was last let back */
 };
 
 struct outlier {
@@ -62,6 +74,7 @@ struct outlier {
 	struct outlier_server srv[LB_MAX_SERVERS];	/* as addrs, in its
 							 * order */
 	int n_ejected;		/* how many are ejected now */
+	sim_time applied;	/* the last tick applied (start: none) */
 };
 
 /*
@@ -90,5 +103,10 @@ bool outlier_ejected(struct outlier *o, int server);
 
 /* How many servers are ejected now. */
 int outlier_n_ejected(struct outlier *o);
+
+/* Whether the servers not ejected are below Envoy's panic threshold
+ * @threshold (percent; lb__panic() in lb_table.h): then ejection is
+ * ignored. FALSE when disabled or nothing is ejected. */
+bool outlier_in_panic(struct outlier *o, double threshold);
 
 #endif

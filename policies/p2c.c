@@ -9,8 +9,8 @@
  * tests replay it with a twin generator):
  *
  *  1. The pool is the servers that are up, in list order; the others
- *     (down: see below) wait at the end. When no server is up the pool is
- *     every server, as Envoy's panic mode spreads load over all hosts.
+ *     (down: see below) wait at the end. In Envoy's panic (fewer than
+ *     panic_threshold % up, see below) the pool is every server.
  *  2. The pool is shuffled by Fisher-Yates from the front: for i = 0 to
  *     n - 2, j = i + gsl_rng_uniform_int(rng, n - i), swap pool[i] and
  *     pool[j]. Its first k = min(choice_count, n) entries are k distinct
@@ -37,10 +37,11 @@
  *    or a health check, was a failure, and up again after any success: the
  *    health checks the model runs stand for Envoy's active health checking
  *    (with thresholds of one), and a failed dial takes a server out of the
- *    draw at once, the way a connect failure would before Envoy's next
- *    check. New servers start up.
- *  - Envoy's panic threshold (50% healthy by default) is not modelled: the
- *    pool is every server only when none is up.
+ *    draw at once: selsim's choice (without outlier detection a connect
+ *    failure changes no health in Envoy). New servers start up.
+ *  - Envoy's panic threshold (own "panic_threshold", 50 by default, with
+ *    the overprovisioning factor 140: lb__panic() in lb_table.h): below
+ *    it the pool is every server.
  *
  * Servers removed from the list are forgotten with their counts; the LB
  * closes no connection itself.
@@ -57,6 +58,7 @@
 /* Indices in p2c_own[] and policy_params.own[]. */
 enum {
 	P2C_CHOICE_COUNT,
+	P2C_PANIC,
 	P2C_N_OWN
 };
 
@@ -70,12 +72,14 @@ static const struct own_param p2c_own[] = {
 		.help = "servers drawn per pick, the least loaded wins "
 			"(Envoy least_request choice_count, default 2)",
 	},
+	[P2C_PANIC] = LB_PANIC_OWN(""),
 	{ .name = NULL },
 };
 
 struct p2c_lb {
 	struct lb_table t;	/* first: the shared methods take the LB */
 	int choice_count;	/* own "choice_count" */
+	double panic;		/* own "panic_threshold" */
 };
 
 static void *p2c_lb_new(const struct lb_env *env)
@@ -86,6 +90,7 @@ static void *p2c_lb_new(const struct lb_env *env)
 	lb__check_own(p2c_own, env->params);
 	lb__table_init(&lb->t, env);
 	lb->choice_count = (int)env->params->own[P2C_CHOICE_COUNT];
+	lb->panic = env->params->own[P2C_PANIC];
 	return lb;
 }
 
@@ -98,7 +103,7 @@ static void p2c_dial_begin(void *opaque, struct lb_pass *pass)
 	int pool[LB_MAX_SERVERS], rest[LB_MAX_SERVERS];	/* indices in srv */
 	int n_pool, n_rest, k, best, c;
 
-	lb__table_split(&lb->t, pool, &n_pool, rest, &n_rest);
+	lb__table_split(&lb->t, pool, &n_pool, rest, &n_rest, lb->panic);
 	lb__shuffle(lb->t.env.rng, pool, n_pool);
 	k = MIN(lb->choice_count, n_pool);
 	best = 0;
@@ -112,7 +117,9 @@ static void p2c_dial_begin(void *opaque, struct lb_pass *pass)
 const struct policy_ops policy_p2c = {
 	.name = "p2c",
 	.summary = "power of d choices on outstanding requests "
-		   "(Envoy least_request, choice_count 2); failed servers last",
+		   "(Envoy least_request, choice_count 2); failed servers last "
+		   "(a failed dial marks one down: selsim's choice); Envoy's "
+		   "panic threshold; distinct draws",
 	.flow = JOIN_FLOW_POSTFIX,
 	.lb_new = p2c_lb_new,
 	.lb_free = lb__free,

@@ -80,6 +80,10 @@ const struct param_desc policy_param_descs[] = {
 	F("outlier.max_percent", PARAM_NUMBER, outlier.max_percent,
 	  PARAM_FAMILY_OUTLIER, false, 0, 100,
 	  "at most this percentage of the servers is ejected at once"),
+	F("outlier.max_ejection_time", PARAM_DURATION,
+	  outlier.max_ejection_time, PARAM_FAMILY_OUTLIER, false, 1e-9, 9e9,
+	  "an ejection lasts at most this (Envoy max_ejection_time, 300s; "
+	  "below base_ejection it counts as base_ejection)"),
 };
 
 /* The K3s constants are the first rows, up to "backoff": one per
@@ -123,6 +127,7 @@ void policy_params_default(struct policy_params *p)
 			.interval = 10 * SIM_S,
 			.base_ejection = 30 * SIM_S,
 			.max_percent = 10,
+			.max_ejection_time = 300 * SIM_S,
 		},
 	};
 }

@@ -32,7 +32,9 @@
  * The pick: two distinct servers drawn uniformly, the cheaper first (ties:
  * the first drawn, as P2C.scala's "<="); then a fallback as in p2c.c. The
  * draws, in this exact order (the tests replay them): the pool is the up
- * servers in list order (every server when none is up); Fisher-Yates from
+ * servers in list order (every server in Envoy's panic, below own
+ * "panic_threshold" % up: selsim's choice, Finagle keeps no health
+ * threshold); Fisher-Yates from
  * the front, for i = 0 to n - 2, j = i + gsl_rng_uniform_int(rng, n - i);
  * the first two entries are the candidates; the rest of the pool follows
  * in its shuffled order, then the down servers, shuffled the same way.
@@ -50,8 +52,13 @@
  *    never matters; what it costs: a sample just below the stored EWMA
  *    but above its decayed value blends in here, where Finagle would take
  *    it as a new peak.
- *  - Samples are every answer's latency (fb->latency, errors included, as
- *    Finagle's end() runs on every response); a failed dial gives none.
+ *  - Samples are every answer's latency, errors included, as Finagle's
+ *    end() runs on every response, counted from the dial's start
+ *    (fb->connect + fb->latency), and a failed dial gives one of its
+ *    duration (PeakEwma.scala:98-110: start() runs before the session
+ *    acquisition, end() on its Throw); own "sample_connect" false: from
+ *    sent, failed dials none. Finagle's pending count starts before the
+ *    connect too; here outstanding requests count from connected.
  */
 #include "lb_table.h"
 #include "policy.h"
@@ -68,6 +75,8 @@
 enum {
 	PEAK_DECAY_TIME,
 	PEAK_DEFAULT_LATENCY,
+	PEAK_PANIC,
+	PEAK_SAMPLE_CONNECT,
 	PEAK_N_OWN
 };
 
@@ -91,6 +100,18 @@ static const struct own_param peak_own[] = {
 			"rule (free while idle, a penalty while pending), "
 			">0: tower/linkerd's default RTT",
 	},
+	[PEAK_PANIC] = LB_PANIC_OWN("; selsim's choice: Finagle's "
+				    "p2cPeakEwma keeps no health"),
+	[PEAK_SAMPLE_CONNECT] = {
+		.name = "sample_connect",
+		.type = PARAM_BOOL,
+		.def = 1,
+		.min = 0,
+		.max = 1,
+		.help = "samples run from the dial's start and a failed dial "
+			"gives one (Finagle PeakEwma.scala: start() before the "
+			"session acquisition); false: answers only, from sent",
+	},
 	{ .name = NULL },
 };
 
@@ -109,6 +130,7 @@ struct peak_lb {
 	struct peak_est est[LB_MAX_SERVERS];	/* as t.srv, in list order */
 	double tau;		/* decay_time, ns */
 	double default_ns;	/* default_latency, ns; 0: Finagle's rule */
+	double panic;		/* own "panic_threshold" */
 };
 
 static void *peak_lb_new(const struct lb_env *env)
@@ -120,6 +142,7 @@ static void *peak_lb_new(const struct lb_env *env)
 	lb__table_init(&lb->t, env);
 	lb->tau = env->params->own[PEAK_DECAY_TIME] * (double)SIM_S;
 	lb->default_ns = env->params->own[PEAK_DEFAULT_LATENCY] * (double)SIM_S;
+	lb->panic = env->params->own[PEAK_PANIC];
 	return lb;
 }
 
@@ -166,7 +189,7 @@ static void peak_dial_begin(void *opaque, struct lb_pass *pass)
 	int pool[LB_MAX_SERVERS], rest[LB_MAX_SERVERS];	/* indices in srv */
 	int n_pool, n_rest, best = 0;
 
-	lb__table_split(&lb->t, pool, &n_pool, rest, &n_rest);
+	lb__table_split(&lb->t, pool, &n_pool, rest, &n_rest, lb->panic);
 	lb__shuffle(lb->t.env.rng, pool, n_pool);
 	if (n_pool >= 2 && peak_cost(lb, pool[1]) < peak_cost(lb, pool[0]))
 		best = 1;
@@ -187,7 +210,13 @@ static void peak_observe(void *opaque, int server,
 		return;
 	s = &lb->est[i];
 	now = sim_now(lb->t.env.sim);
-	rtt = fb->latency > 0 ? (double)fb->latency : 0.0;
+	if (lb->t.env.params->own[PEAK_SAMPLE_CONNECT])
+		rtt = (double)MAX(0, fb->connect) +
+		      (double)MAX(0, fb->latency);
+	else if (fb->dial_failed)
+		return;
+	else
+		rtt = fb->latency > 0 ? (double)fb->latency : 0.0;
 	if (!s->known || rtt > s->ewma) {
 		s->ewma = rtt;
 	} else {
@@ -202,7 +231,9 @@ static void peak_observe(void *opaque, int server,
 const struct policy_ops policy_peak_ewma = {
 	.name = "peak-ewma",
 	.summary = "power of two choices on peak-EWMA latency x (outstanding "
-		   "+ 1) (Finagle p2cPeakEwma, decay 10s); failed servers last",
+		   "+ 1) (Finagle p2cPeakEwma, decay 10s), samples from the dial's "
+		   "start, failed connects too; failed servers last, panic "
+		   "threshold (selsim's); pending from connected, not dial",
 	.flow = JOIN_FLOW_POSTFIX,
 	.lb_new = peak_lb_new,
 	.lb_free = lb__free,

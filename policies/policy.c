@@ -177,6 +177,16 @@ sim_time policy_connect_timeout(const struct policy_ops *ops, void *lb,
 	return t > 0 ? t : p->dial_timeout;
 }
 
+sim_time policy_dial_stagger(const struct policy_ops *ops, void *lb)
+{
+	sim_time d = ops->dial_stagger ? ops->dial_stagger(lb) : -1;
+
+	if (d < -1)
+		SIM_BUG("policy '%s': dial_stagger returned %" PRId64
+			" (-1 or a delay >= 0)", ops->name, d);
+	return d;
+}
+
 sim_time policy_hedge_delay(const struct policy_ops *ops, void *lb)
 {
 	sim_time d = ops->hedge_delay ? ops->hedge_delay(lb) : -1;

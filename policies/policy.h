@@ -44,14 +44,16 @@ struct policy_ops;
 
 /* Outlier ejection (Envoy's outlier detection), an option any policy can
  * enable: a server with `consecutive` failed dials in a row is skipped
- * for base_ejection x (times ejected); ejections are reviewed every
- * `interval`; at most max_percent of the servers are ejected at once. */
+ * for min(base_ejection x its multiplier, max_ejection_time); ejections
+ * are reviewed every `interval`; at most max_percent of the servers are
+ * ejected at once (outlier.h). */
 struct outlier_cfg {
 	bool enabled;		/* default false */
 	int consecutive;	/* 5 */
 	sim_time interval;	/* 10s */
 	sim_time base_ejection;	/* 30s */
 	double max_percent;	/* 10 */
+	sim_time max_ejection_time; /* 300s (Envoy: 10 x base default) */
 };
 
 /*
@@ -233,6 +235,11 @@ struct lb_feedback {
 	int queue;		/* requests waiting at the server when it
 				 * answered */
 	bool ok;		/* a success (else an error answer) */
+	sim_time connect;	/* dial start to connected (or to the failed
+				 * dial's end) */
+	bool dial_failed;	/* no answer: the dial failed after
+				 * `connect` (latency, service, queue 0,
+				 * ok false) */
 };
 
 /* What the model gives a new LB. Borrowed: it outlives the LB. */
@@ -338,7 +345,8 @@ struct policy_ops {
 
 	/*
 	 * A request through this LB to @server was answered (@fb). Called
-	 * once per answer, after the connection is closed. Optional: for
+	 * once per answer, after the connection is closed, and once per
+	 * failed dial of a request (fb->dial_failed). Optional: for
 	 * policies that rank by latency or load.
 	 */
 	void (*observe)(void *lb, int server, const struct lb_feedback *fb);
@@ -365,6 +373,16 @@ struct policy_ops {
 	 * hedging).
 	 */
 	sim_time (*hedge_delay)(void *lb);
+
+	/*
+	 * Happy Eyeballs (grpc-go pickfirst.go connectionDelayInterval):
+	 * when a dial of a request has not connected after this long (>= 0),
+	 * the next server of the pass is dialled too, while the first goes
+	 * on; the first to connect carries the request, the other is
+	 * dropped. Armed again at each new dial; the model races at most two
+	 * dials. -1: none. Optional (none).
+	 */
+	sim_time (*dial_stagger)(void *lb);
 
 	/* Whether a dial pass goes on after the client gave up (K3s's LB
 	 * ignores the request's context, K3S-MODEL.md section 1); otherwise
@@ -412,8 +430,10 @@ struct policy_ops {
  * lb_pass or struct policy_params change layout, or a method's contract
  * changes. Version 2: the pass contract of dial_begin()/dial_next(),
  * checked by the wrappers, and the address-list helpers (addr_list.h).
+ * Version 3: dial_stagger (Happy Eyeballs); the hedge timer starts when
+ * the request is issued.
  */
-#define SELSIM_POLICY_API_VERSION 2
+#define SELSIM_POLICY_API_VERSION 3
 
 typedef const struct policy_ops *const *(*selsim_policy_register_fn)(
 	int api_version);
@@ -487,5 +507,7 @@ sim_time policy_connect_timeout(const struct policy_ops *ops, void *lb,
 				int server, const struct policy_params *p);
 /* -1 (no hedging) without hedge_delay; an answer below -1 is a bug. */
 sim_time policy_hedge_delay(const struct policy_ops *ops, void *lb);
+/* -1 (no stagger) without dial_stagger; an answer below -1 is a bug. */
+sim_time policy_dial_stagger(const struct policy_ops *ops, void *lb);
 
 #endif

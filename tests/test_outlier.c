@@ -1,7 +1,8 @@
 /*
  * Outlier ejection (policies/outlier.c), Envoy's consecutive-failure rule:
  * ejection after exactly `consecutive` failed dials, a connected dial
- * resetting the count, ejections growing with the times ejected, the
+ * resetting the count, ejections growing with a multiplier up to
+ * max_ejection_time and stepping down after healthy intervals, the
  * max_percent cap (rounding down, as Envoy since v1.31), and ejections
  * ending only at the review ticks.
  */
@@ -38,6 +39,7 @@ static struct outlier_cfg cfg_with(double max_percent)
 		.interval = 10 * S,
 		.base_ejection = 30 * S,
 		.max_percent = max_percent,
+		.max_ejection_time = 300 * S,
 	};
 }
 
@@ -108,7 +110,7 @@ static void test_success_resets(void)
 }
 
 /*
- * Each ejection lasts base x (times ejected), ending at the first tick
+ * Each ejection lasts base x its multiplier, ending at the first tick
  * (every 10 s from 0) at least that long after it began: one row per
  * ejection of the same server, with when its failures come and the tick
  * it returns at.
@@ -122,14 +124,16 @@ static void test_ejection_grows(void)
 		{ 0, 30 * S },			/* 30 s, on a tick */
 		{ 30 * S, 90 * S },		/* 60 s */
 		{ 95 * S, 190 * S },		/* 90 s: due 185 s */
-		{ 200 * S + 1, 330 * S },	/* 120 s: due 320 s + 1 ns */
+		/* the tick at 200 s came 10 s after the return at 190 s:
+		 * the multiplier stepped down from 3 to 2, so 3 again */
+		{ 200 * S + 1, 300 * S },	/* 90 s: due 290 s + 1 ns */
 	};
 	struct outlier_cfg cfg = cfg_with(100);
 	struct outlier o;
 	sim *s = sim_new();
 	size_t r;
 
-	setup(&o, &cfg, s, 2);
+	setup(&o, &cfg, s, 2);	/* rows 1-3: 30 s x ejections */
 	for (r = 0; r < N(rows); r++) {
 		sim_time back = rows[r].back_at;
 
@@ -367,6 +371,77 @@ static void test_saturation(void)
 	}
 }
 
+/*
+ * Envoy's current ejection time (outlier_detection_impl.cc:370
+ * checkHostForUneject: min(base x backoff, max); :515-518 ejectHost: if
+ * (backoff x base < max + base) backoff++; :765-776 onIntervalTimer: a
+ * host not ejected, un-ejected at least an interval ago, steps backoff
+ * down by one per tick). base 30 s, interval 10 s, max 300 s, consecutive
+ * 1, each failure at the tick the server returns: ejections 1..10 last
+ * 30 x k s; the 11th and 12th 300 s (11 x 30 = 330 is not < 330: backoff
+ * stays 11). Then three healthy ticks (T + 10, + 20, + 30 s) step it down
+ * to 8, and a failure at T + 30 s ejects for min(9 x 30, 300) = 270 s.
+ */
+static void test_ejection_cap_and_step_down(void)
+{
+	struct outlier_cfg cfg = cfg_with(100);
+	struct outlier o;
+	sim *s = sim_new();
+	sim_time t = 0;
+	int k;
+
+	cfg.consecutive = 1;
+	setup(&o, &cfg, s, 2);
+	for (k = 1; k <= 12; k++) {
+		sim_time len = k <= 10 ? 30 * k * S : 300 * S;
+
+		at(s, t);
+		fail(&o, 1, 1);
+		ASSERT(outlier_ejected(&o, 1));
+		ASSERT_EQ(o.srv[0].backoff, k <= 10 ? k : 11);
+		at(s, t + len - 1);
+		ASSERT(outlier_ejected(&o, 1));
+		t += len;
+		at(s, t);
+		ASSERT(!outlier_ejected(&o, 1));
+	}
+	at(s, t + 30 * S);
+	ASSERT(!outlier_ejected(&o, 1));
+	ASSERT_EQ(o.srv[0].backoff, 8);
+	fail(&o, 1, 1);
+	at(s, t + 30 * S + 270 * S - 1);
+	ASSERT(outlier_ejected(&o, 1));
+	at(s, t + 30 * S + 270 * S);
+	ASSERT(!outlier_ejected(&o, 1));
+	outlier_release(&o);
+	sim_free(s);
+}
+
+/*
+ * Ejected hosts count as unhealthy towards Envoy's panic threshold
+ * (load_balancer_impl.cc:191 availability min(100, 140 x healthy /
+ * total), :636-651 panic when healthy% < threshold): with 3 servers, one
+ * ejected leaves 67% (no panic at 50); two leave 33% (panic: the model
+ * dials ejected servers too); threshold 0 never panics.
+ */
+static void test_panic(void)
+{
+	struct outlier_cfg cfg = cfg_with(100);
+	struct outlier o;
+	sim *s = sim_new();
+
+	cfg.consecutive = 1;
+	setup(&o, &cfg, s, 3);
+	ASSERT(!outlier_in_panic(&o, 50));
+	fail(&o, 1, 1);
+	ASSERT(!outlier_in_panic(&o, 50));
+	fail(&o, 2, 1);
+	ASSERT(outlier_in_panic(&o, 50));
+	ASSERT(!outlier_in_panic(&o, 0));
+	outlier_release(&o);
+	sim_free(s);
+}
+
 int main(void)
 {
 	TEST_RUN(test_consecutive);
@@ -378,5 +453,7 @@ int main(void)
 	TEST_RUN(test_cap_refusal);
 	TEST_RUN(test_servers_and_disabled);
 	TEST_RUN(test_saturation);
+	TEST_RUN(test_ejection_cap_and_step_down);
+	TEST_RUN(test_panic);
 	return 0;
 }

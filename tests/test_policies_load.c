@@ -121,17 +121,22 @@ static void check_own(const struct policy_ops *o, const char *const *names,
 
 static void test_ops(void)
 {
-	static const char *const p2c_names[] = { "choice_count" };
-	static const double p2c_defs[] = { 2 };
+	static const char *const p2c_names[] = { "choice_count",
+						 "panic_threshold" };
+	static const double p2c_defs[] = { 2, 50 };
 	static const char *const peak_names[] = { "decay_time",
-						  "default_latency" };
-	static const double peak_defs[] = { 10.0, 0.0 };
-	static const char *const c3_names[] = { "clients", "ewma_alpha" };
-	static const double c3_defs[] = { 1, 0.9 };
+						  "default_latency",
+						  "panic_threshold",
+						  "sample_connect" };
+	static const double peak_defs[] = { 10.0, 0.0, 50, 1 };
+	static const char *const c3_names[] = { "clients", "ewma_alpha",
+						"panic_threshold" };
+	static const double c3_defs[] = { 1, 0.9, 50 };
 	static const char *const hedged_names[] = {
 		"hedge_delay", "hedge_percentile", "hedge_initial",
+		"panic_threshold",
 	};
-	static const double hedged_defs[] = { 0.0, 95.0, 0.010 };
+	static const double hedged_defs[] = { 0.0, 95.0, 0.010, 50 };
 	const struct policy_ops *all[] = {
 		&policy_p2c, &policy_peak_ewma, &policy_c3, &policy_hedged,
 	};
@@ -991,6 +996,44 @@ static void test_hedged_order(void)
 	}
 }
 
+/*
+ * peak-ewma samples a failed connect (Finagle PeakEwma.scala:107-109:
+ * start() runs before the session acquisition, so a Throw from the
+ * connect ends with a sample of its duration). A: a failed 10 s dial,
+ * then healthy again; C: one 1 ms answer; B: unknown and idle, cost 0.
+ * One second later cost(A) = 1e10 x e^-0.1 ns and cost(C) = 1e6 x
+ * e^-0.1 ns: A is never first, whichever two are drawn. With
+ * sample_connect false A is unknown, costs 0, and comes first in some
+ * passes (drawn first against B: ties keep the first drawn).
+ */
+static void test_peak_failed_connect(void)
+{
+	static const int ids[] = { 1, 2, 3 };
+	int flag, k, a_first;
+
+	for (flag = 1; flag >= 0; flag--) {
+		struct harness h;
+		struct lb_feedback fb = { .connect = 10 * SIM_S,
+					  .dial_failed = true };
+
+		h_init(&h, &policy_peak_ewma, 9);
+		h_own(&h, "sample_connect", flag);
+		h_start(&h);
+		h_servers(&h, ids, 3);
+		policy_observe(h.ops, h.lb, 1, &fb);
+		h_obs(&h, 3, 1 * SIM_MS, true);
+		h_rec(&h, 1, LB_CHECK_HEALTH, LB_OK);
+		h_wait(&h, 1 * SIM_S);
+		for (a_first = 0, k = 0; k < 1000; k++)
+			a_first += h_first(&h) == 1;
+		if (flag)
+			ASSERT_EQ(a_first, 0);
+		else
+			ASSERT_GT(a_first, 0);
+		h_release(&h);
+	}
+}
+
 int main(void)
 {
 	TEST_RUN(test_ops);
@@ -1000,6 +1043,7 @@ int main(void)
 	TEST_RUN(test_peak_rule);
 	TEST_RUN(test_peak_unknown);
 	TEST_RUN(test_peak_choices);
+	TEST_RUN(test_peak_failed_connect);
 	TEST_RUN(test_c3_scores);
 	TEST_RUN(test_c3_ranking);
 	TEST_RUN(test_hedged_percentile);

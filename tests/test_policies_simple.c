@@ -8,6 +8,7 @@
  * second, identically seeded stream.
  */
 #include "lb_harness.h"
+#include "policies/lb_table.h"
 #include "policies/backoff.h"
 #include "policies/registry.h"
 
@@ -33,6 +34,14 @@ static void h_init(struct harness *h, const struct policy_ops *ops,
 		   uint64_t seed)
 {
 	h_init_with(h, ops, seed, NULL);
+}
+
+/* Round-robin as before issue 16: index 0 first, no health (the
+ * rotation tests below check the rotation alone). */
+static void rr_plain(struct policy_params *p)
+{
+	p->own[policy_own_find(&policy_round_robin, "random_start")] = 0;
+	p->own[policy_own_find(&policy_round_robin, "health_filter")] = 0;
 }
 
 /* Fails with both orders printed unless @got (@n_got) is @want (@n). */
@@ -75,9 +84,15 @@ static void test_ops(void)
 		ASSERT(o->set_default == NULL);
 		ASSERT(o->hedge_delay == NULL);
 	}
-	ASSERT(policy_round_robin.own == NULL);
-	ASSERT(policy_random.own == NULL);
-	ASSERT(policy_pick_first.own == NULL);
+	/* own: round-robin random_start, health_filter, panic_threshold;
+	 * random health_filter, panic_threshold; pick-first
+	 * happy_eyeballs_delay, wait_for_ready, backoff_after_failure */
+	ASSERT_EQ(policy_own_find(&policy_round_robin, "random_start"), 0);
+	ASSERT_EQ(policy_own_find(&policy_round_robin, "panic_threshold"), 2);
+	ASSERT_EQ(policy_own_find(&policy_random, "health_filter"), 0);
+	ASSERT_EQ(policy_own_find(&policy_pick_first, "happy_eyeballs_delay"),
+		  0);
+	ASSERT_EQ(policy_own_find(&policy_pick_first, "wait_for_ready"), 1);
 	ASSERT_EQ(policy_round_robin.default_backoff, BACKOFF_NONE);
 	ASSERT_EQ(policy_random.default_backoff, BACKOFF_NONE);
 	ASSERT_EQ(policy_pick_first.default_backoff, BACKOFF_GRPC);
@@ -118,7 +133,7 @@ static void test_rr_rotation(void)
 	struct harness h;
 	size_t r;
 
-	h_init(&h, &policy_round_robin, 1);
+	h_init_with(&h, &policy_round_robin, 1, rr_plain);
 	h_servers(&h, list, N(list));
 	for (r = 0; r < N(rows); r++) {
 		struct lb_pass pass;
@@ -137,7 +152,7 @@ static void test_rr_rotation(void)
 			h_rec(&h, got[n], LB_CHECK_DIAL, LB_FAILED);
 		check_order("rr rotation", r, got, n, rows[r].want, 4);
 	}
-	ASSERT(h_state(&h, 10) == NULL);	/* no state_name */
+	ASSERT(h_state(&h, 999) == NULL);	/* not listed */
 	h_release(&h);
 }
 
@@ -176,7 +191,7 @@ static void test_rr_list_changes(void)
 	struct harness h;
 	size_t r;
 
-	h_init(&h, &policy_round_robin, 1);
+	h_init_with(&h, &policy_round_robin, 1, rr_plain);
 	for (r = 0; r < N(rows); r++) {
 		int got[LB_MAX_SERVERS], n;
 
@@ -195,7 +210,7 @@ static void test_rr_list_changes(void)
 		int got[LB_MAX_SERVERS], n;
 		static const int want[] = { 4, 1 };
 
-		h_init(&h, &policy_round_robin, 1);
+		h_init_with(&h, &policy_round_robin, 1, rr_plain);
 		h_servers(&h, a, N(a));
 		h_fail_pass(&h, got);			/* started at 1 */
 		h_fail_pass(&h, got);			/* started at 2 */
@@ -214,7 +229,7 @@ static void test_rr_removed_mid_pass(void)
 	struct harness h;
 	struct lb_pass pass;
 
-	h_init(&h, &policy_round_robin, 1);
+	h_init_with(&h, &policy_round_robin, 1, rr_plain);
 	policy_dial_begin(h.ops, h.lb, &pass);
 	ASSERT_EQ(policy_dial_next(h.ops, h.lb, &pass), -1);
 	h_servers(&h, list, N(list));
@@ -410,6 +425,16 @@ static void test_pf_sticky(void)
 	h_release(&h);
 }
 
+/* pick-first as before issue 16: waits for another pass (wait_for_ready)
+ * and counts the backoff from the attempt's start (connection-backoff.md's
+ * SleepUntil(deadline)). */
+static void pf_attempt_clock(struct policy_params *p)
+{
+	p->own[policy_own_find(&policy_pick_first, "wait_for_ready")] = 1;
+	p->own[policy_own_find(&policy_pick_first,
+			       "backoff_after_failure")] = 0;
+}
+
 /*
  * gRPC connection backoff between failed passes, against backoff.h on a
  * second stream with the same seed: each attempt draws the next delay d;
@@ -427,7 +452,7 @@ static void test_pf_backoff(void)
 	gsl_rng *ref_rng = sim_rng_new(seed, 0, SIM_RNG_POLICY, 0);
 	int pass_no, k;
 
-	h_init(&h, &policy_pick_first, seed);
+	h_init_with(&h, &policy_pick_first, seed, pf_attempt_clock);
 	ASSERT_EQ(h.params.backoff.kind, BACKOFF_GRPC);
 	ASSERT_EQ(h.params.backoff.min_connect_timeout, 20 * SIM_S);
 	backoff_init(&ref, &h.params.backoff);
@@ -508,7 +533,7 @@ static void test_pf_shared_attempt(void)
 	sim_time d;
 	int id;
 
-	h_init(&h, &policy_pick_first, 5);
+	h_init_with(&h, &policy_pick_first, 5, pf_attempt_clock);
 	backoff_init(&ref, &h.params.backoff);
 	h_servers(&h, list, N(list));
 	policy_dial_begin(h.ops, h.lb, &a);		/* attempt 1 starts at 0 */
@@ -539,6 +564,7 @@ static void tweak_exponential(struct policy_params *p)
 	p->backoff = backoff_cfg_default(BACKOFF_EXPONENTIAL);
 	p->backoff.base = 4 * SIM_S;
 	p->backoff.cap = 64 * SIM_S;
+	pf_attempt_clock(p);
 }
 
 /* Another backoff kind: its delays, with params->dial_timeout (10 s) as
@@ -797,6 +823,168 @@ static void test_article_backoff(void)
 	h_release(&h);
 }
 
+/* ---- issue 16: the references' starts, health and panic ---- */
+
+/*
+ * Round-robin's first pass starts at a random index, one draw from the
+ * LB's stream (gRPC endpointsharding.go:122 randIntN; Envoy
+ * round_robin_lb.h:48 seeds rr_indexes_ with random()); each later pass
+ * starts one further. Replayed on a twin stream: pass k starts at
+ * ids[(s0 + k) % 5]. Over 3000 fresh LBs every start comes up (about
+ * 600 each; each count within 600 +- 5 sigma, sigma = sqrt(3000 x 0.2 x
+ * 0.8) = 21.9).
+ */
+static void test_rr_random_start(void)
+{
+	static const int ids[] = { 10, 20, 30, 40, 50 };
+	int count[5] = { 0 }, k, i;
+	uint64_t seed;
+
+	for (seed = 1; seed <= 3000; seed++) {
+		struct harness h;
+		int s0;
+
+		h_setup(&h, &policy_round_robin);
+		h_seed(&h, seed, true);
+		h_start(&h);
+		h_servers(&h, ids, N(ids));
+		s0 = (int)gsl_rng_uniform_int(h.twin, 5);
+		for (k = 0; k < (seed <= 20 ? 7 : 1); k++)
+			ASSERT_EQ(h_first(&h), ids[(s0 + k) % 5]);
+		count[s0]++;
+		h_release(&h);
+	}
+	for (i = 0; i < 5; i++) {
+		ASSERT_GE(count[i], 600 - 5 * 22);
+		ASSERT_LE(count[i], 600 + 5 * 22);
+	}
+}
+
+/*
+ * Round-robin skips servers its health says are down (gRPC
+ * endpointsharding.go:278-280, READY children only; Envoy
+ * load_balancer_impl.cc hostSourceToUse: healthy hosts) unless in panic:
+ * healthy% < panic_threshold (50), with availability
+ * min(100, 140 x healthy / total) below 100 (load_balancer_impl.cc:191,
+ * :297, :636-651).
+ */
+static void test_rr_health_panic(void)
+{
+	static const int ids[] = { 1, 2, 3 };
+	struct harness h;
+	int o[LB_MAX_SERVERS], k, n, seen_first[4] = { 0 };
+
+	/* the panic rule itself: 1 of 3 up is 33 % < 50; 2 of 4 is 50 %,
+	 * not < 50; with threshold 80, 3 of 4 up: 140 x 3 / 4 = 105 >= 100 */
+	ASSERT(lb__panic(1, 3, 50));
+	ASSERT(!lb__panic(2, 3, 50));
+	ASSERT(!lb__panic(2, 4, 50));
+	ASSERT(!lb__panic(3, 4, 80));
+	ASSERT(lb__panic(2, 4, 80));
+	ASSERT(!lb__panic(0, 3, 0));
+	ASSERT(!lb__panic(0, 0, 50));
+
+	h_init(&h, &policy_round_robin, 7);
+	h_servers(&h, ids, N(ids));
+	h_rec(&h, 1, LB_CHECK_DIAL, LB_FAILED);	/* 2 of 3 up: no panic */
+	for (k = 0; k < 300; k++) {
+		n = h_order(&h, o);
+		ASSERT_EQ(n, 3);
+		ASSERT(o[0] != 1);
+		ASSERT_EQ(o[2], 1);	/* down last */
+	}
+	h_rec(&h, 2, LB_CHECK_HEALTH, LB_FAILED);	/* 1 of 3: panic */
+	for (k = 0; k < 30; k++)
+		seen_first[h_first(&h)]++;
+	ASSERT(seen_first[1] > 0 && seen_first[2] > 0 && seen_first[3] > 0);
+	h_release(&h);
+
+	/* threshold 0, every server down: Envoy has no host; the pass is
+	 * empty and fails at once */
+	h_setup(&h, &policy_round_robin);
+	h_own(&h, "panic_threshold", 0);
+	h_seed(&h, 1, false);
+	h_start(&h);
+	h_servers(&h, ids, N(ids));
+	for (k = 1; k <= 3; k++)
+		h_rec(&h, k, LB_CHECK_DIAL, LB_FAILED);
+	ASSERT_EQ(h_order(&h, o), 0);
+	h_release(&h);
+}
+
+/*
+ * random follows health as Envoy's RANDOM (random_lb.cc:19-29
+ * peekOrChoose: hostSourceToUse, then random() % size): a down server is
+ * never first while 2 of 3 are up, and always last; with 2 of 3 down
+ * (panic) every server comes first, about 1/3 each (1000 passes: each
+ * count within 333 +- 5 x 15).
+ */
+static void test_random_health(void)
+{
+	static const int ids[] = { 0, 1, 2 };
+	struct harness h;
+	int o[LB_MAX_SERVERS], k, first[3] = { 0 };
+
+	h_init(&h, &policy_random, 11);
+	h_servers(&h, ids, N(ids));
+	h_rec(&h, 0, LB_CHECK_DIAL, LB_FAILED);
+	for (k = 0; k < 1000; k++) {
+		ASSERT_EQ(h_order(&h, o), 3);
+		ASSERT_EQ(o[2], 0);
+	}
+	h_rec(&h, 1, LB_CHECK_DIAL, LB_FAILED);
+	for (k = 0; k < 1000; k++)
+		first[h_first(&h)]++;
+	for (k = 0; k < 3; k++) {
+		ASSERT_GE(first[k], 333 - 75);
+		ASSERT_LE(first[k], 333 + 75);
+	}
+	h_release(&h);
+}
+
+/*
+ * pick-first's defaults (grpc-go): Happy Eyeballs after 250 ms
+ * (pickfirst.go:65 connectionDelayInterval), fail fast (rpc_util.go:204
+ * failFast true; picker_wrapper.go:172-176: a failed pass fails the RPC,
+ * pass_delay -1), and with wait_for_ready the backoff timer from the
+ * failure (clientconn.go:1382 NewTimer(backoffFor) after the attempt
+ * failed): the whole first delay, 1 s, however long the pass took.
+ */
+static void test_pf_grpc_go(void)
+{
+	static const int list[] = { 1, 2 };
+	struct harness h;
+	int got[LB_MAX_SERVERS];
+
+	h_init(&h, &policy_pick_first, 3);
+	h_servers(&h, list, N(list));
+	ASSERT_EQ(policy_dial_stagger(h.ops, h.lb), 250 * MS);
+	ASSERT(h.ops->dial_ignores_cancel);
+	ASSERT_EQ(h_fail_pass(&h, got), 2);
+	ASSERT_EQ(policy_pass_delay(h.ops, h.lb, 1), -1);
+	h_release(&h);
+
+	h_setup(&h, &policy_pick_first);
+	h_own(&h, "wait_for_ready", 1);
+	h_own(&h, "happy_eyeballs_delay", 0);
+	h_seed(&h, 3, false);
+	h_start(&h);
+	h_servers(&h, list, N(list));
+	ASSERT_EQ(policy_dial_stagger(h.ops, h.lb), -1);
+	{
+		struct lb_pass pass;
+		int id;
+
+		policy_dial_begin(h.ops, h.lb, &pass);
+		while ((id = policy_dial_next(h.ops, h.lb, &pass)) >= 0) {
+			h_wait(&h, 400 * MS);	/* 2 x 400 ms > the 1 s delay */
+			h_rec(&h, id, LB_CHECK_DIAL, LB_FAILED);
+		}
+	}
+	ASSERT_EQ(policy_pass_delay(h.ops, h.lb, 1), 1 * SIM_S);
+	h_release(&h);
+}
+
 int main(void)
 {
 	TEST_RUN(test_ops);
@@ -813,5 +1001,9 @@ int main(void)
 	TEST_RUN(test_article_ranking);
 	TEST_RUN(test_article_weight);
 	TEST_RUN(test_article_backoff);
+	TEST_RUN(test_rr_random_start);
+	TEST_RUN(test_rr_health_panic);
+	TEST_RUN(test_random_health);
+	TEST_RUN(test_pf_grpc_go);
 	return 0;
 }

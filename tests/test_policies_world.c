@@ -1,10 +1,9 @@
 /*
- * The other policies inside the K3s world: every built-in policy on the
- * shipped experiment, connect timeouts and backoff between passes
- * (pick-first, gRPC), hedged requests past a slow server, the retry
- * budget, and outlier ejection.
+ * The other policies inside the K3s world: connect timeouts and backoff
+ * between passes (pick-first, gRPC), Happy Eyeballs, round-robin's random
+ * start, hedged requests past a slow or black-holed server, the retry
+ * budget, and outlier ejection. The shoot-out is test_shootout.c.
  */
-#include "experiments/runner.h"
 #include "experiments/spec.h"
 #include "models/world.h"
 #include "test.h"
@@ -20,6 +19,13 @@
 	"    { \"name\": \"cp-2\", \"role\": \"control-plane\", \"az\": \"b\", \"server\": \"etcd-1\" }," \
 	"    { \"name\": \"agent-1\", \"role\": \"agent\", \"az\": \"c\", \"server\": \"etcd-1\" " EXTRA " }" \
 	"  ] }, \"failures\": [ " FAILURES " ] }"
+
+/* round-robin as before issue 16 (index 0 first, no health), so that the
+ * tests below see cp-1 first */
+#define RR_PLAIN "{ \"random_start\": false, \"health_filter\": false"
+/* pick-first waiting for another pass, the backoff from the attempt's
+ * start (connection-backoff.md), no Happy Eyeballs */
+#define PF_WAIT "{ \"wait_for_ready\": true, \"backoff_after_failure\": false"
 
 struct run {
 	struct spec spec;
@@ -63,34 +69,6 @@ static const struct node_record *agent(const struct run *r)
 	return &r->rec.nodes[world_config_find_node(&r->spec.world, "agent-1")];
 }
 
-/* The shipped every-policy experiment: all join but k3s-legacy. */
-static void test_every_policy(void)
-{
-	struct spec s;
-	GError *err = NULL;
-	struct runner_opts o = { 2, false };
-	struct runner_result res;
-	size_t c, n = 0;
-
-	if (!spec_load("experiments/specs/every-policy.json", &s, &err))
-		TEST_FAIL("%s", err->message);
-	for (c = 0; policy_registry[c]; c++)
-		ASSERT(spec_policy_index(&s, policy_registry[c]->name) >= 0);
-	s.scenarios = 200;
-	runner_run(&s, &o, &res);
-	for (c = 0; c < res.n_cells; c++) {
-		const char *name = s.policies[res.cells[c].policy].ops->name;
-
-		printf("    %-12s success %.2f\n", name, res.cells[c].sum.rate);
-		ASSERT_NEAR(res.cells[c].sum.rate,
-			    strcmp(name, "k3s-legacy") ? 1.0 : 0.0, 0);
-		n++;
-	}
-	ASSERT_EQ(n, s.n_policies);
-	runner_result_release(&res);
-	spec_release(&s);
-}
-
 /* pick-first dials in list order with gRPC's connect timeout, max(backoff,
  * min_connect_timeout): a black-holed first server costs 20 s, or what
  * the spec sets. */
@@ -101,7 +79,8 @@ static void test_pick_first_connect_timeout(void)
 	run(SPEC("pick-first", "{ \"at\": \"0s\", \"crash\": \"cp-1\" },"
 		 "{ \"at\": \"1s\", \"restart\": \"agent-1\" }",
 		 ", \"cache\": [\"cp-1\", \"cp-2\"]",
-		 "\"params\": { \"pick-first\": { \"http_timeout\": \"1m\" } },"), &r);
+		 "\"params\": { \"pick-first\": { \"http_timeout\": \"1m\","
+		 " \"happy_eyeballs_delay\": \"0s\" } },"), &r);
 	ASSERT(agent(&r)->ready);
 	ASSERT_GE(agent(&r)->join_time, 20 * SIM_S);
 	ASSERT_LT(agent(&r)->join_time, 20 * SIM_S + 100 * SIM_MS);
@@ -111,6 +90,7 @@ static void test_pick_first_connect_timeout(void)
 		 "{ \"at\": \"1s\", \"restart\": \"agent-1\" }",
 		 ", \"cache\": [\"cp-1\", \"cp-2\"]",
 		 "\"params\": { \"pick-first\": { \"http_timeout\": \"1m\","
+		 " \"happy_eyeballs_delay\": \"0s\","
 		 " \"backoff.min_connect_timeout\": \"2s\" } },"), &r);
 	ASSERT(agent(&r)->ready);
 	ASSERT_GE(agent(&r)->join_time, 2 * SIM_S);
@@ -126,7 +106,8 @@ static void test_pass_backoff_and_budget(void)
 	struct run r;
 
 	run(SPEC("pick-first", "{ \"at\": \"0s\", \"stop\": [\"cp-1\", \"cp-2\", \"etcd-1\"] },"
-		 "{ \"at\": \"1s\", \"restart\": \"agent-1\" }", "", ""), &r);
+		 "{ \"at\": \"1s\", \"restart\": \"agent-1\" }", "",
+		 "\"params\": { \"pick-first\": " PF_WAIT " } },"), &r);
 	/* gRPC counts the 1 s from the start of the failed attempt, which
 	 * took two refused round trips */
 	ASSERT_STR_CONTAINS(r.notes->str, "pass 1 failed; another in 0.99");
@@ -136,7 +117,7 @@ static void test_pass_backoff_and_budget(void)
 
 	run(SPEC("pick-first", "{ \"at\": \"0s\", \"stop\": [\"cp-1\", \"cp-2\", \"etcd-1\"] },"
 		 "{ \"at\": \"1s\", \"restart\": \"agent-1\" }", "",
-		 "\"params\": { \"pick-first\": { \"retry_budget\": true,"
+		 "\"params\": { \"pick-first\": " PF_WAIT ", \"retry_budget\": true,"
 		 " \"retry_budget.max_tokens\": 1, \"retry_budget.refund\": 0.5 } },"), &r);
 	ASSERT_STR_CONTAINS(r.notes->str, "pass 1 failed; another in 0.99");
 	ASSERT_STR_CONTAINS(r.notes->str, "retry budget spent");
@@ -153,6 +134,7 @@ static void test_hedging(void)
 	run(SPEC("round-robin", "{ \"at\": \"0s\", \"slow\": \"cp-1\", \"factor\": 1000 },"
 		 "{ \"at\": \"1s\", \"restart\": \"agent-1\" }",
 		 ", \"cache\": [\"cp-1\", \"cp-2\"]",
+		 "\"params\": { \"round-robin\": " RR_PLAIN " } },"
 		 "\"servers\": { \"service_time\": \"2ms\" },"), &r);
 	ASSERT(agent(&r)->ready);
 	slow = agent(&r)->join_time;
@@ -180,7 +162,7 @@ static void test_outlier_ejection(void)
 	run(SPEC("round-robin", "{ \"at\": \"0s\", \"stop\": [\"cp-1\"] },"
 		 "{ \"at\": \"1s\", \"restart\": \"agent-1\" }",
 		 ", \"cache\": [\"cp-1\", \"cp-2\"]",
-		 "\"params\": { \"round-robin\": { \"outlier_ejection\": true,"
+		 "\"params\": { \"round-robin\": " RR_PLAIN ", \"outlier_ejection\": true,"
 		 " \"outlier.consecutive\": 1, \"outlier.max_percent\": 50 } },"), &r);
 	ASSERT(agent(&r)->ready);
 	/* cp-1 refused once, then ejected: the config request skips it */
@@ -189,15 +171,108 @@ static void test_outlier_ejection(void)
 
 	run(SPEC("round-robin", "{ \"at\": \"0s\", \"stop\": [\"cp-1\"] },"
 		 "{ \"at\": \"1s\", \"restart\": \"agent-1\" }",
-		 ", \"cache\": [\"cp-1\", \"cp-2\"]", ""), &r);
+		 ", \"cache\": [\"cp-1\", \"cp-2\"]",
+		 "\"params\": { \"round-robin\": " RR_PLAIN " } },"), &r);
 	ASSERT(agent(&r)->ready);
 	ASSERT_GE(agent(&r)->failed_dials, 1);
 	release(&r);
 }
 
+/*
+ * A crashed (black-holed) first server. Round-robin starts at a random
+ * index (gRPC endpointsharding.go:122 randIntN, Envoy round_robin_lb.h:48)
+ * and skips a server whose dial failed (endpointsharding.go:278-280): no
+ * seed loses more than one dial timeout (dial_timeout 10 s, which fails
+ * the request) plus the retry of the failed request (token 2 s, or agent
+ * config up to config_retry_max 10 s) before the next request goes to
+ * cp-2; plus 1 s for the round trips and service times. With the old
+ * start at index 0 every seed dials cp-1 first and pays the 10 s.
+ */
+static void test_rr_crash_no_loop(void)
+{
+	char json[4096];
+	int seed, lucky = 0;
+	struct run r;
+
+	for (seed = 1; seed <= 20; seed++) {
+		g_snprintf(json, sizeof(json), SPEC("round-robin",
+			"{ \"at\": \"0s\", \"crash\": \"cp-1\" },"
+			"{ \"at\": \"1s\", \"restart\": \"agent-1\" }",
+			", \"cache\": [\"cp-1\", \"cp-2\"]", "\"seed\": %d,"),
+			seed);
+		run(json, &r);
+		ASSERT(agent(&r)->ready);
+		ASSERT_LT(agent(&r)->join_time, (10 + 10 + 1) * SIM_S);
+		lucky += agent(&r)->join_time < 1 * SIM_S;
+		release(&r);
+	}
+	ASSERT_GT(lucky, 0);		/* some start at cp-2 */
+	run(SPEC("round-robin", "{ \"at\": \"0s\", \"crash\": \"cp-1\" },"
+		 "{ \"at\": \"1s\", \"restart\": \"agent-1\" }",
+		 ", \"cache\": [\"cp-1\", \"cp-2\"]",
+		 "\"params\": { \"round-robin\": " RR_PLAIN " } },"), &r);
+	ASSERT_GE(agent(&r)->join_time, 10 * SIM_S);
+	release(&r);
+}
+
+/*
+ * pick-first with Happy Eyeballs (grpc-go pickfirst.go:65
+ * connectionDelayInterval 250 ms, :562-589 scheduleNextConnectionLocked):
+ * cp-1 black-holed, cp-2 is dialled 250 ms after cp-1 while cp-1's dial
+ * goes on, and the join ends 250 ms + one connect RTT + the TLS round
+ * trips + the requests' round trips and 2 ms service times later: under
+ * 50 ms more on this one-region topology.
+ */
+static void test_pick_first_happy_eyeballs(void)
+{
+	struct run r;
+
+	run(SPEC("pick-first", "{ \"at\": \"0s\", \"crash\": \"cp-1\" },"
+		 "{ \"at\": \"1s\", \"restart\": \"agent-1\" }",
+		 ", \"cache\": [\"cp-1\", \"cp-2\"]",
+		 "\"servers\": { \"service_time\": \"2ms\" },"), &r);
+	ASSERT(agent(&r)->ready);
+	ASSERT_STR_CONTAINS(r.notes->str,
+			    "no connection from cp-1 yet: happy eyeballs to cp-2");
+	ASSERT_GE(agent(&r)->join_time, 250 * SIM_MS);
+	ASSERT_LT(agent(&r)->join_time, 250 * SIM_MS + 50 * SIM_MS);
+	release(&r);
+}
+
+/*
+ * hedged on a black-holed first server: the hedge timer starts when the
+ * request is issued (tower hedge/delay.rs:91-96), so a request stuck on
+ * cp-1's dial is hedged to cp-2 after hedge_delay (50 ms). The join's
+ * requests (token, config) each lose at most 50 ms, plus round trips and
+ * 2 ms service times: under 2 x 50 + 100 ms for every seed (round-robin
+ * from index 0 waits out the 10 s dial timeout: test_rr_crash_no_loop).
+ */
+static void test_hedged_black_hole(void)
+{
+	char json[4096];
+	int seed;
+	struct run r;
+
+	for (seed = 1; seed <= 30; seed++) {
+		g_snprintf(json, sizeof(json), SPEC("hedged",
+			"{ \"at\": \"0s\", \"crash\": \"cp-1\" },"
+			"{ \"at\": \"1s\", \"restart\": \"agent-1\" }",
+			", \"cache\": [\"cp-1\", \"cp-2\"]",
+			"\"seed\": %d, \"servers\": { \"service_time\": \"2ms\" },"
+			"\"params\": { \"hedged\": { \"hedge_delay\": \"50ms\" } },"),
+			seed);
+		run(json, &r);
+		ASSERT(agent(&r)->ready);
+		ASSERT_LT(agent(&r)->join_time, (2 * 50 + 100) * SIM_MS);
+		release(&r);
+	}
+}
+
 int main(void)
 {
-	TEST_RUN(test_every_policy);
+	TEST_RUN(test_rr_crash_no_loop);
+	TEST_RUN(test_pick_first_happy_eyeballs);
+	TEST_RUN(test_hedged_black_hole);
 	TEST_RUN(test_pick_first_connect_timeout);
 	TEST_RUN(test_pass_backoff_and_budget);
 	TEST_RUN(test_hedging);

@@ -225,8 +225,8 @@ static void test_param_table(void)
 		ASSERT(sl.min <= sl.max);
 	}
 	ASSERT(g_str_has_prefix(names, "dial_timeout, "));
-	ASSERT(strstr(names, ", choice_count, backoff, backoff."));
-	ASSERT(g_str_has_suffix(names, "outlier.max_percent"));
+	ASSERT(strstr(names, ", choice_count, panic_threshold, backoff, backoff."));
+	ASSERT(g_str_has_suffix(names, "outlier.max_ejection_time"));
 	g_strfreev(list);
 	g_free(names);
 
