@@ -283,6 +283,7 @@ int trace_main(int argc, char **argv)
 	GError *err = NULL;
 	struct spec s;
 	struct policy_params params;
+	struct k3s_params k3s;
 	struct world_config point;
 	struct world *w;
 	struct run_record rec;
@@ -328,11 +329,11 @@ int trace_main(int argc, char **argv)
 	if (s.n_axes)
 		fprintf(stderr, "selsim trace: the spec sweeps; tracing its "
 			"first grid point\n");
-	spec_point_params(&s, 0, 0, &params);
+	spec_point_params(&s, 0, 0, &params, &k3s);
 	if (spec_has_world_axes(&s) && !spec_point_world(&s, 0, &point, &err))
 		SIM_BUG("grid point 0: %s", err->message);	/* checked at load */
 	w = world_new(spec_has_world_axes(&s) ? &point : &s.world,
-		      s.policies[0].ops, &params);
+		      s.policies[0].ops, &params, &k3s);
 	world_set_trace(w, print_event, &to);
 	run_record_init(&rec, s.world.n_nodes);
 	printf("# %s, scenario %" G_GINT64_FORMAT ", seed %" G_GUINT64_FORMAT

@@ -74,7 +74,7 @@ static void run_task(gpointer data, gpointer user)
 	const struct spec *s = t->spec;
 	struct world *w = world_new(t->cell->world,
 				    s->policies[t->cell->policy].ops,
-				    &t->cell->params);
+				    &t->cell->params, &t->cell->k3s);
 	struct run_record rec;
 	uint64_t k;
 
@@ -136,7 +136,8 @@ void runner_run(const struct spec *s, const struct runner_opts *opts,
 
 		cell->point = c / s->n_policies;
 		cell->policy = c % s->n_policies;
-		spec_point_params(s, cell->policy, cell->point, &cell->params);
+		spec_point_params(s, cell->policy, cell->point, &cell->params,
+				  &cell->k3s);
 		cell->grid = g_new0(sim_time, s->n_axes ? s->n_axes : 1);
 		cell->world = out->worlds ? &out->worlds[cell->point] : &s->world;
 		runner_point_values(s, cell->point, cell->grid);

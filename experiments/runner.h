@@ -23,6 +23,7 @@ struct runner_cell {
 	size_t policy;			/* index into spec.policies */
 	size_t point;			/* grid point */
 	struct policy_params params;	/* what it ran with */
+	struct k3s_params k3s;		/* ... and the model's constants */
 	sim_time *grid;			/* the point's axis values (n_axes);
 					 * 0 on a numeric axis */
 	double *grid_x;			/* numeric axes' values; else 0 */

@@ -170,7 +170,7 @@ void etcd__changed(struct world *w)
 	}
 	if (e->election != SIM_TIMER_NONE)
 		return;
-	t = w->pp->election_timeout;
+	t = w->kp->election_timeout;
 	t += (sim_time)(gsl_rng_uniform(e->rng) * (double)t);
 	e->election = sim_after(w->sim, t, elect, w, 0);
 }

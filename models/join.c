@@ -139,7 +139,7 @@ static void request(struct world *w, struct flow *f, int lb, endpoint ep,
 
 static sim_time config_retry(struct world *w, struct flow *f)
 {
-	sim_time lo = w->pp->config_retry_min, hi = w->pp->config_retry_max;
+	sim_time lo = w->kp->config_retry_min, hi = w->kp->config_retry_max;
 
 	return lo + (sim_time)(gsl_rng_uniform(w->rng[f->id].join) *
 			       (double)(hi - lo));
@@ -177,7 +177,7 @@ static void etcd_catchup(sim *s, void *ctx, uint64_t arg)
 
 static void run_step(struct world *w, struct flow *f)
 {
-	const struct policy_params *pp = w->pp;
+	const struct k3s_params *pp = w->kp;
 	int server = cfg_of(w, f)->server;
 
 	switch (f->step) {
@@ -255,7 +255,7 @@ static void flow_done(struct world *w, struct call *c, result r)
 	switch (f->step) {
 	case ST_AGENT_TOKEN:
 		if (!ok) {
-			go(w, f, ST_AGENT_TOKEN, w->pp->token_retry);
+			go(w, f, ST_AGENT_TOKEN, w->kp->token_retry);
 			break;
 		}
 		k = role_list(w, f->id, false, apis);
@@ -302,7 +302,7 @@ static void flow_done(struct world *w, struct call *c, result r)
 		if (ok)
 			become_ready(w, f);
 		else
-			go(w, f, ST_CP_HEALTH, w->pp->etcd_health_retry);
+			go(w, f, ST_CP_HEALTH, w->kp->etcd_health_retry);
 		break;
 	case ST_ETCD_CACERTS:
 		if (!ok) {
@@ -318,7 +318,7 @@ static void flow_done(struct world *w, struct call *c, result r)
 			etcd__add_member(w, f->id);
 			go(w, f, ST_ETCD_WAIT, 0);
 		} else {
-			go(w, f, ST_ETCD_MEMBER, w->pp->etcd_join_retry);
+			go(w, f, ST_ETCD_MEMBER, w->kp->etcd_join_retry);
 		}
 		break;
 	default:

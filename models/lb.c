@@ -196,7 +196,7 @@ static void checked_done(struct world *w, struct call *c, result r)
 		return;
 	lb->check_busy[i] = false;
 	if (lb->kind == LB_ETCD) {
-		sim_time lo = w->pp->etcd_ping_min, hi = w->pp->etcd_ping_max;
+		sim_time lo = w->kp->etcd_ping_min, hi = w->kp->etcd_ping_max;
 
 		set_check(w, lb, i, r == RES_OK ? HEALTH_OK : HEALTH_FAILED);
 		schedule_check(w, lb, i, lo + (sim_time)(gsl_rng_uniform(
@@ -208,14 +208,14 @@ static void checked_done(struct world *w, struct call *c, result r)
 		/* the dial was decided when its SYN left: a server that went
 		 * away since is noticed as lb__server_changed() would */
 		if (!net__reachable(w, lb->node, server))
-			schedule_check(w, lb, i, w->pp->tcp_keepalive);
+			schedule_check(w, lb, i, w->kp->tcp_keepalive);
 		else if (!server__listening(w, server, PORT_SUPERVISOR)) {
 			set_check(w, lb, i, HEALTH_FAILED);
-			schedule_check(w, lb, i, w->pp->tunnel_reconnect);
+			schedule_check(w, lb, i, w->kp->tunnel_reconnect);
 		}
 	} else {
 		set_check(w, lb, i, HEALTH_FAILED);
-		schedule_check(w, lb, i, w->pp->tunnel_reconnect);
+		schedule_check(w, lb, i, w->kp->tunnel_reconnect);
 	}
 }
 
@@ -230,7 +230,7 @@ static void start_checker(struct world *w, struct lb *lb, int i)
 	lb->check_timer[i] = SIM_TIMER_NONE;
 	if (lb->kind == LB_ETCD)
 		w->lbs->hooks.request(w, lb->node, -1, server, EP_PING,
-				      w->pp->etcd_ping_timeout, true,
+				      w->kp->etcd_ping_timeout, true,
 				      checked_done, check_tag(lb, i));
 	else
 		w->lbs->hooks.dial(w, lb->node, server, PORT_SUPERVISOR,
@@ -253,7 +253,7 @@ static void checker_due(sim *s, void *ctx, uint64_t arg)
 		    server__listening(w, server, PORT_SUPERVISOR))
 			return;
 		set_check(w, lb, i, HEALTH_FAILED);
-		schedule_check(w, lb, i, w->pp->tunnel_reconnect);
+		schedule_check(w, lb, i, w->kp->tunnel_reconnect);
 		return;
 	}
 	start_checker(w, lb, i);
@@ -277,10 +277,10 @@ void lb__server_changed(struct world *w, int server)
 			if (!net__reachable(w, n, server)) {
 				if (lb->check_timer[i] == SIM_TIMER_NONE)
 					schedule_check(w, lb, i,
-						       w->pp->tcp_keepalive);
+						       w->kp->tcp_keepalive);
 			} else if (!server__listening(w, server, PORT_SUPERVISOR)) {
 				set_check(w, lb, i, HEALTH_FAILED);
-				schedule_check(w, lb, i, w->pp->tunnel_reconnect);
+				schedule_check(w, lb, i, w->kp->tunnel_reconnect);
 			}
 		}
 	}
@@ -294,7 +294,7 @@ static void health_loop(sim *s, void *ctx, uint64_t arg)
 
 	(void)s;
 	(void)arg;
-	lb->health_timer = sim_after(w->sim, w->pp->health_check_interval,
+	lb->health_timer = sim_after(w->sim, w->kp->health_check_interval,
 				     health_loop, lb, 0);
 	for (i = 0; i < lb->n_checked && lb->state; i++) {
 		health h = lb->check[i];
@@ -376,7 +376,7 @@ void lb__start(struct world *w, int node, lb_kind kind)
 	set_list(w, lb, saved, n_saved);
 	if (w->ops->set_default)
 		start_checker(w, lb, 0);
-	lb->health_timer = sim_after(w->sim, w->pp->health_check_interval,
+	lb->health_timer = sim_after(w->sim, w->kp->health_check_interval,
 				     health_loop, lb, 0);
 }
 

@@ -94,6 +94,6 @@ void node__fatal(struct world *w, int id, const char *why)
 	       frame__name(w, id), why);
 	w->rec->nodes[id].fatal_restarts++;
 	node__stop(w, id);
-	sim_after(w->sim, w->pp->restart_delay, systemd_start, w,
+	sim_after(w->sim, w->kp->restart_delay, systemd_start, w,
 		  ((uint64_t)w->nodes->n[id].inc << 32) | (uint32_t)id);
 }

@@ -8,7 +8,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 b=${1:-build}; case $b in /*) ;; *) b=$PWD/$b;; esac
 obj=$b/CMakeFiles/models.dir/models
-order="dist config frame call net node etcd server lb client join timeline world"
+order="dist config k3s_params frame call net node etcd server lb client join timeline world"
 beside="queueing contention"	# the study models: on dist and config only
 rank() {
 	local i=0 x

@@ -47,7 +47,8 @@ static void run_policy(const char *json, const char *policy, uint64_t scenario,
 	p = spec_policy_index(&r->spec, policy);
 	ASSERT_GE(p, 0);
 	w = world_new(&r->spec.world, r->spec.policies[p].ops,
-		      &r->spec.policies[p].params);
+		      &r->spec.policies[p].params,
+		      &r->spec.policies[p].k3s);
 	run_record_init(&r->rec, r->spec.world.n_nodes);
 	world_run(w, r->spec.seed, scenario, &r->rec);
 	world_free(w);
@@ -121,8 +122,10 @@ static void test_refused_vs_black_hole(void)
 	struct run r;
 	const struct node_record *a;
 	struct policy_params pp;
+	struct k3s_params kp;
 
 	policy_params_default(&pp);
+	k3s_params_default(&kp);
 	run_policy(CLUSTER("{ \"at\": \"0s\", \"stop\": \"cp-1\" },"
 			   "{ \"at\": \"1s\", \"restart\": \"agent-1\" }",
 			   ", \"cache\": [\"cp-1\", \"cp-2\"]"),
@@ -139,9 +142,9 @@ static void test_refused_vs_black_hole(void)
 		   "k3s", 0, &r);
 	a = node(&r, "agent-1");
 	ASSERT(a->ready);
-	ASSERT_GE(a->join_time, pp.http_timeout + pp.token_retry);
-	ASSERT_LT(a->join_time, pp.http_timeout + pp.token_retry + 50 * SIM_MS);
-	ASSERT_EQ(a->timeout_wait, pp.http_timeout);
+	ASSERT_GE(a->join_time, kp.http_timeout + kp.token_retry);
+	ASSERT_LT(a->join_time, kp.http_timeout + kp.token_retry + 50 * SIM_MS);
+	ASSERT_EQ(a->timeout_wait, kp.http_timeout);
 	run_release(&r);
 }
 
@@ -153,8 +156,10 @@ static void test_partition_heals(void)
 	struct run r;
 	const struct node_record *a;
 	struct policy_params pp;
+	struct k3s_params kp;
 
 	policy_params_default(&pp);
+	k3s_params_default(&kp);
 	run_policy(CLUSTER("{ \"at\": \"0s\", \"partition\": \"agent-1\","
 			   "  \"from\": [\"cp-1\", \"cp-2\", \"etcd-1\"], \"duration\": \"20s\" },"
 			   "{ \"at\": \"0s\", \"restart\": \"agent-1\" }", ""),
@@ -164,7 +169,7 @@ static void test_partition_heals(void)
 	ASSERT(a->ready);
 	ASSERT_GE(a->join_time, 20 * SIM_S);
 	ASSERT_LT(a->join_time, 20 * SIM_S + pp.dial_timeout +
-				pp.http_timeout + pp.token_retry);
+				kp.http_timeout + kp.token_retry);
 	run_release(&r);
 
 	run_policy(CLUSTER("{ \"at\": \"0s\", \"partition\": \"agent-1\","
@@ -206,8 +211,10 @@ static void test_issue_11333(void)
 	struct run r;
 	const struct node_record *cp;
 	struct policy_params pp;
+	struct k3s_params kp;
 
 	policy_params_default(&pp);
+	k3s_params_default(&kp);
 	run_policy(CLUSTER("{ \"at\": \"0s\", \"stop\": \"etcd-1\" },"
 			   "{ \"at\": \"10s\", \"restart\": \"cp-1\" }", ""),
 		   "k3s-legacy", 0, &r);
@@ -215,7 +222,7 @@ static void test_issue_11333(void)
 	ASSERT(!cp->ready);
 	/* 110 s left: a try every restart_delay plus a round trip */
 	ASSERT_GE(cp->fatal_restarts, 20);
-	ASSERT_LE(cp->fatal_restarts, 110 * SIM_S / pp.restart_delay + 1);
+	ASSERT_LE(cp->fatal_restarts, 110 * SIM_S / kp.restart_delay + 1);
 	run_release(&r);
 
 	run_policy(CLUSTER("{ \"at\": \"0s\", \"crash\": \"etcd-1\" },"
@@ -225,9 +232,9 @@ static void test_issue_11333(void)
 	ASSERT(!cp->ready);
 	/* each try: the HTTP timeout, then the restart delay */
 	ASSERT_LE(cp->fatal_restarts,
-		  110 * SIM_S / (pp.http_timeout + pp.restart_delay) + 1);
+		  110 * SIM_S / (kp.http_timeout + kp.restart_delay) + 1);
 	ASSERT_GE(cp->fatal_restarts,
-		  110 * SIM_S / (pp.http_timeout + pp.restart_delay) - 1);
+		  110 * SIM_S / (kp.http_timeout + kp.restart_delay) - 1);
 	run_release(&r);
 
 	run_policy(CLUSTER("{ \"at\": \"0s\", \"crash\": \"etcd-1\" },"
@@ -239,7 +246,7 @@ static void test_issue_11333(void)
 	/* /db/info from --server waits out the HTTP timeout (it only warns),
 	 * then the etcd LB dials etcd-1 (black hole, bounded by the 10 s
 	 * bootstrap timeout) and fails over */
-	ASSERT_GE(cp->join_time, pp.http_timeout);
+	ASSERT_GE(cp->join_time, kp.http_timeout);
 	run_release(&r);
 }
 
@@ -302,8 +309,10 @@ static void test_crash_is_black_hole(void)
 {
 	struct run r;
 	struct policy_params pp;
+	struct k3s_params kp;
 
 	policy_params_default(&pp);
+	k3s_params_default(&kp);
 	/* one worker and 2 s of service: cp-1's /db/info is in service on
 	 * etcd-1 when its host goes */
 	run_policy(WITH("{ \"at\": \"0s\", \"restart\": \"cp-1\" },"
@@ -318,15 +327,15 @@ static void test_crash_is_black_hole(void)
 	ASSERT(!node(&r, "cp-1")->ready);
 	ASSERT_GE(node(&r, "cp-1")->fatal_restarts, 2);
 	ASSERT_GE(node(&r, "cp-1")->timeout_wait,
-		  pp.http_timeout + pp.etcd_bootstrap_timeout +
-		  pp.server_bootstrap_timeout);
+		  kp.http_timeout + kp.etcd_bootstrap_timeout +
+		  kp.server_bootstrap_timeout);
 	run_release(&r);
 	run_policy(WITH("{ \"at\": \"0s\", \"restart\": \"cp-1\" },"
 			"{ \"at\": \"1s\", \"stop\": \"etcd-1\" }", "",
 			"\"servers\": { \"workers\": 1, \"service_time\": \"2s\" },"),
 		   "k3s", 0, &r);
 	ASSERT(node(&r, "cp-1")->ready);
-	ASSERT_LT(node(&r, "cp-1")->join_time, pp.http_timeout);
+	ASSERT_LT(node(&r, "cp-1")->join_time, kp.http_timeout);
 	run_release(&r);
 }
 
@@ -435,7 +444,8 @@ static void test_elections_policy_free(void)
 
 		ASSERT(spec_parse("t.json", json, &s, NULL));
 		i = spec_policy_index(&s, names[p]);
-		w = world_new(&s.world, s.policies[i].ops, &s.policies[i].params);
+		w = world_new(&s.world, s.policies[i].ops,
+			      &s.policies[i].params, &s.policies[i].k3s);
 		world_set_trace(w, etcd_only, &e);
 		run_record_init(&rec, s.world.n_nodes);
 		world_run(w, 1, 0, &rec);
@@ -484,7 +494,8 @@ static void test_failure_ids(void)
 	struct run_record rec;
 
 	ASSERT(spec_parse("t.json", json, &s, NULL));
-	w = world_new(&s.world, s.policies[0].ops, &s.policies[0].params);
+	w = world_new(&s.world, s.policies[0].ops, &s.policies[0].params,
+		      &s.policies[0].k3s);
 	world_set_trace(w, failure_ids, &f);
 	run_record_init(&rec, s.world.n_nodes);
 	world_run(w, 1, 0, &rec);
