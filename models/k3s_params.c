@@ -40,9 +40,10 @@ const struct k3s_param_desc k3s_param_descs[] = {
 	  "a new etcd member retries joining this often"),
 	K(etcd_join_timeout, 20 * SIM_S, "etcd join",
 	  "each try of a new etcd member to join"),
-	K(election_timeout, 1 * SIM_S, "etcd defaults",
+	K(election_timeout, 5 * SIM_S, "pkg/etcd/etcd.go:1048",
 	  "etcd election timeout (randomised to [1x, 2x))"),
-	K(heartbeat, 100 * SIM_MS, "etcd defaults", "etcd heartbeat interval"),
+	K(heartbeat, 500 * SIM_MS, "pkg/etcd/etcd.go:1049",
+	  "etcd heartbeat interval"),
 };
 
 /* one row per field, every field a sim_time */

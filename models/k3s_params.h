@@ -34,8 +34,8 @@ struct k3s_params {
 	sim_time restart_delay;		/* systemd restart delay: 5s */
 	sim_time etcd_join_retry;	/* new etcd member: poll every 1s */
 	sim_time etcd_join_timeout;	/* ... each try bounded by 20s */
-	sim_time election_timeout;	/* etcd election timeout: 1s */
-	sim_time heartbeat;		/* etcd heartbeat: 100ms */
+	sim_time election_timeout;	/* etcd election timeout: 5s */
+	sim_time heartbeat;		/* etcd heartbeat: 500ms */
 };
 
 /* One constant: its spec key, where it lives, its default and where the

@@ -612,8 +612,8 @@ static void test_k3s_constants(void)
 		{ "restart_delay", 5 * SIM_S, true },
 		{ "etcd_join_retry", 1 * SIM_S, true },
 		{ "etcd_join_timeout", 20 * SIM_S, true },
-		{ "election_timeout", 1 * SIM_S, true },
-		{ "heartbeat", 100 * SIM_MS, true },
+		{ "election_timeout", 5 * SIM_S, true },
+		{ "heartbeat", 500 * SIM_MS, true },
 	};
 	struct policy_params p;
 	struct k3s_params k;
@@ -639,7 +639,7 @@ static void test_k3s_constants(void)
 		ASSERT(policy_param_find(k3s_param_descs[i].name) == NULL);
 	ASSERT(spec_const_find("nope") == NULL);
 	/* by field, so a descriptor pointing at the wrong one shows */
-	ASSERT_EQ(k.heartbeat, 100 * SIM_MS);
+	ASSERT_EQ(k.heartbeat, 500 * SIM_MS);
 	ASSERT_EQ(k.health_check_interval, 1 * SIM_S);
 }
 

@@ -1,0 +1,130 @@
+/*
+ * K3S-MODEL.md section 6, row by row: each test names its row and derives
+ * the expected times from the constants (k3s_params_default(),
+ * policy_params_default()), on small worlds built from specs and read
+ * through their traces.
+ */
+#include "experiments/spec.h"
+#include "models/world.h"
+#include "test.h"
+
+#include <string.h>
+
+/* Three etcd-only members, etcd-1 the first (it leads at time 0: the first
+ * member with a majority), and one control-plane server; FAILURES is
+ * spliced into "failures". */
+#define ETCD3(FAILURES) \
+	"{ \"name\": \"t\", \"scenarios\": 1, \"deadline\": \"2m\", " \
+	"  \"policies\": [\"k3s\"]," \
+	"  \"topology\": { \"azs\": { \"a\": \"r\", \"b\": \"r\", \"c\": \"r\" }," \
+	"   \"nodes\": [" \
+	"    { \"name\": \"etcd-1\", \"role\": \"etcd\", \"az\": \"a\" }," \
+	"    { \"name\": \"etcd-2\", \"role\": \"etcd\", \"az\": \"b\", \"server\": \"etcd-1\" }," \
+	"    { \"name\": \"etcd-3\", \"role\": \"etcd\", \"az\": \"c\", \"server\": \"etcd-1\" }," \
+	"    { \"name\": \"cp-1\", \"role\": \"control-plane\", \"az\": \"a\", \"server\": \"etcd-2\" }" \
+	"  ] }," \
+	"  \"failures\": [ " FAILURES " ] }"
+
+struct event {
+	sim_time t;
+	char *text;
+};
+
+struct traced {
+	struct spec spec;
+	struct run_record rec;
+	GArray *ev;		/* struct event, in time order */
+};
+
+static void keep(void *ctx, const struct trace_event *ev)
+{
+	struct traced *r = ctx;
+	struct event e = { ev->t, g_strdup(ev->text) };
+
+	g_array_append_val(r->ev, e);
+}
+
+static void run_traced(const char *json, uint64_t scenario, struct traced *r)
+{
+	GError *err = NULL;
+	struct world *w;
+
+	if (!spec_parse("rows.json", json, &r->spec, &err))
+		TEST_FAIL("spec: %s", err->message);
+	r->ev = g_array_new(FALSE, FALSE, sizeof(struct event));
+	w = world_new(&r->spec.world, r->spec.policies[0].ops,
+		      &r->spec.policies[0].params, &r->spec.policies[0].k3s);
+	world_set_trace(w, keep, r);
+	run_record_init(&r->rec, r->spec.world.n_nodes);
+	world_run(w, r->spec.seed, scenario, &r->rec);
+	world_free(w);
+}
+
+static void traced_release(struct traced *r)
+{
+	guint i;
+
+	for (i = 0; i < r->ev->len; i++)
+		g_free(g_array_index(r->ev, struct event, i).text);
+	g_array_free(r->ev, TRUE);
+	run_record_release(&r->rec);
+	spec_release(&r->spec);
+}
+
+/* The time of the first event at or after @from whose text contains
+ * @what, or -1. */
+static sim_time first(const struct traced *r, sim_time from, const char *what)
+{
+	guint i;
+
+	for (i = 0; i < r->ev->len; i++) {
+		const struct event *e = &g_array_index(r->ev, struct event, i);
+
+		if (e->t >= from && strstr(e->text, what))
+			return e->t;
+	}
+	return -1;
+}
+
+/*
+ * K3S-MODEL 6.16: K3s sets ElectionTimeout 5000 ms, HeartbeatInterval
+ * 500 ms (pkg/etcd/etcd.go:1048-1049); a lost leader is noticed after the
+ * randomised timeout in [et, 2 et); a graceful stop transfers leadership
+ * first (executor/embed/etcd/etcd.go:42-46).
+ *   crash of the leader at t0: new leader in [t0 + et, t0 + 2 et)
+ *   stop of the leader at t0, two members alive: new leader at t0 exactly
+ */
+static void test_row_6_16(void)
+{
+	const sim_time t0 = 10 * SIM_S;
+	struct k3s_params kp;
+	struct traced r;
+	sim_time t;
+
+	k3s_params_default(&kp);
+	ASSERT_EQ(kp.election_timeout, 5 * SIM_S);
+	ASSERT_EQ(kp.heartbeat, 500 * SIM_MS);
+
+	run_traced(ETCD3("{ \"at\": \"10s\", \"crash\": \"etcd-1\" },"
+			 "{ \"at\": \"60s\", \"restart\": \"cp-1\" }"), 0, &r);
+	ASSERT_EQ(first(&r, 0, "leader etcd-1 lost"), t0);
+	t = first(&r, t0, "elected leader");
+	ASSERT_GE(t, t0 + kp.election_timeout);
+	ASSERT_LT(t, t0 + 2 * kp.election_timeout);
+	ASSERT_EQ(first(&r, 0, "leadership transferred"), -1);
+	traced_release(&r);
+
+	run_traced(ETCD3("{ \"at\": \"10s\", \"stop\": \"etcd-1\" },"
+			 "{ \"at\": \"60s\", \"restart\": \"cp-1\" }"), 0, &r);
+	ASSERT_EQ(first(&r, 0, "leader etcd-1 stopped, leadership "
+			"transferred to etcd-2"), t0);
+	ASSERT_EQ(first(&r, 0, "lost"), -1);
+	ASSERT_EQ(first(&r, 0, "elected leader"), -1);
+	traced_release(&r);
+}
+
+int main(void)
+{
+	TEST_RUN(test_row_6_16);
+	return 0;
+}
