@@ -12,6 +12,7 @@ enum step {
 	ST_AGENT_CONFIG,
 	ST_CP_CACERTS,
 	ST_CP_DBINFO,
+	ST_CP_CONFIG,
 	ST_CP_BOOTSTRAP,
 	ST_CP_BOOTSTRAP_HTTP,
 	ST_CP_HEALTH,
@@ -197,6 +198,13 @@ static void run_step(struct world *w, struct flow *f)
 	case ST_CP_DBINFO:
 		request(w, f, -1, EP_DBINFO, pp->http_timeout);
 		break;
+	case ST_CP_CONFIG:
+		/* K3s compareConfig() (cluster/bootstrap.go:487-526,
+		 * K3S-MODEL 6.2): the token check needs no GET with the CA
+		 * on disk (it is, past ST_CP_CACERTS); then GET
+		 * /v1-k3s/config from --server with the 10 s client */
+		request(w, f, -1, EP_CONFIG, pp->http_timeout);
+		break;
 	case ST_CP_BOOTSTRAP:
 		if (legacy(w))
 			go(w, f, ST_CP_BOOTSTRAP_HTTP, 0);
@@ -287,6 +295,14 @@ static void flow_done(struct world *w, struct call *c, result r)
 			WTRACE(w, TRACE_NOTE, f->id, -1, "%s: warning: /db/info "
 			       "from --server failed", frame__name(w, f->id));
 		}
+		go(w, f, legacy(w) ? ST_CP_BOOTSTRAP : ST_CP_CONFIG, 0);
+		break;
+	case ST_CP_CONFIG:
+		/* a failure only warns (bootstrap.go:523-526) */
+		if (!ok)
+			WTRACE(w, TRACE_NOTE, f->id, -1, "%s: warning: skipping "
+			       "cluster configuration validation",
+			       frame__name(w, f->id));
 		go(w, f, ST_CP_BOOTSTRAP, 0);
 		break;
 	case ST_CP_BOOTSTRAP:

@@ -11,9 +11,10 @@
 #include <string.h>
 
 /* Three etcd-only members, etcd-1 the first (it leads at time 0: the first
- * member with a majority), and one control-plane server; FAILURES is
- * spliced into "failures". */
-#define ETCD3(FAILURES) \
+ * member with a majority), and one control-plane server whose --server is
+ * CP_SERVER; FAILURES is spliced into "failures". */
+#define ETCD3(FAILURES) ETCD3S("etcd-2", FAILURES)
+#define ETCD3S(CP_SERVER, FAILURES) \
 	"{ \"name\": \"t\", \"scenarios\": 1, \"deadline\": \"2m\", " \
 	"  \"policies\": [\"k3s\"]," \
 	"  \"topology\": { \"azs\": { \"a\": \"r\", \"b\": \"r\", \"c\": \"r\" }," \
@@ -21,7 +22,7 @@
 	"    { \"name\": \"etcd-1\", \"role\": \"etcd\", \"az\": \"a\" }," \
 	"    { \"name\": \"etcd-2\", \"role\": \"etcd\", \"az\": \"b\", \"server\": \"etcd-1\" }," \
 	"    { \"name\": \"etcd-3\", \"role\": \"etcd\", \"az\": \"c\", \"server\": \"etcd-1\" }," \
-	"    { \"name\": \"cp-1\", \"role\": \"control-plane\", \"az\": \"a\", \"server\": \"etcd-2\" }" \
+	"    { \"name\": \"cp-1\", \"role\": \"control-plane\", \"az\": \"a\", \"server\": \"" CP_SERVER "\" }" \
 	"  ] }," \
 	"  \"failures\": [ " FAILURES " ] }"
 
@@ -123,8 +124,44 @@ static void test_row_6_16(void)
 	traced_release(&r);
 }
 
+/*
+ * K3S-MODEL 6.2: a control-plane server also GETs /v1-k3s/config from
+ * --server with the 10 s client after /db/info (cluster/bootstrap.go:487,
+ * 523-526); a failure only warns. cp-1 restarts at t0 = 1 s, its --server
+ * etcd-1 crashed (a black hole) at 0 s: /db/info times out at t0 + H,
+ * /config at t0 + 2H (H = http_timeout), then the warning. With etcd-1
+ * stopped both are refused within a few RTTs and cp-1 joins.
+ */
+static void test_row_6_2(void)
+{
+	const sim_time t0 = 1 * SIM_S;
+	struct k3s_params kp;
+	struct traced r;
+	const char *warn = "cp-1: warning: skipping cluster configuration "
+			   "validation";
+	sim_time t;
+
+	k3s_params_default(&kp);
+	run_traced(ETCD3S("etcd-1", "{ \"at\": \"0s\", \"crash\": \"etcd-1\" },"
+			  "{ \"at\": \"1s\", \"restart\": \"cp-1\" }"), 0, &r);
+	ASSERT_EQ(first(&r, t0, "/db/info from --server failed"),
+		  t0 + kp.http_timeout);
+	ASSERT_EQ(first(&r, t0, warn), t0 + 2 * kp.http_timeout);
+	traced_release(&r);
+
+	run_traced(ETCD3S("etcd-1", "{ \"at\": \"0s\", \"stop\": \"etcd-1\" },"
+			  "{ \"at\": \"1s\", \"restart\": \"cp-1\" }"), 0, &r);
+	t = first(&r, t0, warn);
+	ASSERT_GE(t, t0);
+	ASSERT_LT(t, t0 + 50 * SIM_MS);	/* refused: RTTs only */
+	ASSERT(r.rec.nodes[3].ready);
+	ASSERT_EQ(r.rec.nodes[3].fatal_restarts, 0);
+	traced_release(&r);
+}
+
 int main(void)
 {
+	TEST_RUN(test_row_6_2);
 	TEST_RUN(test_row_6_16);
 	return 0;
 }
