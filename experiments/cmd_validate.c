@@ -101,6 +101,8 @@ static void list_params(void)
 
 	policy_params_default(&def);
 	k3s_params_default(&kdef);
+	printf("\nthe K3s model: K3s commit %s; %s\n", K3S_MODEL_COMMIT,
+	       k3s_model_rows);
 	printf("\nparameters (\"params\": {POLICY or \"*\": {NAME: "
 	       "DURATION}}; \"sweep\": {\"[POLICY.]NAME\": [...]}):\n");
 	for (i = 0; (d = spec_const_at(i)) != NULL; i++) {

@@ -347,6 +347,10 @@ static void report_spec(struct doc *d, const struct results *r,
 	doc_para(d, text);
 	g_free(text);
 	g_free(deadline);
+	text = g_strdup_printf("The model (this selsim) follows K3s commit %s: "
+			       "%s.", K3S_MODEL_COMMIT, k3s_model_rows);
+	doc_para(d, text);
+	g_free(text);
 	if (have)
 		report_world(d, &s);
 	report_policies(d, r, have ? &s : NULL);

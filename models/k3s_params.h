@@ -38,6 +38,14 @@ struct k3s_params {
 	sim_time heartbeat;		/* etcd heartbeat: 500ms */
 };
 
+/* The K3s commit the model was read against (K3S-MODEL.md). */
+#define K3S_MODEL_COMMIT "469d009fb"
+
+/* Which K3S-MODEL.md rows the model follows, in words: "sections 1-5;
+ * of section 6, rows 6.2, ...; not yet: ...". For `selsim list` and the
+ * report. */
+extern const char k3s_model_rows[];
+
 /* One constant: its spec key, where it lives, its default and where the
  * default comes from. */
 struct k3s_param_desc {
