@@ -93,9 +93,27 @@ static char *reproduce_command(const struct spec *s)
 	return g_string_free(c, FALSE);
 }
 
+/* --tie-order: "fifo" (the default) or "reverse" (events at the same
+ * instant last scheduled first: the engine's debugging switch). 0, or 2
+ * after a usage error. */
+static int tie_order(const char *cmd, const char *v, bool *reverse)
+{
+	*reverse = v && !strcmp(v, "reverse");
+	if (v && strcmp(v, "fifo") && strcmp(v, "reverse"))
+		return usage_error(cmd, "--tie-order: unknown order '%s' "
+				   "(known: fifo, reverse)", v);
+	return 0;
+}
+
+#define TIE_ORDER_ENTRY(var) \
+	{ "tie-order", 0, 0, G_OPTION_ARG_STRING, &(var), \
+	  "Events at the same instant: fifo (default) or reverse, a " \
+	  "debugging switch: a result that changes with it depends on a tie", \
+	  "ORDER" }
+
 int run_main(int argc, char **argv)
 {
-	gchar *outdir = NULL, *policies = NULL, *format = NULL;
+	gchar *outdir = NULL, *policies = NULL, *format = NULL, *ties = NULL;
 	gint64 seed = -1, scenarios = 0;
 	gint threads = 0;
 	gboolean quiet = FALSE, no_plots = FALSE;
@@ -117,6 +135,7 @@ int run_main(int argc, char **argv)
 		  "No progress line", NULL },
 		{ "no-plots", 0, 0, G_OPTION_ARG_NONE, &no_plots,
 		  "Write the data only: no plots, no report", NULL },
+		TIE_ORDER_ENTRY(ties),
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	GOptionContext *ctx = g_option_context_new("SPEC.json - run an experiment");
@@ -148,6 +167,9 @@ int run_main(int argc, char **argv)
 				 "take counts (scenarios at most 100000000)");
 		goto out;
 	}
+	rc = tie_order("run", ties, &opts.tie_reverse);
+	if (rc)
+		goto out;
 	rc = load("run", argv[1], seed, scenarios, policies, &s);
 	if (rc)
 		goto out;
@@ -221,6 +243,7 @@ out:
 	g_free(outdir);
 	g_free(policies);
 	g_free(format);
+	g_free(ties);
 	return rc;
 }
 
@@ -259,7 +282,8 @@ static void print_event(void *ctx, const struct trace_event *ev)
 
 int trace_main(int argc, char **argv)
 {
-	gchar *policy = NULL, *format = NULL, *plot = NULL;
+	gchar *policy = NULL, *format = NULL, *plot = NULL, *ties = NULL;
+	bool reverse = false;
 	gint64 scenario = 0, seed = -1;
 	struct trace_out to = { NULL, false, NULL };
 	GOptionEntry entries[] = {
@@ -276,6 +300,7 @@ int trace_main(int argc, char **argv)
 		{ "plot", 0, 0, G_OPTION_ARG_FILENAME, &plot,
 		  "Also write PREFIX.tsv and draw the timeline into "
 		  "PREFIX.svg and PREFIX.png", "PREFIX" },
+		TIE_ORDER_ENTRY(ties),
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	GOptionContext *ctx = g_option_context_new(
@@ -300,11 +325,14 @@ int trace_main(int argc, char **argv)
 		rc = usage_error("trace", "%s", "expected SPEC.json");
 	else if (scenario < 0)
 		rc = usage_error("trace", "%s", "--scenario must be >= 0");
+	else if (tie_order("trace", ties, &reverse))
+		rc = 2;
 	else
 		rc = load("trace", argv[1], seed, 0, policy, &s);
 	to.tsv = format && !strcmp(format, "tsv");
 	g_free(policy);
 	g_free(format);
+	g_free(ties);
 	if (rc)
 		return rc;
 	to.cfg = &s.world;
@@ -334,6 +362,7 @@ int trace_main(int argc, char **argv)
 		SIM_BUG("grid point 0: %s", err->message);	/* checked at load */
 	w = world_new(spec_has_world_axes(&s) ? &point : &s.world,
 		      s.policies[0].ops, &params, &k3s);
+	world_set_tie_reverse(w, reverse);
 	world_set_trace(w, print_event, &to);
 	run_record_init(&rec, s.world.n_nodes);
 	printf("# %s, scenario %" G_GINT64_FORMAT ", seed %" G_GUINT64_FORMAT

@@ -24,6 +24,7 @@ struct task {
 
 struct shared {
 	atomic_uint_fast64_t done;	/* scenarios done */
+	bool tie_reverse;		/* runner_opts.tie_reverse */
 };
 
 void runner_point_values(const struct spec *s, size_t point, sim_time *out)
@@ -78,6 +79,7 @@ static void run_task(gpointer data, gpointer user)
 	struct run_record rec;
 	uint64_t k;
 
+	world_set_tie_reverse(w, sh->tie_reverse);
 	run_record_init(&rec, t->cell->world->n_nodes);
 	for (k = 0; k < t->count; k++) {
 		world_run(w, s->seed, t->first + k, &rec);
@@ -117,6 +119,7 @@ void runner_run(const struct spec *s, const struct runner_opts *opts,
 	int base;
 
 	atomic_init(&sh.done, 0);
+	sh.tie_reverse = opts->tie_reverse;
 	memset(out, 0, sizeof(*out));
 	out->cells = g_new0(struct runner_cell, n_cells);
 	out->n_cells = n_cells;

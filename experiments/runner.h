@@ -56,6 +56,9 @@ struct runner_result {
 struct runner_opts {
 	int threads;			/* worker threads (>= 1) */
 	bool progress;			/* a progress line on stderr */
+	bool tie_reverse;		/* --tie-order reverse: events at the
+					 * same instant last scheduled first
+					 * (a debugging switch) */
 };
 
 /* Runs @s and fills @out (release with runner_result_release()).

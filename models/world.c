@@ -76,6 +76,11 @@ static void notify(struct world *w, world_change what, int node)
 
 /* ---- set-up ---- */
 
+void world_set_tie_reverse(struct world *w, bool reverse)
+{
+	sim_set_tie_reverse(w->sim, reverse);
+}
+
 struct world *world_new(const struct world_config *cfg,
 			const struct policy_ops *ops,
 			const struct policy_params *params,

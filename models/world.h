@@ -63,6 +63,10 @@ struct world *world_new(const struct world_config *cfg,
 
 void world_free(struct world *w);
 
+/* The engine's debugging switch (sim_set_tie_reverse()): events at the
+ * same instant run last scheduled first. Off by default. */
+void world_set_tie_reverse(struct world *w, bool reverse);
+
 /*
  * Runs scenario @scenario of the experiment seeded @seed and fills @rec,
  * whose nodes array must hold cfg->n_nodes entries (see

@@ -69,7 +69,7 @@ static void test_every_policy(void)
 {
 	struct spec s;
 	GError *err = NULL;
-	struct runner_opts o = { 2, false };
+	struct runner_opts o = { 2, false, false };
 	struct runner_result res;
 	size_t c, n = 0;
 
