@@ -30,6 +30,8 @@ struct lb {
 	struct outlier outlier;		/* when params->outlier.enabled */
 	int checked[CONFIG_MAX_SERVERS];	/* servers with a checker */
 	health check[CONFIG_MAX_SERVERS];	/* their latest result */
+	bool fresh[CONFIG_MAX_SERVERS];	/* etcd LB: a /ping result the
+					 * health loop has not read yet */
 	sim_timer check_timer[CONFIG_MAX_SERVERS];
 	bool check_busy[CONFIG_MAX_SERVERS];	/* a dial or ping in flight */
 	int n_checked;
@@ -147,6 +149,7 @@ static void add_checked(struct lb *lb, int server)
 		return;
 	lb->checked[lb->n_checked] = server;
 	lb->check[lb->n_checked] = HEALTH_UNKNOWN;
+	lb->fresh[lb->n_checked] = false;
 	lb->check_timer[lb->n_checked] = SIM_TIMER_NONE;
 	lb->check_busy[lb->n_checked] = false;
 	lb->n_checked++;
@@ -177,6 +180,7 @@ static void set_check(struct world *w, struct lb *lb, int i, health h)
 		       h == HEALTH_OK ? (lb->kind == LB_ETCD ? "ok" : "connected")
 				      : "failed");
 	lb->check[i] = h;
+	lb->fresh[i] = true;
 }
 
 static void schedule_check(struct world *w, struct lb *lb, int i,
@@ -299,6 +303,14 @@ static void health_loop(sim *s, void *ctx, uint64_t arg)
 	for (i = 0; i < lb->n_checked && lb->state; i++) {
 		health h = lb->check[i];
 
+		/* K3s's etcd check returns the last /ping status and resets
+		 * it to Unknown (etcdproxy.go:100-105, K3S-MODEL 6.4): one
+		 * ping counts once; a tunnel's status stays (tunnel.go) */
+		if (lb->kind == LB_ETCD) {
+			if (!lb->fresh[i])
+				continue;
+			lb->fresh[i] = false;
+		}
 		if (h != HEALTH_UNKNOWN)
 			policy_record(w->ops, lb->state, lb->checked[i],
 				      LB_CHECK_HEALTH,

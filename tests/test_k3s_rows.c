@@ -159,8 +159,38 @@ static void test_row_6_2(void)
 	traced_release(&r);
 }
 
+/*
+ * K3S-MODEL 6.4: the etcd LB's check returns the last /ping status and
+ * resets it to Unknown (etcdproxy.go:100-105): one ping counts once, so
+ * RECOVERING -> PREFERRED needs a second ping, uniform [ping_min,
+ * ping_max) after the first, not the next health tick (HC). cp-1's
+ * --server etcd-2 is a black hole, so its etcd LB lives 2H on its pings;
+ * etcd-1 goes UNCHECKED -> RECOVERING at the tick after ping 1 and
+ * -> PREFERRED at the tick after ping 2: the gap d lies in
+ * (ping_min - HC, ping_max + HC + RTTs); counting one ping at every tick
+ * would give d = HC.
+ */
+static void test_row_6_4(void)
+{
+	struct k3s_params kp;
+	struct traced r;
+	sim_time rec, pref, d;
+
+	k3s_params_default(&kp);
+	run_traced(ETCD3S("etcd-2", "{ \"at\": \"0s\", \"crash\": \"etcd-2\" },"
+			  "{ \"at\": \"1s\", \"restart\": \"cp-1\" }"), 0, &r);
+	rec = first(&r, 0, "cp-1: etcd LB: etcd-1 UNCHECKED -> RECOVERING");
+	pref = first(&r, 0, "cp-1: etcd LB: etcd-1 RECOVERING -> PREFERRED");
+	ASSERT(rec > 0 && pref > rec);
+	d = pref - rec;
+	ASSERT_GT(d, kp.etcd_ping_min - kp.health_check_interval);
+	ASSERT_LT(d, kp.etcd_ping_max + kp.health_check_interval + 50 * SIM_MS);
+	traced_release(&r);
+}
+
 int main(void)
 {
+	TEST_RUN(test_row_6_4);
 	TEST_RUN(test_row_6_2);
 	TEST_RUN(test_row_6_16);
 	return 0;
