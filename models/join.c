@@ -147,7 +147,10 @@ static sim_time config_retry(struct world *w, struct flow *f)
 }
 
 /* Members and apiservers, for address lists: nodes of the role other than
- * @self, in topology order. */
+ * @self, in topology order. The etcd list holds members only: K3s
+ * ClientURLs() leaves learners (a first-joining node before its member
+ * add) out (etcd.go:1483-1505, K3S-MODEL 6.14); the join server it puts
+ * first loses its place in the LB's set (6.6). */
 static int role_list(const struct world *w, int self, bool etcd, int *out)
 {
 	int i, k = 0;
@@ -155,7 +158,9 @@ static int role_list(const struct world *w, int self, bool etcd, int *out)
 	for (i = 0; i < w->n && k < CONFIG_MAX_SERVERS; i++) {
 		node_role r = w->cfg->nodes[i].role;
 
-		if (i != self && (etcd ? role_has_etcd(r) : role_has_apiserver(r)))
+		if (i != self && (etcd ? role_has_etcd(r) &&
+					 etcd__is_member(w, i)
+				       : role_has_apiserver(r)))
 			out[k++] = i;
 	}
 	return k;
