@@ -8,6 +8,7 @@
 #include "sim/error.h"
 
 #include <stdio.h>
+#include <string.h>
 
 gboolean cli_parse(GOptionContext *ctx, int *argc, char ***argv,
 		   const char *cmd)
@@ -65,5 +66,14 @@ int cli_load_spec(const char *cmd, const char *path, gint64 seed,
 		spec_release(s);
 		return cli_fail(cmd, err);
 	}
+	return 0;
+}
+
+int cli_tie_order(const char *cmd, const char *v, bool *reverse)
+{
+	*reverse = v && !strcmp(v, "reverse");
+	if (v && strcmp(v, "fifo") && strcmp(v, "reverse"))
+		return cli_usage_error(cmd, "--tie-order: unknown order '%s' "
+				       "(known: fifo, reverse)", v);
 	return 0;
 }

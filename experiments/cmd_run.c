@@ -34,7 +34,7 @@ static char *reproduce_command(const struct spec *s)
 
 /* What `selsim run` was asked, and what it made. */
 struct run_args {
-	gchar *outdir, *policies, *format;
+	gchar *outdir, *policies, *format, *ties;
 	gint64 seed, scenarios;
 	gint threads;
 	gboolean quiet, no_plots;
@@ -61,6 +61,7 @@ static int run_parse(int *argc, char ***argv, struct run_args *a)
 		  "No progress line", NULL },
 		{ "no-plots", 0, 0, G_OPTION_ARG_NONE, &a->no_plots,
 		  "Write the data only: no plots, no report", NULL },
+		CLI_TIE_ORDER_ENTRY(a->ties),
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	GOptionContext *ctx = g_option_context_new("SPEC.json - run an experiment");
@@ -177,6 +178,11 @@ int run_main(int argc, char **argv)
 		rc = cli_load_spec("run", argv[1], a.seed, a.scenarios, a.policies, &s);
 	if (rc)
 		goto out;
+	rc = cli_tie_order("run", a.ties, &opts.tie_reverse);
+	if (rc) {
+		spec_release(&s);
+		goto out;
+	}
 	opts.threads = a.threads ? a.threads : (int)g_get_num_processors();
 	opts.progress = !a.quiet && isatty(STDERR_FILENO);
 	runner_run(&s, &opts, &res);
@@ -204,5 +210,6 @@ out:
 	g_free(a.outdir);
 	g_free(a.policies);
 	g_free(a.format);
+	g_free(a.ties);
 	return rc;
 }

@@ -47,8 +47,9 @@ static void print_event(void *ctx, const struct trace_event *ev)
 
 /* What `selsim trace` was asked. */
 struct trace_args {
-	gchar *policy, *format, *plot;
+	gchar *policy, *format, *plot, *ties;
 	gint64 scenario, seed;
+	bool reverse;		/* --tie-order reverse */
 };
 
 /* Parses and checks the options, then loads the spec into @s; 0, or the
@@ -70,6 +71,7 @@ static int trace_parse(int *argc, char ***argv, struct trace_args *a,
 		{ "plot", 0, 0, G_OPTION_ARG_FILENAME, &a->plot,
 		  "Also write PREFIX.tsv and draw the timeline into "
 		  "PREFIX.svg and PREFIX.png", "PREFIX" },
+		CLI_TIE_ORDER_ENTRY(a->ties),
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	GOptionContext *ctx = g_option_context_new(
@@ -86,6 +88,8 @@ static int trace_parse(int *argc, char ***argv, struct trace_args *a,
 	if (a->scenario < 0)
 		return cli_usage_error("trace", "%s",
 				       "--scenario must be >= 0");
+	if (cli_tie_order("trace", a->ties, &a->reverse))
+		return 2;
 	return cli_load_spec("trace", (*argv)[1], a->seed, 0, a->policy, s);
 }
 
@@ -141,6 +145,7 @@ static void trace_run(const struct trace_args *a, const struct spec *s,
 {
 	GError *err = NULL;
 	struct policy_params params;
+	struct k3s_params k3s;
 	struct world_config point;
 	struct world *w;
 	struct run_record rec;
@@ -149,11 +154,12 @@ static void trace_run(const struct trace_args *a, const struct spec *s,
 	if (s->n_axes)
 		fprintf(stderr, "selsim trace: the spec sweeps; tracing its "
 			"first grid point\n");
-	spec_point_params(s, 0, 0, &params);
+	spec_point_params(s, 0, 0, &params, &k3s);
 	if (world_axes && !spec_point_world(s, 0, &point, &err))
 		SIM_BUG("grid point 0: %s", err->message);	/* checked at load */
 	w = world_new(world_axes ? &point : &s->world, s->policies[0].ops,
-		      &params);
+		      &params, &k3s);
+	world_set_tie_reverse(w, a->reverse);
 	world_set_trace(w, print_event, to);
 	run_record_init(&rec, s->world.n_nodes);
 	printf("# %s, scenario %" G_GINT64_FORMAT ", seed %" G_GUINT64_FORMAT
@@ -214,5 +220,6 @@ out:
 	g_free(a.policy);
 	g_free(a.format);
 	g_free(a.plot);
+	g_free(a.ties);
 	return rc;
 }

@@ -95,17 +95,21 @@ static void list_failures(void)
 static void list_params(void)
 {
 	struct policy_params def;
+	struct k3s_params kdef;
+	const struct spec_const *d;
 	size_t i;
 
 	policy_params_default(&def);
+	k3s_params_default(&kdef);
+	printf("\nthe K3s model: K3s commit %s; %s\n", K3S_MODEL_COMMIT,
+	       k3s_model_rows);
 	printf("\nparameters (\"params\": {POLICY or \"*\": {NAME: "
 	       "DURATION}}; \"sweep\": {\"[POLICY.]NAME\": [...]}):\n");
-	for (i = 0; i < policy_n_params; i++) {
-		const struct param_desc *d = &policy_param_descs[i];
+	for (i = 0; (d = spec_const_at(i)) != NULL; i++) {
 		char buf[SIM_TIME_FMT_LEN];
 
 		printf("  %-25s %-7s %-22s %s\n", d->name,
-		       sim_time_format(*policy_param_ref(&def, d), buf),
+		       sim_time_format(*spec_const_ref(d, &def, &kdef), buf),
 		       d->source, d->help);
 	}
 }

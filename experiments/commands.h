@@ -7,6 +7,7 @@
 #define EXPERIMENTS_COMMANDS_H
 
 #include <glib.h>
+#include <stdbool.h>
 
 /* cli.c: */
 
@@ -31,6 +32,19 @@ int cli_usage_error(const char *cmd, const char *fmt, const char *arg);
 struct spec;
 int cli_load_spec(const char *cmd, const char *path, gint64 seed,
 		  gint64 scenarios, const char *policies, struct spec *s);
+
+/* --tie-order: @v "fifo" (the default, also for NULL) or "reverse"
+ * (events at the same instant last scheduled first: the engine's
+ * debugging switch) into *@reverse. 0, or 2 after a usage error. */
+int cli_tie_order(const char *cmd, const char *v, bool *reverse);
+
+/* The --tie-order entry of a command's GOptionEntry table, into the
+ * gchar * @var (freed by the command). */
+#define CLI_TIE_ORDER_ENTRY(var) \
+	{ "tie-order", 0, 0, G_OPTION_ARG_STRING, &(var), \
+	  "Events at the same instant: fifo (default) or reverse, a " \
+	  "debugging switch: a result that changes with it depends on a tie", \
+	  "ORDER" }
 
 /* `selsim validate SPEC.json [--explain]`: loads and checks a spec, prints
  * "SPEC: ok (...)" or the one-line error on stderr (exit 2). */

@@ -210,9 +210,12 @@ static void report_policies(struct doc *d, const struct results *r,
 {
 	GPtrArray *items = g_ptr_array_new_with_free_func(g_free);
 	struct policy_params def;
+	struct k3s_params kdef;
+	const struct spec_const *pd;
 	size_t p, k;
 
 	policy_params_default(&def);
+	k3s_params_default(&kdef);
 	doc_h3(d, "Policies");
 	for (p = 0; p < r->n_policies; p++) {
 		const struct policy_ops *ops = policy_find(r->policies[p]);
@@ -225,13 +228,12 @@ static void report_policies(struct doc *d, const struct results *r,
 			g_string_append(g, " (the baseline)");
 		if (idx >= 0) {
 			struct policy_params pp = s->policies[idx].params;
+			struct k3s_params kp = s->policies[idx].k3s;
 			size_t changed = 0;
 
-			for (k = 0; k < policy_n_params; k++) {
-				const struct param_desc *pd =
-					&policy_param_descs[k];
-				sim_time v = *policy_param_ref(&pp, pd);
-				sim_time dv = *policy_param_ref(&def, pd);
+			for (k = 0; (pd = spec_const_at(k)) != NULL; k++) {
+				sim_time v = *spec_const_ref(pd, &pp, &kp);
+				sim_time dv = *spec_const_ref(pd, &def, &kdef);
 				char a[SIM_TIME_FMT_LEN], b[SIM_TIME_FMT_LEN];
 
 				if (v == dv)
@@ -345,6 +347,10 @@ static void report_spec(struct doc *d, const struct results *r,
 	doc_para(d, text);
 	g_free(text);
 	g_free(deadline);
+	text = g_strdup_printf("The model (this selsim) follows K3s commit %s: "
+			       "%s.", K3S_MODEL_COMMIT, k3s_model_rows);
+	doc_para(d, text);
+	g_free(text);
 	if (have)
 		report_world(d, &s);
 	report_policies(d, r, have ? &s : NULL);

@@ -25,6 +25,7 @@ struct task {
 
 struct shared {
 	atomic_uint_fast64_t done;	/* scenarios done */
+	bool tie_reverse;		/* runner_opts.tie_reverse */
 };
 
 void runner_point_values(const struct spec *s, size_t point, sim_time *out)
@@ -72,10 +73,11 @@ static void run_task(gpointer data, gpointer user)
 	const struct spec *s = t->spec;
 	struct world *w = world_new(t->cell->world,
 				    s->policies[t->cell->policy].ops,
-				    &t->cell->params);
+				    &t->cell->params, &t->cell->k3s);
 	struct run_record rec;
 	uint64_t k;
 
+	world_set_tie_reverse(w, sh->tie_reverse);
 	run_record_init(&rec, t->cell->world->n_nodes);
 	for (k = 0; k < t->count; k++) {
 		world_run(w, s->seed, t->first + k, &rec);
@@ -159,7 +161,8 @@ static void cells_init(const struct spec *s, struct runner_result *out)
 
 		cell->point = c / s->n_policies;
 		cell->policy = c % s->n_policies;
-		spec_point_params(s, cell->policy, cell->point, &cell->params);
+		spec_point_params(s, cell->policy, cell->point, &cell->params,
+				  &cell->k3s);
 		cell->grid = g_new0(sim_time, s->n_axes ? s->n_axes : 1);
 		cell->world = out->worlds ? &out->worlds[cell->point] : &s->world;
 		runner_point_values(s, cell->point, cell->grid);
@@ -183,6 +186,7 @@ static void run_chunks(const struct spec *s, const struct runner_opts *opts,
 	GThreadPool *pool;
 
 	atomic_init(&sh.done, 0);
+	sh.tie_reverse = opts->tie_reverse;
 	pool = g_thread_pool_new(run_task, &sh, MAX(opts->threads, 1), TRUE,
 				 NULL);
 	for (i = 0; i < n_tasks; i++) {

@@ -27,6 +27,7 @@ struct runner_cell {
 	size_t policy;			/* index into spec.policies */
 	size_t point;			/* grid point */
 	struct policy_params params;	/* what it ran with */
+	struct k3s_params k3s;		/* ... and the model's constants */
 	sim_time *grid;			/* the point's axis values (n_axes);
 					 * 0 on a numeric axis */
 	double *grid_x;			/* numeric axes' values; else 0 */
@@ -59,6 +60,9 @@ struct runner_result {
 struct runner_opts {
 	int threads;			/* worker threads (>= 1) */
 	bool progress;			/* a progress line on stderr */
+	bool tie_reverse;		/* --tie-order reverse: events at the
+					 * same instant last scheduled first
+					 * (a debugging switch) */
 };
 
 /* Runs @s and fills @out (release with runner_result_release()).

@@ -13,6 +13,7 @@
 #define EXPERIMENTS_SPEC_H
 
 #include "models/config.h"
+#include "models/k3s_params.h"
 #include "policies/policy.h"
 
 #include <cjson/cJSON.h>
@@ -25,9 +26,34 @@
 struct spec_policy {
 	const struct policy_ops *ops;
 	struct policy_params params;
+	struct k3s_params k3s;	/* the model's K3s constants it runs with */
 	bool set_outlier;	/* the spec set an outlier.* field */
 	bool set_budget;	/* the spec set a retry_budget.* field */
 };
+
+/*
+ * A K3s constant as a spec sees it (K3S-MODEL.md): one the model reads
+ * (models/k3s_params.h) or one a policy reads (the first policy_n_params
+ * rows of policy_param_descs). Exactly one of model, policy is set.
+ */
+struct spec_const {
+	const char *name;	/* spec key: "http_timeout" */
+	const char *source;	/* where the default comes from */
+	const char *help;
+	const struct k3s_param_desc *model;
+	const struct param_desc *policy;
+};
+
+/* Every K3s constant: the policy's first, then the model's; NULL past the
+ * last. */
+const struct spec_const *spec_const_at(size_t i);
+
+/* The K3s constant named @name, or NULL. */
+const struct spec_const *spec_const_find(const char *name);
+
+/* Its value inside @p (a policy's) or @k (the model's). */
+sim_time *spec_const_ref(const struct spec_const *c, struct policy_params *p,
+			 struct k3s_params *k);
 
 /* One sweep axis: "k3s.dial_timeout": ["2s", "5s"]. */
 struct spec_axis {
@@ -36,8 +62,7 @@ struct spec_axis {
 	char *name;		/* the parameter, without the policy: "dial_timeout",
 				 * "backoff.base", "choice_count"; NULL for a
 				 * world axis */
-	const struct param_desc *param;	/* a K3s constant's descriptor, else
-					 * NULL */
+	const struct spec_const *param;	/* a K3s constant, else NULL */
 	bool numeric;		/* values are numbers (numbers[]), not
 				 * durations (values[]) */
 	double *numbers;	/* numeric: the values; else NULL */
@@ -130,13 +155,14 @@ void spec_point_indices(const struct spec *s, size_t point, size_t *out);
 
 /*
  * The parameters that policy @p (an index into s->policies) runs with at
- * grid point @point (0 <= point < spec_grid_size(s)): its params, with every
+ * grid point @point (0 <= point < spec_grid_size(s)): its params and K3s
+ * constants (into @out and @k3s), with every
  * axis that applies to it set to that axis's value at the point. The axes
  * are crossed like nested loops, the first axis outermost and the last one
  * varying fastest.
  */
 void spec_point_params(const struct spec *s, size_t p, size_t point,
-		       struct policy_params *out);
+		       struct policy_params *out, struct k3s_params *k3s);
 
 /*
  * The world of grid point @point: @s's world with every world axis set to

@@ -12,7 +12,7 @@
 /* The axis of @s that sets @d for policy @name, or NULL. */
 static const struct spec_axis *axis_for(const struct spec *s,
 					const char *name,
-					const struct param_desc *d)
+					const struct spec_const *d)
 {
 	size_t i;
 
@@ -27,20 +27,22 @@ static void explain_policy(const struct spec *s, const struct spec_policy *sp,
 			   FILE *out)
 {
 	struct policy_params def, cur = sp->params;
+	struct k3s_params kdef, kcur = sp->k3s;
+	const struct spec_const *d;
 	char b1[SIM_TIME_FMT_LEN], b2[SIM_TIME_FMT_LEN];
 	size_t i, j;
 
 	policy_params_default(&def);
+	k3s_params_default(&kdef);
 	fprintf(out, "  %s%s: %s\n    join flow: %s\n", sp->ops->name,
 		!strcmp(sp->ops->name, s->baseline) ? " (baseline)" : "",
 		sp->ops->summary ? sp->ops->summary : "",
 		sp->ops->flow == JOIN_FLOW_LEGACY ? "legacy (--server only)" :
 						    "post-fix (through the LB)");
-	for (i = 0; i < policy_n_params; i++) {
-		const struct param_desc *d = &policy_param_descs[i];
+	for (i = 0; (d = spec_const_at(i)) != NULL; i++) {
 		const struct spec_axis *a = axis_for(s, sp->ops->name, d);
-		sim_time v = *policy_param_ref(&cur, d);
-		sim_time dv = *policy_param_ref(&def, d);
+		sim_time v = *spec_const_ref(d, &cur, &kcur);
+		sim_time dv = *spec_const_ref(d, &def, &kdef);
 		GString *mark = g_string_new(NULL);
 
 		if (a) {

@@ -88,6 +88,16 @@ char *spec__policy_list(const struct spec *s);
 /* Whether @name is about retrying passes (the backoff, the budget). */
 bool spec__is_retry_param(const char *name);
 
+/* Where parameter @name of @ops lives: a K3s constant of the model (in
+ * @k), else policy_param_slot() in @p. FALSE when there is no such
+ * parameter. */
+bool spec__param_slot(const struct policy_ops *ops, struct policy_params *p,
+		      struct k3s_params *k, const char *name,
+		      struct param_slot *out);
+
+/* Every name spec__param_slot() knows for @ops (scratch). */
+const char *spec__param_names(struct ctx *c, const struct policy_ops *ops);
+
 /* Whether setting @name on @ops can change anything. */
 bool spec__param_effective(const struct policy_ops *ops, const char *name);
 

@@ -1,6 +1,7 @@
 /*
  * What a spec runs: "policies", "baseline" and "params" (every policy
- * parameter set through policy_param_slot()).
+ * parameter set through spec__param_slot(): the model's K3s constants,
+ * then the policy's table) and the one list of the K3s constants.
  */
 #include "spec_internal.h"
 #include "policies/plugin.h"
@@ -9,6 +10,87 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* ---- the K3s constants: the policy's, then the model's ---- */
+
+const struct spec_const *spec_const_at(size_t i)
+{
+	static struct spec_const all[64];
+	static gsize done;
+	size_t k, n = 0;
+
+	if (g_once_init_enter(&done)) {
+		SIM_ASSERT(policy_n_params + k3s_n_params < G_N_ELEMENTS(all));
+		for (k = 0; k < policy_n_params; k++, n++)
+			all[n] = (struct spec_const){
+				policy_param_descs[k].name,
+				policy_param_descs[k].source,
+				policy_param_descs[k].help, NULL,
+				&policy_param_descs[k] };
+		for (k = 0; k < k3s_n_params; k++, n++)
+			all[n] = (struct spec_const){
+				k3s_param_descs[k].name,
+				k3s_param_descs[k].source,
+				k3s_param_descs[k].help, &k3s_param_descs[k],
+				NULL };
+		g_once_init_leave(&done, 1);
+	}
+	return i < policy_n_params + k3s_n_params ? &all[i] : NULL;
+}
+
+const struct spec_const *spec_const_find(const char *name)
+{
+	const struct spec_const *c;
+	size_t i;
+
+	for (i = 0; (c = spec_const_at(i)) != NULL; i++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+sim_time *spec_const_ref(const struct spec_const *c, struct policy_params *p,
+			 struct k3s_params *k)
+{
+	return c->model ? k3s_param_ref(k, c->model)
+			: policy_param_ref(p, c->policy);
+}
+
+bool spec__param_slot(const struct policy_ops *ops, struct policy_params *p,
+		      struct k3s_params *k, const char *name,
+		      struct param_slot *out)
+{
+	const struct k3s_param_desc *d = k3s_param_find(name);
+
+	if (!d)
+		return policy_param_slot(ops, p, name, out);
+	memset(out, 0, sizeof(*out));
+	out->type = PARAM_DURATION;
+	out->t = k3s_param_ref(k, d);
+	out->min = 1e-9;	/* a K3s constant: at least 1 ns */
+	out->max = 9e9;
+	out->family = PARAM_FAMILY_K3S;
+	return true;
+}
+
+const char *spec__param_names(struct ctx *c, const struct policy_ops *ops)
+{
+	GString *s = g_string_new(NULL);
+	char *rest = policy_param_names(ops), *p = rest;
+	const struct spec_const *k;
+	size_t i;
+
+	/* the K3s constants, then the policy's names after its own K3s
+	 * ones (the first policy_n_params of its list) */
+	for (i = 0; (k = spec_const_at(i)) != NULL; i++)
+		g_string_append_printf(s, "%s%s", i ? ", " : "", k->name);
+	for (i = 0; i < policy_n_params && p; i++)
+		p = strchr(p + 1, ',');
+	if (p)
+		g_string_append(s, p);
+	g_free(rest);
+	return jin_keep(&c->in, g_string_free(s, FALSE));
+}
 
 /* ---- policies, parameters, sweep ---- */
 /* "k3s, k3s-legacy": caller frees with g_free(). */
@@ -85,8 +167,10 @@ gboolean spec__parse_policies(struct ctx *c, const cJSON *root)
 		}
 		jin_pop(&c->in, m);
 	}
-	for (i = 0; i < s->n_policies; i++)
+	for (i = 0; i < s->n_policies; i++) {
 		policy_params_for(s->policies[i].ops, &s->policies[i].params);
+		k3s_params_default(&s->policies[i].k3s);
+	}
 
 	v = jin_enter(&c->in, root, "baseline", &m);
 	if (v) {
@@ -217,7 +301,8 @@ static gboolean set_param(struct ctx *c, const cJSON *e, struct spec_policy *sp,
 	struct param_slot sl;
 
 	*missing = false;
-	if (!policy_param_slot(sp->ops, &sp->params, e->string, &sl)) {
+	if (!spec__param_slot(sp->ops, &sp->params, &sp->k3s, e->string,
+			      &sl)) {
 		*missing = true;
 		return TRUE;
 	}
@@ -253,7 +338,7 @@ static gboolean unknown_param(struct ctx *c, const cJSON *e,
 {
 	return jin_fail(&c->in, "unknown parameter %s (valid: %s)",
 			jin_quote(&c->in, e->string),
-			jin_keep(&c->in, policy_param_names(sp->ops)));
+			spec__param_names(c, sp->ops));
 }
 
 /* Sets the parameters of object @v on policy @sp; "backoff" first, so
@@ -296,9 +381,10 @@ static gboolean check_star(struct ctx *c, const cJSON *v)
 		for (i = 0; i < c->s->n_policies && !known; i++) {
 			struct param_slot sl;
 			struct policy_params tmp = c->s->policies[i].params;
+			struct k3s_params ktmp = c->s->policies[i].k3s;
 
-			known = policy_param_slot(c->s->policies[i].ops, &tmp,
-						  e->string, &sl) &&
+			known = spec__param_slot(c->s->policies[i].ops, &tmp,
+						 &ktmp, e->string, &sl) &&
 				spec__param_effective(c->s->policies[i].ops,
 						e->string);
 		}

@@ -13,11 +13,11 @@
 static const char *param_list(struct ctx *c)
 {
 	GString *s = g_string_new(NULL);
+	const struct spec_const *k;
 	size_t i;
 
-	for (i = 0; i < policy_n_params; i++)
-		g_string_append_printf(s, "%s%s", i ? ", " : "",
-				       policy_param_descs[i].name);
+	for (i = 0; (k = spec_const_at(i)) != NULL; i++)
+		g_string_append_printf(s, "%s%s", i ? ", " : "", k->name);
 	return jin_keep(&c->in, g_string_free(s, FALSE));
 }
 
@@ -66,10 +66,11 @@ static gboolean axis_slot(struct ctx *c, struct spec_axis *a,
 	for (p = 0; p < c->s->n_policies && !found; p++) {
 		struct spec_policy *sp = &c->s->policies[p];
 		struct policy_params tmp = sp->params;
+		struct k3s_params ktmp = sp->k3s;
 
 		if (a->policy && strcmp(a->policy, sp->ops->name))
 			continue;
-		found = policy_param_slot(sp->ops, &tmp, a->name, sl) &&
+		found = spec__param_slot(sp->ops, &tmp, &ktmp, a->name, sl) &&
 			spec__param_effective(sp->ops, a->name) &&
 			(strncmp(a->name, "outlier.", 8) ||
 			 sp->params.outlier.enabled) &&
@@ -97,7 +98,7 @@ static gboolean axis_slot(struct ctx *c, struct spec_axis *a,
 		return jin_fail(&c->in, "the backoff strategy cannot be swept "
 				"(sweep its fields, e.g. backoff.base, or list "
 				"one policy per strategy)");
-	a->param = policy_param_find(a->name);
+	a->param = spec_const_find(a->name);
 	a->numeric = sl->type != PARAM_DURATION;
 	return TRUE;
 }
@@ -272,11 +273,12 @@ gboolean spec__parse_sweep(struct ctx *c, const cJSON *v)
 /* The smallest or largest value parameter @d of policy @p can take over
  * the grid. */
 static sim_time param_extreme(const struct spec *s, size_t p,
-			      const struct param_desc *d, bool largest)
+			      const struct spec_const *d, bool largest)
 {
 	const char *name = s->policies[p].ops->name;
 	struct policy_params tmp = s->policies[p].params;
-	sim_time best = *policy_param_ref(&tmp, d);
+	struct k3s_params ktmp = s->policies[p].k3s;
+	sim_time best = *spec_const_ref(d, &tmp, &ktmp);
 	size_t i, j;
 
 	for (i = 0; i < s->n_axes; i++) {
@@ -304,12 +306,12 @@ gboolean spec__check_param_ranges(struct ctx *c)
 
 	for (p = 0; p < s->n_policies; p++) {
 		for (i = 0; i < G_N_ELEMENTS(pairs); i++) {
-			const struct param_desc *lo, *hi;
+			const struct spec_const *lo, *hi;
 			char b1[SIM_TIME_FMT_LEN], b2[SIM_TIME_FMT_LEN];
 			sim_time l, h;
 
-			lo = policy_param_find(pairs[i][0]);
-			hi = policy_param_find(pairs[i][1]);
+			lo = spec_const_find(pairs[i][0]);
+			hi = spec_const_find(pairs[i][1]);
 			SIM_ASSERT(lo && hi);
 			l = param_extreme(s, p, lo, true);
 			h = param_extreme(s, p, hi, false);
@@ -364,10 +366,11 @@ static const char *point_words(struct ctx *c, size_t point)
 static gboolean check_point(struct ctx *c, size_t p, size_t point)
 {
 	struct policy_params pp;
+	struct k3s_params kp;
 	GError *err = NULL;
 	gboolean ok;
 
-	spec_point_params(c->s, p, point, &pp);
+	spec_point_params(c->s, p, point, &pp, &kp);
 	if (backoff_cfg_check(&pp.backoff, &err) &&
 	    (!pp.budget.enabled || pp.budget.refund <= pp.budget.max_tokens))
 		return TRUE;
@@ -413,12 +416,12 @@ size_t spec_grid_size(const struct spec *s)
 
 /* Sets value @k of axis @a in @out, when @ops has the parameter. */
 static void set_point_value(const struct policy_ops *ops,
-			    struct policy_params *out,
+			    struct policy_params *out, struct k3s_params *k3s,
 			    const struct spec_axis *a, size_t k)
 {
 	struct param_slot sl;
 
-	if (!policy_param_slot(ops, out, a->name, &sl))
+	if (!spec__param_slot(ops, out, k3s, a->name, &sl))
 		return;		/* a bare axis, and this policy lacks it */
 	if (!a->numeric) {
 		if (sl.t)
@@ -447,7 +450,7 @@ void spec_point_indices(const struct spec *s, size_t point, size_t *out)
 }
 
 void spec_point_params(const struct spec *s, size_t p, size_t point,
-		       struct policy_params *out)
+		       struct policy_params *out, struct k3s_params *k3s)
 {
 	const char *name;
 	size_t i, *k;
@@ -455,13 +458,15 @@ void spec_point_params(const struct spec *s, size_t p, size_t point,
 	SIM_ASSERT(p < s->n_policies && point < spec_grid_size(s));
 	name = s->policies[p].ops->name;
 	*out = s->policies[p].params;
+	*k3s = s->policies[p].k3s;
 	k = g_new(size_t, s->n_axes + 1);
 	spec_point_indices(s, point, k);
 	for (i = 0; i < s->n_axes; i++) {
 		const struct spec_axis *a = &s->axes[i];
 
 		if (!a->world && spec__axis_applies(a, name))
-			set_point_value(s->policies[p].ops, out, a, k[i]);
+			set_point_value(s->policies[p].ops, out, k3s, a,
+					k[i]);
 	}
 	g_free(k);
 }

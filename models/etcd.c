@@ -149,6 +149,34 @@ static void elect(sim *s, void *ctx, uint64_t arg)
 	frame__notify(w, CHANGE_ETCD, -1);
 }
 
+/*
+ * A graceful stop of leader @l (K3s etcd.Server.Stop(),
+ * pkg/executor/embed/etcd/etcd.go:42-46, K3S-MODEL 6.16) transfers its
+ * leadership first: at once, no election, to an alive member that reaches
+ * a majority. etcd picks the most up-to-date follower; selsim has no logs,
+ * so it takes the first such member in topology order (a deterministic
+ * choice, no tie). FALSE when there is none: an election follows.
+ */
+static bool hand_over(struct world *w, int l)
+{
+	struct etcd *e = w->etcd;
+	int i;
+
+	for (i = 0; i < e->n_members; i++) {
+		int m = e->members[i];
+
+		if (m == l || !has_majority(w, m))
+			continue;
+		e->leader = m;
+		WTRACE(w, TRACE_ETCD, m, -1, "etcd: leader %s stopped, "
+		       "leadership transferred to %s", frame__name(w, l),
+		       frame__name(w, m));
+		frame__notify(w, CHANGE_ETCD, -1);
+		return true;
+	}
+	return false;
+}
+
 void etcd__changed(struct world *w)
 {
 	struct etcd *e = w->etcd;
@@ -162,6 +190,9 @@ void etcd__changed(struct world *w)
 		frame__notify(w, CHANGE_ETCD, -1);
 		return;
 	}
+	if (l >= 0 && !node__running(w, l) && net__host_up(w, l) &&
+	    node__stopped_gracefully(w, l) && hand_over(w, l))
+		return;
 	if (l >= 0) {
 		WTRACE(w, TRACE_ETCD, l, -1, "etcd: leader %s lost",
 		       frame__name(w, l));
@@ -170,7 +201,7 @@ void etcd__changed(struct world *w)
 	}
 	if (e->election != SIM_TIMER_NONE)
 		return;
-	t = w->pp->election_timeout;
+	t = w->kp->election_timeout;
 	t += (sim_time)(gsl_rng_uniform(e->rng) * (double)t);
 	e->election = sim_after(w->sim, t, elect, w, 0);
 }

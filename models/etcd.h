@@ -9,7 +9,10 @@
  * included). When it loses either, followers notice after the election
  * timeout, randomised in [1x, 2x) as etcd does; the election then makes a
  * leader of a random alive member that reaches a majority, if there is
- * one. When there is none, nothing is scheduled until the next change
+ * one. A leader whose process stops gracefully (a stop or restart, host
+ * up) hands its leadership at once to an alive member that reaches a
+ * majority (K3S-MODEL 6.16); a crash or a fatal exit does not. When there
+ * is none, nothing is scheduled until the next change
  * (a member starting, a partition healing), which starts a new election
  * timeout: this stands for etcd's repeated elections without simulating
  * each failed one.

@@ -88,6 +88,7 @@ struct world {
 	const struct world_config *cfg;	/* borrowed */
 	const struct policy_ops *ops;	/* borrowed; called by lb.c only */
 	const struct policy_params *pp;	/* borrowed */
+	const struct k3s_params *kp;	/* borrowed: the K3s constants */
 	sim *sim;
 	int n;				/* nodes */
 	struct streams *rng;		/* per node, seeded by world.c */

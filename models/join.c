@@ -12,6 +12,7 @@ enum step {
 	ST_AGENT_CONFIG,
 	ST_CP_CACERTS,
 	ST_CP_DBINFO,
+	ST_CP_CONFIG,
 	ST_CP_BOOTSTRAP,
 	ST_CP_BOOTSTRAP_HTTP,
 	ST_CP_HEALTH,
@@ -139,14 +140,17 @@ static void request(struct world *w, struct flow *f, int lb, endpoint ep,
 
 static sim_time config_retry(struct world *w, struct flow *f)
 {
-	sim_time lo = w->pp->config_retry_min, hi = w->pp->config_retry_max;
+	sim_time lo = w->kp->config_retry_min, hi = w->kp->config_retry_max;
 
 	return lo + (sim_time)(gsl_rng_uniform(w->rng[f->id].join) *
 			       (double)(hi - lo));
 }
 
 /* Members and apiservers, for address lists: nodes of the role other than
- * @self, in topology order. */
+ * @self, in topology order. The etcd list holds members only: K3s
+ * ClientURLs() leaves learners (a first-joining node before its member
+ * add) out (etcd.go:1483-1505, K3S-MODEL 6.14); the join server it puts
+ * first loses its place in the LB's set (6.6). */
 static int role_list(const struct world *w, int self, bool etcd, int *out)
 {
 	int i, k = 0;
@@ -154,7 +158,9 @@ static int role_list(const struct world *w, int self, bool etcd, int *out)
 	for (i = 0; i < w->n && k < CONFIG_MAX_SERVERS; i++) {
 		node_role r = w->cfg->nodes[i].role;
 
-		if (i != self && (etcd ? role_has_etcd(r) : role_has_apiserver(r)))
+		if (i != self && (etcd ? role_has_etcd(r) &&
+					 etcd__is_member(w, i)
+				       : role_has_apiserver(r)))
 			out[k++] = i;
 	}
 	return k;
@@ -177,7 +183,7 @@ static void etcd_catchup(sim *s, void *ctx, uint64_t arg)
 
 static void run_step(struct world *w, struct flow *f)
 {
-	const struct policy_params *pp = w->pp;
+	const struct k3s_params *pp = w->kp;
 	int server = cfg_of(w, f)->server;
 
 	switch (f->step) {
@@ -196,6 +202,13 @@ static void run_step(struct world *w, struct flow *f)
 		break;
 	case ST_CP_DBINFO:
 		request(w, f, -1, EP_DBINFO, pp->http_timeout);
+		break;
+	case ST_CP_CONFIG:
+		/* K3s compareConfig() (cluster/bootstrap.go:487-526,
+		 * K3S-MODEL 6.2): the token check needs no GET with the CA
+		 * on disk (it is, past ST_CP_CACERTS); then GET
+		 * /v1-k3s/config from --server with the 10 s client */
+		request(w, f, -1, EP_CONFIG, pp->http_timeout);
 		break;
 	case ST_CP_BOOTSTRAP:
 		if (legacy(w))
@@ -255,7 +268,7 @@ static void flow_done(struct world *w, struct call *c, result r)
 	switch (f->step) {
 	case ST_AGENT_TOKEN:
 		if (!ok) {
-			go(w, f, ST_AGENT_TOKEN, w->pp->token_retry);
+			go(w, f, ST_AGENT_TOKEN, w->kp->token_retry);
 			break;
 		}
 		k = role_list(w, f->id, false, apis);
@@ -287,6 +300,14 @@ static void flow_done(struct world *w, struct call *c, result r)
 			WTRACE(w, TRACE_NOTE, f->id, -1, "%s: warning: /db/info "
 			       "from --server failed", frame__name(w, f->id));
 		}
+		go(w, f, legacy(w) ? ST_CP_BOOTSTRAP : ST_CP_CONFIG, 0);
+		break;
+	case ST_CP_CONFIG:
+		/* a failure only warns (bootstrap.go:523-526) */
+		if (!ok)
+			WTRACE(w, TRACE_NOTE, f->id, -1, "%s: warning: skipping "
+			       "cluster configuration validation",
+			       frame__name(w, f->id));
 		go(w, f, ST_CP_BOOTSTRAP, 0);
 		break;
 	case ST_CP_BOOTSTRAP:
@@ -302,7 +323,7 @@ static void flow_done(struct world *w, struct call *c, result r)
 		if (ok)
 			become_ready(w, f);
 		else
-			go(w, f, ST_CP_HEALTH, w->pp->etcd_health_retry);
+			go(w, f, ST_CP_HEALTH, w->kp->etcd_health_retry);
 		break;
 	case ST_ETCD_CACERTS:
 		if (!ok) {
@@ -318,7 +339,7 @@ static void flow_done(struct world *w, struct call *c, result r)
 			etcd__add_member(w, f->id);
 			go(w, f, ST_ETCD_WAIT, 0);
 		} else {
-			go(w, f, ST_ETCD_MEMBER, w->pp->etcd_join_retry);
+			go(w, f, ST_ETCD_MEMBER, w->kp->etcd_join_retry);
 		}
 		break;
 	default:

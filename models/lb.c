@@ -30,6 +30,8 @@ struct lb {
 	struct outlier outlier;		/* when params->outlier.enabled */
 	int checked[CONFIG_MAX_SERVERS];	/* servers with a checker */
 	health check[CONFIG_MAX_SERVERS];	/* their latest result */
+	bool fresh[CONFIG_MAX_SERVERS];	/* etcd LB: a /ping result the
+					 * health loop has not read yet */
 	sim_timer check_timer[CONFIG_MAX_SERVERS];
 	bool check_busy[CONFIG_MAX_SERVERS];	/* a dial or ping in flight */
 	int n_checked;
@@ -147,6 +149,7 @@ static void add_checked(struct lb *lb, int server)
 		return;
 	lb->checked[lb->n_checked] = server;
 	lb->check[lb->n_checked] = HEALTH_UNKNOWN;
+	lb->fresh[lb->n_checked] = false;
 	lb->check_timer[lb->n_checked] = SIM_TIMER_NONE;
 	lb->check_busy[lb->n_checked] = false;
 	lb->n_checked++;
@@ -177,6 +180,7 @@ static void set_check(struct world *w, struct lb *lb, int i, health h)
 		       h == HEALTH_OK ? (lb->kind == LB_ETCD ? "ok" : "connected")
 				      : "failed");
 	lb->check[i] = h;
+	lb->fresh[i] = true;
 }
 
 static void schedule_check(struct world *w, struct lb *lb, int i,
@@ -196,7 +200,7 @@ static void checked_done(struct world *w, struct call *c, result r)
 		return;
 	lb->check_busy[i] = false;
 	if (lb->kind == LB_ETCD) {
-		sim_time lo = w->pp->etcd_ping_min, hi = w->pp->etcd_ping_max;
+		sim_time lo = w->kp->etcd_ping_min, hi = w->kp->etcd_ping_max;
 
 		set_check(w, lb, i, r == RES_OK ? HEALTH_OK : HEALTH_FAILED);
 		schedule_check(w, lb, i, lo + (sim_time)(gsl_rng_uniform(
@@ -208,14 +212,14 @@ static void checked_done(struct world *w, struct call *c, result r)
 		/* the dial was decided when its SYN left: a server that went
 		 * away since is noticed as lb__server_changed() would */
 		if (!net__reachable(w, lb->node, server))
-			schedule_check(w, lb, i, w->pp->tcp_keepalive);
+			schedule_check(w, lb, i, w->kp->tcp_keepalive);
 		else if (!server__listening(w, server, PORT_SUPERVISOR)) {
 			set_check(w, lb, i, HEALTH_FAILED);
-			schedule_check(w, lb, i, w->pp->tunnel_reconnect);
+			schedule_check(w, lb, i, w->kp->tunnel_reconnect);
 		}
 	} else {
 		set_check(w, lb, i, HEALTH_FAILED);
-		schedule_check(w, lb, i, w->pp->tunnel_reconnect);
+		schedule_check(w, lb, i, w->kp->tunnel_reconnect);
 	}
 }
 
@@ -230,7 +234,7 @@ static void start_checker(struct world *w, struct lb *lb, int i)
 	lb->check_timer[i] = SIM_TIMER_NONE;
 	if (lb->kind == LB_ETCD)
 		w->lbs->hooks.request(w, lb->node, -1, server, EP_PING,
-				      w->pp->etcd_ping_timeout, true,
+				      w->kp->etcd_ping_timeout, true,
 				      checked_done, check_tag(lb, i));
 	else
 		w->lbs->hooks.dial(w, lb->node, server, PORT_SUPERVISOR,
@@ -253,7 +257,7 @@ static void checker_due(sim *s, void *ctx, uint64_t arg)
 		    server__listening(w, server, PORT_SUPERVISOR))
 			return;
 		set_check(w, lb, i, HEALTH_FAILED);
-		schedule_check(w, lb, i, w->pp->tunnel_reconnect);
+		schedule_check(w, lb, i, w->kp->tunnel_reconnect);
 		return;
 	}
 	start_checker(w, lb, i);
@@ -277,10 +281,10 @@ void lb__server_changed(struct world *w, int server)
 			if (!net__reachable(w, n, server)) {
 				if (lb->check_timer[i] == SIM_TIMER_NONE)
 					schedule_check(w, lb, i,
-						       w->pp->tcp_keepalive);
+						       w->kp->tcp_keepalive);
 			} else if (!server__listening(w, server, PORT_SUPERVISOR)) {
 				set_check(w, lb, i, HEALTH_FAILED);
-				schedule_check(w, lb, i, w->pp->tunnel_reconnect);
+				schedule_check(w, lb, i, w->kp->tunnel_reconnect);
 			}
 		}
 	}
@@ -294,11 +298,19 @@ static void health_loop(sim *s, void *ctx, uint64_t arg)
 
 	(void)s;
 	(void)arg;
-	lb->health_timer = sim_after(w->sim, w->pp->health_check_interval,
+	lb->health_timer = sim_after(w->sim, w->kp->health_check_interval,
 				     health_loop, lb, 0);
 	for (i = 0; i < lb->n_checked && lb->state; i++) {
 		health h = lb->check[i];
 
+		/* K3s's etcd check returns the last /ping status and resets
+		 * it to Unknown (etcdproxy.go:100-105, K3S-MODEL 6.4): one
+		 * ping counts once; a tunnel's status stays (tunnel.go) */
+		if (lb->kind == LB_ETCD) {
+			if (!lb->fresh[i])
+				continue;
+			lb->fresh[i] = false;
+		}
 		if (h != HEALTH_UNKNOWN)
 			policy_record(w->ops, lb->state, lb->checked[i],
 				      LB_CHECK_HEALTH,
@@ -376,7 +388,7 @@ void lb__start(struct world *w, int node, lb_kind kind)
 	set_list(w, lb, saved, n_saved);
 	if (w->ops->set_default)
 		start_checker(w, lb, 0);
-	lb->health_timer = sim_after(w->sim, w->pp->health_check_interval,
+	lb->health_timer = sim_after(w->sim, w->kp->health_check_interval,
 				     health_loop, lb, 0);
 }
 

@@ -60,16 +60,22 @@ void node__start(struct world *w, int id)
 	frame__notify(w, CHANGE_STARTED, id);
 }
 
-void node__stop(struct world *w, int id)
+static void stop_proc(struct world *w, int id, bool graceful)
 {
 	struct node *n = &w->nodes->n[id];
 
+	n->graceful = graceful;
 	n->inc++;
 	if (!n->proc_up)
 		return;
 	n->proc_up = false;
 	n->phase = PHASE_DOWN;
 	frame__notify(w, CHANGE_STOPPED, id);
+}
+
+void node__stop(struct world *w, int id)
+{
+	stop_proc(w, id, true);
 }
 
 static void systemd_start(sim *s, void *ctx, uint64_t arg)
@@ -93,7 +99,7 @@ void node__fatal(struct world *w, int id, const char *why)
 	WTRACE(w, TRACE_FATAL, id, -1, "%s: fatal: %s; the process exits",
 	       frame__name(w, id), why);
 	w->rec->nodes[id].fatal_restarts++;
-	node__stop(w, id);
-	sim_after(w->sim, w->pp->restart_delay, systemd_start, w,
+	stop_proc(w, id, false);
+	sim_after(w->sim, w->kp->restart_delay, systemd_start, w,
 		  ((uint64_t)w->nodes->n[id].inc << 32) | (uint32_t)id);
 }

@@ -35,6 +35,8 @@ struct node {
 	bool ca_on_disk;
 	phase phase;
 	uint32_t inc;
+	bool graceful;		/* its last stop was graceful (a stop or a
+				 * restart, SIGTERM), not a fatal exit */
 };
 
 struct nodes {
@@ -57,6 +59,14 @@ static inline bool node__live(const struct world *w, int node, uint32_t inc)
 	const struct node *n = &w->nodes->n[node];
 
 	return n->inc == inc && n->proc_up;
+}
+
+/* The process's last stop was graceful: etcd, embedded in it, hands its
+ * leadership over first (K3S-MODEL 6.16); a fatal exit (os.Exit) does
+ * not. */
+static inline bool node__stopped_gracefully(const struct world *w, int node)
+{
+	return w->nodes->n[node].graceful;
 }
 
 static inline phase node__phase(const struct world *w, int node)

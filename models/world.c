@@ -76,9 +76,15 @@ static void notify(struct world *w, world_change what, int node)
 
 /* ---- set-up ---- */
 
+void world_set_tie_reverse(struct world *w, bool reverse)
+{
+	sim_set_tie_reverse(w->sim, reverse);
+}
+
 struct world *world_new(const struct world_config *cfg,
 			const struct policy_ops *ops,
-			const struct policy_params *params)
+			const struct policy_params *params,
+			const struct k3s_params *k3s)
 {
 	struct world *w = g_new0(struct world, 1);
 	int i;
@@ -87,6 +93,7 @@ struct world *world_new(const struct world_config *cfg,
 	w->cfg = cfg;
 	w->ops = ops;
 	w->pp = params;
+	w->kp = k3s;
 	w->sim = sim_new();
 	w->n = (int)cfg->n_nodes;
 	w->notify = notify;

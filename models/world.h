@@ -16,6 +16,7 @@
  * order):
  *
  *   dist, config    distributions and the world's configuration (data)
+ *   k3s_params      the K3s constants the model reads (data)
  *   frame           the shared context: config, engine, trace, streams,
  *                   the notify hook, the words (endpoints, ports, ...)
  *   call            calls in flight (today's requests) and their pool
@@ -44,6 +45,7 @@
 #define MODELS_WORLD_H
 
 #include "config.h"
+#include "k3s_params.h"
 #include "record.h"
 #include "policies/policy.h"
 
@@ -52,14 +54,19 @@
 struct world;
 
 /*
- * A world for @cfg run with @ops and @params. All three are borrowed and
- * must outlive the world. Free with world_free().
+ * A world for @cfg run with @ops, @params and the K3s constants @k3s. All
+ * four are borrowed and must outlive the world. Free with world_free().
  */
 struct world *world_new(const struct world_config *cfg,
 			const struct policy_ops *ops,
-			const struct policy_params *params);
+			const struct policy_params *params,
+			const struct k3s_params *k3s);
 
 void world_free(struct world *w);
+
+/* The engine's debugging switch (sim_set_tie_reverse()): events at the
+ * same instant run last scheduled first. Off by default. */
+void world_set_tie_reverse(struct world *w, bool reverse);
 
 /*
  * Runs scenario @scenario of the experiment seeded @seed and fills @rec,

@@ -4,7 +4,9 @@
  * server and a list kept sorted best first.
  *
  * The list is a plain array of at most LB_MAX_SERVERS entries, re-sorted by
- * insertion sort after every change. Sorting is by state, best first, then
+ * insertion sort after a list change or a state change, as K3s does; a
+ * connection opened or closed changes the counts but not the order until
+ * the next sort (K3S-MODEL 6.7). Sorting is by state, best first, then
  * by open connections, most first. K3s sorts with slices.SortFunc, which is
  * unstable, so its ties have no specified order; we need runs that repeat,
  * so remaining ties go to the server that entered the list first (a
@@ -14,8 +16,8 @@
  * sort, nothing at n <= 64, where the list is almost always sorted already.
  *
  * Re-entrancy. close_conns() asks the model to close connections, and the
- * model answers with conn_close() at once, which changes counts and
- * re-sorts the array under our feet; on_state() may read the LB too. So a
+ * model answers with conn_close() at once, which changes counts under our
+ * feet; on_state() may read the LB too. So a
  * change is made in two steps: first every state change is applied to the
  * array and queued with the connection closes it causes (a struct
  * k3s_batch), without any callback; then the list is sorted and the
@@ -157,11 +159,16 @@ static void k3s_queue_close(struct k3s_batch *b, int id, int conns)
  * model's conn_close() answers may re-enter and re-sort; we read only the
  * batch and look servers up again by id.
  */
-static void k3s_flush(struct k3s_lb *lb, struct k3s_batch *b)
+static void k3s_flush(struct k3s_lb *lb, struct k3s_batch *b, bool list)
 {
 	int k;
 
-	k3s_sort(lb);
+	/* K3s sorts in setAddresses() and setDefaultAddress() (a list
+	 * change, @list) and in recordSuccess()/recordFailure() only after a
+	 * state change; never on a connection opened or closed
+	 * (servers.go:92, 147, 280, 320; K3S-MODEL 6.7) */
+	if (list || b->n_change > 0)
+		k3s_sort(lb);
 	for (k = 0; k < b->n_change && lb->env.on_state; k++)
 		lb->env.on_state(lb->env.model, b->change[k].id,
 				 k3s_state_names[b->change[k].from],
@@ -237,7 +244,7 @@ static void k3s_set_default(void *opaque, int server)
 	lb->default_id = server;
 	if (server >= 0 && k3s_find(lb, server) < 0)
 		k3s_add(lb, server, K3S_STANDBY);
-	k3s_flush(lb, &b);
+	k3s_flush(lb, &b, true);
 }
 
 /*
@@ -294,7 +301,7 @@ static void k3s_set_servers(void *opaque, const int *servers, size_t n)
 			 lb->srv[i].state == K3S_STANDBY)
 			k3s_set(lb, &b, i, K3S_UNCHECKED);
 	}
-	k3s_flush(lb, &b);
+	k3s_flush(lb, &b, true);
 }
 
 /* The snapshot is the sorted list (FAILED servers last but included). */
@@ -443,7 +450,7 @@ static void k3s_record(void *opaque, int server, lb_check kind, lb_result r)
 		k3s_success(lb, &b, i, kind);
 	else
 		k3s_failure(lb, &b, i, kind);
-	k3s_flush(lb, &b);
+	k3s_flush(lb, &b, false);
 }
 
 static void k3s_conn_open(void *opaque, int server)
@@ -453,8 +460,7 @@ static void k3s_conn_open(void *opaque, int server)
 
 	if (i < 0)
 		return;
-	lb->srv[i].conns++;
-	k3s_sort(lb);
+	lb->srv[i].conns++;	/* no re-sort (K3S-MODEL 6.7) */
 }
 
 static void k3s_conn_close(void *opaque, int server)
@@ -464,8 +470,7 @@ static void k3s_conn_close(void *opaque, int server)
 
 	if (i < 0 || lb->srv[i].conns == 0)
 		return;
-	lb->srv[i].conns--;
-	k3s_sort(lb);
+	lb->srv[i].conns--;	/* no re-sort (K3S-MODEL 6.7) */
 }
 
 static const char *k3s_state_name(void *opaque, int server)

@@ -21,30 +21,8 @@
 
 const struct param_desc policy_param_descs[] = {
 	P(dial_timeout, "httpproxy.go", "LB dial timeout per server"),
-	P(health_check_interval, "servers.go", "LB health-check loop period"),
 	P(preferred_to_healthy, "servers.go",
 	  "a PREFERRED server becomes HEALTHY after a health check this long after its last transition"),
-	P(tcp_keepalive, "httpproxy.go",
-	  "an open connection to a vanished host is noticed after this long"),
-	P(tunnel_reconnect, "tunnel.go", "websocket tunnel reconnect delay"),
-	P(etcd_ping_min, "etcdproxy.go", "etcd LB /ping period: uniform from this"),
-	P(etcd_ping_max, "etcdproxy.go", "... to this"),
-	P(etcd_ping_timeout, "etcdproxy.go", "etcd LB /ping timeout"),
-	P(http_timeout, "clientaccess/token.go", "HTTP client timeout (covers TLS)"),
-	P(server_bootstrap_timeout, "cluster/bootstrap.go",
-	  "GET /v1-k3s/server-bootstrap timeout"),
-	P(etcd_bootstrap_timeout, "cluster/storage.go",
-	  "bootstrap data from etcd timeout"),
-	P(token_retry, "clientaccess/token.go", "agent token validation retry"),
-	P(config_retry_min, "agent/config", "agent config fetch retry: uniform from this"),
-	P(config_retry_max, "agent/config", "... to this"),
-	P(etcd_health_retry, "cluster", "control-plane etcd health test retry"),
-	P(restart_delay, "install.sh", "systemd restart delay after a fatal error"),
-	P(etcd_join_retry, "etcd join", "a new etcd member retries joining this often"),
-	P(etcd_join_timeout, "etcd join", "each try of a new etcd member to join"),
-	P(election_timeout, "etcd defaults",
-	  "etcd election timeout (randomised to [1x, 2x))"),
-	P(heartbeat, "etcd defaults", "etcd heartbeat interval"),
 
 	/* the backoff between failed passes: "backoff" names the strategy,
 	 * "backoff.<field>" its fields (backoff_params, backoff.h) */
@@ -90,7 +68,7 @@ const struct param_desc policy_param_descs[] = {
  * sim_time of struct policy_params before own[] (test_policy_registry
  * checks the rows' families). */
 #define PARAM_N_K3S (offsetof(struct policy_params, own) / sizeof(sim_time))
-G_STATIC_ASSERT(PARAM_N_K3S == 20);
+G_STATIC_ASSERT(PARAM_N_K3S == 2);
 G_STATIC_ASSERT(G_N_ELEMENTS(policy_param_descs) > PARAM_N_K3S);
 
 const size_t policy_n_params = PARAM_N_K3S;
@@ -100,25 +78,7 @@ void policy_params_default(struct policy_params *p)
 {
 	*p = (struct policy_params){
 		.dial_timeout = 10 * SIM_S,
-		.health_check_interval = 1 * SIM_S,
 		.preferred_to_healthy = 1 * SIM_MIN,
-		.tcp_keepalive = 30 * SIM_S,
-		.tunnel_reconnect = 3 * SIM_S,
-		.etcd_ping_min = 5 * SIM_S,
-		.etcd_ping_max = 10 * SIM_S,
-		.etcd_ping_timeout = 1 * SIM_S,
-		.http_timeout = 10 * SIM_S,
-		.server_bootstrap_timeout = 15 * SIM_S,
-		.etcd_bootstrap_timeout = 10 * SIM_S,
-		.token_retry = 2 * SIM_S,
-		.config_retry_min = 5 * SIM_S,
-		.config_retry_max = 10 * SIM_S,
-		.etcd_health_retry = 5 * SIM_S,
-		.restart_delay = 5 * SIM_S,
-		.etcd_join_retry = 1 * SIM_S,
-		.etcd_join_timeout = 20 * SIM_S,
-		.election_timeout = 1 * SIM_S,
-		.heartbeat = 100 * SIM_MS,
 		.backoff = backoff_cfg_default(BACKOFF_NONE),
 		.budget = { .enabled = false, .max_tokens = 10, .refund = 0.1 },
 		.outlier = {

@@ -57,36 +57,17 @@ struct outlier_cfg {
 };
 
 /*
- * Every timing constant of K3S-MODEL.md that the simulator lets a user
- * tune. Three constants are not here because the model has nothing for
- * them to change: the etcd client's 2 s dial timeout (it dials the local
- * LB, which accepts at once), the 30 s etcd member-list sync and the 5 s
- * apiserver poll (membership is fixed by the topology: the lists they
- * would refresh never change; an agent takes the apiserver list once,
- * after its token is validated). Defaults are the K3s values; the spec overrides them per policy
+ * The K3s constants a policy reads (K3S-MODEL.md): the LB's dial timeout
+ * (pick-first's default, the default connect timeout of every policy) and
+ * the k3s LB's PREFERRED -> HEALTHY period. The other K3s constants (the
+ * join flows' timeouts, the health checkers, etcd, systemd) belong to the
+ * model (models/k3s_params.h): they are no part of the plug-in ABI.
+ * Defaults are the K3s values; the spec overrides them per policy
  * ("params": {"k3s": {"dial_timeout": "5s"}}) and sweeps them.
  */
 struct policy_params {
 	sim_time dial_timeout;		/* LB dial timeout: 10s */
-	sim_time health_check_interval;	/* LB health-check loop: 1s */
 	sim_time preferred_to_healthy;	/* PREFERRED -> HEALTHY after: 1m */
-	sim_time tcp_keepalive;		/* dead connection noticed after: 30s */
-	sim_time tunnel_reconnect;	/* tunnel reconnect delay: 3s */
-	sim_time etcd_ping_min;		/* etcd /ping period, uniform [min, */
-	sim_time etcd_ping_max;		/*   max): 5s, 10s */
-	sim_time etcd_ping_timeout;	/* etcd /ping timeout: 1s */
-	sim_time http_timeout;		/* HTTP client timeout: 10s */
-	sim_time server_bootstrap_timeout; /* /v1-k3s/server-bootstrap: 15s */
-	sim_time etcd_bootstrap_timeout; /* bootstrap data from etcd: 10s */
-	sim_time token_retry;		/* token validation retry: 2s */
-	sim_time config_retry_min;	/* agent config retry, uniform [min, */
-	sim_time config_retry_max;	/*   max): 5s, 10s */
-	sim_time etcd_health_retry;	/* etcd health test retry: 5s */
-	sim_time restart_delay;		/* systemd restart delay: 5s */
-	sim_time etcd_join_retry;	/* new etcd member: poll every 1s */
-	sim_time etcd_join_timeout;	/* ... each try bounded by 20s */
-	sim_time election_timeout;	/* etcd election timeout: 1s */
-	sim_time heartbeat;		/* etcd heartbeat: 100ms */
 
 	/* Not K3s constants: the settings of other policies. */
 	double own[POLICY_MAX_OWN];	/* ops->own[i]'s value (durations in
@@ -431,7 +412,9 @@ struct policy_ops {
  * changes. Version 2: the pass contract of dial_begin()/dial_next(),
  * checked by the wrappers, and the address-list helpers (addr_list.h).
  * Version 3: dial_stagger (Happy Eyeballs); the hedge timer starts when
- * the request is issued.
+ * the request is issued; struct policy_params keeps only the two K3s
+ * constants a policy reads (dial_timeout, preferred_to_healthy), the
+ * others moved to the model (models/k3s_params.h).
  */
 #define SELSIM_POLICY_API_VERSION 3
 

@@ -61,6 +61,7 @@ struct sim {
 	uint32_t free_head;	/* first free slot, NO_SLOT if none */
 	size_t live;		/* pending events (not cancelled) */
 	uint64_t seq;		/* last sequence number given */
+	bool tie_reverse;	/* equal times: last scheduled first */
 	sim_time now;
 	uint64_t events_run;
 	bool stop;
@@ -200,6 +201,11 @@ void sim_reset(sim *s)
 	s->root_done = false;
 }
 
+void sim_set_tie_reverse(sim *s, bool reverse)
+{
+	s->tie_reverse = reverse;
+}
+
 sim_time sim_now(const sim *s)
 {
 	return s->now;
@@ -251,7 +257,11 @@ static inline sim_timer schedule(sim *s, sim_time at, sim_handler fn,
 	}
 	slot = alloc_slot(s);
 	e.time = at;
-	e.key = (++s->seq << SLOT_BITS) | slot;
+	++s->seq;
+	/* the debugging switch: at equal times, the reverse of FIFO (keys
+	 * stay unique and non-zero: seq < SEQ_MAX) */
+	e.key = ((s->tie_reverse ? SEQ_MAX - s->seq : s->seq) << SLOT_BITS) |
+		slot;
 	ev = &s->pool[slot];
 	ev->key = e.key;
 	ev->fn = fn;

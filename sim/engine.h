@@ -101,6 +101,14 @@ void sim_stop(sim *s);
 /* Events pending (scheduled and not cancelled). */
 size_t sim_pending(const sim *s);
 
+/*
+ * A debugging switch (default off, kept by sim_reset()): with @reverse,
+ * events scheduled for the same instant run in the reverse of the order
+ * they were scheduled in (last scheduled first) instead of FIFO. A result
+ * that changes with it depends on a tie between simultaneous events.
+ */
+void sim_set_tie_reverse(sim *s, bool reverse);
+
 /* Events run since sim_new() or the last sim_reset(). */
 uint64_t sim_events_run(const sim *s);
 

@@ -8,12 +8,12 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 b=${1:-build}; case $b in /*) ;; *) b=$PWD/$b;; esac
 obj=$b/CMakeFiles/models.dir/models
-order="dist batch_means config frame call net node etcd server lb client join timeline world"
+order="dist batch_means config k3s_params frame call net node etcd server lb client join timeline world"
 beside="queueing contention"	# the study models: on dist, batch_means and config only (rank of frame, which they must not call)
 rank() {
 	local i=0 x
 	for x in $order; do [ "$x" = "$1" ] && { echo $i; return; }; i=$((i+1)); done
-	case " $beside " in *" $1 "*) echo 3; return;; esac
+	case " $beside " in *" $1 "*) rank frame; return;; esac
 	echo "?"
 }
 declare -A defs

@@ -305,12 +305,42 @@ static void test_dial_order(void)
 			h_drive(&h, rows[c].ids[i], rows[c].state[i]);
 		for (i = 0; i < rows[c].n; i++)
 			h_open(&h, rows[c].ids[i], rows[c].conns[i]);
+		/* the same list again: a list change sorts (connections
+		 * alone do not, K3S-MODEL 6.7, test_row_6_7) */
+		h_servers(&h, rows[c].ids, (size_t)rows[c].n);
 		for (i = 0; i < rows[c].n; i++)
 			ASSERT_STR_EQ(h_state(&h, rows[c].ids[i]),
 				      rows[c].state[i]);
 		assert_order(&h, rows[c].name, rows[c].want, rows[c].n);
 		h_release(&h);
 	}
+}
+
+/*
+ * K3S-MODEL 6.7: K3s re-sorts only on a list or state change
+ * (servers.go:92, 147, 280, 320), never on a connection opened or closed.
+ * Two HEALTHY servers A=1, B=2 (A first); two connections on B leave the
+ * order A, B; a state change of a third server (3 fails) sorts: B, A.
+ */
+static void test_row_6_7(void)
+{
+	static const int ids[] = { 1, 2, 3 };
+	static const int ab[] = { 1, 2, 3 }, ba[] = { 2, 1, 3 };
+	struct harness h;
+
+	h_init(&h, &policy_k3s);
+	h.answer = false;	/* keep the connections */
+	h_servers(&h, ids, N(ids));
+	h_drive(&h, 1, "HEALTHY");
+	h_drive(&h, 2, "HEALTHY");
+	h_drive(&h, 3, "RECOVERING");
+	assert_order(&h, "before", ab, 3);
+	h_open(&h, 2, 2);
+	assert_order(&h, "connections open, no sort", ab, 3);
+	h_rec(&h, 3, LB_CHECK_DIAL, LB_FAILED);
+	ASSERT_STR_EQ(h_state(&h, 3), "FAILED");
+	assert_order(&h, "a state change sorts", ba, 3);
+	h_release(&h);
 }
 
 /* Insertion order survives updates: kept servers keep their place among
@@ -358,13 +388,20 @@ static void test_conn_counts(void)
 	assert_order(&h, "start", one_two, 2);
 	policy_conn_close(h.ops, h.lb, 1);	/* none open: stays at 0 */
 	policy_conn_close(h.ops, h.lb, 1);
+	/* counts change the order at the next sort only (6.7): the same
+	 * list again sorts */
 	h_open(&h, 2, 1);
+	assert_order(&h, "2 has one, not sorted yet", one_two, 2);
+	h_servers(&h, ids, 2);
 	assert_order(&h, "2 has one", two_one, 2);
 	h_open(&h, 1, 1);
+	h_servers(&h, ids, 2);
 	assert_order(&h, "tie again", one_two, 2);
 	policy_conn_close(h.ops, h.lb, 1);
+	h_servers(&h, ids, 2);
 	assert_order(&h, "1 closed", two_one, 2);
 	policy_conn_close(h.ops, h.lb, 2);
+	h_servers(&h, ids, 2);
 	assert_order(&h, "both closed", one_two, 2);
 	/* unknown ids are ignored */
 	policy_conn_open(h.ops, h.lb, 9);
@@ -825,6 +862,7 @@ int main(void)
 	TEST_RUN(test_transitions);
 	TEST_RUN(test_preferred_to_healthy);
 	TEST_RUN(test_dial_order);
+	TEST_RUN(test_row_6_7);
 	TEST_RUN(test_insertion_order);
 	TEST_RUN(test_conn_counts);
 	TEST_RUN(test_dial_pass);

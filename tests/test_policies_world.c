@@ -49,7 +49,8 @@ static void run(const char *json, struct run *r)
 	if (!spec_parse("t.json", json, &r->spec, &err))
 		TEST_FAIL("%s", err->message);
 	w = world_new(&r->spec.world, r->spec.policies[0].ops,
-		      &r->spec.policies[0].params);
+		      &r->spec.policies[0].params,
+		      &r->spec.policies[0].k3s);
 	r->notes = g_string_new(NULL);
 	world_set_trace(w, note, r);
 	run_record_init(&r->rec, r->spec.world.n_nodes);

@@ -105,7 +105,7 @@ static void test_black_hole(void)
 int main(void)
 {
 	GError *err = NULL;
-	struct runner_opts o = { 2, false };
+	struct runner_opts o = { .threads = 2 };
 
 	if (!spec_load("experiments/specs/shootout.json", &s, &err))
 		TEST_FAIL("%s", err->message);

@@ -79,6 +79,7 @@ static void test_good_spec(void)
 	struct spec s;
 	struct world_config *w;
 	struct policy_params p;
+	struct k3s_params k;
 	GError *err = NULL;
 	gboolean ok = parse(good_spec, &s, &err);
 
@@ -104,8 +105,8 @@ static void test_good_spec(void)
 	ASSERT_EQ(s.policies[0].params.dial_timeout, 7 * SIM_S);
 	ASSERT_EQ(s.policies[1].params.dial_timeout, 5 * SIM_S);
 	ASSERT_EQ(s.policies[2].params.dial_timeout, 7 * SIM_S);
-	ASSERT_EQ(s.policies[1].params.health_check_interval, 2 * SIM_S);
-	ASSERT_EQ(s.policies[1].params.tcp_keepalive, 30 * SIM_S);
+	ASSERT_EQ(s.policies[1].k3s.health_check_interval, 2 * SIM_S);
+	ASSERT_EQ(s.policies[1].k3s.tcp_keepalive, 30 * SIM_S);
 
 	/* AZs and regions, in order of first appearance */
 	ASSERT_EQ(w->n_azs, 3);
@@ -207,16 +208,16 @@ static void test_good_spec(void)
 	ASSERT_EQ(s.axes[1].n_values, 3);
 	ASSERT_EQ(spec_grid_size(&s), 6);
 	/* point 5: first axis index 1, second axis index 2 */
-	spec_point_params(&s, 2, 5, &p);
-	ASSERT_EQ(p.tcp_keepalive, 20 * SIM_S);
-	ASSERT_EQ(p.token_retry, 3 * SIM_S);
+	spec_point_params(&s, 2, 5, &p, &k);
+	ASSERT_EQ(k.tcp_keepalive, 20 * SIM_S);
+	ASSERT_EQ(k.token_retry, 3 * SIM_S);
 	ASSERT_EQ(p.dial_timeout, 7 * SIM_S);
-	spec_point_params(&s, 1, 5, &p);	/* k3s: not swept on keepalive */
-	ASSERT_EQ(p.tcp_keepalive, 30 * SIM_S);
-	ASSERT_EQ(p.token_retry, 3 * SIM_S);
-	spec_point_params(&s, 2, 0, &p);
-	ASSERT_EQ(p.tcp_keepalive, 10 * SIM_S);
-	ASSERT_EQ(p.token_retry, 1 * SIM_S);
+	spec_point_params(&s, 1, 5, &p, &k);	/* k3s: not swept on keepalive */
+	ASSERT_EQ(k.tcp_keepalive, 30 * SIM_S);
+	ASSERT_EQ(k.token_retry, 3 * SIM_S);
+	spec_point_params(&s, 2, 0, &p, &k);
+	ASSERT_EQ(k.tcp_keepalive, 10 * SIM_S);
+	ASSERT_EQ(k.token_retry, 1 * SIM_S);
 	spec_release(&s);
 	ASSERT(s.name == NULL && s.world.nodes == NULL);
 }
@@ -226,6 +227,7 @@ static void test_defaults(void)
 {
 	struct spec s;
 	struct policy_params def;
+	struct k3s_params kdef;
 	GError *err = NULL;
 
 	if (!parse("{ 'name': 'x', 'topology': { 'azs': { 'a': 'r' },"
@@ -240,6 +242,8 @@ static void test_defaults(void)
 	ASSERT_STR_EQ(s.policies[0].ops->name, "k3s");
 	ASSERT_STR_EQ(s.baseline, "k3s");
 	ASSERT(!memcmp(&s.policies[0].params, &def, sizeof(def)));
+	k3s_params_default(&kdef);
+	ASSERT(!memcmp(&s.policies[0].k3s, &kdef, sizeof(kdef)));
 	ASSERT_STR_EQ(s.description, "");
 	ASSERT_EQ(s.world.nodes[0].server, -1);
 	ASSERT_EQ(s.world.nodes[0].n_cache, 0);
@@ -580,6 +584,65 @@ static void test_select_policies(void)
 	spec_release(&s);
 }
 
+/* The K3s constants as a spec sees them: the policy's two, then the
+ * model's, each found by name, documented, with its K3s default, and the
+ * two tables disjoint. */
+static void test_k3s_constants(void)
+{
+	static const struct {
+		const char *name;
+		sim_time want;
+		bool model;
+	} rows[] = {
+		{ "dial_timeout", 10 * SIM_S, false },
+		{ "preferred_to_healthy", 1 * SIM_MIN, false },
+		{ "health_check_interval", 1 * SIM_S, true },
+		{ "tcp_keepalive", 30 * SIM_S, true },
+		{ "tunnel_reconnect", 3 * SIM_S, true },
+		{ "etcd_ping_min", 5 * SIM_S, true },
+		{ "etcd_ping_max", 10 * SIM_S, true },
+		{ "etcd_ping_timeout", 1 * SIM_S, true },
+		{ "http_timeout", 10 * SIM_S, true },
+		{ "server_bootstrap_timeout", 15 * SIM_S, true },
+		{ "etcd_bootstrap_timeout", 10 * SIM_S, true },
+		{ "token_retry", 2 * SIM_S, true },
+		{ "config_retry_min", 5 * SIM_S, true },
+		{ "config_retry_max", 10 * SIM_S, true },
+		{ "etcd_health_retry", 5 * SIM_S, true },
+		{ "restart_delay", 5 * SIM_S, true },
+		{ "etcd_join_retry", 1 * SIM_S, true },
+		{ "etcd_join_timeout", 20 * SIM_S, true },
+		{ "election_timeout", 5 * SIM_S, true },
+		{ "heartbeat", 500 * SIM_MS, true },
+	};
+	struct policy_params p;
+	struct k3s_params k;
+	const struct spec_const *c;
+	size_t i;
+
+	policy_params_default(&p);
+	k3s_params_default(&k);
+	for (i = 0; i < G_N_ELEMENTS(rows); i++) {
+		c = spec_const_find(rows[i].name);
+		if (!c)
+			TEST_FAIL("no constant \"%s\"", rows[i].name);
+		ASSERT_EQ(c->model != NULL, rows[i].model);
+		ASSERT_EQ(c->policy == NULL, rows[i].model);
+		ASSERT(c->source && c->source[0] && c->help && c->help[0]);
+		ASSERT_EQ(*spec_const_ref(c, &p, &k), rows[i].want);
+	}
+	for (i = 0; spec_const_at(i); i++)
+		;
+	ASSERT_EQ(i, G_N_ELEMENTS(rows));
+	ASSERT_EQ(i, policy_n_params + k3s_n_params);
+	for (i = 0; i < k3s_n_params; i++)
+		ASSERT(policy_param_find(k3s_param_descs[i].name) == NULL);
+	ASSERT(spec_const_find("nope") == NULL);
+	/* by field, so a descriptor pointing at the wrong one shows */
+	ASSERT_EQ(k.heartbeat, 500 * SIM_MS);
+	ASSERT_EQ(k.health_check_interval, 1 * SIM_S);
+}
+
 static void test_explain(void)
 {
 	struct spec s;
@@ -596,6 +659,8 @@ static void test_explain(void)
 	fclose(f);
 	for (i = 0; i < policy_n_params; i++)
 		ASSERT_STR_CONTAINS(text, policy_param_descs[i].name);
+	for (i = 0; i < k3s_n_params; i++)
+		ASSERT_STR_CONTAINS(text, k3s_param_descs[i].name);
 	ASSERT_STR_CONTAINS(text, "good.one-1");
 	ASSERT_STR_CONTAINS(text, "seed: 42");
 	ASSERT_STR_CONTAINS(text, "k3s-shuffle");
@@ -642,6 +707,7 @@ int main(void)
 	TEST_RUN(test_one_line);
 	TEST_RUN(test_load);
 	TEST_RUN(test_select_policies);
+	TEST_RUN(test_k3s_constants);
 	TEST_RUN(test_explain);
 	TEST_RUN(test_failure_describe);
 	return 0;

@@ -32,6 +32,7 @@ static void test_grid(void)
 {
 	struct spec s;
 	struct policy_params p;
+	struct k3s_params k;
 	sim_time v[2];
 	size_t i;
 	static const sim_time want[6][2] = {
@@ -48,12 +49,12 @@ static void test_grid(void)
 		runner_point_values(&s, i, v);
 		ASSERT_EQ(v[0], want[i][0]);
 		ASSERT_EQ(v[1], want[i][1]);
-		spec_point_params(&s, 0, i, &p);	/* k3s: both axes */
+		spec_point_params(&s, 0, i, &p, &k);	/* k3s: both axes */
 		ASSERT_EQ(p.dial_timeout, want[i][0]);
-		ASSERT_EQ(p.health_check_interval, want[i][1]);
-		spec_point_params(&s, 1, i, &p);	/* shuffle: the second */
+		ASSERT_EQ(k.health_check_interval, want[i][1]);
+		spec_point_params(&s, 1, i, &p, &k);	/* shuffle: the second */
 		ASSERT_EQ(p.dial_timeout, 10 * SIM_S);
-		ASSERT_EQ(p.health_check_interval, want[i][1]);
+		ASSERT_EQ(k.health_check_interval, want[i][1]);
 	}
 	ASSERT(!spec_has_world_axes(&s));
 	spec_release(&s);
@@ -147,7 +148,8 @@ static char *timeline(const struct spec *s, size_t p, uint64_t scenario)
 {
 	struct failures_seen f = { g_string_new(NULL) };
 	struct world *w = world_new(&s->world, s->policies[p].ops,
-				    &s->policies[p].params);
+				    &s->policies[p].params,
+				    &s->policies[p].k3s);
 	struct run_record rec;
 
 	run_record_init(&rec, s->world.n_nodes);
@@ -204,7 +206,8 @@ static void test_random_kinds(void)
 	      " \"random_failures\": { \"count\": 1, \"at\": \"1s\","
 	      "  \"kinds\": { \"slow\": 2, \"crash\": 1, \"az_outage\": 1 },"
 	      "  \"duration\": \"2s\" } }", &s);
-	w = world_new(&s.world, s.policies[0].ops, &s.policies[0].params);
+	w = world_new(&s.world, s.policies[0].ops, &s.policies[0].params,
+		      &s.policies[0].k3s);
 	run_record_init(&rec, s.world.n_nodes);
 	world_set_trace(w, collect, &f);
 	for (k = 0; k < (uint64_t)n; k++) {
@@ -240,13 +243,14 @@ static void test_replay_alone(void)
 
 	if (!spec_load("experiments/specs/chaos.json", &s, &err))
 		TEST_FAIL("%s", err->message);
-	reused = world_new(&s.world, s.policies[0].ops, &s.policies[0].params);
+	reused = world_new(&s.world, s.policies[0].ops,
+			   &s.policies[0].params, &s.policies[0].k3s);
 	run_record_init(&a, s.world.n_nodes);
 	run_record_init(&b, s.world.n_nodes);
 	for (k = 0; k < 200; k++) {
 		world_run(reused, s.seed, k, &a);
 		fresh = world_new(&s.world, s.policies[0].ops,
-				  &s.policies[0].params);
+				  &s.policies[0].params, &s.policies[0].k3s);
 		world_run(fresh, s.seed, k, &b);
 		world_free(fresh);
 		ASSERT(memcmp(a.nodes, b.nodes, a.n_nodes * sizeof(*a.nodes)) == 0);
@@ -266,7 +270,7 @@ static void test_threads(void)
 	struct spec s;
 	GError *err = NULL;
 	struct runner_result r1, r2;
-	struct runner_opts o1 = { 1, false }, o2 = { 2, false };
+	struct runner_opts o1 = { 1, false, false }, o2 = { 2, false, false };
 	size_t c;
 
 	if (!spec_load("experiments/specs/backoff-tuning.json", &s, &err))

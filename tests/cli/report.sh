@@ -69,6 +69,7 @@ md = open(os.path.join(d, "report.md"), encoding="utf-8").read()
 for s in svgs:
     assert "plots/" + os.path.basename(s) in md, s
 assert r["command"] in md
+assert "K3s commit 469d009fb" in md, "K3s commit missing"
 PY
 
 # gnuplot draws every shipped experiment without an error.

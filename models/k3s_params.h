@@ -1,0 +1,72 @@
+/*
+ * The K3s constants the model reads (K3S-MODEL.md), beside the policy's
+ * parameters: the timeouts, retries and periods of the join flows, the
+ * health checkers, etcd and systemd. Only the two constants a policy reads
+ * stay in struct policy_params (dial_timeout, preferred_to_healthy): these
+ * are not part of the plug-in ABI.
+ *
+ * Defaults are the K3s values; a spec sets them per policy
+ * ("params": {"k3s": {"http_timeout": "5s"}}) and sweeps them, like the
+ * policy parameters (the spec looks a name up here first, then in the
+ * policy's table).
+ */
+#ifndef MODELS_K3S_PARAMS_H
+#define MODELS_K3S_PARAMS_H
+
+#include "sim/time.h"
+
+#include <stddef.h>
+
+struct k3s_params {
+	sim_time health_check_interval;	/* LB health-check loop: 1s */
+	sim_time tcp_keepalive;		/* dead connection noticed after: 30s */
+	sim_time tunnel_reconnect;	/* tunnel reconnect delay: 3s */
+	sim_time etcd_ping_min;		/* etcd /ping period, uniform [min, */
+	sim_time etcd_ping_max;		/*   max): 5s, 10s */
+	sim_time etcd_ping_timeout;	/* etcd /ping timeout: 1s */
+	sim_time http_timeout;		/* HTTP client timeout: 10s */
+	sim_time server_bootstrap_timeout; /* /v1-k3s/server-bootstrap: 15s */
+	sim_time etcd_bootstrap_timeout; /* bootstrap data from etcd: 10s */
+	sim_time token_retry;		/* token validation retry: 2s */
+	sim_time config_retry_min;	/* agent config retry, uniform [min, */
+	sim_time config_retry_max;	/*   max): 5s, 10s */
+	sim_time etcd_health_retry;	/* etcd health test retry: 5s */
+	sim_time restart_delay;		/* systemd restart delay: 5s */
+	sim_time etcd_join_retry;	/* new etcd member: poll every 1s */
+	sim_time etcd_join_timeout;	/* ... each try bounded by 20s */
+	sim_time election_timeout;	/* etcd election timeout: 5s */
+	sim_time heartbeat;		/* etcd heartbeat: 500ms */
+};
+
+/* The K3s commit the model was read against (K3S-MODEL.md). */
+#define K3S_MODEL_COMMIT "469d009fb"
+
+/* Which K3S-MODEL.md rows the model follows, in words: "sections 1-5;
+ * of section 6, rows 6.2, ...; not yet: ...". For `selsim list` and the
+ * report. */
+extern const char k3s_model_rows[];
+
+/* One constant: its spec key, where it lives, its default and where the
+ * default comes from. */
+struct k3s_param_desc {
+	const char *name;	/* spec key: "http_timeout" */
+	size_t offset;		/* offsetof(struct k3s_params, field) */
+	sim_time def;		/* the K3s value */
+	const char *source;	/* K3s file (and line) of the default */
+	const char *help;	/* one line */
+};
+
+/* Every constant, in the order of struct k3s_params. */
+extern const struct k3s_param_desc k3s_param_descs[];
+extern const size_t k3s_n_params;
+
+/* Every field at its K3s default. */
+void k3s_params_default(struct k3s_params *p);
+
+/* The constant named @name, or NULL. */
+const struct k3s_param_desc *k3s_param_find(const char *name);
+
+/* The field @d names inside @p. */
+sim_time *k3s_param_ref(struct k3s_params *p, const struct k3s_param_desc *d);
+
+#endif
