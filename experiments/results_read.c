@@ -250,6 +250,8 @@ static void read_cdf(struct jreader *jr, const cJSON *o, const char *path,
 
 	for (i = 0; i < RESULTS_CDF_POINTS; i++)
 		c->cdf[i] = NAN;
+	c->cdf_censored = jin_member(o, "join_time_cdf_beyond_deadline_from")
+			  != NULL;
 	c->cdf_beyond_from = isfinite(from) && from >= 0 &&
 			     from < RESULTS_CDF_POINTS ? (int)from
 						      : RESULTS_CDF_POINTS;

@@ -70,6 +70,11 @@ struct results_cell {
 	int cdf_beyond_from;	/* the first CDF point beyond the deadline
 				 * (join_time_cdf_beyond_deadline_from);
 				 * RESULTS_CDF_POINTS when none or absent */
+	bool cdf_censored;	/* the CDF is over every node that
+				 * (re)started, the not-joined beyond the
+				 * deadline (the file has
+				 * join_time_cdf_beyond_deadline_from);
+				 * else over the nodes that joined */
 	double dials, failed_dials, timeout_wait, requests, fatal;
 	double counted, ready;	/* nodes; NaN when absent */
 	bool has_vs;		/* a "vs_baseline" with "metrics" */
