@@ -682,8 +682,8 @@ static void report_methods(struct doc *d, const struct results *r)
 		double n = r->comparisons;
 
 		g_string_append_printf(g, " This run makes %.0f comparisons: "
-			"with %.0f comparisons at 95%%, about %.3g intervals "
-			"that exclude zero (starred) are expected by chance "
+			"with %.0f comparisons at 95%%, about %.3g starred "
+			"intervals (excluding zero) are expected by chance "
 			"even with no real difference. \"Significant also "
 			"after Holm's adjustment\" marks those that survive "
 			"Holm's step-down correction over all %.0f "
