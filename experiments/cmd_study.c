@@ -178,7 +178,8 @@ static char *results_csv(const struct study *st, const struct row *rows)
 {
 	GString *g = g_string_new(st->queueing
 		? "policy,utilisation,lambda,mean_s,mean_ci95_half_s,p50_s,"
-		  "p99_s,measured_utilisation\n"
+		  "p99_s,measured_utilisation,requests,warmup_requests,"
+		  "batches,batch_lag1,batches_uncorrelated\n"
 		: "strategy,clients,runs,calls_mean,time_ms_mean\n");
 	int i, j, k;
 
@@ -190,8 +191,11 @@ static char *results_csv(const struct study *st, const struct row *rows)
 			csv_num(g, st->x[j]);
 			if (!st->queueing)
 				csv_num(g, st->runs);
-			for (k = 0; k < (st->queueing ? 6 : 2); k++)
+			for (k = 0; k < (st->queueing ? 10 : 2); k++)
 				csv_num(g, w->f[k]);
+			if (st->queueing)
+				g_string_append(g, w->f[10] != 0 ? ",true"
+								 : ",false");
 			g_string_append_c(g, '\n');
 		}
 	}
@@ -331,11 +335,12 @@ static gboolean study_write(const struct study *st, const struct row *rows,
 
 static void print_table(const struct study *st, const struct row *rows)
 {
-	int i, j;
+	int i, j, n_corr = 0;
 
 	if (st->queueing)
-		printf("%-28s %6s %10s %10s %10s %10s\n", "policy", "rho",
-		       "mean s", "+-95%", "p50 s", "p99 s");
+		printf("%-28s %6s %10s %10s %10s %10s %10s %9s %7s %6s\n",
+		       "policy", "rho", "mean s", "+-95%", "p50 s", "p99 s",
+		       "requests", "warm-up", "batches", "lag-1");
 	else
 		printf("%-14s %7s %12s %12s\n", "strategy", "clients",
 		       "calls", "time ms");
@@ -343,17 +348,27 @@ static void print_table(const struct study *st, const struct row *rows)
 		for (j = 0; j < st->n_x; j++) {
 			const struct row *w = &rows[i * st->n_x + j];
 
-			if (st->queueing)
-				printf("%-28s %6.2f %10.4f %10.4f %10.4f "
-				       "%10.4f\n", st->series[i].label,
-				       st->x[j], w->f[1], w->f[2], w->f[3],
-				       w->f[4]);
-			else
+			if (!st->queueing) {
 				printf("%-14s %7.0f %12.1f %12.1f\n",
 				       st->series[i].label, st->x[j], w->f[0],
 				       w->f[1]);
+				continue;
+			}
+			printf("%-28s %6.2f %10.4f %10.4f %10.4f %10.4f "
+			       "%10.0f %9.0f %7.0f %6.3f%s\n",
+			       st->series[i].label, st->x[j], w->f[1],
+			       w->f[2], w->f[3], w->f[4], w->f[6], w->f[7],
+			       w->f[8], w->f[9], w->f[10] != 0 ? "" : " !");
+			n_corr += w->f[10] == 0;
 		}
 	}
+	if (st->queueing)
+		printf("\n+-95%%: batch means after an MSER-5 warm-up; lag-1: "
+		       "correlation of successive batch means.\n");
+	if (n_corr)
+		printf("! %d row%s: batch means still correlated at lag 1 "
+		       "(the interval may be too narrow; run more requests)."
+		       "\n", n_corr, n_corr == 1 ? "" : "s");
 }
 
 /* Runs the study of @spec_file and writes its results: the exit code. */

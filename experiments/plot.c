@@ -168,8 +168,11 @@ static void cdf_legend(struct plot_job *j, const struct results *r)
 static bool cdf_block(struct plot_job *j, const struct results *r,
 		      const struct results_cell *c, cdf_mode mode)
 {
-	double share = isfinite(c->counted) && c->counted > 0 &&
-		isfinite(c->ready) ? c->ready / c->counted : 1.0;
+	/* a censored CDF is over every node already; an older file's is
+	 * over the nodes that joined, scaled by their share */
+	double share = !c->cdf_censored && isfinite(c->counted) &&
+		c->counted > 0 && isfinite(c->ready) ? c->ready / c->counted
+						     : 1.0;
 	char *label;
 	bool any = false;
 	size_t k;
@@ -185,7 +188,8 @@ static bool cdf_block(struct plot_job *j, const struct results *r,
 	gnuplot_dat_str(j->data, label);
 	g_string_append(j->data, " join_time_s ready_pct policy\n");
 	g_free(label);
-	for (k = 0; k < RESULTS_CDF_POINTS; k++) {
+	/* the line stops where the quantiles go beyond the deadline */
+	for (k = 0; k < (size_t)c->cdf_beyond_from; k++) {
 		double q = (double)k / (RESULTS_CDF_POINTS - 1);
 
 		gnuplot_dat_num(j->data, q);
@@ -197,6 +201,37 @@ static bool cdf_block(struct plot_job *j, const struct results *r,
 	return true;
 }
 
+/* " Not Ready by the deadline (where the line stops): k3s-legacy 60%,
+ * ..." for the cells drawn whose CDF stops short; "" when none. */
+static char *cdf_stops(const struct results *r, bool partial)
+{
+	GString *g = g_string_new(NULL);
+	size_t i, n = 0;
+
+	for (i = 0; i < r->n_cells; i++) {
+		const struct results_cell *c = &r->cells[i];
+		char *label;
+		int from = c->cdf_beyond_from;
+
+		if ((partial && c->grid != 0) || from >= RESULTS_CDF_POINTS ||
+		    from == 0 || n >= 12)
+			continue;
+		label = results_cell_label(r, c);
+		g_string_append_printf(g, "%s%s %.3g%%", n++ ? ", " : "",
+				       label, isfinite(c->counted) &&
+				       c->counted > 0 && isfinite(c->ready)
+				       ? 100 * (1 - c->ready / c->counted)
+				       : 100.0 - from);
+		g_free(label);
+	}
+	if (n)
+		g_string_prepend(g, " Not Ready by the deadline (where the "
+				    "line stops): ");
+	if (n)
+		g_string_append_c(g, '.');
+	return g_string_free(g, FALSE);
+}
+
 /* The CDF's title, caption and gnuplot variables. */
 static void cdf_describe(struct plot_job *j, const struct results *r,
 			 cdf_mode mode, size_t drawn, size_t shown,
@@ -204,6 +239,7 @@ static void cdf_describe(struct plot_job *j, const struct results *r,
 {
 	bool partial = mode == CDF_FIRST_POINT;
 	char *note = drawn_note(r, partial);
+	char *stops = cdf_stops(r, partial);
 	GString *blocks = g_string_new(NULL);
 	size_t k;
 
@@ -214,14 +250,14 @@ static void cdf_describe(struct plot_job *j, const struct results *r,
 		"Share of the nodes that (re)started that were Ready "
 		"within a given time (log scale), %s; a line that "
 		"stops short of 100%% stops at the share that joined "
-		"before the deadline%s.%s%s",
+		"before the deadline%s.%s%s%s",
 		mode == CDF_BY_POINT ? "a line per grid point" :
 		mode == CDF_POLICY_AND_POINT ?
 		"a colour per policy, a dash pattern per grid point" :
 		"a line per policy",
 		isfinite(r->deadline_s) ? " (dashed)" : "", note,
 		drawn < shown ? " Cells where no node joined have no "
-				"line." : "");
+				"line." : "", stops);
 	gnuplot_var_str(j->vars, "plot_title", j->title);
 	gnuplot_var_str(j->vars, "blocks", blocks->str);
 	gnuplot_var_str(j->vars, "colors", colors);
@@ -239,6 +275,7 @@ static void cdf_describe(struct plot_job *j, const struct results *r,
 	}
 	g_string_free(blocks, TRUE);
 	g_free(note);
+	g_free(stops);
 }
 
 static void plan_cdf(GPtrArray *plan, const struct results *r)
@@ -250,10 +287,12 @@ static void plan_cdf(GPtrArray *plan, const struct results *r)
 	size_t i, drawn = 0, shown = 0;
 
 	dat_header(j->data, r, "join-time CDF per cell",
-		   "quantile (0-1, of the nodes that became Ready), "
-		   "join_time_s (that quantile of their join times), "
-		   "ready_pct (quantile x nodes Ready / nodes (re)started, "
-		   "%), policy (1-based); one block per cell, two blank lines "
+		   "quantile (0-1, of the nodes that (re)started), "
+		   "join_time_s (that quantile of their join times; a node "
+		   "not Ready by the deadline counts as beyond it, and the "
+		   "block stops before the first quantile beyond it), "
+		   "ready_pct (the share Ready by then, %), policy "
+		   "(1-based); one block per cell, two blank lines "
 		   "apart, each starting with a header line whose first field "
 		   "is the cell's label", partial);
 	for (i = 0; i < r->n_cells; i++) {

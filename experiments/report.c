@@ -359,54 +359,132 @@ static void report_spec(struct doc *d, const struct results *r,
 	doc_section_end(d);
 }
 
-/* The headline table: a row per cell. */
-static void report_table(struct doc *d, const struct results *r)
+/* A censored join time: "> deadline" when @beyond, else the figure. */
+static char *censored_text(double v, bool beyond)
 {
-	static const char *const figs[] = {
-		"success [95% CI]", "p50", "p90", "p99", "max", "dials/join",
-		"requests/join", "fatal restarts/scenario",
-	};
-	size_t nf = G_N_ELEMENTS(figs), cols = 1 + r->n_axes + nf;
-	char **cells = g_new0(char *, (r->n_cells + 1) * cols);
-	bool *numeric = g_new0(bool, cols);
-	size_t i, a, c;
+	return beyond && !isfinite(v) ? g_strdup("> deadline")
+				      : fmt_seconds(v);
+}
 
-	doc_section(d, "results", "Results");
-	doc_para(d, "Success: the share of scenarios in which every node that "
-		    "(re)started was Ready by the deadline, with its 95% "
-		    "Wilson interval. Join time: from a node's (re)start to "
-		    "Ready, over the nodes that became Ready. Dials, requests "
-		    "and fatal restarts are counted over the nodes that "
-		    "(re)started.");
+/* The policy and axis columns of a table of @nf figures named @figs:
+ * cells[(rows) * cols], header filled. */
+static char **table_start(const struct results *r, const char *const *figs,
+			  size_t nf, size_t *cols, bool **numeric)
+{
+	char **cells;
+	size_t a, c, i;
+
+	*cols = 1 + r->n_axes + nf;
+	cells = g_new0(char *, (r->n_cells + 1) * *cols);
+	*numeric = g_new0(bool, *cols);
 	cells[0] = g_strdup("policy");
 	for (a = 0; a < r->n_axes; a++)
 		cells[1 + a] = g_strdup(r->axes[a].key);
 	for (c = 0; c < nf; c++) {
 		cells[1 + r->n_axes + c] = g_strdup(figs[c]);
-		numeric[1 + r->n_axes + c] = true;
+		(*numeric)[1 + r->n_axes + c] = true;
 	}
 	for (i = 0; i < r->n_cells; i++) {
-		const struct results_cell *cl = &r->cells[i];
-		char **row = cells + (i + 1) * cols + 1 + r->n_axes;
-
-		cells[(i + 1) * cols] = g_strdup(cl->policy);
+		cells[(i + 1) * *cols] = g_strdup(r->cells[i].policy);
 		for (a = 0; a < r->n_axes; a++)
-			cells[(i + 1) * cols + 1 + a] =
-				g_strdup(cl->axis_val[a]);
-		row[0] = fmt_rate(cl->rate, cl->lo, cl->hi);
-		row[1] = fmt_seconds(cl->p50);
-		row[2] = fmt_seconds(cl->p90);
-		row[3] = fmt_seconds(cl->p99);
-		row[4] = fmt_seconds(cl->max);
-		row[5] = num_text(cl->dials);
-		row[6] = num_text(cl->requests);
-		row[7] = num_text(cl->fatal);
+			cells[(i + 1) * *cols + 1 + a] =
+				g_strdup(r->cells[i].axis_val[a]);
 	}
+	return cells;
+}
+
+/* Writes and frees a table of table_start(). */
+static void table_end(struct doc *d, const struct results *r, char **cells,
+		      size_t cols, bool *numeric)
+{
+	size_t i;
+
 	doc_table(d, cells, r->n_cells + 1, cols, numeric);
 	for (i = 0; i < (r->n_cells + 1) * cols; i++)
 		g_free(cells[i]);
 	g_free(cells);
 	g_free(numeric);
+}
+
+/* The join times over the nodes that joined only, when the file has
+ * them. */
+static void report_joined_table(struct doc *d, const struct results *r)
+{
+	static const char *const figs[] = {
+		"joined", "mean (joined)", "p50 (joined)", "p90 (joined)",
+		"p99 (joined)", "max (joined)",
+	};
+	size_t i, cols;
+	bool *numeric, any = false;
+	char **cells;
+
+	for (i = 0; i < r->n_cells; i++)
+		any |= isfinite(r->cells[i].joined_mean);
+	if (!any)
+		return;
+	doc_para(d, "Join time over the nodes that joined only (conditional "
+		    "on joining): these leave out the nodes that were not "
+		    "Ready by the deadline, so a policy that strands its "
+		    "slowest nodes looks faster here. Compare policies by "
+		    "the table above.");
+	cells = table_start(r, figs, G_N_ELEMENTS(figs), &cols, &numeric);
+	for (i = 0; i < r->n_cells; i++) {
+		const struct results_cell *cl = &r->cells[i];
+		char **row = cells + (i + 1) * cols + 1 + r->n_axes;
+
+		row[0] = isfinite(cl->counted) && isfinite(cl->ready)
+			? g_strdup_printf("%.0f of %.0f", cl->ready,
+					  cl->counted)
+			: g_strdup("\xe2\x80\x93");
+		row[1] = fmt_seconds(cl->joined_mean);
+		row[2] = fmt_seconds(cl->joined_p50);
+		row[3] = fmt_seconds(cl->joined_p90);
+		row[4] = fmt_seconds(cl->joined_p99);
+		row[5] = fmt_seconds(cl->joined_max);
+	}
+	table_end(d, r, cells, cols, numeric);
+}
+
+/* The headline table: a row per cell. */
+static void report_table(struct doc *d, const struct results *r)
+{
+	static const char *const figs[] = {
+		"success [95% CI]", "restricted mean", "p50", "p90", "p99",
+		"max", "dials/join", "requests/join", "fatal restarts/scenario",
+	};
+	size_t i, cols;
+	bool *numeric;
+	char **cells;
+
+	doc_section(d, "results", "Results");
+	doc_para(d, "Success: the share of scenarios in which every node that "
+		    "(re)started was Ready by the deadline, with its 95% "
+		    "Wilson interval. Join time: from a node's (re)start to "
+		    "Ready, over every node that (re)started; a node not "
+		    "Ready by the deadline counts as beyond it, so a "
+		    "quantile that falls among those nodes reads "
+		    "\"> deadline\". The restricted mean (mean of min(join "
+		    "time, deadline)) counts them at the deadline. Quantiles "
+		    "are type 7 (linear between order statistics). Dials, "
+		    "requests and fatal restarts are counted over the nodes "
+		    "that (re)started.");
+	cells = table_start(r, figs, G_N_ELEMENTS(figs), &cols, &numeric);
+	for (i = 0; i < r->n_cells; i++) {
+		const struct results_cell *cl = &r->cells[i];
+		char **row = cells + (i + 1) * cols + 1 + r->n_axes;
+
+		row[0] = fmt_rate(cl->rate, cl->lo, cl->hi);
+		row[1] = fmt_seconds(cl->mean);
+		row[2] = censored_text(cl->p50, cl->beyond_p50);
+		row[3] = censored_text(cl->p90, cl->beyond_p90);
+		row[4] = censored_text(cl->p99, cl->beyond_p99);
+		row[5] = censored_text(cl->max, cl->beyond_max);
+		row[6] = num_text(cl->dials);
+		row[7] = num_text(cl->requests);
+		row[8] = num_text(cl->fatal);
+	}
+	table_end(d, r, cells, cols, numeric);
+	report_joined_table(d, r);
 	doc_section_end(d);
 }
 
@@ -430,46 +508,87 @@ static char *num_in(double v, struct fmt_unit u, int dec, bool sign)
 	return g_strdup_printf(sign ? "%+.*f" : "%.*f", dec, v * u.scale);
 }
 
+/* "at least ", "at most " or "" for the bound of @p, as the signed
+ * difference reads. */
+static const char *bound_words(struct results_paired p)
+{
+	switch (p.bound) {
+	case RESULTS_BOUND_AT_LEAST: return "at least ";
+	case RESULTS_BOUND_AT_MOST: return "at most ";
+	default: return "";
+	}
+}
+
+/* After a sentence: Holm's verdict on a significant difference, and a
+ * p99 that rests on few tail nodes. */
+static void sentence_tail(GString *g, struct results_paired p)
+{
+	if (p.significant && p.significant_holm)
+		g_string_append(g, " Significant also after Holm's "
+				   "adjustment.");
+	else if (p.significant)
+		g_string_append(g, " Not significant after Holm's adjustment "
+				   "over all comparisons.");
+	if (p.tail_warning && isfinite(p.tail_nodes))
+		g_string_append_printf(g, " Caution: this p99 rests on only "
+				       "%.0f nodes beyond the p99.",
+				       p.tail_nodes);
+}
+
 /* One sentence on join-time metric @p of @pol against @base: "k3s joins
- * 2.3 s faster at p99 than article, 95% CI 1.9 to 2.7 s." Caller frees. */
+ * 2.3 s faster at p99 than article, 95% CI 1.9 to 2.7 s." The direction
+ * is the sign of the difference of the censored figures (restricted
+ * mean; quantiles with the not-joined beyond the deadline), so a policy
+ * that strands nodes is never called faster for it. Caller frees. */
 static char *sentence_time(const char *pol, const char *base,
 			   const char *where, struct results_paired p)
 {
+	GString *g = g_string_new(NULL);
 	struct fmt_unit u;
-	char *a, *b, *c, *out;
+	char *a, *b, *c;
 	int dec;
 
-	if (!isfinite(p.diff))
-		return g_strdup_printf("%s and %s cannot be compared %s: no "
-				       "node joined under one of them.", pol,
-				       base, where);
+	if (p.bound == RESULTS_BOUND_BOTH_BEYOND) {
+		g_string_printf(g, "%s and %s are both beyond the deadline "
+				"%s: not compared.", pol, base, where);
+		return g_string_free(g, FALSE);
+	}
+	if (!isfinite(p.diff)) {
+		g_string_printf(g, "%s and %s cannot be compared %s: no node "
+				"joined under one of them.", pol, base, where);
+		return g_string_free(g, FALSE);
+	}
 	u = fmt_unit_for(MAX(fabs(p.diff), MAX(isfinite(p.lo) ? fabs(p.lo) : 0,
 					   isfinite(p.hi) ? fabs(p.hi) : 0)));
 	dec = decimals_for(p.diff, p.lo, p.hi, u);
 	if (p.significant && isfinite(p.lo)) {
 		bool faster = p.diff < 0;
+		/* a difference of at most -5 s is at least 5 s faster */
+		const char *bw = !faster ? bound_words(p)
+			: p.bound == RESULTS_BOUND_AT_MOST ? "at least "
+			: p.bound == RESULTS_BOUND_AT_LEAST ? "at most " : "";
 
-		/* the magnitude and its interval, in the direction named */
 		a = num_in(fabs(p.diff), u, dec, false);
 		b = num_in(faster ? -p.hi : p.lo, u, dec, false);
 		c = num_in(faster ? -p.lo : p.hi, u, dec, false);
-		out = g_strdup_printf("%s joins %s %s %s %s than %s, 95%% CI "
-				      "%s to %s %s.", pol, a, u.name,
-				      faster ? "faster" : "slower", where,
-				      base, b, c, u.name);
+		g_string_printf(g, "%s joins %s%s %s %s %s than %s, 95%% CI "
+				"%s to %s %s.", pol, bw, a, u.name,
+				faster ? "faster" : "slower", where, base, b,
+				c, u.name);
 	} else {
 		a = num_in(p.diff, u, dec, true);
 		b = isfinite(p.lo) ? num_in(p.lo, u, dec, false) : g_strdup("?");
 		c = isfinite(p.hi) ? num_in(p.hi, u, dec, false) : g_strdup("?");
-		out = g_strdup_printf("%s and %s do not differ detectably in "
-				      "join time %s: %s %s, 95%% CI %s to %s "
-				      "%s.", pol, base, where, a, u.name, b, c,
-				      u.name);
+		g_string_printf(g, "%s and %s do not differ detectably in "
+				"join time %s: %s%s %s, 95%% CI %s to %s %s.",
+				pol, base, where, bound_words(p), a, u.name,
+				b, c, u.name);
 	}
+	sentence_tail(g, p);
 	g_free(a);
 	g_free(b);
 	g_free(c);
-	return out;
+	return g_string_free(g, FALSE);
 }
 
 /* The same for the success rate, in percentage points. */
@@ -477,22 +596,25 @@ static char *sentence_success(const char *pol, const char *base,
 			      struct results_paired p)
 {
 	double d = 100 * p.diff, lo = 100 * p.lo, hi = 100 * p.hi;
+	GString *g = g_string_new(NULL);
 
-	if (!isfinite(p.diff))
-		return g_strdup_printf("%s and %s cannot be compared in "
-				       "success rate.", pol, base);
-	if (p.significant && isfinite(p.lo)) {
+	if (!isfinite(p.diff)) {
+		g_string_printf(g, "%s and %s cannot be compared in success "
+				"rate.", pol, base);
+	} else if (p.significant && isfinite(p.lo)) {
 		bool more = p.diff > 0;
 
-		return g_strdup_printf(
-			"%s succeeds in %.1f percentage points %s scenarios "
-			"than %s, 95%% CI %.1f to %.1f points.", pol, fabs(d),
-			more ? "more" : "fewer", base, more ? lo : -hi,
-			more ? hi : -lo);
+		g_string_printf(g, "%s succeeds in %.1f percentage points %s "
+				"scenarios than %s, 95%% CI %.1f to %.1f "
+				"points.", pol, fabs(d), more ? "more" : "fewer",
+				base, more ? lo : -hi, more ? hi : -lo);
+		sentence_tail(g, p);
+	} else {
+		g_string_printf(g, "%s and %s do not differ detectably in "
+				"success rate: %+.1f points, 95%% CI %.1f to "
+				"%.1f.", pol, base, d, lo, hi);
 	}
-	return g_strdup_printf("%s and %s do not differ detectably in success "
-			       "rate: %+.1f points, 95%% CI %.1f to %.1f.",
-			       pol, base, d, lo, hi);
+	return g_string_free(g, FALSE);
 }
 
 /* The comparison of cell @c with its baseline, in sentences. Caller
@@ -506,7 +628,7 @@ static char *comparison_text(const struct results *r,
 	} times[] = {
 		{ &c->vs_p99, "at p99" },
 		{ &c->vs_p50, "at p50" },
-		{ &c->vs_mean, "on average" },
+		{ &c->vs_mean, "in restricted mean" },
 	};
 	GString *g = g_string_new(NULL);
 	size_t k;
@@ -537,6 +659,46 @@ static char *comparison_text(const struct results *r,
 	return g_string_free(g, FALSE);
 }
 
+/* How the comparisons were made: the methods and resamples of the first
+ * cell with vs_baseline, and what the number of comparisons means. */
+static void report_methods(struct doc *d, const struct results *r)
+{
+	GString *g = g_string_new("Differences are paired: each policy "
+		"against the baseline on the same scenarios (this policy "
+		"minus the baseline), with 95% intervals: the success rate by ");
+	const struct results_cell *c = NULL;
+	size_t i;
+
+	for (i = 0; i < r->n_cells && !c; i++)
+		if (r->cells[i].has_vs)
+			c = &r->cells[i];
+	g_string_append(g, c && c->vs_success.method &&
+			   strcmp(c->vs_success.method, "tango-score") == 0
+			   ? "Tango's score interval for paired proportions"
+			   : "the percentile bootstrap");
+	g_string_append(g, ", the join times (restricted mean, p50, p99) by "
+			   "the percentile bootstrap");
+	if (c && isfinite(c->resamples))
+		g_string_append_printf(g, " with %.0f resamples", c->resamples);
+	g_string_append(g, ". A quantile beyond the deadline is taken as the "
+			   "deadline, so its difference is a bound (\"at "
+			   "least\", \"at most\"). \"Not detectably\" means "
+			   "the interval includes zero.");
+	if (isfinite(r->comparisons)) {
+		double n = r->comparisons;
+
+		g_string_append_printf(g, " This run makes %.0f comparisons: "
+			"with %.0f comparisons at 95%%, about %.3g starred "
+			"intervals (excluding zero) are expected by chance "
+			"even with no real difference. \"Significant also "
+			"after Holm's adjustment\" marks those that survive "
+			"Holm's step-down correction over all %.0f "
+			"(family-wise error 5%%).", n, n, n / 20, n);
+	}
+	doc_para(d, g->str);
+	g_string_free(g, TRUE);
+}
+
 /* The paired comparisons with the baseline, in sentences. */
 static void report_comparisons(struct doc *d, const struct results *r)
 {
@@ -557,11 +719,7 @@ static void report_comparisons(struct doc *d, const struct results *r)
 					comparison_text(r, &r->cells[i]));
 	}
 	if (items->len) {
-		doc_para(d, "Differences are paired: each policy against the "
-			    "baseline on the same scenarios (this policy minus "
-			    "the baseline), with bootstrap 95% intervals. "
-			    "\"Not detectably\" means the interval includes "
-			    "zero.");
+		report_methods(d, r);
 		doc_list(d, items);
 		if (left) {
 			char *t = g_strdup_printf("%zu more comparisons are "

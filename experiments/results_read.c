@@ -211,6 +211,30 @@ static void read_params(struct jreader *jr, const struct results *r,
 	g_free(sub);
 }
 
+/* join_time_s.beyond_deadline: which quantiles are beyond it. */
+static void read_beyond(const cJSON *b, struct results_cell *c)
+{
+	c->beyond_p50 = cJSON_IsTrue(jin_member(b, "p50"));
+	c->beyond_p90 = cJSON_IsTrue(jin_member(b, "p90"));
+	c->beyond_p99 = cJSON_IsTrue(jin_member(b, "p99"));
+	c->beyond_max = cJSON_IsTrue(jin_member(b, "max"));
+}
+
+/* join_time_joined_s: the figures over the nodes that joined. */
+static void read_joined(struct jreader *jr, const cJSON *o, const char *path,
+			struct results_cell *c)
+{
+	const cJSON *j = jobj(jr, o, path, "join_time_joined_s", true);
+	char *sub = g_strconcat(path, ".join_time_joined_s", NULL);
+
+	c->joined_mean = jnum(jr, j, sub, "mean", true);
+	c->joined_p50 = jnum(jr, j, sub, "p50", true);
+	c->joined_p90 = jnum(jr, j, sub, "p90", true);
+	c->joined_p99 = jnum(jr, j, sub, "p99", true);
+	c->joined_max = jnum(jr, j, sub, "max", true);
+	g_free(sub);
+}
+
 static void read_success_join(struct jreader *jr, const cJSON *o,
 			      const char *path, struct results_cell *c)
 {
@@ -233,8 +257,10 @@ static void read_success_join(struct jreader *jr, const cJSON *o,
 		c->p90 = jnum(jr, join, sub, "p90", false);
 		c->p99 = jnum(jr, join, sub, "p99", false);
 		c->max = jnum(jr, join, sub, "max", false);
+		read_beyond(jin_member(join, "beyond_deadline"), c);
 		g_free(sub);
 	}
+	read_joined(jr, o, path, c);
 }
 
 static void read_cdf(struct jreader *jr, const cJSON *o, const char *path,
@@ -243,8 +269,16 @@ static void read_cdf(struct jreader *jr, const cJSON *o, const char *path,
 	const cJSON *cdf = jget(jr, o, path, "join_time_cdf_s", true);
 	int i;
 
+	double from = jnum(jr, o, path, "join_time_cdf_beyond_deadline_from",
+			   true);
+
 	for (i = 0; i < RESULTS_CDF_POINTS; i++)
 		c->cdf[i] = NAN;
+	c->cdf_censored = jin_member(o, "join_time_cdf_beyond_deadline_from")
+			  != NULL;
+	c->cdf_beyond_from = isfinite(from) && from >= 0 &&
+			     from < RESULTS_CDF_POINTS ? (int)from
+						      : RESULTS_CDF_POINTS;
 	if (!cdf || cJSON_IsNull(cdf))
 		return;
 	if (!cJSON_IsArray(cdf) ||
@@ -282,14 +316,32 @@ static void read_counts(struct jreader *jr, const cJSON *o, const char *path,
 	}
 }
 
+/* A paired metric's "bound"; exact when absent or unknown. */
+static enum results_bound read_bound(const cJSON *b)
+{
+	static const char *const names[] = {
+		[RESULTS_BOUND_EXACT] = "exact",
+		[RESULTS_BOUND_AT_LEAST] = "at_least",
+		[RESULTS_BOUND_AT_MOST] = "at_most",
+		[RESULTS_BOUND_BOTH_BEYOND] = "both_beyond_deadline",
+	};
+	size_t i;
+
+	for (i = 0; cJSON_IsString(b) && i < G_N_ELEMENTS(names); i++)
+		if (strcmp(b->valuestring, names[i]) == 0)
+			return (enum results_bound)i;
+	return RESULTS_BOUND_EXACT;
+}
+
 /* One metric of vs_baseline.metrics; lenient: a figure that is not a
  * number is NaN. */
 static struct results_paired read_paired(const cJSON *metrics,
 					 const char *name)
 {
 	const cJSON *m = jin_member(metrics, name);
-	const cJSON *d, *ci, *sig;
-	struct results_paired p = { false, NAN, NAN, NAN, false };
+	const cJSON *d, *ci, *sig, *v;
+	struct results_paired p = { .diff = NAN, .lo = NAN, .hi = NAN,
+				    .tail_nodes = NAN };
 
 	if (!cJSON_IsObject(m))
 		return p;
@@ -309,6 +361,14 @@ static struct results_paired read_paired(const cJSON *metrics,
 		p.significant = cJSON_IsTrue(sig);
 	else	/* not stated: the interval excludes 0 */
 		p.significant = isfinite(p.lo) && (p.lo > 0 || p.hi < 0);
+	p.significant_holm = cJSON_IsTrue(jin_member(m, "significant_holm"));
+	v = jin_member(m, "method");
+	p.method = cJSON_IsString(v) ? v->valuestring : NULL;
+	p.bound = read_bound(jin_member(m, "bound"));
+	v = jin_member(m, "tail_nodes");
+	if (cJSON_IsNumber(v))
+		p.tail_nodes = v->valuedouble;
+	p.tail_warning = cJSON_IsTrue(jin_member(m, "tail_warning"));
 	return p;
 }
 
@@ -325,6 +385,9 @@ static void read_vs(struct jreader *jr, const struct results *r,
 		return;
 	b = jin_member(vs, "baseline");
 	c->has_vs = true;
+	b = jin_member(vs, "resamples");
+	c->resamples = cJSON_IsNumber(b) ? b->valuedouble : NAN;
+	b = jin_member(vs, "baseline");
 	c->vs_baseline = cJSON_IsString(b) ? b->valuestring :
 		r->baseline ? r->baseline : "the baseline";
 	c->vs_success = read_paired(metrics, "success_rate");
@@ -439,6 +502,8 @@ static void read_top(struct jreader *jr, struct results *r)
 	r->command = jstr(jr, r->root, "", "command", true);
 	r->scenarios = jnum(jr, r->root, "", "scenarios", false);
 	r->deadline_s = jnum(jr, r->root, "", "deadline_s", true);
+	r->comparisons = jnum(jr, r->root, "", "comparisons", true);
+	r->alpha = jnum(jr, r->root, "", "alpha", true);
 	if (!jr->failed &&
 	    !cJSON_IsNumber(cJSON_GetObjectItem(r->root, "seed")))
 		jfail(jr, "", "seed", "expected a number");

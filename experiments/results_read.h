@@ -20,12 +20,29 @@
 /* The join-time CDF in results.json: quantiles 0, 0.01 ... 1. */
 #define RESULTS_CDF_POINTS 101
 
+/* What a censored quantile's difference is ("bound" in results.json):
+ * exact; at least / at most diff (one side's quantile is beyond the
+ * deadline, taken as the deadline); both beyond the deadline. */
+enum results_bound {
+	RESULTS_BOUND_EXACT,
+	RESULTS_BOUND_AT_LEAST,
+	RESULTS_BOUND_AT_MOST,
+	RESULTS_BOUND_BOTH_BEYOND,
+};
+
 /* One metric of a cell's "vs_baseline": the paired difference. */
 struct results_paired {
 	bool present;		/* the metric is there */
 	double diff, lo, hi;	/* NaN when it could not be computed */
 	bool significant;	/* as written; when absent, the interval
 				 * excludes 0 */
+	bool significant_holm;	/* after Holm's adjustment (false when
+				 * absent) */
+	const char *method;	/* "tango-score", "percentile-bootstrap";
+				 * NULL when absent */
+	enum results_bound bound;	/* exact when absent */
+	double tail_nodes;	/* p99: nodes beyond it; NaN when absent */
+	bool tail_warning;	/* p99: too few tail nodes */
 };
 
 struct results_cell {
@@ -38,11 +55,30 @@ struct results_cell {
 	double scenarios;
 	double count;		/* successful scenarios */
 	double rate, lo, hi;	/* success rate and its 95% interval */
-	double mean, p50, p90, p99, max;	/* join time, s */
+	double mean, p50, p90, p99, max;	/* join time, s, censored at
+						 * the deadline: mean is the
+						 * restricted mean (mean of
+						 * min(join time, deadline));
+						 * a quantile beyond the
+						 * deadline is NaN with its
+						 * beyond_* flag set */
+	bool beyond_p50, beyond_p90, beyond_p99, beyond_max;
+	double joined_mean, joined_p50, joined_p90, joined_p99, joined_max;
+				/* over the nodes that joined only
+				 * ("join_time_joined_s"); NaN when absent */
 	double cdf[RESULTS_CDF_POINTS];	/* join-time quantiles; NaN: none */
+	int cdf_beyond_from;	/* the first CDF point beyond the deadline
+				 * (join_time_cdf_beyond_deadline_from);
+				 * RESULTS_CDF_POINTS when none or absent */
+	bool cdf_censored;	/* the CDF is over every node that
+				 * (re)started, the not-joined beyond the
+				 * deadline (the file has
+				 * join_time_cdf_beyond_deadline_from);
+				 * else over the nodes that joined */
 	double dials, failed_dials, timeout_wait, requests, fatal;
 	double counted, ready;	/* nodes; NaN when absent */
 	bool has_vs;		/* a "vs_baseline" with "metrics" */
+	double resamples;	/* vs_baseline.resamples; NaN when absent */
 	const char *vs_baseline; /* its baseline's name, else the file's,
 				  * else "the baseline" */
 	struct results_paired vs_success, vs_mean, vs_p50, vs_p99;
@@ -64,6 +100,9 @@ struct results {
 	char *seed;		/* digits, exactly as written */
 	double scenarios;
 	double deadline_s;	/* NaN when absent */
+	double comparisons;	/* paired comparisons Holm adjusts over;
+				 * NaN when absent */
+	double alpha;		/* their level; NaN when absent */
 	struct results_axis *axes;
 	size_t n_axes;
 	const char **policies;	/* in order of first appearance */

@@ -25,6 +25,42 @@ for f in results.json results.csv report.html report.md plots/redraw.sh \
   [ -s "$out/run/$f" ] || { echo "missing or empty: $f"; exit 1; }
 done
 
+# The censored figures, checked against results.json: a quantile beyond
+# the deadline reads "> deadline", the CDF block stops at
+# join_time_cdf_beyond_deadline_from, the comparisons state their count
+# and methods, and no policy with a higher restricted mean is called faster.
+python3 - "$out/run" <<'PY'
+import json, os, re, sys
+d = sys.argv[1]
+r = json.load(open(os.path.join(d, "results.json")))
+md = open(os.path.join(d, "report.md")).read()
+dat = open(os.path.join(d, "plots", "cdf.dat")).read().split("\n\n\n")
+blocks = {b.strip().splitlines()[0].split('"')[1]: b.strip().splitlines()[1:]
+          for b in dat[1:]}
+assert "restricted mean (mean of min(join time, deadline))" in md
+n = r["comparisons"]
+assert "with %d comparisons at 95%%, about %.3g starred" % (n, n / 20) in md, n
+assert "Tango's score interval" in md
+assert "with %d resamples" % r["results"][1]["vs_baseline"]["resamples"] in md
+seen_beyond = False
+for c in r["results"]:
+    row = [l for l in md.splitlines() if l.startswith("| %s | " % c["policy"])][0]
+    cols = [x.strip() for x in row.split("|")[1:-1]]
+    for i, q in enumerate(("p50", "p90", "p99", "max")):
+        beyond = c["join_time_s"]["beyond_deadline"][q]
+        assert (cols[3 + i] == "> deadline") == beyond, (row, q)
+        seen_beyond |= beyond
+    frm = c["join_time_cdf_beyond_deadline_from"]
+    if frm is None:
+        frm = 101
+    assert len(blocks.get(c["policy"], [])) == frm, (c["policy"], frm)
+    vs = c.get("vs_baseline")
+    if vs and vs["metrics"]["join_time_mean_s"]["diff"] > 0:
+        assert not re.search(re.escape(c["policy"]) +
+                             r" joins [^.]* faster in restricted mean", md)
+assert seen_beyond, "first-etcd-down no longer has a policy beyond the deadline"
+PY
+
 # Every SVG is XML; report.html parses, inlines every plot and holds the
 # reproduce command; nothing in it points outside the page.
 python3 - "$out/run" <<'PY'

@@ -36,6 +36,38 @@ r = json.load(open(sys.argv[1]))["results"][0]
 assert abs(r["mean_s"] - 2.0) < 3 * r["mean_ci95_half_s"] + 0.02, r
 PY
 
+# the table and CSV show the batch means' setup: requests, warm-up, batches,
+# lag-1; a run too short for uncorrelated batches (2,000 requests at rho
+# 0.95, where the queue relaxes over ~(1/(1 - 0.95))^2 = 400 services) is
+# flagged with "!" and a footnote
+cat > "$out/q2.json" <<'JSON'
+{ "name": "q2", "workload": "queueing", "requests": [100000, 2000],
+  "servers": 1, "service_time": { "dist": "exponential", "mean": "1s" },
+  "utilisation": [0.5, 0.95], "policies": ["random"] }
+JSON
+"$selsim" study "$out/q2.json" -o "$out/q2" --no-plots > "$out/q2.txt"
+head -1 "$out/q2.txt" | grep -q 'requests *warm-up *batches *lag-1'
+python3 - "$out/q2/results.json" "$out/q2/results.csv" "$out/q2.txt" <<'PY'
+import csv, json, sys
+res = json.load(open(sys.argv[1]))["results"]
+rows = list(csv.DictReader(open(sys.argv[2])))
+table = open(sys.argv[3]).read().splitlines()
+assert len(rows) == len(res) == 2
+for c, row in zip(res, rows):
+    for k in ("requests", "warmup_requests", "batches", "batch_lag1"):
+        assert float(row[k]) == c[k], (k, row[k], c[k])
+    assert row["batches_uncorrelated"] == str(c["batches_uncorrelated"]).lower()
+    line = [l for l in table if l.split()[1:2] == ["%.2f" % c["utilisation"]]][0]
+    assert line.split()[6] == "%d" % c["requests"], line
+    assert line.endswith(" !") == (not c["batches_uncorrelated"]), line
+assert res[0]["requests"] == 100000
+bad = sum(not c["batches_uncorrelated"] for c in res)
+if bad:
+    assert any(l.startswith("! %d row" % bad) for l in table), table
+else:
+    assert not any(l.startswith("! ") for l in table), table
+PY
+
 # --no-plots: results only, no plots folder
 [ -e "$out/q/results.json" ] && [ -e "$out/q/results.csv" ]
 [ ! -e "$out/q/plots" ] || { echo "--no-plots made $out/q/plots"; exit 1; }
