@@ -156,16 +156,24 @@ void policy_observe(const struct policy_ops *ops, void *lb, int server,
 		ops->observe(lb, server, fb);
 }
 
+/* @d as an optional delay method @method of @ops returned it: -1 (none)
+ * or a delay >= 0; anything else is the policy's bug. */
+static sim_time checked_delay(const struct policy_ops *ops, const char *method,
+			      sim_time d)
+{
+	if (d < -1)
+		SIM_BUG("policy '%s': %s returned %" PRId64
+			" (-1 or a delay >= 0)", ops->name, method, d);
+	return d;
+}
+
 sim_time policy_pass_delay(const struct policy_ops *ops, void *lb, int passes)
 {
 	sim_time d;
 
 	SIM_ASSERT(passes >= 1);
 	d = ops->pass_delay ? ops->pass_delay(lb, passes) : -1;
-	if (d < -1)
-		SIM_BUG("policy '%s': pass_delay returned %" PRId64
-			" (-1 or a delay >= 0)", ops->name, d);
-	return d;
+	return checked_delay(ops, "pass_delay", d);
 }
 
 sim_time policy_connect_timeout(const struct policy_ops *ops, void *lb,
@@ -181,18 +189,12 @@ sim_time policy_dial_stagger(const struct policy_ops *ops, void *lb)
 {
 	sim_time d = ops->dial_stagger ? ops->dial_stagger(lb) : -1;
 
-	if (d < -1)
-		SIM_BUG("policy '%s': dial_stagger returned %" PRId64
-			" (-1 or a delay >= 0)", ops->name, d);
-	return d;
+	return checked_delay(ops, "dial_stagger", d);
 }
 
 sim_time policy_hedge_delay(const struct policy_ops *ops, void *lb)
 {
 	sim_time d = ops->hedge_delay ? ops->hedge_delay(lb) : -1;
 
-	if (d < -1)
-		SIM_BUG("policy '%s': hedge_delay returned %" PRId64
-			" (-1 or a delay >= 0)", ops->name, d);
-	return d;
+	return checked_delay(ops, "hedge_delay", d);
 }
