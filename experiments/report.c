@@ -171,11 +171,30 @@ static void world_failures(struct doc *d, const struct world_config *w)
 	g_ptr_array_unref(items);
 }
 
+/* The process start-up phases (methods and assumptions): each default's
+ * public source, or that it is selsim's assumption. */
+static void world_startup(struct doc *d, const struct world_config *w)
+{
+	GPtrArray *items = g_ptr_array_new_with_free_func(g_free);
+	int k;
+
+	doc_h3(d, "Process start-up");
+	doc_para(d, "Join times run from a node's (re)start to Ready and "
+		 "include the time a real process takes besides the "
+		 "protocol: each phase is drawn once per start from the "
+		 "node's own stream.");
+	for (k = 0; k < STARTUP_N; k++)
+		g_ptr_array_add(items, spec_startup_describe(w, k));
+	doc_list(d, items);
+	g_ptr_array_unref(items);
+}
+
 /* The topology, network, servers and failures of @s. */
 static void report_world(struct doc *d, const struct spec *s)
 {
 	world_topology(d, &s->world);
 	world_network(d, &s->world);
+	world_startup(d, &s->world);
 	world_failures(d, &s->world);
 }
 

@@ -32,7 +32,7 @@
 static const char *const top_keys[] = {
 	"name", "description", "seed", "scenarios", "deadline", "policies",
 	"baseline", "topology", "network", "servers", "failures",
-	"random_failures", "params", "sweep", NULL
+	"random_failures", "params", "sweep", "startup", NULL
 };
 
 /* "name": letters, digits, '.', '_' and '-' (it names files). */
@@ -85,6 +85,7 @@ static const struct {
 } sections[] = {
 	{ "network", spec__parse_network },
 	{ "servers", spec__parse_servers },
+	{ "startup", spec__parse_startup },
 	{ "failures", spec__parse_failures },
 	{ "random_failures", spec__parse_random },
 	{ "params", spec__parse_params },

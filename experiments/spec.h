@@ -186,6 +186,14 @@ int spec_policy_index(const struct spec *s, const char *name);
 char *spec_failure_describe(const struct world_config *w,
 			    const struct failure_config *f);
 
+/*
+ * Start-up phase @k (startup_phase) of world @w in words: its
+ * distribution, the nodes that override it, what it covers and where its
+ * default comes from (a public source or a selsim assumption). Caller
+ * frees with g_free().
+ */
+char *spec_startup_describe(const struct world_config *w, int k);
+
 /* How failure kind @k is written in a spec, its options and their
  * defaults, on one line (for `selsim list`). Static. */
 const char *spec_failure_usage(failure_kind k);

@@ -194,6 +194,7 @@ static void explain_world(const struct world_config *w, FILE *out)
 {
 	explain_topology(w, out);
 	explain_network(w, out);
+	spec__explain_startup(w, out);
 	explain_failures(w, out);
 	if (w->random.enabled)
 		explain_random(w, out);

@@ -62,6 +62,18 @@ const char *spec__az_list(struct ctx *c);
 gboolean spec__get_nodes(struct ctx *c, const cJSON *v, bool single_ok,
 			 int **out, size_t *n);
 
+/* ---- spec_startup.c ---- */
+
+/* "startup" (the top level) and "topology.nodes[i].startup": each phase a
+ * duration or a distribution (process, etcd, apiserver, kubelet); a
+ * node's keys override the top level's phase by phase. */
+gboolean spec__parse_startup(struct ctx *c, const cJSON *v);
+gboolean spec__parse_node_startup(struct ctx *c, const cJSON *v,
+				  struct node_config *n);
+
+/* The "startup:" lines of `validate --explain`. */
+void spec__explain_startup(const struct world_config *w, FILE *out);
+
 /* ---- spec_failures.c (after the topology and the deadline) ---- */
 
 gboolean spec__parse_failures(struct ctx *c, const cJSON *v);

@@ -144,7 +144,8 @@ gboolean spec__get_nodes(struct ctx *c, const cJSON *v, bool single_ok,
 
 static const char *const topology_keys[] = { "azs", "nodes", NULL };
 static const char *const node_keys[] = {
-	"name", "role", "az", "server", "cache", "ca_on_disk", "up", "rtt", NULL
+	"name", "role", "az", "server", "cache", "ca_on_disk", "up", "rtt",
+	"startup", NULL
 };
 
 static gboolean parse_azs(struct ctx *c, const cJSON *v)
@@ -325,6 +326,11 @@ static gboolean parse_node_links(struct ctx *c, const cJSON *v, size_t i,
 		if (!spec_get_dist(&c->in, item, &n->rtt))
 			return FALSE;
 		n->has_rtt = true;
+		jin_pop(&c->in, m);
+	}
+	if ((item = jin_enter(&c->in, v, "startup", &m))) {
+		if (!spec__parse_node_startup(c, item, n))
+			return FALSE;
 		jin_pop(&c->in, m);
 	}
 	return TRUE;

@@ -40,6 +40,54 @@ const char *const failure_kind_summaries[FAIL_N_KINDS] = {
 	[FAIL_LOSS] = "lose SYNs to and from a node with a probability (retransmits after 1, 2, 4 s ...)",
 };
 
+const struct startup_phase_info startup_phase_info[STARTUP_N] = {
+	[STARTUP_PROCESS] = { "process", "every role",
+		"(re)start to the first dial: binary, config, certificates, "
+		"local load balancers",
+		"selsim assumption (no public measurement found)" },
+	[STARTUP_ETCD] = { "etcd", "etcd, server",
+		"etcd member start: WAL replay, backend open, raft start "
+		"(then the wait for a leader and one heartbeat)",
+		"range from K3s journals: k3s-io/k3s#6679 (starting an etcd "
+		"server -> restarting local member, 0.13 s), etcd-io/etcd#14514 "
+		"(730 MB backend recovered -> member restarting, 0.19 s), "
+		"k3s-io/k3s#2765 (backend opened -> store recovered, 5.7 s); "
+		"the median is a selsim assumption" },
+	[STARTUP_APISERVER] = { "apiserver", "control-plane, server",
+		"etcd ready to apiserver serving; only then the node serves "
+		"/v1-k3s/config, server-bootstrap and the apiserver list",
+		"projectcalico/kube-controllers#331 (apiserver start -> "
+		"serving, 15-18 s), kubernetes/kubernetes#65239 "
+		"(sample-apiserver start in CI, 7-28 s, median about 12 s); "
+		"median 10 s and sigma are a selsim assumption in that range" },
+	[STARTUP_KUBELET] = { "kubelet", "agent, control-plane, server",
+		"containerd, kubelet start and node registration to Ready "
+		"(an etcd-only server's kubelet is not modelled: Ready when "
+		"its member serves)",
+		"selsim assumption (no public measurement found)" },
+};
+
+void startup_config_default(struct startup_config *s)
+{
+	/* lognormal(median, sigma): see startup_phase_info for why */
+	s->phase[STARTUP_PROCESS] = (struct dist){
+		.kind = DIST_LOGNORMAL, .p = { 1.0, 0.5 } };
+	s->phase[STARTUP_ETCD] = (struct dist){
+		.kind = DIST_LOGNORMAL, .p = { 2.0, 0.6 } };
+	s->phase[STARTUP_APISERVER] = (struct dist){
+		.kind = DIST_LOGNORMAL, .p = { 10.0, 0.4 } };
+	s->phase[STARTUP_KUBELET] = (struct dist){
+		.kind = DIST_LOGNORMAL, .p = { 5.0, 0.5 } };
+}
+
+const struct dist *world_config_startup(const struct world_config *c,
+					int node, startup_phase k)
+{
+	const struct node_config *n = &c->nodes[node];
+
+	return n->startup_set[k] ? &n->startup.phase[k] : &c->startup.phase[k];
+}
+
 void world_config_init(struct world_config *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -61,6 +109,7 @@ void world_config_init(struct world_config *c)
 	c->servers.service_time = (struct dist){
 		.kind = DIST_EXPONENTIAL, .p = { 2e-3, 0 } };
 	c->deadline = 10 * SIM_MIN;
+	startup_config_default(&c->startup);
 }
 
 static void release_failure(struct failure_config *f)
@@ -74,6 +123,7 @@ static void release_failure(struct failure_config *f)
 void world_config_release(struct world_config *c)
 {
 	size_t i;
+	int k;
 
 	for (i = 0; i < c->n_azs; i++)
 		g_free(c->azs[i].name);
@@ -85,7 +135,11 @@ void world_config_release(struct world_config *c)
 		g_free(c->nodes[i].name);
 		g_free(c->nodes[i].cache);
 		dist_release(&c->nodes[i].rtt);
+		for (k = 0; k < STARTUP_N; k++)
+			dist_release(&c->nodes[i].startup.phase[k]);
 	}
+	for (k = 0; k < STARTUP_N; k++)
+		dist_release(&c->startup.phase[k]);
 	g_free(c->nodes);
 	for (i = 0; i < LINK_N_CLASSES; i++)
 		dist_release(&c->network.rtt[i]);

@@ -44,6 +44,42 @@ static inline bool role_is_server(node_role r)
 	return r != ROLE_AGENT;
 }
 
+/*
+ * Process start-up and readiness (README "Process start-up"): the time a
+ * real k3s process takes besides the protocol, drawn once per phase at
+ * every (re)start of a node from that node's own stream, whether its role
+ * uses the phase or not. Defaults and their sources: startup_phase_info.
+ */
+typedef enum {
+	STARTUP_PROCESS,	/* (re)start -> first dial: binary, config,
+				 * certificates, LB listeners (every role) */
+	STARTUP_ETCD,		/* etcd member start: WAL replay, backend
+				 * open, raft start (etcd, server) */
+	STARTUP_APISERVER,	/* etcd ready -> apiserver serving
+				 * (control-plane, server) */
+	STARTUP_KUBELET,	/* containerd, kubelet, registration ->
+				 * node Ready (agent, control-plane, server) */
+	STARTUP_N
+} startup_phase;
+
+struct startup_config {
+	struct dist phase[STARTUP_N];
+};
+
+/* Each phase's spec key, default (as text), and where the default comes
+ * from: a public source, or "selsim assumption: ..." */
+struct startup_phase_info {
+	const char *name;	/* "process" */
+	const char *roles;	/* "every role" */
+	const char *what;	/* one line */
+	const char *source;	/* sources or "selsim assumption" */
+};
+
+extern const struct startup_phase_info startup_phase_info[STARTUP_N];
+
+/* Sets every phase of @s to its default (world_config_init does). */
+void startup_config_default(struct startup_config *s);
+
 struct node_config {
 	char *name;
 	node_role role;
@@ -58,6 +94,8 @@ struct node_config {
 	bool has_rtt;		/* rtt overrides the link class for links to
 				 * and from this node */
 	struct dist rtt;
+	bool startup_set[STARTUP_N];	/* the node overrides this phase */
+	struct startup_config startup;	/* ... with this distribution */
 };
 
 struct az_config {
@@ -175,6 +213,8 @@ struct world_config {
 	size_t n_failures;
 	struct random_config random;	/* drawn per scenario */
 	sim_time deadline;	/* a scenario ends here at the latest */
+	struct startup_config startup;	/* "startup": every node's phases,
+					 * unless the node overrides one */
 };
 
 /* A config with every default set and no nodes. Release with
@@ -186,6 +226,11 @@ void world_config_release(struct world_config *c);
 
 /* The node named @name, or -1. */
 int world_config_find_node(const struct world_config *c, const char *name);
+
+/* The distribution of start-up phase @k of node @node (its override, or
+ * the world's). */
+const struct dist *world_config_startup(const struct world_config *c,
+					int node, startup_phase k);
 
 /* The class of the link between nodes @a and @b. */
 link_class world_config_link_class(const struct world_config *c, int a, int b);

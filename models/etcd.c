@@ -18,7 +18,8 @@ struct etcd {
 
 static bool alive(const struct world *w, int m)
 {
-	return w->etcd->member[m] && net__host_up(w, m) && node__running(w, m);
+	/* the member runs once its process's etcd start-up phase is over */
+	return w->etcd->member[m] && net__host_up(w, m) && node__etcd_up(w, m);
 }
 
 bool etcd__is_member(const struct world *w, int node)

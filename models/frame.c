@@ -33,6 +33,7 @@ const char *const endpoint_names[EP_N] = {
 	[EP_ETCD_HEALTH] = "etcd health",
 	[EP_PING] = "etcd /ping",
 	[EP_MEMBER_ADD] = "etcd member add",
+	[EP_APISERVERS] = "/v1-k3s/apiservers",
 };
 
 const char *const result_names[3] = {

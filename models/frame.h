@@ -34,6 +34,7 @@ typedef enum {
 	EP_ETCD_HEALTH,		/* etcd health test */
 	EP_PING,		/* etcd /ping */
 	EP_MEMBER_ADD,		/* a new etcd member asks to join */
+	EP_APISERVERS,		/* GET /v1-k3s/apiservers (supervisor) */
 	EP_N			/* no request: a plain dial */
 } endpoint;
 

@@ -20,12 +20,20 @@ enum step {
 	ST_ETCD_MEMBER,
 	ST_ETCD_WAIT,
 	ST_ETCD_CATCHUP,
+	/* process start-up and readiness (start-up phases) */
+	ST_STARTING,		/* phase "process", then the role's flow */
+	ST_ETCD_HTTP_BOOTSTRAP,	/* row 6.9: a member first asks --server */
+	ST_ETCD_START,		/* phase "etcd": the member starts */
+	ST_API_START,		/* phase "apiserver" */
+	ST_AGENT_APISERVERS,	/* row 6.5: WaitForAPIServers */
+	ST_KUBELET,		/* phase "kubelet", then Ready */
 };
 
 struct flow {
 	int id;
 	int step;		/* enum step */
 	sim_timer timer;	/* the flow's pending retry or wait */
+	sim_time phase[STARTUP_N];	/* this start's start-up phases */
 };
 
 struct joins {
@@ -130,6 +138,9 @@ static void become_ready(struct world *w, struct flow *f)
 /* ---- the flows ---- */
 
 static void flow_done(struct world *w, struct call *c, result r);
+static void member_serves(struct world *w, struct flow *f);
+static void startup_step(struct world *w, struct flow *f);
+static void startup_done(struct world *w, struct flow *f, bool ok);
 
 static void request(struct world *w, struct flow *f, int lb, endpoint ep,
 		    sim_time timeout)
@@ -176,7 +187,7 @@ static void etcd_catchup(sim *s, void *ctx, uint64_t arg)
 		return;
 	f->timer = SIM_TIMER_NONE;
 	if (etcd__serving(w, f->id))
-		become_ready(w, f);
+		member_serves(w, f);
 	else
 		f->step = ST_ETCD_WAIT;
 }
@@ -222,12 +233,15 @@ static void run_step(struct world *w, struct flow *f)
 			pp->server_bootstrap_timeout);
 		break;
 	case ST_CP_HEALTH:
-		/* each try is bounded by the retry period */
-		request(w, f, LB_ETCD, EP_ETCD_HEALTH, pp->etcd_health_retry);
+		/* K3s executor.ETCD() test loop (embed.go:368-381, row
+		 * 6.8): each Status call up to etcd_status_timeout
+		 * (etcd.go:63, 1450), the next try etcd_health_retry after
+		 * a failure (flow_done) */
+		request(w, f, LB_ETCD, EP_ETCD_HEALTH, pp->etcd_status_timeout);
 		break;
 	case ST_ETCD_CACERTS:
 		if (node__ca_on_disk(w, f->id) || server < 0) {
-			go(w, f, etcd__is_member(w, f->id) ? ST_ETCD_WAIT
+			go(w, f, etcd__is_member(w, f->id) ? ST_ETCD_HTTP_BOOTSTRAP
 							  : ST_ETCD_MEMBER, 0);
 			break;
 		}
@@ -235,9 +249,8 @@ static void run_step(struct world *w, struct flow *f)
 		break;
 	case ST_ETCD_MEMBER:
 		/* joining for the first time: ask --server to add us */
-		if (server < 0) {
-			etcd__add_member(w, f->id);
-			go(w, f, ST_ETCD_WAIT, 0);
+		if (server < 0) {	/* added as its etcd starts */
+			go(w, f, ST_ETCD_START, f->phase[STARTUP_ETCD]);
 			break;
 		}
 		request(w, f, -1, EP_MEMBER_ADD, pp->etcd_join_timeout);
@@ -252,7 +265,7 @@ static void run_step(struct world *w, struct flow *f)
 		}
 		break;
 	default:
-		SIM_BUG("node %d: no flow step %d", f->id, f->step);
+		startup_step(w, f);
 	}
 }
 
@@ -271,13 +284,13 @@ static void flow_done(struct world *w, struct call *c, result r)
 			go(w, f, ST_AGENT_TOKEN, w->kp->token_retry);
 			break;
 		}
-		k = role_list(w, f->id, false, apis);
-		lb__set_list(w, f->id, LB_SUPERVISOR, apis, k);
+		/* the apiserver list and the tunnels come after the config
+		 * (row 6.5: ST_AGENT_APISERVERS) */
 		go(w, f, ST_AGENT_CONFIG, 0);
 		break;
 	case ST_AGENT_CONFIG:
 		if (ok)
-			become_ready(w, f);
+			go(w, f, ST_AGENT_APISERVERS, 0);
 		else
 			go(w, f, ST_AGENT_CONFIG, config_retry(w, f));
 		break;
@@ -321,7 +334,7 @@ static void flow_done(struct world *w, struct call *c, result r)
 		break;
 	case ST_CP_HEALTH:
 		if (ok)
-			become_ready(w, f);
+			go(w, f, ST_API_START, f->phase[STARTUP_APISERVER]);
 		else
 			go(w, f, ST_CP_HEALTH, w->kp->etcd_health_retry);
 		break;
@@ -331,16 +344,132 @@ static void flow_done(struct world *w, struct call *c, result r)
 			break;
 		}
 		node__set_ca_on_disk(w, f->id);
-		go(w, f, etcd__is_member(w, f->id) ? ST_ETCD_WAIT
+		go(w, f, etcd__is_member(w, f->id) ? ST_ETCD_HTTP_BOOTSTRAP
 						  : ST_ETCD_MEMBER, 0);
 		break;
 	case ST_ETCD_MEMBER:
-		if (ok) {
-			etcd__add_member(w, f->id);
-			go(w, f, ST_ETCD_WAIT, 0);
-		} else {
+		if (ok)		/* added as its etcd starts */
+			go(w, f, ST_ETCD_START, f->phase[STARTUP_ETCD]);
+		else
 			go(w, f, ST_ETCD_MEMBER, w->kp->etcd_join_retry);
+		break;
+	default:
+		startup_done(w, f, ok);
+	}
+}
+
+/* ---- process start-up and readiness ---- */
+
+/*
+ * The start-up phases of this start (config.h startup_phase), one draw
+ * per phase from the node's own stream, whether its role uses the phase
+ * or not, so that a flow that skips one shifts no later draw.
+ */
+static void draw_startup(struct world *w, struct flow *f)
+{
+	int k;
+
+	for (k = 0; k < STARTUP_N; k++) {
+		sim_time t = dist_sample_time(
+			world_config_startup(w->cfg, f->id, (startup_phase)k),
+			w->rng[f->id].join);
+
+		f->phase[k] = t > 0 ? t : 0;
+	}
+}
+
+static void begin_flow(struct world *w, struct flow *f);
+
+/* A member serves (quorum, a leader, one heartbeat): an etcd-only server
+ * is Ready (its kubelet, which needs a remote apiserver, is not
+ * modelled); a server starts its apiserver. */
+static void member_serves(struct world *w, struct flow *f)
+{
+	if (role_has_apiserver(cfg_of(w, f)->role))
+		go(w, f, ST_API_START, f->phase[STARTUP_APISERVER]);
+	else
+		become_ready(w, f);
+}
+
+/* The steps of the start-up phases and rows 6.5, 6.9, run by run_step. */
+static void startup_step(struct world *w, struct flow *f)
+{
+	const struct k3s_params *pp = w->kp;
+
+	switch (f->step) {
+	case ST_STARTING:
+		begin_flow(w, f);
+		break;
+	case ST_ETCD_HTTP_BOOTSTRAP:
+		/* K3s Bootstrap() (cluster/bootstrap.go:58-75, row 6.9): an
+		 * initialized member with a join URL first tries
+		 * httpBootstrap, GET server-bootstrap from --server (15 s,
+		 * bootstrap.go:461); a failure only warns, then it
+		 * reconciles from its local datastore */
+		if (cfg_of(w, f)->server < 0) {
+			go(w, f, ST_ETCD_START, f->phase[STARTUP_ETCD]);
+			break;
 		}
+		request(w, f, -1, EP_SERVER_BOOTSTRAP,
+			pp->server_bootstrap_timeout);
+		break;
+	case ST_ETCD_START:
+		/* the member runs: it counts for quorum, 2379 opens. A new
+		 * member is counted in the cluster's size from here, not from
+		 * its member add: etcd's leader steps down only after an
+		 * election timeout without a quorum (check-quorum), longer
+		 * than this phase, so the add alone loses no leader */
+		node__set_etcd_up(w, f->id);
+		WTRACE(w, TRACE_NOTE, f->id, -1, "%s: etcd member started",
+		       frame__name(w, f->id));
+		f->step = ST_ETCD_WAIT;
+		etcd__add_member(w, f->id);	/* no-op for a member */
+		etcd__changed(w);
+		if (f->step == ST_ETCD_WAIT)
+			run_step(w, f);
+		break;
+	case ST_API_START:
+		node__set_api_up(w, f->id);
+		WTRACE(w, TRACE_NOTE, f->id, -1, "%s: apiserver serving",
+		       frame__name(w, f->id));
+		go(w, f, ST_KUBELET, f->phase[STARTUP_KUBELET]);
+		break;
+	case ST_AGENT_APISERVERS:
+		/* K3s WaitForAPIServers (agent/config/config.go:99-125,
+		 * row 6.5), polled every apiservers_poll, through the LB */
+		request(w, f, LB_SUPERVISOR, EP_APISERVERS, pp->http_timeout);
+		break;
+	case ST_KUBELET:
+		become_ready(w, f);
+		break;
+	default:
+		SIM_BUG("node %d: no flow step %d", f->id, f->step);
+	}
+}
+
+static void startup_done(struct world *w, struct flow *f, bool ok)
+{
+	int k, apis[CONFIG_MAX_SERVERS];
+
+	switch (f->step) {
+	case ST_ETCD_HTTP_BOOTSTRAP:
+		if (!ok)
+			WTRACE(w, TRACE_NOTE, f->id, -1, "%s: warning: unable "
+			       "to reconcile with remote datastore; using the "
+			       "local one", frame__name(w, f->id));
+		go(w, f, ST_ETCD_START, f->phase[STARTUP_ETCD]);
+		break;
+	case ST_AGENT_APISERVERS:
+		if (!ok) {
+			go(w, f, ST_AGENT_APISERVERS, w->kp->apiservers_poll);
+			break;
+		}
+		/* proxy.Update(addresses) and one tunnel per address
+		 * (tunnel.go:160-166, 441-448): the LB's health source */
+		k = role_list(w, f->id, false, apis);
+		lb__set_list(w, f->id, LB_SUPERVISOR, apis, k);
+		lb__attach_checks(w, f->id, LB_SUPERVISOR);
+		go(w, f, ST_KUBELET, f->phase[STARTUP_KUBELET]);
 		break;
 	default:
 		SIM_BUG("%s: answer at step %d", frame__name(w, f->id), f->step);
@@ -359,9 +488,10 @@ void join__etcd_changed(struct world *w)
 	}
 }
 
-void join__started(struct world *w, int id)
+/* The role's flow, once the process has started up (phase "process"). */
+static void begin_flow(struct world *w, struct flow *f)
 {
-	struct flow *f = &w->joins->f[id];
+	int id = f->id;
 
 	switch (w->cfg->nodes[id].role) {
 	case ROLE_AGENT:
@@ -379,6 +509,14 @@ void join__started(struct world *w, int id)
 	case ROLE_N:
 		SIM_BUG("bad role");
 	}
+}
+
+void join__started(struct world *w, int id)
+{
+	struct flow *f = &w->joins->f[id];
+
+	draw_startup(w, f);
+	go(w, f, ST_STARTING, f->phase[STARTUP_PROCESS]);
 }
 
 void join__stopped(struct world *w, int id)

@@ -10,9 +10,15 @@
 const char k3s_model_rows[] =
 	"K3S-MODEL.md sections 1-5; of section 6 (corrections from a second "
 	"reading), rows 6.2 (config check), 6.4 (one /ping counts once), "
-	"6.7 (re-sort only on changes), 6.14 (etcd member list without "
-	"learners) and 6.16 (etcd timing, leadership transfer on a graceful "
-	"stop); not yet: 6.1, 6.3, 6.5, 6.6, 6.8-6.13, 6.15, 6.17";
+	"6.5 (agent tunnels and apiserver list after the config), "
+	"6.7 (re-sort only on changes), 6.8 (etcd health test: 30 s each, "
+	"5 s after a failure), 6.9 (etcd member restart tries "
+	"server-bootstrap first), 6.13 (tunnel dial: kernel SYN limit; "
+	"ping deadline), 6.14 (etcd member list without "
+	"learners), 6.16 (etcd timing, leadership transfer on a graceful "
+	"stop) and selsim's 6.17 (server-bootstrap answered from disk when "
+	"the datastore read fails); process start-up phases; not yet: 6.1, "
+	"6.3, 6.6, 6.10-6.12, 6.15";
 
 #define K(field, def, src, help) \
 	{ #field, offsetof(struct k3s_params, field), def, src, help }
@@ -39,7 +45,7 @@ const struct k3s_param_desc k3s_param_descs[] = {
 	K(config_retry_min, 5 * SIM_S, "agent/config",
 	  "agent config fetch retry: uniform from this"),
 	K(config_retry_max, 10 * SIM_S, "agent/config", "... to this"),
-	K(etcd_health_retry, 5 * SIM_S, "cluster",
+	K(etcd_health_retry, 5 * SIM_S, "pkg/executor/embed/embed.go:368-381",
 	  "control-plane etcd health test retry"),
 	K(restart_delay, 5 * SIM_S, "install.sh",
 	  "systemd restart delay after a fatal error"),
@@ -51,6 +57,16 @@ const struct k3s_param_desc k3s_param_descs[] = {
 	  "etcd election timeout (randomised to [1x, 2x))"),
 	K(heartbeat, 500 * SIM_MS, "pkg/etcd/etcd.go:1049",
 	  "etcd heartbeat interval"),
+	K(etcd_status_timeout, 30 * SIM_S, "pkg/etcd/etcd.go:63,1450",
+	  "each control-plane etcd health test (Status) may take this long"),
+	K(apiservers_poll, 5 * SIM_S, "pkg/agent/config/config.go:104",
+	  "agent: GET /v1-k3s/apiservers retried this often "
+	  "(WaitForAPIServers)"),
+	K(tcp_syn_timeout, 127 * SIM_S, "tunnel.go:373 (no timeout): Linux "
+	  "tcp_syn_retries 6 = 1+2+...+64 s",
+	  "a tunnel dial gives up after the kernel's SYN retries"),
+	K(tunnel_ping_timeout, 60 * SIM_S, "rancher/remotedialer types.go:6-7",
+	  "a silent server is noticed by the tunnel's ping read deadline"),
 };
 
 /* one row per field, every field a sim_time */

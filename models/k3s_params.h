@@ -36,6 +36,10 @@ struct k3s_params {
 	sim_time etcd_join_timeout;	/* ... each try bounded by 20s */
 	sim_time election_timeout;	/* etcd election timeout: 5s */
 	sim_time heartbeat;		/* etcd heartbeat: 500ms */
+	sim_time etcd_status_timeout;	/* each etcd health test: 30s */
+	sim_time apiservers_poll;	/* agent apiserver list poll: 5s */
+	sim_time tcp_syn_timeout;	/* a dial without a timeout: 127s */
+	sim_time tunnel_ping_timeout;	/* silent tunnel noticed: 60s */
 };
 
 /* The K3s commit the model was read against (K3S-MODEL.md). */

@@ -35,6 +35,7 @@ struct lb {
 	sim_timer check_timer[CONFIG_MAX_SERVERS];
 	bool check_busy[CONFIG_MAX_SERVERS];	/* a dial or ping in flight */
 	int n_checked;
+	bool checks_on;		/* checkers run (lb__attach_checks) */
 };
 
 struct lbs {
@@ -212,7 +213,7 @@ static void checked_done(struct world *w, struct call *c, result r)
 		/* the dial was decided when its SYN left: a server that went
 		 * away since is noticed as lb__server_changed() would */
 		if (!net__reachable(w, lb->node, server))
-			schedule_check(w, lb, i, w->kp->tcp_keepalive);
+			schedule_check(w, lb, i, w->kp->tunnel_ping_timeout);
 		else if (!server__listening(w, server, PORT_SUPERVISOR)) {
 			set_check(w, lb, i, HEALTH_FAILED);
 			schedule_check(w, lb, i, w->kp->tunnel_reconnect);
@@ -228,7 +229,7 @@ static void start_checker(struct world *w, struct lb *lb, int i)
 {
 	int server = lb->checked[i];
 
-	if (lb->check_busy[i])
+	if (lb->check_busy[i] || !lb->checks_on)
 		return;
 	lb->check_busy[i] = true;
 	lb->check_timer[i] = SIM_TIMER_NONE;
@@ -236,9 +237,10 @@ static void start_checker(struct world *w, struct lb *lb, int i)
 		w->lbs->hooks.request(w, lb->node, -1, server, EP_PING,
 				      w->kp->etcd_ping_timeout, true,
 				      checked_done, check_tag(lb, i));
-	else
+	else	/* the websocket dialer has no timeout: the kernel's SYN
+		 * retries end it (tunnel.go:373, row 6.13) */
 		w->lbs->hooks.dial(w, lb->node, server, PORT_SUPERVISOR,
-				   w->pp->dial_timeout, true, checked_done,
+				   w->kp->tcp_syn_timeout, true, checked_done,
 				   check_tag(lb, i));
 }
 
@@ -268,7 +270,8 @@ void lb__server_changed(struct world *w, int server)
 	int n, i;
 
 	/* connected tunnels to @server notice: a reset at once when the
-	 * process is gone but the host answers, else at the keepalive */
+	 * process is gone but the host answers, else at the remotedialer
+	 * ping read deadline (row 6.13; the last pong is taken as now) */
 	for (n = 0; n < w->n; n++) {
 		struct lb *lb = get(w, n, LB_SUPERVISOR);
 
@@ -281,7 +284,7 @@ void lb__server_changed(struct world *w, int server)
 			if (!net__reachable(w, n, server)) {
 				if (lb->check_timer[i] == SIM_TIMER_NONE)
 					schedule_check(w, lb, i,
-						       w->kp->tcp_keepalive);
+						w->kp->tunnel_ping_timeout);
 			} else if (!server__listening(w, server, PORT_SUPERVISOR)) {
 				set_check(w, lb, i, HEALTH_FAILED);
 				schedule_check(w, lb, i, w->kp->tunnel_reconnect);
@@ -366,6 +369,9 @@ void lb__start(struct world *w, int node, lb_kind kind)
 	lb->kind = kind;
 	lb->n_checked = 0;
 	lb->n_servers = 0;
+	/* an agent's tunnels, its supervisor LB's only health source,
+	 * start only once it has the apiserver list (row 6.5) */
+	lb->checks_on = kind != LB_SUPERVISOR;
 	lb->default_server = w->cfg->nodes[node].server;
 	lb->env = (struct lb_env){
 		.sim = w->sim,
@@ -390,6 +396,19 @@ void lb__start(struct world *w, int node, lb_kind kind)
 		start_checker(w, lb, 0);
 	lb->health_timer = sim_after(w->sim, w->kp->health_check_interval,
 				     health_loop, lb, 0);
+}
+
+void lb__attach_checks(struct world *w, int node, lb_kind kind)
+{
+	struct lb *lb = get(w, node, kind);
+	int i;
+
+	if (!lb->state || lb->checks_on)
+		return;
+	lb->checks_on = true;
+	for (i = 0; i < lb->n_checked; i++)
+		if (lb->check_timer[i] == SIM_TIMER_NONE)
+			start_checker(w, lb, i);
 }
 
 void lb__stop(struct world *w, int node, lb_kind kind)

@@ -10,7 +10,8 @@
  *  - supervisor LB: the per-server tunnel: unknown until its first dial,
  *    OK while connected, failed after a disconnect; reconnects after
  *    tunnel_reconnect. A stopped process is noticed at once (reset), a
- *    vanished host after tcp_keepalive.
+ *    vanished host after tunnel_ping_timeout; a dial ends at
+ *    tcp_syn_timeout. The tunnels start with lb__attach_checks().
  *  - etcd LB: GET /ping with etcd_ping_timeout, every uniform
  *    [etcd_ping_min, etcd_ping_max), the first at once.
  *
@@ -58,6 +59,10 @@ void lb__cleanup(struct world *w);
 /* Starts @node's LB @kind with its saved address list and --server as
  * the default, and its checkers. */
 void lb__start(struct world *w, int node, lb_kind kind);
+/* Starts the checkers of @node's running LB @kind, if not yet: an
+ * agent's supervisor LB starts without (its tunnels come with the
+ * apiserver list, K3S-MODEL 6.5); the others start with them. */
+void lb__attach_checks(struct world *w, int node, lb_kind kind);
 /* Stops it (nothing when not running): K3s keeps no health state across
  * restarts. */
 void lb__stop(struct world *w, int node, lb_kind kind);

@@ -29,6 +29,7 @@ void node__reset(struct world *w)
 		n->ca_on_disk = c->ca_on_disk;
 		n->phase = c->up ? PHASE_READY : PHASE_DOWN;
 		n->inc = 0;
+		n->etcd_up = n->api_up = c->up;
 	}
 }
 
@@ -40,6 +41,16 @@ bool node__ca_on_disk(const struct world *w, int node)
 void node__set_ca_on_disk(struct world *w, int node)
 {
 	w->nodes->n[node].ca_on_disk = true;
+}
+
+void node__set_etcd_up(struct world *w, int node)
+{
+	w->nodes->n[node].etcd_up = true;
+}
+
+void node__set_api_up(struct world *w, int node)
+{
+	w->nodes->n[node].api_up = true;
 }
 
 void node__set_ready(struct world *w, int node)
@@ -55,6 +66,7 @@ void node__start(struct world *w, int id)
 	n->proc_up = true;
 	n->inc++;
 	n->phase = PHASE_JOINING;
+	n->etcd_up = n->api_up = false;
 	WTRACE(w, TRACE_START, id, -1, "%s: k3s starts (%s)",
 	       frame__name(w, id), node_role_names[w->cfg->nodes[id].role]);
 	frame__notify(w, CHANGE_STARTED, id);
@@ -69,6 +81,7 @@ static void stop_proc(struct world *w, int id, bool graceful)
 	if (!n->proc_up)
 		return;
 	n->proc_up = false;
+	n->etcd_up = n->api_up = false;
 	n->phase = PHASE_DOWN;
 	frame__notify(w, CHANGE_STOPPED, id);
 }

@@ -9,7 +9,8 @@
  * etcd, the health checkers), in its fixed order.
  *
  * Owns: proc_up, inc (bumped at every start and stop, so events of an
- * older incarnation see it), phase, ca_on_disk.
+ * older incarnation see it), phase, ca_on_disk, etcd_up and api_up (set
+ * by the join flow's start-up phases).
  * Calls: frame.h, net.h (is the host up).
  */
 #ifndef MODELS_NODE_H
@@ -37,6 +38,10 @@ struct node {
 	uint32_t inc;
 	bool graceful;		/* its last stop was graceful (a stop or a
 				 * restart, SIGTERM), not a fatal exit */
+	bool etcd_up;		/* its embedded etcd member has started
+				 * (start-up phase "etcd" done) */
+	bool api_up;		/* its apiserver serves (phase "apiserver"
+				 * done) */
 };
 
 struct nodes {
@@ -69,6 +74,19 @@ static inline bool node__stopped_gracefully(const struct world *w, int node)
 	return w->nodes->n[node].graceful;
 }
 
+/* The process's etcd member runs: it counts for quorum and listens on
+ * 2379. Only nodes whose role has etcd. */
+static inline bool node__etcd_up(const struct world *w, int node)
+{
+	return w->nodes->n[node].proc_up && w->nodes->n[node].etcd_up;
+}
+
+/* The process's apiserver serves (roles with an apiserver). */
+static inline bool node__api_up(const struct world *w, int node)
+{
+	return w->nodes->n[node].proc_up && w->nodes->n[node].api_up;
+}
+
 static inline phase node__phase(const struct world *w, int node)
 {
 	return w->nodes->n[node].phase;
@@ -76,6 +94,10 @@ static inline phase node__phase(const struct world *w, int node)
 
 bool node__ca_on_disk(const struct world *w, int node);
 void node__set_ca_on_disk(struct world *w, int node);
+/* The start-up phases of the join flow: the etcd member started, the
+ * apiserver serves (both cleared at every start and stop). */
+void node__set_etcd_up(struct world *w, int node);
+void node__set_api_up(struct world *w, int node);
 /* The join flow ended: the node is Ready. */
 void node__set_ready(struct world *w, int node);
 

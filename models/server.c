@@ -71,6 +71,29 @@ void server__set_slow(struct world *w, int node, double factor)
 	w->servers->s[node].slow = factor;
 }
 
+/* The supervisor's /v1-k3s/ handlers answer: on a node with an apiserver
+ * once it serves (start-up phase "apiserver" over), on an etcd-only
+ * server once it is Ready (its supervisor needs its member). */
+static bool supervisor_up(const struct world *w, int server)
+{
+	node_role r = w->cfg->nodes[server].role;
+
+	if (!role_is_server(r))
+		return false;
+	return role_has_apiserver(r) ? node__api_up(w, server)
+				     : node__phase(w, server) == PHASE_READY;
+}
+
+/* Whether @server's own datastore read (K3s getBootstrapData) succeeds:
+ * its local member on a server with etcd, the cluster through its etcd
+ * LB on a control-plane-only server. */
+static bool datastore_reads(const struct world *w, int server)
+{
+	return role_has_etcd(w->cfg->nodes[server].role)
+		       ? etcd__serving(w, server)
+		       : etcd__has_leader(w);
+}
+
 bool server__serves(const struct world *w, int server, endpoint ep)
 {
 	node_role r = w->cfg->nodes[server].role;
@@ -82,14 +105,15 @@ bool server__serves(const struct world *w, int server, endpoint ep)
 	case EP_CACERTS:
 		return role_is_server(r) && node__ca_on_disk(w, server);
 	case EP_CONFIG:
-		return role_is_server(r) && ready;
+	case EP_APISERVERS:
+		return supervisor_up(w, server);
 	case EP_DBINFO:
 		return role_has_etcd(r) && ready;
 	case EP_SERVER_BOOTSTRAP:
-		if (!role_is_server(r) || !ready)
-			return false;
-		return role_has_etcd(r) ? etcd__serving(w, server)
-					: etcd__has_leader(w);
+		/* K3s serveBootstrap() answers from disk when its datastore
+		 * read fails (cluster/bootstrap.go:440-455, row 6.17): the
+		 * answer is late (start_service), never refused */
+		return supervisor_up(w, server);
 	case EP_ETCD_BOOTSTRAP:
 	case EP_ETCD_HEALTH:
 		return etcd__serving(w, server);
@@ -149,6 +173,23 @@ static void start_service(struct world *w, int server, struct call *c)
 	double t = dist_sample(&w->cfg->servers.service_time,
 			       w->rng[server].service);
 	sim_time d = (sim_time)llround(t * sv->slow * 1e9);
+
+	/*
+	 * Row 6.17 (selsim's own finding from K3s serveBootstrap(),
+	 * cluster/bootstrap.go:440-455; not yet in K3S-MODEL.md section 6):
+	 * GET server-bootstrap first reads the datastore; when that read
+	 * fails (no quorum: its Get gives up after etcd_bootstrap_timeout)
+	 * the server answers from its disk. The answer comes that much
+	 * later; selsim keeps a worker busy meanwhile (K3s's goroutine
+	 * holds no worker: a cost only under a crowd of such GETs).
+	 */
+	if (c->ep == EP_SERVER_BOOTSTRAP && !datastore_reads(w, server)) {
+		WTRACE(w, TRACE_NOTE, server, c->node, "%s: datastore read "
+		       "for %s's server-bootstrap fails: answering from disk "
+		       "after the read gives up", frame__name(w, server),
+		       frame__name(w, c->node));
+		d += w->kp->etcd_bootstrap_timeout;
+	}
 
 	sv->busy++;
 	c->at_server = true;

@@ -43,7 +43,9 @@ static inline bool server__listening(const struct world *w, int node, port p)
 
 	if (!node__running(w, node))
 		return false;
-	return p == PORT_ETCD ? role_has_etcd(r) : role_is_server(r);
+	/* 2379 opens when the embedded etcd member has started */
+	return p == PORT_ETCD ? role_has_etcd(r) && node__etcd_up(w, node)
+			      : role_is_server(r);
 }
 /* Whether @node answers @ep with success now. */
 bool server__serves(const struct world *w, int node, endpoint ep);

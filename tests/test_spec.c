@@ -286,7 +286,7 @@ static const struct bad_case {
 	  "topology", "unknown key 'nodez' (valid: azs, nodes)" },
 	{ SPEC_NODE("{ 'name': 'x', 'rol': 'agent', 'az': 'a' }"),
 	  "topology.nodes[4]", "unknown key 'rol' (valid: name, role, az, "
-	  "server, cache, ca_on_disk, up, rtt)" },
+	  "server, cache, ca_on_disk, up, rtt, startup)" },
 	{ SPEC("'network': { 'latency': 1 }"), "network",
 	  "unknown key 'latency' (valid: rtt, loss, tls_round_trips, syn_retry)" },
 	{ SPEC("'network': { 'rtt': { 'same_zone': '1ms' } }"), "network.rtt",
@@ -614,6 +614,10 @@ static void test_k3s_constants(void)
 		{ "etcd_join_timeout", 20 * SIM_S, true },
 		{ "election_timeout", 5 * SIM_S, true },
 		{ "heartbeat", 500 * SIM_MS, true },
+		{ "etcd_status_timeout", 30 * SIM_S, true },
+		{ "apiservers_poll", 5 * SIM_S, true },
+		{ "tcp_syn_timeout", 127 * SIM_S, true },
+		{ "tunnel_ping_timeout", 60 * SIM_S, true },
 	};
 	struct policy_params p;
 	struct k3s_params k;

@@ -14,8 +14,14 @@
  * agent over 3 AZs; FAILURES is spliced into "failures", EXTRA into the
  * agent's node, TOP among the top-level keys.
  */
+/* Every start-up phase 0 s: expected times are protocol times only (the
+ * phases have their own tests in test_k3s_rows.c). */
+#define STARTUP0 \
+	"\"startup\": { \"process\": 0, \"etcd\": 0, \"apiserver\": 0, " \
+	"\"kubelet\": 0 }, "
+
 #define WITH(FAILURES, EXTRA, TOP) \
-	"{ \"name\": \"t\", \"scenarios\": 1, \"deadline\": \"2m\", " TOP \
+	"{ \"name\": \"t\", \"scenarios\": 1, \"deadline\": \"2m\", " TOP STARTUP0 \
 	"  \"policies\": [\"k3s\", \"k3s-legacy\", \"k3s-shuffle\"]," \
 	"  \"topology\": { \"azs\": { \"a\": \"r\", \"b\": \"r\", \"c\": \"r\" }," \
 	"   \"nodes\": [" \
@@ -88,21 +94,24 @@ static void test_first_etcd_down(void)
 		const char *name = s.policies[res.cells[c].policy].ops->name;
 		const struct cell_summary *sum = &res.cells[c].sum;
 
-		printf("    %-12s success %.3f p99 %.2fs\n", name, sum->rate,
-		       sum->join_p99);
+		printf("    %-12s success %.3f p50 %.2fs p99 %.2fs\n", name,
+		       sum->rate, sum->join_p50, sum->join_p99);
 		ASSERT_EQ(sum->scenarios, 1000);
 		/* 5 nodes restart in every scenario */
 		ASSERT_EQ(sum->nodes_counted, 5000);
 		if (!strcmp(name, "k3s")) {
 			ASSERT_EQ(sum->successes, 1000);
 			ASSERT_EQ(sum->nodes_ready, 5000);
-			/* etcd members wait for an election (K3S-MODEL
-			 * 6.16): at most 2 x election_timeout, then one
-			 * heartbeat, plus RTTs and service times (well
-			 * under 0.5 s) */
-			ASSERT(sum->join_max <
-			       2 * sim_time_to_s(kp.election_timeout) +
-			       sim_time_to_s(kp.heartbeat) + 0.5);
+			/* join times include process start-up (the
+			 * spec's defaults): every restarted node takes at
+			 * least its process and kubelet phases (an etcd
+			 * member: process, etcd, an election of at least
+			 * election_timeout), so their p50 is at least the
+			 * sum of the two default medians (the issue's
+			 * "p50 at least the start-up default") */
+			ASSERT(sum->join_p50 >=
+			       s.world.startup.phase[STARTUP_PROCESS].p[0] +
+			       s.world.startup.phase[STARTUP_KUBELET].p[0]);
 		} else if (!strcmp(name, "k3s-legacy")) {
 			ASSERT_EQ(sum->successes, 0);
 			/* the etcd members join; the two control-plane
@@ -205,11 +214,14 @@ static void test_quorum(void)
 	cp = node(&r, "cp-1");
 	ASSERT(cp->ready);
 	ASSERT(node(&r, "etcd-2")->ready);
-	/* etcd-2 at 31 s, an election within 2 x election_timeout, then
-	 * the health retry (every etcd_health_retry), + 1 s for RTTs */
-	ASSERT_GE(cp->join_time, 30 * SIM_S);
-	ASSERT_LT(cp->join_time, 30 * SIM_S + 2 * kp.election_timeout +
-		  kp.etcd_health_retry + SIM_S);
+	/* etcd-2 at 31 s first GETs server-bootstrap from etcd-1 (row
+	 * 6.9), which has no quorum and answers from disk once its own
+	 * datastore read gives up (row 6.17: etcd_bootstrap_timeout); then
+	 * an election within 2 x election_timeout, then the health retry
+	 * (every etcd_health_retry), + 1 s for RTTs */
+	ASSERT_GE(cp->join_time, 30 * SIM_S + kp.etcd_bootstrap_timeout);
+	ASSERT_LT(cp->join_time, 30 * SIM_S + kp.etcd_bootstrap_timeout +
+		  2 * kp.election_timeout + kp.etcd_health_retry + SIM_S);
 	run_release(&r);
 }
 
@@ -351,16 +363,18 @@ static void test_crash_is_black_hole(void)
 
 /*
  * The address list survives a restart. cp-1 starts with no cached list
- * and learns the members from /db/info; with no quorum it exits and is
- * restarted. Once etcd-1 is gone and etcd-2 and etcd-3 are back, it joins
- * through the list it saved.
+ * and learns the members from /db/info; with no quorum it waits in its
+ * etcd health loop (server-bootstrap is answered from disk, row 6.17).
+ * At 20 s etcd-1 stops and etcd-2, etcd-3 start; cp-1 is restarted at
+ * 21 s: /db/info from etcd-1 is refused, and it joins through the list it
+ * saved in its first life (with the empty cache alone it never could).
  */
 static void test_saved_list(void)
 {
 	struct run r;
 	const struct node_record *cp;
 
-	run_policy("{ \"name\": \"t\", \"deadline\": \"2m\", \"topology\": {"
+	run_policy("{ \"name\": \"t\", \"deadline\": \"2m\", " STARTUP0 "\"topology\": {"
 		   " \"azs\": { \"a\": \"r\", \"b\": \"r\", \"c\": \"r\" }, \"nodes\": ["
 		   "  { \"name\": \"etcd-1\", \"role\": \"etcd\", \"az\": \"a\" },"
 		   "  { \"name\": \"etcd-2\", \"role\": \"etcd\", \"az\": \"b\", \"up\": false },"
@@ -369,13 +383,12 @@ static void test_saved_list(void)
 		   "    \"server\": \"etcd-1\", \"cache\": [] } ] },"
 		   " \"failures\": [ { \"at\": \"1s\", \"restart\": \"cp-1\" },"
 		   "  { \"at\": \"20s\", \"stop\": \"etcd-1\" },"
-		   "  { \"at\": \"20s\", \"start\": [\"etcd-2\", \"etcd-3\"] } ] }",
+		   "  { \"at\": \"20s\", \"start\": [\"etcd-2\", \"etcd-3\"] },"
+		   "  { \"at\": \"21s\", \"restart\": \"cp-1\" } ] }",
 		   "k3s", 0, &r);
 	cp = node(&r, "cp-1");
 	ASSERT(r.rec.success);
 	ASSERT(cp->ready);
-	ASSERT_GT(cp->fatal_restarts, 0);
-	ASSERT_GE(cp->join_time, 19 * SIM_S);
 	ASSERT_LT(cp->join_time, 40 * SIM_S);
 	run_release(&r);
 }
@@ -386,7 +399,7 @@ static void test_first_etcd_join(void)
 {
 	struct run r;
 
-	run_policy("{ \"name\": \"t\", \"deadline\": \"2m\", \"topology\": {"
+	run_policy("{ \"name\": \"t\", \"deadline\": \"2m\", " STARTUP0 "\"topology\": {"
 		   " \"azs\": { \"a\": \"r\", \"b\": \"r\", \"c\": \"r\" }, \"nodes\": ["
 		   "  { \"name\": \"etcd-1\", \"role\": \"etcd\", \"az\": \"a\" },"
 		   "  { \"name\": \"etcd-2\", \"role\": \"etcd\", \"az\": \"b\" },"
