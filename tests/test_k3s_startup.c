@@ -1,0 +1,270 @@
+/*
+ * Process start-up and readiness, and K3S-MODEL section 6 rows 6.5, 6.8,
+ * 6.9, 6.13 and selsim's 6.17, read through the traces of small worlds.
+ * Every start-up phase is a constant in the specs, so expected times are
+ * exact sums of the constants (k3s_params_default()); "eps" bounds the
+ * RTTs, TLS and service times of the few requests in between (well under
+ * 50 ms with the default networks).
+ */
+#include "experiments/spec.h"
+#include "models/world.h"
+#include "test.h"
+
+#include <string.h>
+
+#define EPS (50 * SIM_MS)
+
+/* Constant start-up phases, in seconds. */
+#define PHASES(P, E, A, K) \
+	"\"startup\": { \"process\": " #P ", \"etcd\": " #E ", " \
+	"\"apiserver\": " #A ", \"kubelet\": " #K " }, "
+
+/* etcd-1..3 (etcd-1 leads at 0), cp-1 and cp-2 (--server etcd-1), and
+ * agent-1 (--server cp-2, cache cp-1 then cp-2). */
+#define CLUSTER(STARTUP, FAILURES) \
+	"{ \"name\": \"t\", \"scenarios\": 1, \"deadline\": \"6m\", " STARTUP \
+	"  \"policies\": [\"k3s\"]," \
+	"  \"topology\": { \"azs\": { \"a\": \"r\", \"b\": \"r\", \"c\": \"r\" }," \
+	"   \"nodes\": [" \
+	"    { \"name\": \"etcd-1\", \"role\": \"etcd\", \"az\": \"a\" }," \
+	"    { \"name\": \"etcd-2\", \"role\": \"etcd\", \"az\": \"b\", \"server\": \"etcd-1\" }," \
+	"    { \"name\": \"etcd-3\", \"role\": \"etcd\", \"az\": \"c\", \"server\": \"etcd-1\" }," \
+	"    { \"name\": \"cp-1\", \"role\": \"control-plane\", \"az\": \"a\", \"server\": \"etcd-1\" }," \
+	"    { \"name\": \"cp-2\", \"role\": \"control-plane\", \"az\": \"b\", \"server\": \"etcd-1\" }," \
+	"    { \"name\": \"agent-1\", \"role\": \"agent\", \"az\": \"c\", \"server\": \"cp-2\"," \
+	"      \"cache\": [\"cp-1\", \"cp-2\"] }" \
+	"  ] }," \
+	"  \"failures\": [ " FAILURES " ] }"
+
+struct event {
+	sim_time t;
+	char *text;
+};
+
+struct traced {
+	struct spec spec;
+	struct run_record rec;
+	GArray *ev;		/* struct event, in time order */
+};
+
+static void keep(void *ctx, const struct trace_event *ev)
+{
+	struct traced *r = ctx;
+	struct event e = { ev->t, g_strdup(ev->text) };
+
+	g_array_append_val(r->ev, e);
+}
+
+static void run_traced(const char *json, struct traced *r)
+{
+	GError *err = NULL;
+	struct world *w;
+
+	if (!spec_parse("startup.json", json, &r->spec, &err))
+		TEST_FAIL("spec: %s", err->message);
+	r->ev = g_array_new(FALSE, FALSE, sizeof(struct event));
+	w = world_new(&r->spec.world, r->spec.policies[0].ops,
+		      &r->spec.policies[0].params, &r->spec.policies[0].k3s);
+	world_set_trace(w, keep, r);
+	run_record_init(&r->rec, r->spec.world.n_nodes);
+	world_run(w, r->spec.seed, 0, &r->rec);
+	world_free(w);
+}
+
+static void traced_release(struct traced *r)
+{
+	guint i;
+
+	for (i = 0; i < r->ev->len; i++)
+		g_free(g_array_index(r->ev, struct event, i).text);
+	g_array_free(r->ev, TRUE);
+	run_record_release(&r->rec);
+	spec_release(&r->spec);
+}
+
+/* The time of the first event at or after @from containing @what, or -1. */
+static sim_time first(const struct traced *r, sim_time from, const char *what)
+{
+	guint i;
+
+	for (i = 0; i < r->ev->len; i++) {
+		const struct event *e = &g_array_index(r->ev, struct event, i);
+
+		if (e->t >= from && strstr(e->text, what))
+			return e->t;
+	}
+	return -1;
+}
+
+static const struct node_record *node(const struct traced *r,
+				      const char *name)
+{
+	int i = world_config_find_node(&r->spec.world, name);
+
+	ASSERT_GE(i, 0);
+	return &r->rec.nodes[i];
+}
+
+/*
+ * The start-up phases, healthy cluster, P = 1 s, E = 2 s, A = 10 s,
+ * K = 5 s, restarts at t0 = 1 s:
+ *   cp-1: first request at t0 + P; apiserver serving at t0 + P + A + eps
+ *         (4 requests); Ready at t0 + P + A + K + eps;
+ *   etcd-2: member started at t0 + P + eps (row 6.9's server-bootstrap
+ *         from etcd-1 answers), Ready one heartbeat later;
+ *   agent-1: Ready at t0 + P + K + eps.
+ */
+static void test_startup_phases(void)
+{
+	const sim_time t0 = 1 * SIM_S, P = 1 * SIM_S, E = 2 * SIM_S,
+		       A = 10 * SIM_S, K = 5 * SIM_S;
+	struct k3s_params kp;
+	struct traced r;
+	sim_time t;
+
+	k3s_params_default(&kp);
+	run_traced(CLUSTER(PHASES(1, 2, 10, 5),
+		"{ \"at\": \"1s\", \"restart\": [\"cp-1\", \"etcd-2\", "
+		"\"agent-1\"] }"), &r);
+	ASSERT(r.rec.success);
+	ASSERT_EQ(first(&r, t0, "cp-1: request"), t0 + P);
+	t = first(&r, t0, "cp-1: apiserver serving");
+	ASSERT_GE(t, t0 + P + A);
+	ASSERT_LT(t, t0 + P + A + EPS);
+	ASSERT_EQ(first(&r, t0, "cp-1: Ready"), t + K);
+	ASSERT_EQ(node(&r, "cp-1")->join_time, t + K - t0);
+
+	t = first(&r, t0, "etcd-2: etcd member started");
+	ASSERT_GE(t, t0 + P + E);
+	ASSERT_LT(t, t0 + P + E + EPS);
+	ASSERT_EQ(first(&r, t0, "etcd-2: Ready"), t + kp.heartbeat);
+
+	t = node(&r, "agent-1")->join_time;
+	ASSERT_GE(t, P + K);
+	ASSERT_LT(t, P + K + EPS);
+	traced_release(&r);
+}
+
+/*
+ * Row 6.17 (selsim's own finding, not yet in K3S-MODEL.md): K3s
+ * serveBootstrap() answers from disk when its datastore read fails
+ * (cluster/bootstrap.go:440-455). Row 6.8: the control-plane etcd health
+ * test retries etcd_health_retry after a failure (embed.go:368-381), each
+ * Status call bounded by etcd_status_timeout (etcd.go:63, 1450).
+ * etcd-2, etcd-3 stopped at 0 (no quorum); cp-1 restarts at t0 = 1 s
+ * (phases 0): the bootstrap read fails, server-bootstrap from etcd-1 is
+ * answered at t0 + etcd_bootstrap_timeout + eps (no fatal exit); each
+ * health try then fails at once (no leader) and the next starts exactly
+ * etcd_health_retry after the failure.
+ */
+static void test_row_6_17_and_6_8(void)
+{
+	const sim_time t0 = 1 * SIM_S;
+	struct k3s_params kp;
+	struct traced r;
+	sim_time t, fail1, req2;
+
+	k3s_params_default(&kp);
+	ASSERT_EQ(kp.etcd_status_timeout, 30 * SIM_S);
+	ASSERT_EQ(kp.etcd_health_retry, 5 * SIM_S);
+	run_traced(CLUSTER(PHASES(0, 0, 0, 0),
+		"{ \"at\": \"0s\", \"stop\": [\"etcd-2\", \"etcd-3\"] },"
+		"{ \"at\": \"1s\", \"restart\": \"cp-1\" }"), &r);
+	t = first(&r, t0, "cp-1: /v1-k3s/server-bootstrap from etcd-1: ok");
+	ASSERT_GE(t, t0 + kp.etcd_bootstrap_timeout);
+	ASSERT_LT(t, t0 + kp.etcd_bootstrap_timeout + EPS);
+	ASSERT(first(&r, 0, "answering from disk") > 0);
+	ASSERT_EQ(node(&r, "cp-1")->fatal_restarts, 0);
+	ASSERT(!node(&r, "cp-1")->ready);
+
+	ASSERT_EQ(first(&r, t0, "cp-1: request etcd health"), t);
+	fail1 = first(&r, t, "cp-1: etcd health from");
+	ASSERT_GE(fail1, t);
+	ASSERT_LT(fail1, t + EPS);
+	req2 = first(&r, fail1 + 1, "cp-1: request etcd health");
+	ASSERT_EQ(req2, fail1 + kp.etcd_health_retry);
+	traced_release(&r);
+}
+
+/*
+ * Row 6.9: a restarting etcd member with a join URL first GETs
+ * server-bootstrap from --server (15 s client, bootstrap.go:58-75, 461);
+ * a failure only warns, then it starts from its local datastore.
+ * etcd-1 (--server) crashed at 0, etcd-2 restarts at t0 = 20 s, P = 1 s,
+ * E = 2 s: member started at t0 + P + B + E exactly (B =
+ * server_bootstrap_timeout); with etcd-1 stopped instead, refused within
+ * eps: t0 + P + E + eps.
+ */
+static void test_row_6_9(void)
+{
+	const sim_time t0 = 20 * SIM_S, P = 1 * SIM_S, E = 2 * SIM_S;
+	struct k3s_params kp;
+	struct traced r;
+	sim_time t;
+
+	k3s_params_default(&kp);
+	run_traced(CLUSTER(PHASES(1, 2, 0, 0),
+		"{ \"at\": \"0s\", \"crash\": \"etcd-1\" },"
+		"{ \"at\": \"20s\", \"restart\": \"etcd-2\" }"), &r);
+	ASSERT_EQ(first(&r, t0, "etcd-2: request /v1-k3s/server-bootstrap"),
+		  t0 + P);
+	ASSERT(first(&r, t0, "etcd-2: warning: unable to reconcile") > 0);
+	ASSERT_EQ(first(&r, t0, "etcd-2: etcd member started"),
+		  t0 + P + kp.server_bootstrap_timeout + E);
+	ASSERT(node(&r, "etcd-2")->ready);
+	traced_release(&r);
+
+	run_traced(CLUSTER(PHASES(1, 2, 0, 0),
+		"{ \"at\": \"0s\", \"stop\": \"etcd-1\" },"
+		"{ \"at\": \"20s\", \"restart\": \"etcd-2\" }"), &r);
+	t = first(&r, t0, "etcd-2: etcd member started");
+	ASSERT_GE(t, t0 + P + E);
+	ASSERT_LT(t, t0 + P + E + EPS);
+	traced_release(&r);
+}
+
+/*
+ * Row 6.5: an agent's tunnels (its supervisor LB's health source) and its
+ * apiserver list come only after the config fetch: WaitForAPIServers
+ * (agent/config/config.go:99-125), then one tunnel per address
+ * (tunnel.go:160-166, 441-448). Row 6.13: a tunnel dial has no timeout
+ * but the kernel's SYN limit (tcp_syn_timeout, 127 s).
+ * cp-1 crashed at 0, agent-1 restarts at 1 s (P = 1 s, K = 200 s, so its
+ * LB lives past 127 s): no tunnel before the config answer; GET
+ * /v1-k3s/apiservers at the config answer; the tunnel to cp-1 fails at
+ * t_list + tcp_syn_timeout exactly (t_list: the list's answer).
+ */
+static void test_row_6_5_and_6_13(void)
+{
+	struct k3s_params kp;
+	struct traced r;
+	sim_time t_cfg, t_list, t_tunnel;
+
+	k3s_params_default(&kp);
+	ASSERT_EQ(kp.tcp_syn_timeout, 127 * SIM_S);
+	run_traced(CLUSTER(PHASES(1, 0, 0, 200),
+		"{ \"at\": \"0s\", \"crash\": \"cp-1\" },"
+		"{ \"at\": \"1s\", \"restart\": \"agent-1\" }"), &r);
+	t_cfg = first(&r, 0, "agent-1: agent config from cp-2: ok");
+	ASSERT_GT(t_cfg, 0);
+	t_tunnel = first(&r, 0, "agent-1: tunnel to");
+	ASSERT_GT(t_tunnel, t_cfg);
+	ASSERT_EQ(first(&r, 0, "agent-1: request /v1-k3s/apiservers"), t_cfg);
+	t_list = first(&r, t_cfg, "agent-1: /v1-k3s/apiservers from cp-2: ok");
+	ASSERT_GT(t_list, t_cfg);
+	ASSERT_LT(t_list, t_cfg + EPS);
+	ASSERT_EQ(first(&r, 0, "agent-1: tunnel to cp-1: failed"),
+		  t_list + kp.tcp_syn_timeout);
+	ASSERT(first(&r, 0, "agent-1: tunnel to cp-2: connected") > t_list);
+	ASSERT(node(&r, "agent-1")->ready);
+	traced_release(&r);
+}
+
+int main(void)
+{
+	TEST_RUN(test_startup_phases);
+	TEST_RUN(test_row_6_17_and_6_8);
+	TEST_RUN(test_row_6_9);
+	TEST_RUN(test_row_6_5_and_6_13);
+	return 0;
+}
