@@ -85,21 +85,34 @@ char *spec_startup_describe(const struct world_config *w, int k)
 void spec__explain_startup(const struct world_config *w, FILE *out)
 {
 	struct startup_config def;
+	size_t i;
 	int k;
 
 	startup_config_default(&def);
 	fprintf(out, "startup: drawn once per phase at every (re)start, from "
-		"the node's own stream; join time includes them\n");
+		"the node's own stream; join times include them\n");
 	for (k = 0; k < STARTUP_N; k++) {
+		const struct startup_phase_info *in = &startup_phase_info[k];
 		GString *g = g_string_new(NULL);
-		char *desc = spec_startup_describe(w, k);
 
-		spec__put_dist(g, &def.phase[k]);
-		fprintf(out, "  %s\n    (default %s; %s)\n", desc, g->str,
-			memcmp(&def.phase[k], &w->startup.phase[k],
-			       sizeof(def.phase[k])) ? "set by the spec"
-						     : "default");
+		spec__put_dist(g, &w->startup.phase[k]);
+		if (memcmp(&def.phase[k], &w->startup.phase[k],
+			   sizeof(def.phase[k]))) {
+			g_string_append(g, "; set by the spec (default ");
+			spec__put_dist(g, &def.phase[k]);
+			g_string_append_c(g, ')');
+		} else {
+			g_string_append(g, "; default");
+		}
+		for (i = 0; i < w->n_nodes; i++) {
+			if (!w->nodes[i].startup_set[k])
+				continue;
+			g_string_append_printf(g, "; %s: ", w->nodes[i].name);
+			spec__put_dist(g, &w->nodes[i].startup.phase[k]);
+		}
+		fprintf(out, "  %-9s %s\n    roles: %s; covers: %s\n    "
+			"default from: %s\n", in->name, g->str, in->roles,
+			in->what, in->source);
 		g_string_free(g, TRUE);
-		g_free(desc);
 	}
 }
