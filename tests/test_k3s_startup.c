@@ -184,6 +184,41 @@ static void test_row_6_17_and_6_8(void)
 	req2 = first(&r, fail1 + 1, "cp-1: request etcd health");
 	ASSERT_EQ(req2, fail1 + kp.etcd_health_retry);
 	traced_release(&r);
+
+	/* The same, and etcd-2 starts at 20 s (its server-bootstrap from
+	 * etcd-1 is answered from disk at 30 s, then a leader within
+	 * [5, 10) s); at 32.5 s cp-1 is cut off from etcd-1, which its LB
+	 * still puts first (with seed 1 its next /ping of etcd-1 comes after
+	 * the try at about 36 s starts): that try dials the black hole for
+	 * dial_timeout D, then etcd-2, and succeeds at t_try + D + eps, one
+	 * try longer than etcd_health_retry, as etcd_status_timeout allows
+	 * (a 5 s bound would end it at t_try + 5 s, and every later try
+	 * the same way until the /ping marks etcd-1 FAILED). */
+	run_traced(CLUSTER(PHASES(0, 0, 0, 0),
+		"{ \"at\": \"0s\", \"stop\": [\"etcd-2\", \"etcd-3\"] },"
+		"{ \"at\": \"1s\", \"restart\": \"cp-1\" },"
+		"{ \"at\": \"20s\", \"start\": \"etcd-2\" },"
+		"{ \"at\": \"32500ms\", \"partition\": \"cp-1\", "
+		"  \"from\": [\"etcd-1\"] }"), &r);
+	{
+		struct policy_params pp;
+		sim_time ok = first(&r, 0, "cp-1: etcd health from etcd-2: ok");
+		sim_time req = -1, x = 0;
+
+		policy_params_default(&pp);
+		while ((x = first(&r, x, "cp-1: request etcd health")) >= 0 &&
+		       x <= ok) {
+			req = x;
+			x++;
+		}
+		ASSERT_GT(ok, 0);
+		ASSERT_GE(ok - req, pp.dial_timeout);
+		ASSERT_LT(ok - req, pp.dial_timeout + EPS);
+		ASSERT_GT(ok - req, kp.etcd_health_retry);
+		ASSERT_LT(ok - req, kp.etcd_status_timeout);
+		ASSERT(node(&r, "cp-1")->ready);
+	}
+	traced_release(&r);
 }
 
 /*
@@ -232,7 +267,10 @@ static void test_row_6_9(void)
  * cp-1 crashed at 0, agent-1 restarts at 1 s (P = 1 s, K = 200 s, so its
  * LB lives past 127 s): no tunnel before the config answer; GET
  * /v1-k3s/apiservers at the config answer; the tunnel to cp-1 fails at
- * t_list + tcp_syn_timeout exactly (t_list: the list's answer).
+ * t_list + tcp_syn_timeout exactly (t_list: the list's answer). cp-2
+ * crashes at 60 s: its tunnel fails at 60 s + tunnel_ping_timeout
+ * (remotedialer types.go:6-7: a silent peer is noticed by the ping read
+ * deadline).
  */
 static void test_row_6_5_and_6_13(void)
 {
@@ -244,7 +282,8 @@ static void test_row_6_5_and_6_13(void)
 	ASSERT_EQ(kp.tcp_syn_timeout, 127 * SIM_S);
 	run_traced(CLUSTER(PHASES(1, 0, 0, 200),
 		"{ \"at\": \"0s\", \"crash\": \"cp-1\" },"
-		"{ \"at\": \"1s\", \"restart\": \"agent-1\" }"), &r);
+		"{ \"at\": \"1s\", \"restart\": \"agent-1\" },"
+		"{ \"at\": \"60s\", \"crash\": \"cp-2\" }"), &r);
 	t_cfg = first(&r, 0, "agent-1: agent config from cp-2: ok");
 	ASSERT_GT(t_cfg, 0);
 	t_tunnel = first(&r, 0, "agent-1: tunnel to");
@@ -256,6 +295,10 @@ static void test_row_6_5_and_6_13(void)
 	ASSERT_EQ(first(&r, 0, "agent-1: tunnel to cp-1: failed"),
 		  t_list + kp.tcp_syn_timeout);
 	ASSERT(first(&r, 0, "agent-1: tunnel to cp-2: connected") > t_list);
+	/* cp-2's host vanishes at 60 s: its connected tunnel notices at the
+	 * remotedialer ping read deadline, not at a TCP keepalive */
+	ASSERT_EQ(first(&r, 0, "agent-1: tunnel to cp-2: failed"),
+		  60 * SIM_S + kp.tunnel_ping_timeout);
 	ASSERT(node(&r, "agent-1")->ready);
 	traced_release(&r);
 }
