@@ -6,15 +6,16 @@
  *  - agent: token validation (GET /cacerts through the supervisor LB,
  *    retried every token_retry), then the config fetch (through the LB,
  *    retried every uniform [config_retry_min, config_retry_max)); Ready.
- *    After the token, the agent lists the apiservers and sets its LB's
- *    address list to them (the 5 s poll, taken once).
+ *    After the config, the agent lists the apiservers and sets its LB's
+ *    address list to them (the 5 s poll, taken once), then its tunnels.
  *  - control-plane-only server, post-fix (policy flow JOIN_FLOW_POSTFIX):
  *    CA from disk or GET /cacerts from --server (fatal); etcd LB with
  *    --server as default and the cached address list; GET /db/info from
  *    --server (failure only warns); bootstrap data from etcd through the
  *    etcd LB, else GET /v1-k3s/server-bootstrap from --server (fatal);
- *    then the etcd health test through the LB, retried every
- *    etcd_health_retry; Ready.
+ *    then the etcd health test through the LB (each try up to
+ *    etcd_status_timeout), retried etcd_health_retry after a failure;
+ *    Ready.
  *  - control-plane-only server, legacy (JOIN_FLOW_LEGACY): /cacerts,
  *    /db/info and the bootstrap all from --server, each fatal.
  *  - etcd-only server, and a server with both roles: CA from disk (else
@@ -22,6 +23,16 @@
  *    datastore, a new one asks --server to add it (every etcd_join_retry,
  *    each try bounded by etcd_join_timeout; it needs quorum); Ready once
  *    the member serves (quorum and a leader), one heartbeat after it can.
+ * Process start-up (config.h startup_phase, drawn once per phase at each
+ * start from the node's join stream): "process" before the first step of
+ * every role; "etcd" before a member counts for quorum (after, for a
+ * restarting member with --server, a GET server-bootstrap from --server
+ * whose failure only warns: K3S-MODEL 6.9); "apiserver" after the etcd
+ * health test (control-plane) or the member serving (server), after which
+ * the node serves /v1-k3s/config and server-bootstrap; "kubelet" before
+ * Ready (agent, control-plane, server). An agent lists the apiservers
+ * (GET /v1-k3s/apiservers through its LB, every apiservers_poll until it
+ * succeeds) and starts its tunnels only after its config (6.5).
  * A fatal error ends the process (node__fatal: systemd starts it again
  * after restart_delay, forever). Only the address list survives a
  * restart. A Ready node's load balancers stop: it dials no more in this

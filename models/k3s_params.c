@@ -27,7 +27,8 @@ const struct k3s_param_desc k3s_param_descs[] = {
 	K(health_check_interval, 1 * SIM_S, "servers.go",
 	  "LB health-check loop period"),
 	K(tcp_keepalive, 30 * SIM_S, "httpproxy.go",
-	  "an open connection to a vanished host is noticed after this long"),
+	  "the LB proxy's TCP keepalive (not read by the model since row "
+	  "6.13: tunnels use tunnel_ping_timeout)"),
 	K(tunnel_reconnect, 3 * SIM_S, "tunnel.go",
 	  "websocket tunnel reconnect delay"),
 	K(etcd_ping_min, 5 * SIM_S, "etcdproxy.go",

@@ -19,7 +19,7 @@
 
 struct k3s_params {
 	sim_time health_check_interval;	/* LB health-check loop: 1s */
-	sim_time tcp_keepalive;		/* dead connection noticed after: 30s */
+	sim_time tcp_keepalive;		/* LB proxy keepalive: 30s (unread) */
 	sim_time tunnel_reconnect;	/* tunnel reconnect delay: 3s */
 	sim_time etcd_ping_min;		/* etcd /ping period, uniform [min, */
 	sim_time etcd_ping_max;		/*   max): 5s, 10s */
