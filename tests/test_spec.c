@@ -293,6 +293,17 @@ static const struct bad_case {
 	  "unknown key 'same_zone' (valid: same_az, cross_az, cross_region)" },
 	{ SPEC("'servers': { 'threads': 4 }"), "servers",
 	  "unknown key 'threads' (valid: workers, queue, service_time)" },
+	/* start-up phases: top level and per node */
+	{ SPEC("'startup': { 'boot': '1s' }"), "startup",
+	  "unknown key 'boot' (valid: process, etcd, apiserver, kubelet)" },
+	{ SPEC("'startup': 5"), "startup",
+	  "expected an object of start-up phases (process, etcd, apiserver, "
+	  "kubelet)" },
+	{ SPEC("'startup': { 'etcd': { 'dist': 'uniform', 'min': '1s' } }"),
+	  "startup.etcd.max", "missing" },
+	{ SPEC_NODE("{ 'name': 'x', 'role': 'agent', 'az': 'a', 'server': "
+		    "'c1', 'startup': { 'kubelet': '-1s' } }"),
+	  "topology.nodes[4].startup.kubelet", "cannot be negative" },
 	{ FAILURE("{ 'when': '1s', 'stop': 'e1' }"), "failures[0]",
 	  "unknown key 'when' (valid: at, stop, start," },
 	{ FAILURE("{ 'at': '1s', 'stop': 'e1', 'factor': 2 }"), "failures[0]",
