@@ -33,6 +33,8 @@ const char *const endpoint_names[EP_N] = {
 	[EP_ETCD_HEALTH] = "etcd health",
 	[EP_PING] = "etcd /ping",
 	[EP_MEMBER_ADD] = "etcd member add",
+	[EP_CACERTS_PROBE] = "/cacerts (system CAs)",
+	[EP_MEMBER_LIST] = "etcd member list",
 };
 
 const char *const result_names[3] = {

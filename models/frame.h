@@ -34,6 +34,9 @@ typedef enum {
 	EP_ETCD_HEALTH,		/* etcd health test */
 	EP_PING,		/* etcd /ping */
 	EP_MEMBER_ADD,		/* a new etcd member asks to join */
+	EP_CACERTS_PROBE,	/* GET /cacerts with the system CAs: ends
+				 * when TLS fails to verify (K3S-MODEL 6.10) */
+	EP_MEMBER_LIST,		/* etcd MemberList (the etcd LB's sync) */
 	EP_N			/* no request: a plain dial */
 } endpoint;
 

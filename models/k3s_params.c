@@ -9,10 +9,13 @@
 
 const char k3s_model_rows[] =
 	"K3S-MODEL.md sections 1-5; of section 6 (corrections from a second "
-	"reading), rows 6.2 (config check), 6.4 (one /ping counts once), "
-	"6.7 (re-sort only on changes), 6.14 (etcd member list without "
-	"learners) and 6.16 (etcd timing, leadership transfer on a graceful "
-	"stop); not yet: 6.1, 6.3, 6.5, 6.6, 6.8-6.13, 6.15, 6.17";
+	"reading), rows 6.1 (blocking etcd client connect, 5 s), 6.2 (config "
+	"check), 6.3 (etcd LB checks only after /db/info or the member sync), "
+	"6.4 (one /ping counts once), 6.7 (re-sort only on changes), 6.10 "
+	"(/cacerts = up to 3 GETs), 6.11 (the pre-fix flow's order), 6.14 "
+	"(etcd member list without learners), 6.15 (one LB pass per GET) and "
+	"6.16 (etcd timing, leadership transfer on a graceful stop); not yet: "
+	"6.5, 6.6, 6.8, 6.9, 6.12, 6.13, 6.17";
 
 #define K(field, def, src, help) \
 	{ #field, offsetof(struct k3s_params, field), def, src, help }
@@ -51,6 +54,11 @@ const struct k3s_param_desc k3s_param_descs[] = {
 	  "etcd election timeout (randomised to [1x, 2x))"),
 	K(heartbeat, 500 * SIM_MS, "pkg/etcd/etcd.go:1049",
 	  "etcd heartbeat interval"),
+	K(etcd_dial_timeout, 5 * SIM_S, "pkg/etcd/store/store.go:68",
+	  "the bootstrap read's etcd client connects (WithBlock) within this, "
+	  "then its 10 s Get starts"),
+	K(etcd_member_sync, 30 * SIM_S, "pkg/cluster/managed.go:113",
+	  "etcd LB member-list sync period (the first after /db/info)"),
 };
 
 /* one row per field, every field a sim_time */

@@ -36,7 +36,20 @@ struct k3s_params {
 	sim_time etcd_join_timeout;	/* ... each try bounded by 20s */
 	sim_time election_timeout;	/* etcd election timeout: 5s */
 	sim_time heartbeat;		/* etcd heartbeat: 500ms */
+	sim_time etcd_dial_timeout;	/* blocking etcd client connect: 5s */
+	sim_time etcd_member_sync;	/* etcd LB member-list sync: 30s */
 };
+
+/*
+ * Between one GET's end and the next GET of a sequence (/cacerts, the
+ * agent's config fetch, K3S-MODEL 6.10, 6.15): K3s returns the error and
+ * builds the next client (a new transport and TLS config) first. A selsim
+ * assumption, a lower bound: it orders the next GET's LB pass after the
+ * LB's dial that ends at the instant of the client timeout (http_timeout
+ * = dial_timeout), as in K3s, whose LB dials only once it accepted the
+ * client's connection. Not a spec key.
+ */
+#define K3S_GET_GAP (100 * SIM_US)
 
 /* The K3s commit the model was read against (K3S-MODEL.md). */
 #define K3S_MODEL_COMMIT "469d009fb"

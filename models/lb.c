@@ -35,6 +35,8 @@ struct lb {
 	sim_timer check_timer[CONFIG_MAX_SERVERS];
 	bool check_busy[CONFIG_MAX_SERVERS];	/* a dial or ping in flight */
 	int n_checked;
+	bool checks_on;		/* checkers run (the etcd LB's only once
+				 * lb__attach_checks(), K3S-MODEL 6.3) */
 };
 
 struct lbs {
@@ -344,7 +346,7 @@ static void set_list(struct world *w, struct lb *lb, const int *list, int n)
 		outlier_set_servers(&lb->outlier, buf, (size_t)k);
 	for (i = 0; i < k; i++)
 		add_checked(lb, buf[i]);
-	for (i = before; i < lb->n_checked; i++)
+	for (i = before; i < lb->n_checked && lb->checks_on; i++)
 		start_checker(w, lb, i);
 }
 
@@ -352,6 +354,21 @@ void lb__set_list(struct world *w, int node, lb_kind kind, const int *list,
 		 int n)
 {
 	set_list(w, get(w, node, kind), list, n);
+}
+
+void lb__attach_checks(struct world *w, int node, lb_kind kind)
+{
+	struct lb *lb = get(w, node, kind);
+	int i;
+
+	if (!lb->state || lb->checks_on)
+		return;
+	lb->checks_on = true;
+	/* K3s etcdproxy Update() checks the addresses it is given: a
+	 * default server outside the list stays unchecked */
+	for (i = 0; i < lb->n_checked; i++)
+		if (in_list(lb->servers, lb->n_servers, lb->checked[i]))
+			start_checker(w, lb, i);
 }
 
 void lb__start(struct world *w, int node, lb_kind kind)
@@ -367,6 +384,7 @@ void lb__start(struct world *w, int node, lb_kind kind)
 	lb->n_checked = 0;
 	lb->n_servers = 0;
 	lb->default_server = w->cfg->nodes[node].server;
+	lb->checks_on = kind != LB_ETCD;
 	lb->env = (struct lb_env){
 		.sim = w->sim,
 		.params = w->pp,
@@ -386,7 +404,7 @@ void lb__start(struct world *w, int node, lb_kind kind)
 	if (w->ops->set_default)
 		add_checked(lb, lb->default_server);
 	set_list(w, lb, saved, n_saved);
-	if (w->ops->set_default)
+	if (w->ops->set_default && lb->checks_on)
 		start_checker(w, lb, 0);
 	lb->health_timer = sim_after(w->sim, w->kp->health_check_interval,
 				     health_loop, lb, 0);

@@ -614,6 +614,8 @@ static void test_k3s_constants(void)
 		{ "etcd_join_timeout", 20 * SIM_S, true },
 		{ "election_timeout", 5 * SIM_S, true },
 		{ "heartbeat", 500 * SIM_MS, true },
+		{ "etcd_dial_timeout", 5 * SIM_S, true },
+		{ "etcd_member_sync", 30 * SIM_S, true },
 	};
 	struct policy_params p;
 	struct k3s_params k;
