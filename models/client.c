@@ -243,7 +243,9 @@ static void dial_outcome(sim *s, void *ctx, uint64_t arg)
 		nr->timeout_wait += t;
 		c->waited += t;
 	}
-	if (!c->quiet)
+	/* a direct dial its client gave up on ends unseen (an LB's dial
+	 * goes on, and its outcome matters to the LB) */
+	if (!c->quiet && !(c->abandoned && c->lb < 0))
 		WTRACE(w, r == RES_OK ? TRACE_DIAL_OK : r == RES_REFUSED
 		       ? TRACE_DIAL_REFUSED : TRACE_DIAL_TIMEOUT, c->node,
 		       c->server, "%s: dial %s %s", frame__name(w, c->node),
