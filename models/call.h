@@ -47,6 +47,10 @@ struct call {
 	uint32_t partner_gen;
 	sim_timer hedge_timer;	/* when to send the hedge */
 	sim_time timeout;	/* client timeout; 0 for none */
+	sim_time request_timeout; /* a blocking connect (connecting): the
+				 * timeout armed once connected, while
+				 * timeout bounds the connect */
+	bool connecting;	/* a blocking connect not yet done */
 	sim_timer client_timer;
 	sim_timer dial_timer;	/* a pending dial outcome */
 	bool abandoned;		/* the client gave up; dialing goes on to

@@ -36,8 +36,10 @@ static void finish(struct world *w, struct call *c, result r, bool free_now)
 {
 	struct call *p = call__partner(w, c);
 
-	if (!c->abandoned && r != RES_OK && p && !p->abandoned) {
-		/* one of a hedged pair failed: the other may still answer */
+	if (!c->abandoned && r != RES_OK && p && !p->abandoned &&
+	    c->ep != EP_CACERTS_PROBE) {
+		/* one of a hedged pair failed: the other may still answer
+		 * (a probe's failed TLS check is the answer it expects) */
 		c->abandoned = true;
 		sim_cancel(w->sim, c->client_timer);
 		c->client_timer = SIM_TIMER_NONE;
@@ -241,7 +243,9 @@ static void dial_outcome(sim *s, void *ctx, uint64_t arg)
 		nr->timeout_wait += t;
 		c->waited += t;
 	}
-	if (!c->quiet)
+	/* a direct dial its client gave up on ends unseen (an LB's dial
+	 * goes on, and its outcome matters to the LB) */
+	if (!c->quiet && !(c->abandoned && c->lb < 0))
 		WTRACE(w, r == RES_OK ? TRACE_DIAL_OK : r == RES_REFUSED
 		       ? TRACE_DIAL_REFUSED : TRACE_DIAL_TIMEOUT, c->node,
 		       c->server, "%s: dial %s %s", frame__name(w, c->node),
@@ -329,6 +333,8 @@ static void leave(struct world *w, struct call *c, result r)
 	}
 }
 
+static bool tls_done(struct world *w, struct call *c);
+
 static void arrive(sim *s, void *ctx, uint64_t arg)
 {
 	struct world *w = ctx;
@@ -343,6 +349,8 @@ static void arrive(sim *s, void *ctx, uint64_t arg)
 		call__free(w, c);
 		return;
 	}
+	if (tls_done(w, c))
+		return;
 	if (!net__reachable(w, c->node, c->server)) {
 		c->at_server = false;	/* lost on the way: the timer ends it */
 		if (c->timeout == 0)
@@ -360,6 +368,28 @@ static void arrive(sim *s, void *ctx, uint64_t arg)
 }
 
 static void client_timeout(sim *s, void *ctx, uint64_t arg);
+
+/*
+ * The connection and its TLS handshake are up (the request is at the
+ * server): a blocking connect is done, and the request's own timeout
+ * starts now (K3S-MODEL 6.1); a /cacerts probe with the system CAs ends
+ * here, its handshake failing to verify the cluster's certificate (6.10).
+ * Returns whether @c ended.
+ */
+static bool tls_done(struct world *w, struct call *c)
+{
+	if (c->connecting) {
+		c->connecting = false;
+		sim_cancel(w->sim, c->client_timer);
+		c->timeout = c->request_timeout;
+		c->client_timer = sim_after(w->sim, c->timeout, client_timeout,
+					    w, call__arg(c));
+	}
+	if (c->ep != EP_CACERTS_PROBE)
+		return false;
+	finish(w, c, RES_REFUSED, true);
+	return true;
+}
 
 static void respond(sim *s, void *ctx, uint64_t arg)
 {
@@ -452,6 +482,16 @@ static void client_timeout(sim *s, void *ctx, uint64_t arg)
 	if (!c)
 		return;
 	c->client_timer = SIM_TIMER_NONE;
+	if (c->connecting && !c->quiet) {
+		bool dialing = c->dial_timer != SIM_TIMER_NONE && !c->connected;
+
+		WTRACE(w, TRACE_NOTE, c->node, c->server, "%s: etcd client gave "
+		       "up after %gs%s%s%s", frame__name(w, c->node),
+		       sim_time_to_s(c->timeout),
+		       dialing ? " (etcd LB still dialing " : "",
+		       dialing ? frame__name(w, c->server) : "",
+		       dialing ? ")" : "");
+	}
 	/* dial timeouts inside it are counted already; of a hedged pair,
 	 * the last one standing counts the wait */
 	if (!c->quiet && !call__partner(w, c))
@@ -507,7 +547,7 @@ void client__request(struct world *w, int node, int lb, int server,
 	c->server = server;
 	c->ep = ep;
 	c->port = (ep == EP_ETCD_BOOTSTRAP || ep == EP_ETCD_HEALTH ||
-		   ep == EP_PING) ? PORT_ETCD : PORT_SUPERVISOR;
+		   ep == EP_PING || ep == EP_MEMBER_LIST) ? PORT_ETCD : PORT_SUPERVISOR;
 	if (!quiet)
 		WTRACE(w, TRACE_REQUEST, node, server, "%s: request %s via %s",
 		       frame__name(w, node), endpoint_names[ep],
@@ -515,6 +555,27 @@ void client__request(struct world *w, int node, int lb, int server,
 		       lb == LB_SUPERVISOR ? "supervisor LB"
 					   : frame__name(w, server));
 	begin(w, c, timeout);
+}
+
+void client__request_blocking(struct world *w, int node, int lb,
+			      endpoint ep, sim_time connect_timeout,
+			      sim_time timeout, call_done_fn done,
+			      uint64_t tag)
+{
+	struct call *c = call__new(w, node, node__inc(w, node), done, tag);
+
+	SIM_ASSERT(lb >= 0 && connect_timeout > 0 && timeout > 0);
+	c->lb = lb;
+	c->server = -1;
+	c->ep = ep;
+	c->port = PORT_ETCD;
+	c->connecting = true;
+	c->request_timeout = timeout;
+	WTRACE(w, TRACE_REQUEST, node, -1, "%s: request %s via %s (etcd "
+	       "client: connect within %gs)", frame__name(w, node),
+	       endpoint_names[ep], lb == LB_ETCD ? "etcd LB" : "supervisor LB",
+	       sim_time_to_s(connect_timeout));
+	begin(w, c, connect_timeout);
 }
 
 void client__dial(struct world *w, int node, int server, port p,

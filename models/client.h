@@ -36,6 +36,19 @@ void client__request(struct world *w, int node, int lb, int server,
 		    endpoint ep, sim_time timeout, bool quiet,
 		    call_done_fn done, uint64_t tag);
 
+/*
+ * A request from an etcd client that connects with WithBlock and a
+ * DialTimeout (K3s store.NewRemoteStore, K3S-MODEL 6.1): through @node's
+ * LB @lb, the connection (dial pass and TLS) must be up within
+ * @connect_timeout, then the request has @timeout from that instant. A
+ * client that gives up connecting leaves the LB dialing on (K3s's LB
+ * ignores its client).
+ */
+void client__request_blocking(struct world *w, int node, int lb,
+			      endpoint ep, sim_time connect_timeout,
+			      sim_time timeout, call_done_fn done,
+			      uint64_t tag);
+
 /* A plain connection attempt (tunnels, no request): done(RES_*). */
 void client__dial(struct world *w, int node, int server, port p,
 		 sim_time timeout, bool quiet, call_done_fn done,

@@ -34,6 +34,8 @@ const char *const endpoint_names[EP_N] = {
 	[EP_PING] = "etcd /ping",
 	[EP_MEMBER_ADD] = "etcd member add",
 	[EP_APISERVERS] = "/v1-k3s/apiservers",
+	[EP_CACERTS_PROBE] = "/cacerts (system CAs)",
+	[EP_MEMBER_LIST] = "etcd member list",
 };
 
 const char *const result_names[3] = {

@@ -35,6 +35,9 @@ typedef enum {
 	EP_PING,		/* etcd /ping */
 	EP_MEMBER_ADD,		/* a new etcd member asks to join */
 	EP_APISERVERS,		/* GET /v1-k3s/apiservers (supervisor) */
+	EP_CACERTS_PROBE,	/* GET /cacerts with the system CAs: ends
+				 * when TLS fails to verify (K3S-MODEL 6.10) */
+	EP_MEMBER_LIST,		/* etcd MemberList (the etcd LB's sync) */
 	EP_N			/* no request: a plain dial */
 } endpoint;
 

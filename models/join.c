@@ -34,6 +34,11 @@ struct flow {
 	int step;		/* enum step */
 	sim_timer timer;	/* the flow's pending retry or wait */
 	sim_time phase[STARTUP_N];	/* this start's start-up phases */
+	sim_timer sync_timer;	/* the etcd LB's member sync (6.3) */
+	const endpoint *gets;	/* the step's GET sequence, or NULL */
+	int n_gets;
+	int get;		/* the GET of it in flight */
+	int gets_lb;		/* through this LB, or -1: --server */
 };
 
 struct joins {
@@ -66,6 +71,8 @@ void join__reset(struct world *w)
 	for (i = 0; i < w->n; i++) {
 		w->joins->f[i].step = ST_NONE;
 		w->joins->f[i].timer = SIM_TIMER_NONE;
+		w->joins->f[i].sync_timer = SIM_TIMER_NONE;
+		w->joins->f[i].gets = NULL;
 	}
 }
 
@@ -126,6 +133,8 @@ static void become_ready(struct world *w, struct flow *f)
 
 	node__set_ready(w, f->id);
 	f->step = ST_NONE;
+	sim_cancel(w->sim, f->sync_timer);
+	f->sync_timer = SIM_TIMER_NONE;
 	WTRACE(w, TRACE_READY, f->id, -1, "%s: Ready", frame__name(w, f->id));
 	/* a Ready node dials no more in this model: its load balancers and
 	 * their health checks would run idle, so they stop (a restart makes
@@ -157,6 +166,81 @@ static sim_time config_retry(struct world *w, struct flow *f)
 			       (double)(hi - lo));
 }
 
+/*
+ * GET sequences: K3s's HTTP client keeps no connection alive
+ * (clientaccess/token.go:284-290), so each GET is a new connection, a new
+ * LB pass (K3S-MODEL 6.15). /cacerts is up to 3 GETs (getCACerts,
+ * token.go:412-438, 6.10): with the system CAs (expected to fail, its
+ * error ignored), insecure, then validating. The agent's config fetch
+ * (agent/config/config.go:439-760) validates the token again, then GETs
+ * /v1-k3s/config and five certificates (client-ca, server-ca,
+ * serving-kubelet, client-kubelet, client-kube-proxy), modelled as six
+ * config GETs. The pre-fix server (k3s-legacy, 6.11) validated the token
+ * twice (bootstrap.go:113, 429-441 at the parent of 53fcadc02), then
+ * GET /config, each fatal.
+ */
+static const endpoint gets_cacerts[] = {
+	EP_CACERTS_PROBE, EP_CACERTS, EP_CACERTS,
+};
+static const endpoint gets_agent_config[] = {
+	EP_CACERTS_PROBE, EP_CACERTS, EP_CACERTS,
+	EP_CONFIG, EP_CONFIG, EP_CONFIG, EP_CONFIG, EP_CONFIG, EP_CONFIG,
+};
+static const endpoint gets_legacy[] = {
+	EP_CACERTS_PROBE, EP_CACERTS, EP_CACERTS,
+	EP_CACERTS_PROBE, EP_CACERTS, EP_CACERTS, EP_CONFIG,
+};
+
+
+static void get_next(struct world *w, struct flow *f)
+{
+	client__request(w, f->id, f->gets_lb,
+			f->gets_lb < 0 ? cfg_of(w, f)->server : -1,
+			f->gets[f->get], w->kp->http_timeout, false, flow_done,
+			(uint64_t)f->step);
+}
+
+static void get_event(sim *s, void *ctx, uint64_t arg)
+{
+	struct world *w = ctx;
+	struct flow *f = flow_of(w, arg);
+
+	(void)s;
+	if (f && f->gets) {
+		f->timer = SIM_TIMER_NONE;
+		get_next(w, f);
+	}
+}
+
+/* Starts the step's GETs @seq (@n of them) through @lb (-1: --server),
+ * each with the 10 s client. */
+static void gets(struct world *w, struct flow *f, int lb, const endpoint *seq,
+		 int n)
+{
+	f->gets = seq;
+	f->n_gets = n;
+	f->get = 0;
+	f->gets_lb = lb;
+	get_next(w, f);
+}
+
+/* One GET of the step's sequence ended with @ok: sends the next and
+ * returns true, or returns false when the sequence is over (@ok then
+ * tells its outcome). A probe's outcome does not count. */
+static bool gets_go_on(struct world *w, struct flow *f, endpoint ep, bool ok)
+{
+	if (!f->gets)
+		return false;
+	if ((ok || ep == EP_CACERTS_PROBE) && f->get + 1 < f->n_gets) {
+		f->get++;
+		f->timer = sim_after(w->sim, K3S_GET_GAP, get_event, w,
+				     flow_arg(w, f));
+		return true;
+	}
+	f->gets = NULL;
+	return false;
+}
+
 /* Members and apiservers, for address lists: nodes of the role other than
  * @self, in topology order. The etcd list holds members only: K3s
  * ClientURLs() leaves learners (a first-joining node before its member
@@ -175,6 +259,50 @@ static int role_list(const struct world *w, int self, bool etcd, int *out)
 			out[k++] = i;
 	}
 	return k;
+}
+
+/*
+ * The etcd LB's member sync (cluster.go:156, managed.go:113-135, K3S-MODEL
+ * 6.3): M = etcd_member_sync after /db/info ended, then M after each try
+ * ends, a MemberList through the etcd LB (no deadline); an answer gives
+ * the LB the members and attaches the /ping checks.
+ */
+static void member_sync(sim *s, void *ctx, uint64_t arg);
+
+static void arm_sync(struct world *w, struct flow *f)
+{
+	sim_cancel(w->sim, f->sync_timer);
+	f->sync_timer = sim_after(w->sim, w->kp->etcd_member_sync, member_sync,
+				  w, flow_arg(w, f));
+}
+
+static void synced(struct world *w, struct call *c, result r)
+{
+	struct flow *f = &w->joins->f[c->node];
+	int list[CONFIG_MAX_SERVERS], k;
+
+	if (!lb__of(w, f->id, LB_ETCD))
+		return;		/* Ready since: the LB stopped */
+	if (r == RES_OK) {
+		k = role_list(w, f->id, true, list);
+		lb__set_list(w, f->id, LB_ETCD, list, k);
+		lb__attach_checks(w, f->id, LB_ETCD);
+	}
+	arm_sync(w, f);
+}
+
+static void member_sync(sim *s, void *ctx, uint64_t arg)
+{
+	struct world *w = ctx;
+	struct flow *f = flow_of(w, arg);
+
+	(void)s;
+	if (!f)
+		return;
+	f->sync_timer = SIM_TIMER_NONE;
+	if (lb__of(w, f->id, LB_ETCD))
+		client__request(w, f->id, LB_ETCD, -1, EP_MEMBER_LIST, 0, true,
+				synced, 0);
 }
 
 static void etcd_catchup(sim *s, void *ctx, uint64_t arg)
@@ -199,17 +327,25 @@ static void run_step(struct world *w, struct flow *f)
 
 	switch (f->step) {
 	case ST_AGENT_TOKEN:
-		request(w, f, LB_SUPERVISOR, EP_CACERTS, pp->http_timeout);
+		/* agent/run.go:346-358: the token loop validates with
+		 * /cacerts (6.10), each GET a new LB pass (6.15) */
+		gets(w, f, LB_SUPERVISOR, gets_cacerts,
+		     G_N_ELEMENTS(gets_cacerts));
 		break;
 	case ST_AGENT_CONFIG:
-		request(w, f, LB_SUPERVISOR, EP_CONFIG, pp->http_timeout);
+		gets(w, f, LB_SUPERVISOR, gets_agent_config,
+		     G_N_ELEMENTS(gets_agent_config));
 		break;
 	case ST_CP_CACERTS:
-		if (node__ca_on_disk(w, f->id) && !legacy(w)) {
+		if (legacy(w)) {
+			gets(w, f, -1, gets_legacy, G_N_ELEMENTS(gets_legacy));
+			break;
+		}
+		if (node__ca_on_disk(w, f->id)) {
 			go(w, f, ST_CP_DBINFO, 0);
 			break;
 		}
-		request(w, f, -1, EP_CACERTS, pp->http_timeout);
+		gets(w, f, -1, gets_cacerts, G_N_ELEMENTS(gets_cacerts));
 		break;
 	case ST_CP_DBINFO:
 		request(w, f, -1, EP_DBINFO, pp->http_timeout);
@@ -222,15 +358,20 @@ static void run_step(struct world *w, struct flow *f)
 		request(w, f, -1, EP_CONFIG, pp->http_timeout);
 		break;
 	case ST_CP_BOOTSTRAP:
-		if (legacy(w))
-			go(w, f, ST_CP_BOOTSTRAP_HTTP, 0);
-		else
-			request(w, f, LB_ETCD, EP_ETCD_BOOTSTRAP,
-				pp->etcd_bootstrap_timeout);
+		/* getBootstrapData (cluster/storage.go:259-265, K3S-MODEL
+		 * 6.1): the etcd client connects through the etcd LB with
+		 * WithBlock within 5 s, then its Get has 10 s */
+		client__request_blocking(w, f->id, LB_ETCD, EP_ETCD_BOOTSTRAP,
+					 pp->etcd_dial_timeout,
+					 pp->etcd_bootstrap_timeout, flow_done,
+					 (uint64_t)f->step);
 		break;
 	case ST_CP_BOOTSTRAP_HTTP:
+		/* the pre-fix httpBootstrap used the default 10 s client
+		 * (bootstrap.go:393-394 at the parent of 53fcadc02, 6.11) */
 		request(w, f, -1, EP_SERVER_BOOTSTRAP,
-			pp->server_bootstrap_timeout);
+			legacy(w) ? pp->http_timeout
+				  : pp->server_bootstrap_timeout);
 		break;
 	case ST_CP_HEALTH:
 		/* K3s executor.ETCD() test loop (embed.go:368-381, row
@@ -245,7 +386,7 @@ static void run_step(struct world *w, struct flow *f)
 							  : ST_ETCD_MEMBER, 0);
 			break;
 		}
-		request(w, f, -1, EP_CACERTS, pp->http_timeout);
+		gets(w, f, -1, gets_cacerts, G_N_ELEMENTS(gets_cacerts));
 		break;
 	case ST_ETCD_MEMBER:
 		/* joining for the first time: ask --server to add us */
@@ -278,6 +419,8 @@ static void flow_done(struct world *w, struct call *c, result r)
 	if ((int)c->tag != f->step)
 		SIM_BUG("%s: flow answer for step %d at step %d",
 			frame__name(w, f->id), (int)c->tag, f->step);
+	if (gets_go_on(w, f, c->ep, ok))
+		return;
 	switch (f->step) {
 	case ST_AGENT_TOKEN:
 		if (!ok) {
@@ -296,16 +439,20 @@ static void flow_done(struct world *w, struct call *c, result r)
 		break;
 	case ST_CP_CACERTS:
 		if (!ok) {
-			node__fatal(w, f->id, "/cacerts from --server failed");
+			node__fatal(w, f->id, c->ep == EP_CONFIG
+				    ? "config check with --server failed"
+				    : "/cacerts from --server failed");
 			break;
 		}
 		node__set_ca_on_disk(w, f->id);
-		go(w, f, ST_CP_DBINFO, 0);
+		/* the pre-fix flow: server-bootstrap, then /db/info (6.11) */
+		go(w, f, legacy(w) ? ST_CP_BOOTSTRAP_HTTP : ST_CP_DBINFO, 0);
 		break;
 	case ST_CP_DBINFO:
 		if (ok) {
 			k = role_list(w, f->id, true, apis);
 			lb__set_list(w, f->id, LB_ETCD, apis, k);
+			lb__attach_checks(w, f->id, LB_ETCD);
 		} else if (legacy(w)) {
 			node__fatal(w, f->id, "/db/info from --server failed");
 			break;
@@ -313,7 +460,8 @@ static void flow_done(struct world *w, struct call *c, result r)
 			WTRACE(w, TRACE_NOTE, f->id, -1, "%s: warning: /db/info "
 			       "from --server failed", frame__name(w, f->id));
 		}
-		go(w, f, legacy(w) ? ST_CP_BOOTSTRAP : ST_CP_CONFIG, 0);
+		arm_sync(w, f);
+		go(w, f, legacy(w) ? ST_CP_HEALTH : ST_CP_CONFIG, 0);
 		break;
 	case ST_CP_CONFIG:
 		/* a failure only warns (bootstrap.go:523-526) */
@@ -328,7 +476,7 @@ static void flow_done(struct world *w, struct call *c, result r)
 		break;
 	case ST_CP_BOOTSTRAP_HTTP:
 		if (ok)
-			go(w, f, ST_CP_HEALTH, 0);
+			go(w, f, legacy(w) ? ST_CP_DBINFO : ST_CP_HEALTH, 0);
 		else
 			node__fatal(w, f->id, "bootstrap data from --server failed");
 		break;
@@ -527,6 +675,9 @@ void join__stopped(struct world *w, int id)
 	f->step = ST_NONE;
 	sim_cancel(w->sim, f->timer);
 	f->timer = SIM_TIMER_NONE;
+	sim_cancel(w->sim, f->sync_timer);
+	f->sync_timer = SIM_TIMER_NONE;
+	f->gets = NULL;
 	for (k = 0; k < LB_N; k++)
 		lb__stop(w, id, (lb_kind)k);
 }

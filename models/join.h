@@ -2,22 +2,32 @@
  * The K3s join flows of K3S-MODEL.md section 2 (layer 8 of models/): the
  * state machine a node runs from the start of its process to Ready.
  *
- * Flows, by role:
+ * Flows, by role (every GET is a new connection, a new LB pass:
+ * K3S-MODEL 6.15; "/cacerts" is up to three GETs, the first with the
+ * system CAs and its error ignored: 6.10):
  *  - agent: token validation (GET /cacerts through the supervisor LB,
- *    retried every token_retry), then the config fetch (through the LB,
- *    retried every uniform [config_retry_min, config_retry_max)); Ready.
- *    After the config, the agent lists the apiservers and sets its LB's
- *    address list to them (the 5 s poll, taken once), then its tunnels.
+ *    retried every token_retry), then the config fetch (/cacerts again,
+ *    then six config GETs, through the LB; any failure retries the whole
+ *    fetch after uniform [config_retry_min, config_retry_max)).
+ *    After the config (6.5), the agent lists the apiservers (retried
+ *    every apiservers_poll), sets its LB's address list to them, and
+ *    only then opens its tunnels.
  *  - control-plane-only server, post-fix (policy flow JOIN_FLOW_POSTFIX):
  *    CA from disk or GET /cacerts from --server (fatal); etcd LB with
- *    --server as default and the cached address list; GET /db/info from
- *    --server (failure only warns); bootstrap data from etcd through the
- *    etcd LB, else GET /v1-k3s/server-bootstrap from --server (fatal);
- *    then the etcd health test through the LB (each try up to
+ *    --server as default and the cached address list, no health checks
+ *    yet (6.3); GET /db/info from --server (failure only warns; success
+ *    sets the list and attaches the checks; either way the member sync
+ *    runs every etcd_member_sync from then on, attaching them on its
+ *    first answer); GET /v1-k3s/config from --server (failure warns,
+ *    6.2); bootstrap data from etcd through the etcd LB (the client
+ *    connects within etcd_dial_timeout, then etcd_bootstrap_timeout: 6.1),
+ *    else GET /v1-k3s/server-bootstrap from --server (fatal); then the
+ *    etcd health test through the LB (each try up to
  *    etcd_status_timeout), retried etcd_health_retry after a failure;
  *    Ready.
- *  - control-plane-only server, legacy (JOIN_FLOW_LEGACY): /cacerts,
- *    /db/info and the bootstrap all from --server, each fatal.
+ *  - control-plane-only server, legacy (JOIN_FLOW_LEGACY, 6.11): /cacerts
+ *    twice and GET /config, server-bootstrap (http_timeout), then /db/info,
+ *    all from --server, each fatal; then the health test.
  *  - etcd-only server, and a server with both roles: CA from disk (else
  *    GET /cacerts from --server, fatal); a member rejoins from its local
  *    datastore, a new one asks --server to add it (every etcd_join_retry,
@@ -38,7 +48,8 @@
  * restart. A Ready node's load balancers stop: it dials no more in this
  * model.
  *
- * Owns: each node's flow step and its pending retry or wait.
+ * Owns: each node's flow step, its GET sequence, its pending retry or
+ * wait and its etcd LB's member-sync timer.
  * Tells the world a node is Ready through frame__notify(CHANGE_READY).
  * Calls: frame.h, call.h, node.h, etcd.h, lb.h, client.h.
  */

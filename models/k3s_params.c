@@ -9,16 +9,25 @@
 
 const char k3s_model_rows[] =
 	"K3S-MODEL.md sections 1-5; of section 6 (corrections from a second "
-	"reading), rows 6.2 (config check), 6.4 (one /ping counts once), "
-	"6.5 (agent tunnels and apiserver list after the config), "
-	"6.7 (re-sort only on changes), 6.8 (etcd health test: 30 s each, "
-	"5 s after a failure), 6.9 (etcd member restart tries "
-	"server-bootstrap first), 6.13 (tunnel dial: kernel SYN limit; "
-	"ping deadline), 6.14 (etcd member list without "
-	"learners), 6.16 (etcd timing, leadership transfer on a graceful "
-	"stop) and selsim's 6.17 (server-bootstrap answered from disk when "
-	"the datastore read fails); process start-up phases; not yet: 6.1, "
-	"6.3, 6.6, 6.10-6.12, 6.15";
+	"reading), rows 6.1 (blocking etcd client connect, 5 s), 6.2 (config "
+	"check), 6.3 (etcd LB checks only after /db/info or the member sync), "
+	"6.4 (one /ping counts once), 6.5 (agent tunnels and apiserver list "
+	"after the config), 6.7 (re-sort only on changes), 6.8 (etcd health "
+	"test: 30 s each, 5 s after a failure), 6.9 (etcd member restart "
+	"tries server-bootstrap first), 6.10 (/cacerts = up to 3 GETs), 6.11 "
+	"(the pre-fix flow's order), 6.13 (tunnel dial: kernel SYN limit; "
+	"ping deadline), 6.14 (etcd member list without learners), 6.15 (one "
+	"LB pass per GET), 6.16 (etcd timing, leadership transfer on a "
+	"graceful stop) and selsim's 6.17 (server-bootstrap answered from "
+	"disk when the datastore read fails); process start-up phases; not "
+	"yet: 6.6, 6.12"; of section 6 (corrections from a second "
+	"reading), rows 6.1 (blocking etcd client connect, 5 s), 6.2 (config "
+	"check), 6.3 (etcd LB checks only after /db/info or the member sync), "
+	"6.4 (one /ping counts once), 6.7 (re-sort only on changes), 6.10 "
+	"(/cacerts = up to 3 GETs), 6.11 (the pre-fix flow's order), 6.14 "
+	"(etcd member list without learners), 6.15 (one LB pass per GET) and "
+	"6.16 (etcd timing, leadership transfer on a graceful stop); not yet: "
+	"6.5, 6.6, 6.8, 6.9, 6.12, 6.13, 6.17";
 
 #define K(field, def, src, help) \
 	{ #field, offsetof(struct k3s_params, field), def, src, help }
@@ -68,6 +77,11 @@ const struct k3s_param_desc k3s_param_descs[] = {
 	  "a tunnel dial gives up after the kernel's SYN retries"),
 	K(tunnel_ping_timeout, 60 * SIM_S, "rancher/remotedialer types.go:6-7",
 	  "a silent server is noticed by the tunnel's ping read deadline"),
+	K(etcd_dial_timeout, 5 * SIM_S, "pkg/etcd/store/store.go:68",
+	  "the bootstrap read's etcd client connects (WithBlock) within this, "
+	  "then its 10 s Get starts"),
+	K(etcd_member_sync, 30 * SIM_S, "pkg/cluster/managed.go:113",
+	  "etcd LB member-list sync period (the first after /db/info)"),
 };
 
 /* one row per field, every field a sim_time */

@@ -40,7 +40,20 @@ struct k3s_params {
 	sim_time apiservers_poll;	/* agent apiserver list poll: 5s */
 	sim_time tcp_syn_timeout;	/* a dial without a timeout: 127s */
 	sim_time tunnel_ping_timeout;	/* silent tunnel noticed: 60s */
+	sim_time etcd_dial_timeout;	/* blocking etcd client connect: 5s */
+	sim_time etcd_member_sync;	/* etcd LB member-list sync: 30s */
 };
+
+/*
+ * Between one GET's end and the next GET of a sequence (/cacerts, the
+ * agent's config fetch, K3S-MODEL 6.10, 6.15): K3s returns the error and
+ * builds the next client (a new transport and TLS config) first. A selsim
+ * assumption, a lower bound: it orders the next GET's LB pass after the
+ * LB's dial that ends at the instant of the client timeout (http_timeout
+ * = dial_timeout), as in K3s, whose LB dials only once it accepted the
+ * client's connection. Not a spec key.
+ */
+#define K3S_GET_GAP (100 * SIM_US)
 
 /* The K3s commit the model was read against (K3S-MODEL.md). */
 #define K3S_MODEL_COMMIT "469d009fb"

@@ -35,7 +35,8 @@ struct lb {
 	sim_timer check_timer[CONFIG_MAX_SERVERS];
 	bool check_busy[CONFIG_MAX_SERVERS];	/* a dial or ping in flight */
 	int n_checked;
-	bool checks_on;		/* checkers run (lb__attach_checks) */
+	bool checks_on;		/* checkers run (the etcd LB's only once
+				 * lb__attach_checks(), K3S-MODEL 6.3) */
 };
 
 struct lbs {
@@ -347,7 +348,7 @@ static void set_list(struct world *w, struct lb *lb, const int *list, int n)
 		outlier_set_servers(&lb->outlier, buf, (size_t)k);
 	for (i = 0; i < k; i++)
 		add_checked(lb, buf[i]);
-	for (i = before; i < lb->n_checked; i++)
+	for (i = before; i < lb->n_checked && lb->checks_on; i++)
 		start_checker(w, lb, i);
 }
 
@@ -355,6 +356,23 @@ void lb__set_list(struct world *w, int node, lb_kind kind, const int *list,
 		 int n)
 {
 	set_list(w, get(w, node, kind), list, n);
+}
+
+void lb__attach_checks(struct world *w, int node, lb_kind kind)
+{
+	struct lb *lb = get(w, node, kind);
+	int i;
+
+	if (!lb->state || lb->checks_on)
+		return;
+	lb->checks_on = true;
+	/* K3s etcdproxy Update() checks the addresses it is given, and
+	 * the agent opens one tunnel per apiserver of its list
+	 * (tunnel.go:441-448): a default server outside the list stays
+	 * unchecked */
+	for (i = 0; i < lb->n_checked; i++)
+		if (in_list(lb->servers, lb->n_servers, lb->checked[i]))
+			start_checker(w, lb, i);
 }
 
 void lb__start(struct world *w, int node, lb_kind kind)
@@ -370,8 +388,9 @@ void lb__start(struct world *w, int node, lb_kind kind)
 	lb->n_checked = 0;
 	lb->n_servers = 0;
 	/* an agent's tunnels, its supervisor LB's only health source,
-	 * start only once it has the apiserver list (row 6.5) */
-	lb->checks_on = kind != LB_SUPERVISOR;
+	 * start only once it has the apiserver list (row 6.5); the etcd
+	 * LB's /ping checks only after /db/info or the member sync (6.3) */
+	lb->checks_on = kind != LB_SUPERVISOR && kind != LB_ETCD;
 	lb->default_server = w->cfg->nodes[node].server;
 	lb->env = (struct lb_env){
 		.sim = w->sim,
@@ -392,23 +411,10 @@ void lb__start(struct world *w, int node, lb_kind kind)
 	if (w->ops->set_default)
 		add_checked(lb, lb->default_server);
 	set_list(w, lb, saved, n_saved);
-	if (w->ops->set_default)
+	if (w->ops->set_default && lb->checks_on)
 		start_checker(w, lb, 0);
 	lb->health_timer = sim_after(w->sim, w->kp->health_check_interval,
 				     health_loop, lb, 0);
-}
-
-void lb__attach_checks(struct world *w, int node, lb_kind kind)
-{
-	struct lb *lb = get(w, node, kind);
-	int i;
-
-	if (!lb->state || lb->checks_on)
-		return;
-	lb->checks_on = true;
-	for (i = 0; i < lb->n_checked; i++)
-		if (lb->check_timer[i] == SIM_TIMER_NONE)
-			start_checker(w, lb, i);
 }
 
 void lb__stop(struct world *w, int node, lb_kind kind)

@@ -13,7 +13,8 @@
  *    vanished host after tunnel_ping_timeout; a dial ends at
  *    tcp_syn_timeout. The tunnels start with lb__attach_checks().
  *  - etcd LB: GET /ping with etcd_ping_timeout, every uniform
- *    [etcd_ping_min, etcd_ping_max), the first at once.
+ *    [etcd_ping_min, etcd_ping_max), the first once the checks are
+ *    attached (lb__attach_checks).
  *
  * Owns: every LB's policy state, address list (and the copy that
  * survives restarts), default server, checkers and their results, retry
@@ -57,12 +58,8 @@ void lb__reset(struct world *w);
 void lb__cleanup(struct world *w);
 
 /* Starts @node's LB @kind with its saved address list and --server as
- * the default, and its checkers. */
+ * the default, and its checkers (the etcd LB's: see lb__attach_checks). */
 void lb__start(struct world *w, int node, lb_kind kind);
-/* Starts the checkers of @node's running LB @kind, if not yet: an
- * agent's supervisor LB starts without (its tunnels come with the
- * apiserver list, K3S-MODEL 6.5); the others start with them. */
-void lb__attach_checks(struct world *w, int node, lb_kind kind);
 /* Stops it (nothing when not running): K3s keeps no health state across
  * restarts. */
 void lb__stop(struct world *w, int node, lb_kind kind);
@@ -70,6 +67,15 @@ void lb__stop(struct world *w, int node, lb_kind kind);
  * (K3s writes it to a file) and new servers get a checker. */
 void lb__set_list(struct world *w, int node, lb_kind kind, const int *list,
 		 int n);
+/* Starts the health checkers of @node's running LB @kind for the servers
+ * of its list (nothing when they run). The etcd LB starts without them:
+ * K3s attaches the /ping checks only in etcdproxy Update(), after
+ * /db/info succeeds or at the member sync (etcdproxy.go:50-65,
+ * cluster.go:142-156, K3S-MODEL 6.3); the cached list it loads at start
+ * stays unchecked. An agent's supervisor LB starts without them too: its
+ * tunnels come with the apiserver list (K3S-MODEL 6.5). Servers outside
+ * the list (a default) stay unchecked. */
+void lb__attach_checks(struct world *w, int node, lb_kind kind);
 /* @server went up, down, or changed reachability: connected tunnels to
  * it notice (a reset at once, a vanished host at the keepalive). */
 void lb__server_changed(struct world *w, int server);

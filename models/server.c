@@ -119,6 +119,12 @@ bool server__serves(const struct world *w, int server, endpoint ep)
 		return etcd__serving(w, server);
 	case EP_PING:
 		return role_has_etcd(r);
+	case EP_CACERTS_PROBE:
+		/* never reaches a handler: TLS fails at the client */
+		return role_is_server(r);
+	case EP_MEMBER_LIST:
+		/* linearizable: needs quorum */
+		return etcd__serving(w, server);
 	case EP_MEMBER_ADD:
 		/* the server adds the member through etcd: quorum */
 		return role_has_etcd(r) ? etcd__serving(w, server)

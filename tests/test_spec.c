@@ -629,6 +629,8 @@ static void test_k3s_constants(void)
 		{ "apiservers_poll", 5 * SIM_S, true },
 		{ "tcp_syn_timeout", 127 * SIM_S, true },
 		{ "tunnel_ping_timeout", 60 * SIM_S, true },
+		{ "etcd_dial_timeout", 5 * SIM_S, true },
+		{ "etcd_member_sync", 30 * SIM_S, true },
 	};
 	struct policy_params p;
 	struct k3s_params k;

@@ -950,34 +950,37 @@ static void run_az1m(const char *policies, const char *policy,
 }
 
 /*
- * The issue's case: at a 1-minute deadline k3s-legacy strands more nodes
- * than k3s (about 60% Ready against 76%), so over joined nodes only it
- * looked faster (a "significant" -1.5 s mean). Censored, it is slower.
- * And the same comparison under another policy list (another order,
- * another cell index) gives the very same interval: the bootstrap stream
- * belongs to the grid point.
+ * The issue's case: at a 1-minute deadline a policy that strands more
+ * nodes can look faster over joined nodes only. Issue 17 found it with
+ * k3s-legacy against k3s; since K3S-MODEL 6.1 and 6.3 k3s loops in this
+ * outage as often as k3s-legacy, and the case is k3s against k3s-shuffle
+ * (about 14% against 20% of scenarios with every node Ready): over
+ * joined nodes only k3s-shuffle looks slower (its p50 pays a 10 s dial
+ * timeout that k3s's first server does not), censored it is faster. And
+ * the same comparison under another policy list (another order, another
+ * cell index) gives the very same interval: the bootstrap stream belongs
+ * to the grid point.
  */
 static void test_issue_case(void)
 {
 	struct cell_summary s1, s2;
 	struct stats_paired v1, v2;
 
-	run_az1m("k3s,k3s-legacy", "k3s-legacy", &s1, &v1);
-	printf("    legacy: ready %" PRIu64 "/%" PRIu64 ", joined-only "
+	run_az1m("k3s,k3s-shuffle", "k3s-shuffle", &s1, &v1);
+	printf("    shuffle: ready %" PRIu64 "/%" PRIu64 ", joined-only "
 	       "mean %.3f, restricted mean diff %+.3f [%+.3f, %+.3f], "
 	       "p50 diff %+.3f [%+.3f, %+.3f]\n", s1.nodes_ready,
 	       s1.nodes_counted, s1.joined_mean, v1.join_mean_s.diff,
 	       v1.join_mean_s.ci95[0], v1.join_mean_s.ci95[1],
 	       v1.join_p50_s.diff, v1.join_p50_s.ci95[0],
 	       v1.join_p50_s.ci95[1]);
-	ASSERT(v1.join_mean_s.diff > 0.0 && v1.join_mean_s.ci95[0] > 0.0);
+	ASSERT(v1.join_mean_s.diff < 0.0 && v1.join_mean_s.ci95[1] < 0.0);
 	ASSERT(v1.join_mean_s.significant && v1.join_mean_s.significant_holm);
-	ASSERT(!(v1.join_p50_s.ci95[1] < 0.0));
-	ASSERT(!(v1.join_p99_s.ci95[1] < 0.0));
-	ASSERT(v1.success_rate.ci95[1] < 0.0);
+	ASSERT(v1.join_p50_s.ci95[0] > 0.0);
+	ASSERT(v1.success_rate.ci95[0] > 0.0);
 	ASSERT_EQ(v1.resamples, STATS_BOOTSTRAP_RESAMPLES);
 
-	run_az1m("k3s-shuffle,k3s,k3s-legacy", "k3s-legacy", &s2, &v2);
+	run_az1m("k3s-legacy,k3s-shuffle,k3s", "k3s-shuffle", &s2, &v2);
 	assert_same_diff(&v1.join_mean_s, &v2.join_mean_s);
 	assert_same_diff(&v1.join_p50_s, &v2.join_p50_s);
 	assert_same_diff(&v1.join_p99_s, &v2.join_p99_s);
