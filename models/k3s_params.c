@@ -20,14 +20,7 @@ const char k3s_model_rows[] =
 	"LB pass per GET), 6.16 (etcd timing, leadership transfer on a "
 	"graceful stop) and selsim's 6.17 (server-bootstrap answered from "
 	"disk when the datastore read fails); process start-up phases; not "
-	"yet: 6.6, 6.12"; of section 6 (corrections from a second "
-	"reading), rows 6.1 (blocking etcd client connect, 5 s), 6.2 (config "
-	"check), 6.3 (etcd LB checks only after /db/info or the member sync), "
-	"6.4 (one /ping counts once), 6.7 (re-sort only on changes), 6.10 "
-	"(/cacerts = up to 3 GETs), 6.11 (the pre-fix flow's order), 6.14 "
-	"(etcd member list without learners), 6.15 (one LB pass per GET) and "
-	"6.16 (etcd timing, leadership transfer on a graceful stop); not yet: "
-	"6.5, 6.6, 6.8, 6.9, 6.12, 6.13, 6.17";
+	"yet: 6.6, 6.12";
 
 #define K(field, def, src, help) \
 	{ #field, offsetof(struct k3s_params, field), def, src, help }
