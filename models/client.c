@@ -72,7 +72,7 @@ static void finish(struct world *w, struct call *c, result r, bool free_now)
 			if (!c->quiet)
 				WTRACE(w, r == RES_OK ? TRACE_ANSWER
 						      : TRACE_ANSWER_FAILED,
-				       c->node, c->server, "%s: %s from %s: %s",
+				       c->node, c->host, "%s: %s from %s: %s",
 				       frame__name(w, c->node),
 				       endpoint_names[c->ep],
 				       c->server >= 0
@@ -107,8 +107,10 @@ static void start_dial(struct world *w, struct call *c, int server)
 	sim_time timeout = lb ? lb__connect_timeout(w, lb, server)
 		: (c->timeout ? c->timeout : w->pp->dial_timeout);
 	sim_time delay;
+	int host = frame__host(w, server);
 
 	c->server = server;
+	c->host = host;
 	c->dial_started = sim_now(w->sim);
 	c->pass_dials++;
 	if (lb && c->ep != EP_N && !c->partner_gen) {
@@ -124,21 +126,21 @@ static void start_dial(struct world *w, struct call *c, int server)
 	if (!c->quiet)
 		w->rec->nodes[c->node].dials++;
 	if (!c->quiet)
-		WTRACE(w, TRACE_DIAL, c->node, server, "%s: dial %s%s (%s)",
+		WTRACE(w, TRACE_DIAL, c->node, host, "%s: dial %s%s (%s)",
 		       frame__name(w, c->node), frame__name(w, server),
 		       c->port == PORT_ETCD ? ":2379" : "",
 		       c->lb == LB_ETCD ? "etcd LB" :
 		       c->lb == LB_SUPERVISOR ? "supervisor LB" : "direct");
-	if (!net__reachable(w, c->node, server)) {
+	if (!net__reachable(w, c->node, host)) {
 		schedule_dial(w, c, timeout, RES_TIMEOUT);
 		return;
 	}
-	c->rtt = net__rtt(w, c->node, server);
-	if (!server__listening(w, server, c->port)) {
+	c->rtt = net__rtt(w, c->node, host);
+	if (!server__listening(w, host, c->port)) {
 		schedule_dial(w, c, c->rtt, RES_REFUSED);
 		return;
 	}
-	delay = net__syn_delay(w, c->node, server, c->rtt, timeout);
+	delay = net__syn_delay(w, c->node, host, c->rtt, timeout);
 	if (delay < 0)
 		schedule_dial(w, c, timeout, RES_TIMEOUT);
 	else
@@ -244,7 +246,7 @@ static void dial_outcome(sim *s, void *ctx, uint64_t arg)
 	if (!c->quiet)
 		WTRACE(w, r == RES_OK ? TRACE_DIAL_OK : r == RES_REFUSED
 		       ? TRACE_DIAL_REFUSED : TRACE_DIAL_TIMEOUT, c->node,
-		       c->server, "%s: dial %s %s", frame__name(w, c->node),
+		       c->host, "%s: dial %s %s", frame__name(w, c->node),
 		       frame__name(w, c->server), result_names[r]);
 	lb = lb_of_call(w, c);
 	if (lb) {
@@ -305,7 +307,7 @@ static void respond(sim *s, void *ctx, uint64_t arg);
 static void send_answer(struct world *w, struct call *c, result r)
 {
 	c->at_server = false;
-	if (!net__reachable(w, c->node, c->server)) {
+	if (!net__reachable(w, c->node, c->host)) {
 		/* lost: the client times out */
 		if (c->abandoned || !live(w, c) || c->timeout == 0)
 			finish(w, c, RES_TIMEOUT, true);
@@ -343,13 +345,13 @@ static void arrive(sim *s, void *ctx, uint64_t arg)
 		call__free(w, c);
 		return;
 	}
-	if (!net__reachable(w, c->node, c->server)) {
+	if (!net__reachable(w, c->node, c->host)) {
 		c->at_server = false;	/* lost on the way: the timer ends it */
 		if (c->timeout == 0)
 			finish(w, c, RES_TIMEOUT, true);
 		return;
 	}
-	if (!server__listening(w, c->server, c->port)) {
+	if (!server__listening(w, c->host, c->port)) {
 		send_answer(w, c, RES_REFUSED);	/* RST */
 		return;
 	}
@@ -505,6 +507,7 @@ void client__request(struct world *w, int node, int lb, int server,
 	c->quiet = quiet;
 	c->lb = lb;
 	c->server = server;
+	c->host = server >= 0 ? frame__host(w, server) : -1;
 	c->ep = ep;
 	c->port = (ep == EP_ETCD_BOOTSTRAP || ep == EP_ETCD_HEALTH ||
 		   ep == EP_PING) ? PORT_ETCD : PORT_SUPERVISOR;
@@ -525,6 +528,7 @@ void client__dial(struct world *w, int node, int server, port p,
 
 	c->quiet = quiet;
 	c->server = server;
+	c->host = frame__host(w, server);
 	c->ep = EP_N;		/* no request */
 	c->port = p;
 	begin(w, c, timeout);
