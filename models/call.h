@@ -44,6 +44,7 @@ struct call {
 	sim_time service;	/* its service time at the server */
 	int queue;		/* requests waiting there when it was served */
 	int passes;		/* dial passes that failed */
+	sim_time pass_started;	/* when the current pass began */
 	int pass_dials;		/* dials in the current pass */
 	uint32_t partner;	/* hedging: the other call of the pair, by
 				 * index, and its generation (0: none) */

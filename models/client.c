@@ -194,6 +194,7 @@ static void new_pass(sim *s, void *ctx, uint64_t arg)
 		finish(w, c, RES_REFUSED, true);
 		return;
 	}
+	c->pass_started = sim_now(w->sim);
 	first = lb__first(w, lb, &c->pass);
 	if (first >= 0)
 		start_dial(w, c, first);
@@ -217,6 +218,15 @@ static void stagger_won(struct world *w, struct call *c)
 	sim_cancel(w->sim, p->hedge_timer);
 	p->hedge_timer = SIM_TIMER_NONE;
 	c->partner_gen = p->partner_gen = 0;
+}
+
+/* The pass's deadline (K3S-MODEL 6.12) has passed: it ends after this
+ * failed dial. */
+static bool pass_spent(struct world *w, const struct call *c)
+{
+	sim_time d = lb__pass_deadline(w);
+
+	return d > 0 && sim_now(w->sim) - c->pass_started >= d;
 }
 
 static void dial_outcome(sim *s, void *ctx, uint64_t arg)
@@ -268,7 +278,7 @@ static void dial_outcome(sim *s, void *ctx, uint64_t arg)
 		int next = -1;
 
 		lb = lb_of_call(w, c);	/* the policy may have run callbacks */
-		if (lb)
+		if (lb && !pass_spent(w, c))
 			next = c->abandoned && !lb__ignores_cancel(w)
 			       ? -1 : lb__next(w, lb, &c->pass);
 		if (next >= 0) {
@@ -422,6 +432,7 @@ static void hedge(sim *s, void *ctx, uint64_t arg)
 	h->port = c->port;
 	h->quiet = c->quiet;
 	h->pass = c->pass;
+	h->pass_started = c->pass_started;
 	h->started = c->started;
 	h->timeout = c->timeout;
 	c->partner = h->index;
@@ -478,6 +489,7 @@ static void begin(struct world *w, struct call *c, sim_time timeout)
 		int first;
 
 		SIM_ASSERT(lb != NULL);
+		c->pass_started = sim_now(w->sim);
 		first = lb__first(w, lb, &c->pass);
 		if (first < 0) {
 			finish(w, c, RES_REFUSED, true);

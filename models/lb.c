@@ -484,6 +484,11 @@ sim_time lb__connect_timeout(struct world *w, struct lb *lb, int server)
 	return policy_connect_timeout(w->ops, lb->state, server, w->pp);
 }
 
+sim_time lb__pass_deadline(const struct world *w)
+{
+	return w->ops->pass_deadline;
+}
+
 bool lb__ignores_cancel(const struct world *w)
 {
 	return w->ops->dial_ignores_cancel;
