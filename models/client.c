@@ -6,6 +6,22 @@
 #include "node.h"
 #include "server.h"
 
+/*
+ * Ties broken on purpose (sim/engine.h classes; README "Simultaneous
+ * events"):
+ *  - network results (dial outcomes, arrivals, answers, resets) are
+ *    SIM_CLASS_NET and run before timers (client timeouts, backoffs,
+ *    hedges, pass starts) at the same instant;
+ *  - a pass through an LB starts LB_ACCEPT_DELAY after the request, as
+ *    K3s's LB dials only once it has accepted the client's loopback
+ *    connection: with a client timeout equal to the LB's dial timeout
+ *    (http_timeout = dial_timeout = 10 s) the client gives up first, and
+ *    the LB's dial outcome comes a after it;
+ *  - a direct dial bounded by the client timeout ends at that same
+ *    instant: its outcome (NET) runs first and ends the call with the
+ *    timeout the client timer would have given.
+ */
+
 /* The client still runs the incarnation that started @c. */
 static bool live(const struct world *w, const struct call *c)
 {
@@ -96,7 +112,8 @@ static void schedule_dial(struct world *w, struct call *c, sim_time delay,
 			  result r)
 {
 	c->res = r;
-	c->dial_timer = sim_after(w->sim, delay, dial_outcome, w, call__arg(c));
+	c->dial_timer = sim_after_class(w->sim, delay, SIM_CLASS_NET,
+					dial_outcome, w, call__arg(c));
 }
 
 static void hedge(sim *s, void *ctx, uint64_t arg);
@@ -304,9 +321,9 @@ static void dial_outcome(sim *s, void *ctx, uint64_t arg)
 	lb = lb_of_call(w, c);
 	if (lb && lb__dial_stagger(w, lb) >= 0)
 		stagger_won(w, c);
-	c->dial_timer = sim_after(w->sim,
+	c->dial_timer = sim_after_class(w->sim,
 		(sim_time)w->cfg->network.tls_round_trips * c->rtt + c->rtt / 2,
-		arrive, w, call__arg(c));
+		SIM_CLASS_NET, arrive, w, call__arg(c));
 }
 
 /* ---- at the server and back ---- */
@@ -326,7 +343,8 @@ static void send_answer(struct world *w, struct call *c, result r)
 		return;
 	}
 	c->res = r;
-	c->dial_timer = sim_after(w->sim, c->rtt / 2, respond, w, call__arg(c));
+	c->dial_timer = sim_after_class(w->sim, c->rtt / 2, SIM_CLASS_NET,
+					respond, w, call__arg(c));
 }
 
 /* The server is done with @c (server.h's leave hook). */
@@ -478,6 +496,42 @@ static void client_timeout(sim *s, void *ctx, uint64_t arg)
 	finish(w, c, RES_TIMEOUT, idle);
 }
 
+/* The LB accepted the client's connection (LB_ACCEPT_DELAY after the
+ * request): its first pass starts. */
+static void pass_start(sim *s, void *ctx, uint64_t arg)
+{
+	struct world *w = ctx;
+	struct call *c = call__from_arg(w, arg);
+	struct lb *lb;
+	int first;
+
+	(void)s;
+	if (!c)
+		return;
+	c->dial_timer = SIM_TIMER_NONE;
+	lb = lb_of_call(w, c);
+	if (c->abandoned || !lb) {
+		finish(w, c, RES_REFUSED, true);
+		return;
+	}
+	c->pass_started = sim_now(w->sim);
+	first = lb__first(w, lb, &c->pass);
+	if (first < 0) {
+		finish(w, c, RES_REFUSED, true);
+		return;
+	}
+	if (c->ep != EP_N) {
+		/* the hedge timer starts with the request (tower
+		 * hedge/delay.rs), not once connected: here, a after it */
+		sim_time h = lb__hedge_delay(w, lb);
+
+		if (h >= 0)
+			c->hedge_timer = sim_after(w->sim, h, hedge, w,
+						   call__arg(c));
+	}
+	start_dial(w, c, first);
+}
+
 static void begin(struct world *w, struct call *c, sim_time timeout)
 {
 	c->timeout = timeout;
@@ -485,26 +539,9 @@ static void begin(struct world *w, struct call *c, sim_time timeout)
 		c->client_timer = sim_after(w->sim, timeout, client_timeout, w,
 					    call__arg(c));
 	if (c->lb >= 0) {
-		struct lb *lb = lb__of(w, c->node, c->lb);
-		int first;
-
-		SIM_ASSERT(lb != NULL);
-		c->pass_started = sim_now(w->sim);
-		first = lb__first(w, lb, &c->pass);
-		if (first < 0) {
-			finish(w, c, RES_REFUSED, true);
-			return;
-		}
-		if (c->ep != EP_N) {
-			/* the hedge timer starts with the request (tower
-			 * hedge/delay.rs), not once connected */
-			sim_time h = lb__hedge_delay(w, lb);
-
-			if (h >= 0)
-				c->hedge_timer = sim_after(w->sim, h, hedge, w,
-							   call__arg(c));
-		}
-		start_dial(w, c, first);
+		SIM_ASSERT(lb__of(w, c->node, c->lb) != NULL);
+		c->dial_timer = sim_after(w->sim, LB_ACCEPT_DELAY, pass_start, w,
+					  call__arg(c));
 	} else {
 		start_dial(w, c, c->server);
 	}
@@ -576,7 +613,8 @@ void client__close_conns(struct world *w, int node, int lb, int server)
 		    !c->connected || c->inc != node__inc(w, node))
 			continue;
 		close_conn(w, c);
-		sim_after(w->sim, 0, reset, w, call__arg(c));
+		sim_after_class(w->sim, 0, SIM_CLASS_NET, reset, w,
+				call__arg(c));
 	}
 }
 

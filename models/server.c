@@ -153,7 +153,8 @@ static void start_service(struct world *w, int server, struct call *c)
 	sv->busy++;
 	c->at_server = true;
 	c->service = d > 0 ? d : 0;
-	sim_after(w->sim, d > 0 ? d : 0, served, w, call__arg(c));
+	sim_after_class(w->sim, d > 0 ? d : 0, SIM_CLASS_NET, served, w,
+			call__arg(c));
 }
 
 bool server__take(struct world *w, struct call *c)

@@ -8,7 +8,8 @@
  * World: agent-1 (cache cp-1, cp-2) restarts at t0 = 20 s; cp-1 crashed
  * at 0 s (a black hole). In a scenario whose shuffled list puts cp-1
  * first, the agent's first token request dials cp-1 only: the dial times
- * out at t0 + D (D = dial_timeout = pass_deadline = 10 s) and the pass
+ * out at t0 + a + D (a = LB_ACCEPT_DELAY, D = dial_timeout =
+ * pass_deadline = 10 s) and the pass
  * ends there, though the LB ignores the client's cancel (1 dial, 1
  * failed). The next request, at t0 + H + T2, dials cp-2 first.
  */
@@ -95,7 +96,9 @@ static void test_row_6_12(void)
 			continue;	/* cp-2 first: nothing to see */
 		seen = true;
 		ASSERT_EQ(d.n[0], 1);
-		ASSERT_EQ(d.fail_at, d.req_at[0] + pp.dial_timeout);
+		/* the pass starts LB_ACCEPT_DELAY after the request */
+		ASSERT_EQ(d.fail_at,
+			  d.req_at[0] + LB_ACCEPT_DELAY + pp.dial_timeout);
 		ASSERT_EQ(d.req_at[1],
 			  d.req_at[0] + kp.http_timeout + kp.token_retry);
 		ASSERT_STR_EQ(d.first[1], "cp-2");
