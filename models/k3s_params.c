@@ -10,9 +10,11 @@
 const char k3s_model_rows[] =
 	"K3S-MODEL.md sections 1-5; of section 6 (corrections from a second "
 	"reading), rows 6.2 (config check), 6.4 (one /ping counts once), "
-	"6.7 (re-sort only on changes), 6.14 (etcd member list without "
+	"6.6 (random order among equal servers, server_address), "
+	"6.7 (re-sort only on changes), 6.12 (old LB pass ends with its "
+	"dial context), 6.14 (etcd member list without "
 	"learners) and 6.16 (etcd timing, leadership transfer on a graceful "
-	"stop); not yet: 6.1, 6.3, 6.5, 6.6, 6.8-6.13, 6.15, 6.17";
+	"stop); not yet: 6.1, 6.3, 6.5, 6.8-6.11, 6.13, 6.15, 6.17";
 
 #define K(field, def, src, help) \
 	{ #field, offsetof(struct k3s_params, field), def, src, help }
