@@ -108,7 +108,11 @@ static void explain_topology(const struct world_config *w, FILE *out)
 		for (j = 0; j < n->n_cache; j++)
 			fprintf(out, "%s%s", j ? ", " : "",
 				w->nodes[n->cache[j]].name);
-		fprintf(out, "], ca_on_disk %s, %s",
+		fprintf(out, "]");
+		if (n->server >= 0)
+			fprintf(out, ", server_address %s",
+				server_address_names[n->server_address]);
+		fprintf(out, ", ca_on_disk %s, %s",
 			n->ca_on_disk ? "true" : "false",
 			n->up ? "up at 0s" : "down at 0s");
 		if (n->has_rtt) {
@@ -119,6 +123,12 @@ static void explain_topology(const struct world_config *w, FILE *out)
 		}
 		fputc('\n', out);
 	}
+	fprintf(out, "  server_address: ip = --server is the member's client "
+		"URL host (the default server is promoted in place when the "
+		"member list holds it; default, as K3s docs show --server "
+		"https://<ip>:6443); name = a DNS name or VIP that never "
+		"matches a member URL (the default stays STANDBY, last, and "
+		"is never health-checked) (K3S-MODEL 6.6)\n");
 }
 
 static void explain_network(const struct world_config *w, FILE *out)

@@ -28,8 +28,22 @@ bool spec__axis_applies(const struct spec_axis *a, const char *name)
 
 /* The first keys a world axis may start with. */
 static const char *const world_axis_roots[] = {
-	"deadline", "network", "servers", "failures", "random_failures", NULL
+	"deadline", "network", "servers", "failures", "random_failures",
+	"topology", NULL
 };
+
+/* The world keys whose values are words, not durations: an axis on a
+ * path ending with one takes an array of strings ("topology.
+ * server_address": ["ip", "name"]), each its own label. */
+static const char *const world_string_keys[] = { "server_address", NULL };
+
+static bool string_axis(const struct spec_axis *a)
+{
+	const char *last = strrchr(a->key, '.');
+
+	return a->world && jin_in_list(world_string_keys,
+				       last ? last + 1 : a->key);
+}
 
 /* What axis @a (key @key) sets: a path of the world, a parameter of one
  * policy ("k3s.dial_timeout"), or of every policy that has it. */
@@ -187,6 +201,47 @@ static gboolean parse_named_axis(struct ctx *c, const cJSON *e,
 	return TRUE;
 }
 
+/* A world axis of words: an array of distinct strings, each put at the
+ * path as is and labelled by itself (a named axis, numbers[i] = i); the
+ * world's own checks run on each at load. */
+static gboolean parse_string_axis(struct ctx *c, const cJSON *e,
+				  struct spec_axis *a)
+{
+	const cJSON *v;
+	size_t i = 0, j, m, n;
+
+	if (!cJSON_IsArray(e))
+		return jin_wrong_type(&c->in, e, "an array of strings");
+	n = (size_t)cJSON_GetArraySize(e);
+	if (n == 0)
+		return jin_fail(&c->in, "no values (give at least one)");
+	a->numeric = true;
+	a->values = g_new0(sim_time, n);
+	a->numbers = g_new0(double, n);
+	a->labels = g_new0(char *, n + 1);
+	a->json = g_new0(char *, n + 1);
+	cJSON_ArrayForEach(v, e) {
+		const char *str;
+		char *text;
+
+		m = jin_push_index(&c->in, i);
+		if (!jin_get_string(&c->in, v, &str))
+			return FALSE;
+		for (j = 0; j < i; j++)
+			if (!strcmp(a->labels[j], str))
+				return jin_fail(&c->in, "%s is listed twice",
+						jin_show(&c->in, v));
+		text = cJSON_PrintUnformatted(v);
+		a->numbers[i] = (double)i;
+		a->labels[i] = g_strdup(str);
+		a->json[i] = g_strdup(text);
+		cJSON_free(text);
+		a->n_values = ++i;
+		jin_pop(&c->in, m);
+	}
+	return TRUE;
+}
+
 static gboolean parse_axis(struct ctx *c, const cJSON *e,
 			   struct spec_axis *a)
 {
@@ -199,6 +254,8 @@ static gboolean parse_axis(struct ctx *c, const cJSON *e,
 		return FALSE;
 	if (a->world && cJSON_IsObject(e))
 		return parse_named_axis(c, e, a);
+	if (string_axis(a))
+		return parse_string_axis(c, e, a);
 	if (!cJSON_IsArray(e))
 		return jin_wrong_type(&c->in, e, a->numeric ?
 				      "an array of values" :

@@ -142,10 +142,12 @@ gboolean spec__get_nodes(struct ctx *c, const cJSON *v, bool single_ok,
 
 /* ---- the topology ---- */
 
-static const char *const topology_keys[] = { "azs", "nodes", NULL };
+static const char *const topology_keys[] = {
+	"azs", "nodes", "server_address", NULL
+};
 static const char *const node_keys[] = {
-	"name", "role", "az", "server", "cache", "ca_on_disk", "up", "rtt",
-	"startup", NULL
+	"name", "role", "az", "server", "server_address", "cache",
+	"ca_on_disk", "up", "rtt", "startup", NULL
 };
 
 static gboolean parse_azs(struct ctx *c, const cJSON *v)
@@ -262,9 +264,29 @@ static gboolean get_server_node(struct ctx *c, const cJSON *v, size_t i,
 	return TRUE;
 }
 
-/* Pass 2 over a node: its references to others, flags and RTT. */
+/* "server_address" of a node (@v) or of the topology: "ip" or "name"
+ * (K3S-MODEL 6.6); absent leaves *@out alone. */
+static gboolean opt_server_address(struct ctx *c, const cJSON *v,
+				   server_address *out)
+{
+	const cJSON *item;
+	size_t m;
+	int k;
+
+	item = jin_enter(&c->in, v, "server_address", &m);
+	if (!item)
+		return TRUE;
+	if (!jin_get_choice(&c->in, item, server_address_names, &k))
+		return FALSE;
+	*out = (server_address)k;
+	jin_pop(&c->in, m);
+	return TRUE;
+}
+
+/* Pass 2 over a node: its references to others, flags and RTT; @addr is
+ * the topology's server_address. */
 static gboolean parse_node_links(struct ctx *c, const cJSON *v, size_t i,
-				 int first_etcd)
+				 int first_etcd, server_address addr)
 {
 	struct world_config *w = &c->s->world;
 	struct node_config *n = &w->nodes[i];
@@ -290,6 +312,13 @@ static gboolean parse_node_links(struct ctx *c, const cJSON *v, size_t i,
 		 * node that runs etcd; that node itself starts the cluster. */
 		n->server = (size_t)first_etcd == i ? -1 : first_etcd;
 	}
+	n->server_address = addr;
+	if (n->server < 0 && jin_enter(&c->in, v, "server_address", &m))
+		return jin_fail(&c->in, "%s has no --server (it starts the "
+				"cluster): drop the key, or give the node a "
+				"\"server\"", jin_quote(&c->in, n->name));
+	if (!opt_server_address(c, v, &n->server_address))
+		return FALSE;
 
 	item = jin_enter(&c->in, v, "cache", &m);
 	if (item) {
@@ -336,7 +365,8 @@ static gboolean parse_node_links(struct ctx *c, const cJSON *v, size_t i,
 	return TRUE;
 }
 
-static gboolean parse_nodes(struct ctx *c, const cJSON *v)
+static gboolean parse_nodes(struct ctx *c, const cJSON *v,
+			    server_address addr)
 {
 	struct world_config *w = &c->s->world;
 	const cJSON *e;
@@ -376,7 +406,7 @@ static gboolean parse_nodes(struct ctx *c, const cJSON *v)
 	i = 0;
 	cJSON_ArrayForEach(e, v) {
 		m = jin_push_index(&c->in, i);
-		if (!parse_node_links(c, e, i, first_etcd))
+		if (!parse_node_links(c, e, i, first_etcd, addr))
 			return FALSE;
 		jin_pop(&c->in, m);
 		i++;
@@ -387,9 +417,11 @@ static gboolean parse_nodes(struct ctx *c, const cJSON *v)
 gboolean spec__parse_topology(struct ctx *c, const cJSON *v)
 {
 	const cJSON *item;
+	server_address addr = SERVER_ADDR_IP;
 	size_t m;
 
-	if (!jin_check_object(&c->in, v, topology_keys))
+	if (!jin_check_object(&c->in, v, topology_keys) ||
+	    !opt_server_address(c, v, &addr))
 		return FALSE;
 	item = jin_require(&c->in, v, "azs", "an object mapping each AZ name "
 			   "to its region, e.g. {\"a\": \"region-1\"}", &m);
@@ -398,7 +430,7 @@ gboolean spec__parse_topology(struct ctx *c, const cJSON *v)
 	jin_pop(&c->in, m);
 	item = jin_require(&c->in, v, "nodes", "an array of {\"name\", "
 			   "\"role\", \"az\", ...}", &m);
-	if (!item || !parse_nodes(c, item))
+	if (!item || !parse_nodes(c, item, addr))
 		return FALSE;
 	jin_pop(&c->in, m);
 	return TRUE;

@@ -29,7 +29,10 @@ struct call {
 	int node;		/* the client */
 	uint32_t inc;		/* the client's incarnation at the start */
 	int lb;			/* lb_kind, or -1 for a direct dial */
-	int server;		/* the server being dialed or asked */
+	int server;		/* the server being dialed or asked: an LB
+				 * entry's id (an alias id for a named
+				 * --server, frame.h) */
+	int host;		/* the node it reaches: frame__host(server) */
 	endpoint ep;		/* EP_N: a plain dial */
 	port port;
 	struct lb_pass pass;	/* the LB's cursor */
@@ -41,6 +44,7 @@ struct call {
 	sim_time service;	/* its service time at the server */
 	int queue;		/* requests waiting there when it was served */
 	int passes;		/* dial passes that failed */
+	sim_time pass_started;	/* when the current pass began */
 	int pass_dials;		/* dials in the current pass */
 	uint32_t partner;	/* hedging: the other call of the pair, by
 				 * index, and its generation (0: none) */

@@ -6,6 +6,22 @@
 #include "node.h"
 #include "server.h"
 
+/*
+ * Ties broken on purpose (sim/engine.h classes; README "Simultaneous
+ * events"):
+ *  - network results (dial outcomes, arrivals, answers, resets) are
+ *    SIM_CLASS_NET and run before timers (client timeouts, backoffs,
+ *    hedges, pass starts) at the same instant;
+ *  - a pass through an LB starts LB_ACCEPT_DELAY after the request, as
+ *    K3s's LB dials only once it has accepted the client's loopback
+ *    connection: with a client timeout equal to the LB's dial timeout
+ *    (http_timeout = dial_timeout = 10 s) the client gives up first, and
+ *    the LB's dial outcome comes a after it;
+ *  - a direct dial bounded by the client timeout ends at that same
+ *    instant: its outcome (NET) runs first and ends the call with the
+ *    timeout the client timer would have given.
+ */
+
 /* The client still runs the incarnation that started @c. */
 static bool live(const struct world *w, const struct call *c)
 {
@@ -74,7 +90,7 @@ static void finish(struct world *w, struct call *c, result r, bool free_now)
 			if (!c->quiet)
 				WTRACE(w, r == RES_OK ? TRACE_ANSWER
 						      : TRACE_ANSWER_FAILED,
-				       c->node, c->server, "%s: %s from %s: %s",
+				       c->node, c->host, "%s: %s from %s: %s",
 				       frame__name(w, c->node),
 				       endpoint_names[c->ep],
 				       c->server >= 0
@@ -98,7 +114,8 @@ static void schedule_dial(struct world *w, struct call *c, sim_time delay,
 			  result r)
 {
 	c->res = r;
-	c->dial_timer = sim_after(w->sim, delay, dial_outcome, w, call__arg(c));
+	c->dial_timer = sim_after_class(w->sim, delay, SIM_CLASS_NET,
+					dial_outcome, w, call__arg(c));
 }
 
 static void hedge(sim *s, void *ctx, uint64_t arg);
@@ -109,8 +126,10 @@ static void start_dial(struct world *w, struct call *c, int server)
 	sim_time timeout = lb ? lb__connect_timeout(w, lb, server)
 		: (c->timeout ? c->timeout : w->pp->dial_timeout);
 	sim_time delay;
+	int host = frame__host(w, server);
 
 	c->server = server;
+	c->host = host;
 	c->dial_started = sim_now(w->sim);
 	c->pass_dials++;
 	if (lb && c->ep != EP_N && !c->partner_gen) {
@@ -126,21 +145,21 @@ static void start_dial(struct world *w, struct call *c, int server)
 	if (!c->quiet)
 		w->rec->nodes[c->node].dials++;
 	if (!c->quiet)
-		WTRACE(w, TRACE_DIAL, c->node, server, "%s: dial %s%s (%s)",
+		WTRACE(w, TRACE_DIAL, c->node, host, "%s: dial %s%s (%s)",
 		       frame__name(w, c->node), frame__name(w, server),
 		       c->port == PORT_ETCD ? ":2379" : "",
 		       c->lb == LB_ETCD ? "etcd LB" :
 		       c->lb == LB_SUPERVISOR ? "supervisor LB" : "direct");
-	if (!net__reachable(w, c->node, server)) {
+	if (!net__reachable(w, c->node, host)) {
 		schedule_dial(w, c, timeout, RES_TIMEOUT);
 		return;
 	}
-	c->rtt = net__rtt(w, c->node, server);
-	if (!server__listening(w, server, c->port)) {
+	c->rtt = net__rtt(w, c->node, host);
+	if (!server__listening(w, host, c->port)) {
 		schedule_dial(w, c, c->rtt, RES_REFUSED);
 		return;
 	}
-	delay = net__syn_delay(w, c->node, server, c->rtt, timeout);
+	delay = net__syn_delay(w, c->node, host, c->rtt, timeout);
 	if (delay < 0)
 		schedule_dial(w, c, timeout, RES_TIMEOUT);
 	else
@@ -194,6 +213,7 @@ static void new_pass(sim *s, void *ctx, uint64_t arg)
 		finish(w, c, RES_REFUSED, true);
 		return;
 	}
+	c->pass_started = sim_now(w->sim);
 	first = lb__first(w, lb, &c->pass);
 	if (first >= 0)
 		start_dial(w, c, first);
@@ -217,6 +237,15 @@ static void stagger_won(struct world *w, struct call *c)
 	sim_cancel(w->sim, p->hedge_timer);
 	p->hedge_timer = SIM_TIMER_NONE;
 	c->partner_gen = p->partner_gen = 0;
+}
+
+/* The pass's deadline (K3S-MODEL 6.12) has passed: it ends after this
+ * failed dial. */
+static bool pass_spent(struct world *w, const struct call *c)
+{
+	sim_time d = lb__pass_deadline(w);
+
+	return d > 0 && sim_now(w->sim) - c->pass_started >= d;
 }
 
 static void dial_outcome(sim *s, void *ctx, uint64_t arg)
@@ -248,7 +277,7 @@ static void dial_outcome(sim *s, void *ctx, uint64_t arg)
 	if (!c->quiet && !(c->abandoned && c->lb < 0))
 		WTRACE(w, r == RES_OK ? TRACE_DIAL_OK : r == RES_REFUSED
 		       ? TRACE_DIAL_REFUSED : TRACE_DIAL_TIMEOUT, c->node,
-		       c->server, "%s: dial %s %s", frame__name(w, c->node),
+		       c->host, "%s: dial %s %s", frame__name(w, c->node),
 		       frame__name(w, c->server), result_names[r]);
 	lb = lb_of_call(w, c);
 	if (lb) {
@@ -270,7 +299,7 @@ static void dial_outcome(sim *s, void *ctx, uint64_t arg)
 		int next = -1;
 
 		lb = lb_of_call(w, c);	/* the policy may have run callbacks */
-		if (lb)
+		if (lb && !pass_spent(w, c))
 			next = c->abandoned && !lb__ignores_cancel(w)
 			       ? -1 : lb__next(w, lb, &c->pass);
 		if (next >= 0) {
@@ -296,9 +325,9 @@ static void dial_outcome(sim *s, void *ctx, uint64_t arg)
 	lb = lb_of_call(w, c);
 	if (lb && lb__dial_stagger(w, lb) >= 0)
 		stagger_won(w, c);
-	c->dial_timer = sim_after(w->sim,
+	c->dial_timer = sim_after_class(w->sim,
 		(sim_time)w->cfg->network.tls_round_trips * c->rtt + c->rtt / 2,
-		arrive, w, call__arg(c));
+		SIM_CLASS_NET, arrive, w, call__arg(c));
 }
 
 /* ---- at the server and back ---- */
@@ -309,7 +338,7 @@ static void respond(sim *s, void *ctx, uint64_t arg);
 static void send_answer(struct world *w, struct call *c, result r)
 {
 	c->at_server = false;
-	if (!net__reachable(w, c->node, c->server)) {
+	if (!net__reachable(w, c->node, c->host)) {
 		/* lost: the client times out */
 		if (c->abandoned || !live(w, c) || c->timeout == 0)
 			finish(w, c, RES_TIMEOUT, true);
@@ -318,7 +347,8 @@ static void send_answer(struct world *w, struct call *c, result r)
 		return;
 	}
 	c->res = r;
-	c->dial_timer = sim_after(w->sim, c->rtt / 2, respond, w, call__arg(c));
+	c->dial_timer = sim_after_class(w->sim, c->rtt / 2, SIM_CLASS_NET,
+					respond, w, call__arg(c));
 }
 
 /* The server is done with @c (server.h's leave hook). */
@@ -351,13 +381,13 @@ static void arrive(sim *s, void *ctx, uint64_t arg)
 	}
 	if (tls_done(w, c))
 		return;
-	if (!net__reachable(w, c->node, c->server)) {
+	if (!net__reachable(w, c->node, c->host)) {
 		c->at_server = false;	/* lost on the way: the timer ends it */
 		if (c->timeout == 0)
 			finish(w, c, RES_TIMEOUT, true);
 		return;
 	}
-	if (!server__listening(w, c->server, c->port)) {
+	if (!server__listening(w, c->host, c->port)) {
 		send_answer(w, c, RES_REFUSED);	/* RST */
 		return;
 	}
@@ -450,6 +480,7 @@ static void hedge(sim *s, void *ctx, uint64_t arg)
 	h->port = c->port;
 	h->quiet = c->quiet;
 	h->pass = c->pass;
+	h->pass_started = c->pass_started;
 	h->started = c->started;
 	h->timeout = c->timeout;
 	c->partner = h->index;
@@ -505,6 +536,42 @@ static void client_timeout(sim *s, void *ctx, uint64_t arg)
 	finish(w, c, RES_TIMEOUT, idle);
 }
 
+/* The LB accepted the client's connection (LB_ACCEPT_DELAY after the
+ * request): its first pass starts. */
+static void pass_start(sim *s, void *ctx, uint64_t arg)
+{
+	struct world *w = ctx;
+	struct call *c = call__from_arg(w, arg);
+	struct lb *lb;
+	int first;
+
+	(void)s;
+	if (!c)
+		return;
+	c->dial_timer = SIM_TIMER_NONE;
+	lb = lb_of_call(w, c);
+	if (c->abandoned || !lb) {
+		finish(w, c, RES_REFUSED, true);
+		return;
+	}
+	c->pass_started = sim_now(w->sim);
+	first = lb__first(w, lb, &c->pass);
+	if (first < 0) {
+		finish(w, c, RES_REFUSED, true);
+		return;
+	}
+	if (c->ep != EP_N) {
+		/* the hedge timer starts with the request (tower
+		 * hedge/delay.rs), not once connected: here, a after it */
+		sim_time h = lb__hedge_delay(w, lb);
+
+		if (h >= 0)
+			c->hedge_timer = sim_after(w->sim, h, hedge, w,
+						   call__arg(c));
+	}
+	start_dial(w, c, first);
+}
+
 static void begin(struct world *w, struct call *c, sim_time timeout)
 {
 	c->timeout = timeout;
@@ -512,25 +579,9 @@ static void begin(struct world *w, struct call *c, sim_time timeout)
 		c->client_timer = sim_after(w->sim, timeout, client_timeout, w,
 					    call__arg(c));
 	if (c->lb >= 0) {
-		struct lb *lb = lb__of(w, c->node, c->lb);
-		int first;
-
-		SIM_ASSERT(lb != NULL);
-		first = lb__first(w, lb, &c->pass);
-		if (first < 0) {
-			finish(w, c, RES_REFUSED, true);
-			return;
-		}
-		if (c->ep != EP_N) {
-			/* the hedge timer starts with the request (tower
-			 * hedge/delay.rs), not once connected */
-			sim_time h = lb__hedge_delay(w, lb);
-
-			if (h >= 0)
-				c->hedge_timer = sim_after(w->sim, h, hedge, w,
-							   call__arg(c));
-		}
-		start_dial(w, c, first);
+		SIM_ASSERT(lb__of(w, c->node, c->lb) != NULL);
+		c->dial_timer = sim_after(w->sim, LB_ACCEPT_DELAY, pass_start, w,
+					  call__arg(c));
 	} else {
 		start_dial(w, c, c->server);
 	}
@@ -545,6 +596,7 @@ void client__request(struct world *w, int node, int lb, int server,
 	c->quiet = quiet;
 	c->lb = lb;
 	c->server = server;
+	c->host = server >= 0 ? frame__host(w, server) : -1;
 	c->ep = ep;
 	c->port = (ep == EP_ETCD_BOOTSTRAP || ep == EP_ETCD_HEALTH ||
 		   ep == EP_PING || ep == EP_MEMBER_LIST) ? PORT_ETCD : PORT_SUPERVISOR;
@@ -586,6 +638,7 @@ void client__dial(struct world *w, int node, int server, port p,
 
 	c->quiet = quiet;
 	c->server = server;
+	c->host = frame__host(w, server);
 	c->ep = EP_N;		/* no request */
 	c->port = p;
 	begin(w, c, timeout);
@@ -621,7 +674,8 @@ void client__close_conns(struct world *w, int node, int lb, int server)
 		    !c->connected || c->inc != node__inc(w, node))
 			continue;
 		close_conn(w, c);
-		sim_after(w->sim, 0, reset, w, call__arg(c));
+		sim_after_class(w->sim, 0, SIM_CLASS_NET, reset, w,
+				call__arg(c));
 	}
 }
 

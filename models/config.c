@@ -10,6 +10,12 @@ const char *const node_role_names[ROLE_N] = {
 	[ROLE_AGENT] = "agent",
 };
 
+const char *const server_address_names[SERVER_ADDR_N + 1] = {
+	[SERVER_ADDR_IP] = "ip",
+	[SERVER_ADDR_NAME] = "name",
+	[SERVER_ADDR_N] = NULL,
+};
+
 const char *const link_class_names[LINK_N_CLASSES] = {
 	[LINK_SAME_AZ] = "same_az",
 	[LINK_CROSS_AZ] = "cross_az",

@@ -29,6 +29,21 @@ typedef enum {
 
 extern const char *const node_role_names[ROLE_N];	/* "etcd", ... */
 
+/* What a node's --server names (K3S-MODEL 6.6): the same host string as
+ * that member's client URL (an IP: the default server is then promoted in
+ * place when the member list comes), or a name that never matches a
+ * member URL (a DNS name or a virtual IP: the default stays STANDBY and
+ * gets no health check). The default is SERVER_ADDR_IP, as today's
+ * shipped setups (K3s docs: --server https://<ip>:6443). */
+typedef enum {
+	SERVER_ADDR_IP,
+	SERVER_ADDR_NAME,
+	SERVER_ADDR_N
+} server_address;
+
+extern const char *const server_address_names[SERVER_ADDR_N + 1]; /* "ip",
+								  * "name", NULL */
+
 static inline bool role_has_etcd(node_role r)
 {
 	return r == ROLE_ETCD || r == ROLE_SERVER;
@@ -85,6 +100,7 @@ struct node_config {
 	node_role role;
 	int az;			/* index into config.azs */
 	int server;		/* --server: a node index, -1 when none */
+	server_address server_address;	/* how --server names it (ip) */
 	int *cache;		/* cached address list (server node indices);
 				 * default every server but the node itself */
 	size_t n_cache;

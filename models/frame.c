@@ -63,5 +63,7 @@ void frame__trace(struct world *w, trace_kind kind, int node, int peer,
 
 const char *frame__name(const struct world *w, int node)
 {
+	if (node >= w->n)
+		return w->alias[node - w->n];
 	return node >= 0 ? w->cfg->nodes[node].name : "-";
 }

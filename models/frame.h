@@ -96,6 +96,8 @@ struct world {
 	sim *sim;
 	int n;				/* nodes */
 	struct streams *rng;		/* per node, seeded by world.c */
+	char **alias;			/* per node i: the name alias id n + i
+					 * prints as, "etcd-1 (name)" (world.c) */
 	struct run_record *rec;		/* the run's, while it runs */
 	world_trace_fn trace;
 	void *trace_ctx;
@@ -131,8 +133,26 @@ void frame__trace(struct world *w, trace_kind kind, int node, int peer,
 				    __VA_ARGS__); \
 	} while (0)
 
-/* The node's name from the config, "-" for -1; borrowed. */
+/* The node's name from the config, "-" for -1, "etcd-1 (name)" for an
+ * alias id; borrowed. */
 const char *frame__name(const struct world *w, int node);
+
+/*
+ * Alias ids (K3S-MODEL 6.6): a --server given as a name ("server_address":
+ * "name") is a server id of its own, n + the node, that resolves to the
+ * node's host but never equals a member's id, so a load balancer keeps it
+ * as a separate (STANDBY) entry. frame__host() maps any server id to the
+ * node it reaches; frame__alias() gives node @node's alias id.
+ */
+static inline int frame__host(const struct world *w, int id)
+{
+	return id >= w->n ? id - w->n : id;
+}
+
+static inline int frame__alias(const struct world *w, int node)
+{
+	return w->n + node;
+}
 
 static inline void frame__notify(struct world *w, world_change what, int node)
 {

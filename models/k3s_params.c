@@ -12,15 +12,17 @@ const char k3s_model_rows[] =
 	"reading), rows 6.1 (blocking etcd client connect, 5 s), 6.2 (config "
 	"check), 6.3 (etcd LB checks only after /db/info or the member sync), "
 	"6.4 (one /ping counts once), 6.5 (agent tunnels and apiserver list "
-	"after the config), 6.7 (re-sort only on changes), 6.8 (etcd health "
+	"after the config), 6.6 (random order among equal servers at every "
+	"start; server_address ip|name), 6.7 (re-sort only on changes), "
+	"6.8 (etcd health "
 	"test: 30 s each, 5 s after a failure), 6.9 (etcd member restart "
 	"tries server-bootstrap first), 6.10 (/cacerts = up to 3 GETs), 6.11 "
-	"(the pre-fix flow's order), 6.13 (tunnel dial: kernel SYN limit; "
+	"(the pre-fix flow's order), 6.12 (the old LB's pass ends with its "
+	"10 s dial context), 6.13 (tunnel dial: kernel SYN limit; "
 	"ping deadline), 6.14 (etcd member list without learners), 6.15 (one "
 	"LB pass per GET), 6.16 (etcd timing, leadership transfer on a "
 	"graceful stop) and selsim's 6.17 (server-bootstrap answered from "
-	"disk when the datastore read fails); process start-up phases; not "
-	"yet: 6.6, 6.12";
+	"disk when the datastore read fails); process start-up phases";
 
 #define K(field, def, src, help) \
 	{ #field, offsetof(struct k3s_params, field), def, src, help }

@@ -17,6 +17,14 @@
 
 #include <stddef.h>
 
+/* From a request to the start of its dial pass through a node's LB: K3s's
+ * LB dials only once it has accepted the client's loopback connection.
+ * A selsim assumption (a loopback accept and a goroutine start: tens of
+ * microseconds), not a K3s constant: it exists so that a client timeout
+ * and the LB's dial timeout of equal length never end at the same
+ * instant (the client gives up first, as in K3s). Not settable. */
+#define LB_ACCEPT_DELAY (20 * SIM_US)
+
 struct k3s_params {
 	sim_time health_check_interval;	/* LB health-check loop: 1s */
 	sim_time tcp_keepalive;		/* LB proxy keepalive: 30s (unread) */

@@ -126,7 +126,8 @@ static void lb_on_state(void *model, int server, const char *from,
 {
 	struct lb *lb = model;
 
-	WTRACE(lb->w, TRACE_STATE, lb->node, server, "%s: %s LB: %s %s -> %s",
+	WTRACE(lb->w, TRACE_STATE, lb->node, frame__host(lb->w, server),
+	       "%s: %s LB: %s %s -> %s",
 	       frame__name(lb->w, lb->node),
 	       lb->kind == LB_ETCD ? "etcd" : "supervisor",
 	       frame__name(lb->w, server), from, to);
@@ -144,9 +145,13 @@ static bool in_list(const int *list, int n, int x)
 	return false;
 }
 
+/* Adds a checker for @server. An alias id (a named --server) gets none:
+ * K3s attaches no check to a STANDBY default (K3S-MODEL 6.6), and no
+ * member list names the alias. */
 static void add_checked(struct lb *lb, int server)
 {
-	if (server < 0 || in_list(lb->checked, lb->n_checked, server) ||
+	if (server < 0 || server >= lb->w->n ||
+	    in_list(lb->checked, lb->n_checked, server) ||
 	    lb->n_checked == CONFIG_MAX_SERVERS)
 		return;
 	lb->checked[lb->n_checked] = server;
@@ -392,6 +397,11 @@ void lb__start(struct world *w, int node, lb_kind kind)
 	 * LB's /ping checks only after /db/info or the member sync (6.3) */
 	lb->checks_on = kind != LB_SUPERVISOR && kind != LB_ETCD;
 	lb->default_server = w->cfg->nodes[node].server;
+	/* --server as a name: an alias id of its own, never a member's id,
+	 * so the default is not promoted in place (K3S-MODEL 6.6) */
+	if (lb->default_server >= 0 &&
+	    w->cfg->nodes[node].server_address == SERVER_ADDR_NAME)
+		lb->default_server = frame__alias(w, lb->default_server);
 	lb->env = (struct lb_env){
 		.sim = w->sim,
 		.params = w->pp,
@@ -411,7 +421,8 @@ void lb__start(struct world *w, int node, lb_kind kind)
 	if (w->ops->set_default)
 		add_checked(lb, lb->default_server);
 	set_list(w, lb, saved, n_saved);
-	if (w->ops->set_default && lb->checks_on)
+	if (w->ops->set_default && lb->checks_on && lb->n_checked > 0 &&
+	    lb->checked[0] == lb->default_server)
 		start_checker(w, lb, 0);
 	lb->health_timer = sim_after(w->sim, w->kp->health_check_interval,
 				     health_loop, lb, 0);
@@ -496,6 +507,11 @@ int lb__next(struct world *w, struct lb *lb, struct lb_pass *pass)
 sim_time lb__connect_timeout(struct world *w, struct lb *lb, int server)
 {
 	return policy_connect_timeout(w->ops, lb->state, server, w->pp);
+}
+
+sim_time lb__pass_deadline(const struct world *w)
+{
+	return w->ops->pass_deadline;
 }
 
 bool lb__ignores_cancel(const struct world *w)

@@ -90,6 +90,9 @@ int lb__first(struct world *w, struct lb *lb, struct lb_pass *pass);
 int lb__next(struct world *w, struct lb *lb, struct lb_pass *pass);
 /* The dial timeout toward @server. */
 sim_time lb__connect_timeout(struct world *w, struct lb *lb, int server);
+/* How long a pass may go on dialing after a failed dial (0: no limit;
+ * policy_ops.pass_deadline). */
+sim_time lb__pass_deadline(const struct world *w);
 /* Whether the policy dials on after its client gave up (K3s). */
 bool lb__ignores_cancel(const struct world *w);
 /* A dial to @server ended (@ok: connected; @conn: the connection counts

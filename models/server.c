@@ -200,16 +200,17 @@ static void start_service(struct world *w, int server, struct call *c)
 	sv->busy++;
 	c->at_server = true;
 	c->service = d > 0 ? d : 0;
-	sim_after(w->sim, d > 0 ? d : 0, served, w, call__arg(c));
+	sim_after_class(w->sim, d > 0 ? d : 0, SIM_CLASS_NET, served, w,
+			call__arg(c));
 }
 
 bool server__take(struct world *w, struct call *c)
 {
-	struct server *sv = &w->servers->s[c->server];
+	struct server *sv = &w->servers->s[c->host];
 
-	c->srv_inc = node__inc(w, c->server);
+	c->srv_inc = node__inc(w, c->host);
 	if (sv->busy < w->cfg->servers.workers) {
-		start_service(w, c->server, c);
+		start_service(w, c->host, c);
 	} else if (sv->len < w->cfg->servers.queue) {
 		c->at_server = true;
 		push(sv, w->cfg->servers.queue, c);
@@ -238,7 +239,7 @@ static void served(sim *s, void *ctx, uint64_t arg)
 
 	(void)s;
 	SIM_ASSERT(c != NULL);
-	server = c->server;
+	server = c->host;
 	w->servers->s[server].busy--;
 	c->queue = w->servers->s[server].len;
 	if (c->srv_inc != node__inc(w, server) ||

@@ -158,7 +158,10 @@ static void schedule_act(struct world *w, sim_time at, size_t f, enum act a,
 {
 	if (may_start_join(w, w->tl->tl[f], a))
 		w->tl->pending_actions++;
-	sim_schedule(w->sim, at, act_event, w, act_arg(f, a, step));
+	/* failure actions run first at their instant, in the order they
+	 * were scheduled (spec order), under either tie order */
+	sim_schedule_class(w->sim, at, SIM_CLASS_FAILURE, act_event, w,
+			   act_arg(f, a, step));
 }
 
 /* A counted (re)start: the node should join again. */

@@ -98,6 +98,9 @@ struct world *world_new(const struct world_config *cfg,
 	w->n = (int)cfg->n_nodes;
 	w->notify = notify;
 	w->rng = g_new0(struct streams, cfg->n_nodes);
+	w->alias = g_new0(char *, cfg->n_nodes + 1);
+	for (i = 0; i < w->n; i++)
+		w->alias[i] = g_strdup_printf("%s (name)", cfg->nodes[i].name);
 	for (i = 0; i < w->n; i++) {
 		struct streams *r = &w->rng[i];
 
@@ -152,6 +155,7 @@ void world_free(struct world *w)
 		gsl_rng_free(r->loss);
 	}
 	g_free(w->rng);
+	g_strfreev(w->alias);
 	sim_free(w->sim);
 	g_free(w);
 }

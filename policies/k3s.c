@@ -7,11 +7,19 @@
  * insertion sort after a list change or a state change, as K3s does; a
  * connection opened or closed changes the counts but not the order until
  * the next sort (K3S-MODEL 6.7). Sorting is by state, best first, then
- * by open connections, most first. K3s sorts with slices.SortFunc, which is
- * unstable, so its ties have no specified order; we need runs that repeat,
- * so remaining ties go to the server that entered the list first (a
- * sequence number given when a server is added: address-list order). The
- * key is then a total order and the result does not depend on the sort.
+ * by open connections, most first; remaining ties keep their previous
+ * order: the insertion sort is stable, as Go's slices.SortFunc is for
+ * n <= 12 (pdqsort runs insertion sort below 13 elements). Above 12 Go's
+ * pdqsort is unstable and selsim stays stable: a documented deviation.
+ *
+ * The order among ties therefore comes from how servers enter the list
+ * (K3S-MODEL 6.6): the default server is set first (New() calls
+ * setDefaultAddress, loadbalancer.go:88) and, when the address list holds
+ * it, is promoted in place (servers.go:57-61); the other additions are
+ * appended in Go map order (range over a set, servers.go:56-65), random at
+ * every call: here a shuffle drawn from the LB's own stream (the node's
+ * policy stream, so scenarios stay paired across policies). Removals keep
+ * the order of the others (slices.DeleteFunc).
  * What the plain array costs: O(n) look-ups by id and an O(n^2) worst-case
  * sort, nothing at n <= 64, where the list is almost always sorted already.
  *
@@ -32,8 +40,10 @@
 #include "sim/error.h"
 
 #include <glib.h>
+#include <gsl/gsl_randist.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Server states, in increasing order of preference (servers.go values). */
 enum k3s_state {
@@ -63,7 +73,6 @@ struct k3s_server {
 	enum k3s_state state;	/* where it is in the state machine */
 	int conns;		/* connections open through this LB */
 	sim_time since;		/* time of its last transition */
-	uint64_t seq;		/* when it entered the list: the last tie-break */
 };
 
 struct k3s_lb {
@@ -71,7 +80,6 @@ struct k3s_lb {
 	struct k3s_server srv[LB_MAX_SERVERS];	/* sorted best first */
 	int n;			/* entries in srv */
 	int default_id;		/* the --server id, or -1 */
-	uint64_t next_seq;	/* sequence number for the next addition */
 };
 
 /* A bound on the changes one call can make: every server changes or
@@ -102,15 +110,13 @@ static int k3s_find(const struct k3s_lb *lb, int id)
 	return -1;
 }
 
-/* Whether @a goes before @b: better state, then more connections, then
- * earlier in the list (a total order: sequence numbers are unique). */
+/* Whether @a goes strictly before @b: better state, then more
+ * connections (K3s compareServers); equal keys keep their order. */
 static bool k3s_before(const struct k3s_server *a, const struct k3s_server *b)
 {
 	if (a->state != b->state)
 		return a->state > b->state;
-	if (a->conns != b->conns)
-		return a->conns > b->conns;
-	return a->seq < b->seq;
+	return a->conns > b->conns;
 }
 
 static void k3s_sort(struct k3s_lb *lb)
@@ -195,23 +201,24 @@ static void k3s_add(struct k3s_lb *lb, int id, enum k3s_state state)
 		.id = id,
 		.state = state,
 		.since = sim_now(lb->env.sim),
-		.seq = lb->next_seq++,
 	};
 }
 
 /* Removes srv[@i] (K3s marks it INVALID and drops it) and queues the close
- * of its connections. */
+ * of its connections. The others keep their order (slices.DeleteFunc). */
 static void k3s_remove(struct k3s_lb *lb, struct k3s_batch *b, int i)
 {
 	k3s_queue_close(b, lb->srv[i].id, lb->srv[i].conns);
-	lb->srv[i] = lb->srv[--lb->n];
+	memmove(&lb->srv[i], &lb->srv[i + 1],
+		(size_t)(lb->n - i - 1) * sizeof(lb->srv[0]));
+	lb->n--;
 }
 
 static void *k3s_lb_new(const struct lb_env *env)
 {
 	struct k3s_lb *lb = g_new0(struct k3s_lb, 1);
 
-	SIM_ASSERT(env && env->sim && env->params);
+	SIM_ASSERT(env && env->sim && env->params && env->rng);
 	lb->env = *env;
 	lb->default_id = -1;
 	return lb;
@@ -249,19 +256,22 @@ static void k3s_set_default(void *opaque, int server)
 
 /*
  * As K3s setAddresses(). The address list is every server but a STANDBY
- * default. Added ids start UNCHECKED in the order given (that order breaks
- * ties later); a STANDBY default that shows up becomes UNCHECKED. Kept
- * servers keep state, connections and place. Removed servers leave, their
- * connections closed; the default is demoted to STANDBY instead. Additions
- * and removals are list changes the model made, not state changes: only
- * the default's moves reach on_state().
+ * default. Added ids start UNCHECKED, appended in a random order (Go map
+ * order, K3S-MODEL 6.6: a shuffle from the LB's stream; that order breaks
+ * ties later); a STANDBY default that shows up becomes UNCHECKED in place.
+ * Kept servers keep state, connections and place. Removed servers leave,
+ * their connections closed, the others keeping their order; the default
+ * is demoted to STANDBY instead. Additions and removals are list changes
+ * the model made, not state changes: only the default's moves reach
+ * on_state().
  */
 static void k3s_set_servers(void *opaque, const int *servers, size_t n)
 {
 	struct k3s_lb *lb = opaque;
 	struct k3s_batch b;	/* see k3s_set_default */
 	bool keep[LB_MAX_SERVERS] = { false };
-	size_t k;
+	int added[LB_MAX_SERVERS];
+	size_t k, n_added = 0;
 	int i;
 
 	SIM_ASSERT(n <= LB_MAX_SERVERS);
@@ -275,8 +285,8 @@ static void k3s_set_servers(void *opaque, const int *servers, size_t n)
 			keep[i] = true;
 	}
 
-	/* removals, from the end so that the swap-with-last of
-	 * k3s_remove() moves only entries already looked at */
+	/* removals, from the end so that the shift of k3s_remove() moves
+	 * only entries already looked at */
 	for (i = lb->n - 1; i >= 0; i--) {
 		struct k3s_server *s = &lb->srv[i];
 
@@ -292,15 +302,20 @@ static void k3s_set_servers(void *opaque, const int *servers, size_t n)
 		k3s_remove(lb, &b, i);
 	}
 
-	/* additions, and the default coming out of STANDBY */
+	/* the default coming out of STANDBY, in place; the additions in Go
+	 * map order: shuffled (one draw sequence per call with two or more) */
 	for (k = 0; k < n; k++) {
 		i = k3s_find(lb, servers[k]);
 		if (i < 0)
-			k3s_add(lb, servers[k], K3S_UNCHECKED);
+			added[n_added++] = servers[k];
 		else if (servers[k] == lb->default_id &&
 			 lb->srv[i].state == K3S_STANDBY)
 			k3s_set(lb, &b, i, K3S_UNCHECKED);
 	}
+	if (n_added > 1)
+		gsl_ran_shuffle(lb->env.rng, added, n_added, sizeof(int));
+	for (k = 0; k < n_added; k++)
+		k3s_add(lb, added[k], K3S_UNCHECKED);
 	k3s_flush(lb, &b, true);
 }
 

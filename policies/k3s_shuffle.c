@@ -279,6 +279,11 @@ static void shuffle_record(void *opaque, int server, lb_check kind,
 	} else if (kind == LB_CHECK_DIAL) {
 		if (!s->second_pass && s->conns > 0)
 			close_id = s->id;
+		/* nextServer(failed): a failed current server hands
+		 * "current" to the next one (servers.go:83-108 at
+		 * 911ee19a9^), whether or not the pass goes on */
+		if (i == lb->current)
+			lb->current = (i + 1) % lb->n;
 	} else if (r == LB_OK) {
 		s->healthy = true;
 		if (lb->default_appended && !shuffle_is_appended(lb, i) &&
@@ -329,6 +334,9 @@ const struct policy_ops policy_k3s_shuffle = {
 		   "no release shipped this pair",
 	.flow = JOIN_FLOW_POSTFIX,
 	.dial_ignores_cancel = true,	/* httpproxy.go: context ignored */
+	/* tcpproxy DialProxy's default DialTimeout, the context the old
+	 * dialContext checked after each failed server (K3S-MODEL 6.12) */
+	.pass_deadline = 10 * SIM_S,
 	.lb_new = shuffle_lb_new,
 	.lb_free = shuffle_lb_free,
 	.set_default = shuffle_set_default,

@@ -370,6 +370,13 @@ struct policy_ops {
 	 * an abandoned request stops dialing. */
 	bool dial_ignores_cancel;
 
+	/* A pass ends after a failed dial once this long (> 0) has passed
+	 * since it began; 0: no limit. The K3s LB before PR #11329 returned
+	 * ctx.Err() after a failed server (loadbalancer.go:199-201 at
+	 * 911ee19a9^), the context being tcpproxy's per-connection dial
+	 * context of 10 s (K3S-MODEL 6.12). Data, like flow. */
+	sim_time pass_deadline;
+
 	/* The policy's own parameters, NULL-terminated by name; optional.
 	 * At most POLICY_MAX_OWN. */
 	const struct own_param *own;
@@ -415,8 +422,9 @@ struct policy_ops {
  * the request is issued; struct policy_params keeps only the two K3s
  * constants a policy reads (dial_timeout, preferred_to_healthy), the
  * others moved to the model (models/k3s_params.h).
+ * Version 4: pass_deadline.
  */
-#define SELSIM_POLICY_API_VERSION 3
+#define SELSIM_POLICY_API_VERSION 4
 
 typedef const struct policy_ops *const *(*selsim_policy_register_fn)(
 	int api_version);

@@ -1,9 +1,10 @@
 /*
  * The event queue is an implicit 4-ary min-heap of 16-byte entries
- * (time, key), where key = (insertion sequence << SLOT_BITS) | pool slot.
- * Comparing keys compares sequence numbers (they are unique), so the heap
- * order is (time, sequence): FIFO at equal times. The entry carries the pool
- * slot that holds the event's handler and arguments.
+ * (time, key), where key = (class << CLASS_SHIFT) | (insertion sequence <<
+ * SLOT_BITS) | pool slot. Comparing keys compares classes, then sequence
+ * numbers (they are unique), so the heap order is (time, class,
+ * sequence): FIFO within a class at equal times. The entry carries the
+ * pool slot that holds the event's handler and arguments.
  *
  * Cancellation is lazy: sim_cancel() frees the pool slot at once and leaves
  * the heap entry behind; an entry whose key no longer matches its slot's key
@@ -28,7 +29,10 @@
 #define SLOT_BITS 24
 #define SLOT_MASK ((UINT64_C(1) << SLOT_BITS) - 1)
 #define MAX_SLOTS (UINT32_C(1) << SLOT_BITS)
-#define SEQ_MAX (UINT64_MAX >> SLOT_BITS)
+#define CLASS_BITS 2
+#define CLASS_SHIFT (64 - CLASS_BITS)
+/* 2^38 - 1 sequence numbers per run */
+#define SEQ_MAX (UINT64_MAX >> (SLOT_BITS + CLASS_BITS))
 #define STALE_MIN 1024
 #define NO_SLOT UINT32_MAX
 
@@ -231,9 +235,11 @@ static uint32_t alloc_slot(sim *s)
 	return s->pool_n++;
 }
 
-static inline sim_timer schedule(sim *s, sim_time at, sim_handler fn,
-				 void *ctx, uint64_t arg)
+static inline sim_timer schedule(sim *s, sim_time at, sim_class cls,
+				 sim_handler fn, void *ctx, uint64_t arg)
 {
+	uint64_t seq;
+
 	struct entry e;
 	struct event *ev;
 	uint32_t slot;
@@ -258,10 +264,12 @@ static inline sim_timer schedule(sim *s, sim_time at, sim_handler fn,
 	slot = alloc_slot(s);
 	e.time = at;
 	++s->seq;
-	/* the debugging switch: at equal times, the reverse of FIFO (keys
-	 * stay unique and non-zero: seq < SEQ_MAX) */
-	e.key = ((s->tie_reverse ? SEQ_MAX - s->seq : s->seq) << SLOT_BITS) |
-		slot;
+	/* the debugging switch: at equal times, the reverse of FIFO within
+	 * a class, failure actions aside (keys stay unique and non-zero:
+	 * seq < SEQ_MAX) */
+	seq = s->tie_reverse && cls != SIM_CLASS_FAILURE ? SEQ_MAX - s->seq
+							 : s->seq;
+	e.key = ((uint64_t)cls << CLASS_SHIFT) | (seq << SLOT_BITS) | slot;
 	ev = &s->pool[slot];
 	ev->key = e.key;
 	ev->fn = fn;
@@ -280,7 +288,7 @@ static inline sim_timer schedule(sim *s, sim_time at, sim_handler fn,
 sim_timer sim_schedule(sim *s, sim_time at, sim_handler fn, void *ctx,
 		       uint64_t arg)
 {
-	return schedule(s, at, fn, ctx, arg);
+	return schedule(s, at, SIM_CLASS_TIMER, fn, ctx, arg);
 }
 
 sim_timer sim_after(sim *s, sim_time delay, sim_handler fn, void *ctx,
@@ -288,7 +296,24 @@ sim_timer sim_after(sim *s, sim_time delay, sim_handler fn, void *ctx,
 {
 	if (G_UNLIKELY(delay < 0))
 		SIM_BUG("negative delay %" G_GINT64_FORMAT "ns", delay);
-	return schedule(s, sim_time_add(s->now, delay), fn, ctx, arg);
+	return schedule(s, sim_time_add(s->now, delay), SIM_CLASS_TIMER, fn,
+			ctx, arg);
+}
+
+sim_timer sim_schedule_class(sim *s, sim_time at, sim_class cls,
+			     sim_handler fn, void *ctx, uint64_t arg)
+{
+	SIM_ASSERT(cls >= 0 && cls < SIM_N_CLASSES);
+	return schedule(s, at, cls, fn, ctx, arg);
+}
+
+sim_timer sim_after_class(sim *s, sim_time delay, sim_class cls,
+			  sim_handler fn, void *ctx, uint64_t arg)
+{
+	if (G_UNLIKELY(delay < 0))
+		SIM_BUG("negative delay %" G_GINT64_FORMAT "ns", delay);
+	SIM_ASSERT(cls >= 0 && cls < SIM_N_CLASSES);
+	return schedule(s, sim_time_add(s->now, delay), cls, fn, ctx, arg);
 }
 
 bool sim_timer_pending(const sim *s, sim_timer t)

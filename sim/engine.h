@@ -2,9 +2,12 @@
  * The discrete-event engine: an event queue keyed by (time, insertion
  * sequence), timers that can be cancelled by handle, and a run loop.
  *
- * Ordering: events run in ascending time; events scheduled for the same time
- * run in the order they were scheduled (FIFO), so every run of the same
- * program is the same run.
+ * Ordering: events run in ascending time; at the same time by class
+ * (sim_class: failure-timeline actions, then network results, then
+ * timers), and within a class in the order they were scheduled (FIFO), so
+ * every run of the same program is the same run. The classes break, on
+ * purpose, the ties whose order a model's outcome may depend on; what is
+ * left to FIFO must not matter (sim_set_tie_reverse() checks).
  *
  * Memory: the engine owns every event record. Records come from a pool that
  * grows to the largest number of pending events and is reused by
@@ -79,6 +82,28 @@ sim_timer sim_after(sim *s, sim_time delay, sim_handler fn, void *ctx,
 		    uint64_t arg);
 
 /*
+ * The class of an event: at equal times a lower class runs first.
+ * sim_schedule() and sim_after() schedule SIM_CLASS_TIMER events.
+ */
+typedef enum {
+	SIM_CLASS_FAILURE,	/* an action of the failure timeline: the
+				 * world changes first; FIFO among them,
+				 * never reversed (the spec states the
+				 * order) */
+	SIM_CLASS_NET,		/* a network or server result (a dial
+				 * outcome, an arrival, an answer, a reset) */
+	SIM_CLASS_TIMER,	/* a timer: client timeouts, retries, health
+				 * ticks, restarts, elections */
+	SIM_N_CLASSES
+} sim_class;
+
+/* As sim_schedule() and sim_after(), in class @cls. */
+sim_timer sim_schedule_class(sim *s, sim_time at, sim_class cls,
+			     sim_handler fn, void *ctx, uint64_t arg);
+sim_timer sim_after_class(sim *s, sim_time delay, sim_class cls,
+			  sim_handler fn, void *ctx, uint64_t arg);
+
+/*
  * Cancels a pending event. Returns true if it was pending and now will not
  * run; false if it has already run, was already cancelled, is being run now,
  * or @t is SIM_TIMER_NONE.
@@ -103,9 +128,11 @@ size_t sim_pending(const sim *s);
 
 /*
  * A debugging switch (default off, kept by sim_reset()): with @reverse,
- * events scheduled for the same instant run in the reverse of the order
- * they were scheduled in (last scheduled first) instead of FIFO. A result
- * that changes with it depends on a tie between simultaneous events.
+ * events of one class (NET or TIMER) scheduled for the same instant run
+ * in the reverse of the order they were scheduled in (last scheduled
+ * first) instead of FIFO; the classes keep their order, and failure
+ * actions their FIFO (spec) order. A result that changes with it depends
+ * on a tie between simultaneous events.
  */
 void sim_set_tie_reverse(sim *s, bool reverse);
 

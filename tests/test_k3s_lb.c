@@ -8,15 +8,30 @@
 #include "lb_harness.h"
 #include "policies/registry.h"
 
+#include <math.h>
+
 /* The k3s LB with K3s defaults: the model answers close_conns() and logs
- * every on_state() call; k3s draws nothing, so there is no stream. */
+ * every on_state() call; the stream (seed 1) orders additions made in
+ * one call (K3S-MODEL 6.6), so tests that need a known order add one
+ * server per call (h_servers_one_by_one). */
 static void h_init(struct harness *h, const struct policy_ops *ops)
 {
 	h_setup(h, ops);
+	h_seed(h, 1, false);
 	policy_params_default(&h->params);
 	h->env.close_conns = h_close_conns;
 	h->env.on_state = h_on_state_log;
 	h_start(h);
+}
+
+/* Gives the LB @ids as growing prefixes, one addition per call: the
+ * additions then enter in list order, whatever the shuffle draws. */
+static void h_servers_one_by_one(struct harness *h, const int *ids, size_t n)
+{
+	size_t k;
+
+	for (k = 1; k <= n; k++)
+		h_servers(h, ids, k);
 }
 
 static void assert_order(struct harness *h, const char *what,
@@ -240,7 +255,7 @@ static void test_preferred_to_healthy(void)
 		static const int ids[] = { 1, 2 };
 
 		h_init(&h, &policy_k3s);
-		h_servers(&h, ids, 2);
+		h_servers_one_by_one(&h, ids, 2);
 		h_drive(&h, 1, "PREFERRED");
 		h_wait(&h, 50 * SIM_S);
 		h_rec(&h, 1, LB_CHECK_DIAL, LB_OK);
@@ -282,15 +297,21 @@ static void test_dial_order(void)
 		{ "state beats connections", 3, { 1, 2, 3 },
 		  { "RECOVERING", "FAILED", "UNCHECKED" },
 		  { 0, 5, 9 }, { 1, 3, 2 } },
-		{ "failed last, in list order", 4, { 4, 3, 2, 1 },
+		/* a state change moves a server only past those it now
+		 * beats (a stable sort, K3S-MODEL 6.6): 4 fails: 3 2 1 4;
+		 * 3 fails: 2 1 3 4; 1 fails in place */
+		{ "failed last, ties stay put", 4, { 4, 3, 2, 1 },
 		  { "FAILED", "FAILED", "RECOVERING", "FAILED" },
-		  { 0, 0, 0, 0 }, { 2, 4, 3, 1 } },
+		  { 0, 0, 0, 0 }, { 2, 1, 3, 4 } },
+		/* all fail in turn: 1 2 3 4; then connections first */
 		{ "failed: connections then order", 4, { 4, 3, 2, 1 },
 		  { "FAILED", "FAILED", "FAILED", "FAILED" },
-		  { 0, 2, 0, 2 }, { 3, 1, 4, 2 } },
+		  { 0, 2, 0, 2 }, { 1, 3, 2, 4 } },
+		/* each passes PREFERRED, moving first: 9 2 7; then
+		 * connections first */
 		{ "healthy ties", 3, { 7, 2, 9 },
 		  { "HEALTHY", "HEALTHY", "HEALTHY" },
-		  { 1, 0, 1 }, { 7, 9, 2 } },
+		  { 1, 0, 1 }, { 9, 7, 2 } },
 	};
 	size_t c;
 	int i;
@@ -300,7 +321,7 @@ static void test_dial_order(void)
 
 		h_init(&h, &policy_k3s);
 		h.answer = false;	/* keep the table's connections */
-		h_servers(&h, rows[c].ids, (size_t)rows[c].n);
+		h_servers_one_by_one(&h, rows[c].ids, (size_t)rows[c].n);
 		for (i = 0; i < rows[c].n; i++)
 			h_drive(&h, rows[c].ids[i], rows[c].state[i]);
 		for (i = 0; i < rows[c].n; i++)
@@ -330,9 +351,10 @@ static void test_row_6_7(void)
 
 	h_init(&h, &policy_k3s);
 	h.answer = false;	/* keep the connections */
-	h_servers(&h, ids, N(ids));
-	h_drive(&h, 1, "HEALTHY");
+	h_servers_one_by_one(&h, ids, N(ids));
+	/* B first: A then passes PREFERRED and moves before it (6.6) */
 	h_drive(&h, 2, "HEALTHY");
+	h_drive(&h, 1, "HEALTHY");
 	h_drive(&h, 3, "RECOVERING");
 	assert_order(&h, "before", ab, 3);
 	h_open(&h, 2, 2);
@@ -343,27 +365,94 @@ static void test_row_6_7(void)
 	h_release(&h);
 }
 
-/* Insertion order survives updates: kept servers keep their place among
- * ties, new ones follow in list order, a server removed and added back
- * counts as new. */
+/*
+ * K3S-MODEL 6.6: the order among equal servers. K3s New() sets the
+ * default first (index 0, STANDBY, loadbalancer.go:88); setAddresses
+ * promotes a listed default in place (servers.go:57-61) and appends the
+ * other additions in Go map order (servers.go:56-65), a fresh random
+ * order per call; the sort is stable for n <= 12. So: with the default
+ * listed ("ip"), it is first among the UNCHECKED servers at every seed;
+ * the three added servers (or, with a default that is never listed,
+ * "name", all three) are each first with probability 1/3: over
+ * n = 3000 seeds the frequency is within 5 SE = 5 sqrt((1/3)(2/3)/n) of
+ * 1/3. The default never listed stays STANDBY, last.
+ */
+static void test_row_6_6(void)
+{
+	static const int with_default[] = { 1, 2, 9, 3 };
+	static const int members[] = { 1, 2, 3 };
+	const int n = 3000;
+	const double p = 1.0 / 3.0, se = sqrt(p * (1 - p) / n);
+	int first_ip[4] = { 0 }, first_name[4] = { 0 };
+	int seed, k;
+
+	for (seed = 1; seed <= n; seed++) {
+		struct harness h;
+		int o[LB_MAX_SERVERS];
+
+		/* "ip": --server is member 9 */
+		h_setup(&h, &policy_k3s);
+		policy_params_default(&h.params);
+		h_seed(&h, (uint64_t)seed, false);
+		h_start(&h);
+		policy_set_default(h.ops, h.lb, 9);
+		h_servers(&h, with_default, N(with_default));
+		ASSERT_STR_EQ(h_state(&h, 9), "UNCHECKED");
+		ASSERT_EQ(h_order(&h, o), 4);
+		ASSERT_EQ(o[0], 9);
+		ASSERT(o[1] >= 1 && o[1] <= 3);
+		first_ip[o[1]]++;	/* the first of the additions */
+		h_release(&h);
+
+		/* "name": --server is an alias id (9) no member list holds */
+		h_setup(&h, &policy_k3s);
+		policy_params_default(&h.params);
+		h_seed(&h, (uint64_t)seed, false);
+		h_start(&h);
+		policy_set_default(h.ops, h.lb, 9);
+		h_servers(&h, members, N(members));
+		ASSERT_STR_EQ(h_state(&h, 9), "STANDBY");
+		ASSERT_EQ(h_order(&h, o), 4);
+		ASSERT_EQ(o[3], 9);
+		ASSERT(o[0] >= 1 && o[0] <= 3);
+		first_name[o[0]]++;
+		h_release(&h);
+	}
+	for (k = 1; k <= 3; k++) {
+		ASSERT_NEAR((double)first_ip[k] / n, p, 5 * se);
+		ASSERT_NEAR((double)first_name[k] / n, p, 5 * se);
+	}
+}
+
+/* Insertion order survives updates (K3S-MODEL 6.6): kept servers keep
+ * their place among ties, new ones follow (in a drawn order), a removal
+ * keeps the others' order (slices.DeleteFunc), a server removed and
+ * added back counts as new and goes last. */
 static void test_insertion_order(void)
 {
 	static const int first[] = { 4, 2 };
 	static const int second[] = { 7, 4, 2, 1 };
 	static const int third[] = { 7, 2, 1 };
 	static const int fourth[] = { 4, 7, 2, 1 };
-	static const int want2[] = { 4, 2, 7, 1 };
-	static const int want3[] = { 2, 7, 1 };
-	static const int want4[] = { 2, 7, 1, 4 };
+	int got[LB_MAX_SERVERS], want3[3], want4[4];
 	struct harness h;
 
 	h_init(&h, &policy_k3s);
-	h_servers(&h, first, N(first));
+	h_servers_one_by_one(&h, first, N(first));
 	h_servers(&h, second, N(second));
-	assert_order(&h, "kept first", want2, N(want2));
+	ASSERT_EQ(h_order(&h, got), 4);
+	ASSERT_EQ(got[0], 4);
+	ASSERT_EQ(got[1], 2);
+	ASSERT((got[2] == 7 && got[3] == 1) || (got[2] == 1 && got[3] == 7));
+	/* 4 leaves: 2 then the two additions, in the order they had */
+	want3[0] = 2;
+	want3[1] = got[2];
+	want3[2] = got[3];
 	h_servers(&h, third, N(third));
 	ASSERT(h_state(&h, 4) == NULL);
 	assert_order(&h, "removed", want3, N(want3));
+	memcpy(want4, want3, sizeof(want3));
+	want4[3] = 4;
 	h_servers(&h, fourth, N(fourth));
 	assert_order(&h, "added back", want4, N(want4));
 	/* the same list again changes nothing */
@@ -384,7 +473,7 @@ static void test_conn_counts(void)
 	struct harness h;
 
 	h_init(&h, &policy_k3s);
-	h_servers(&h, ids, 2);
+	h_servers_one_by_one(&h, ids, 2);
 	assert_order(&h, "start", one_two, 2);
 	policy_conn_close(h.ops, h.lb, 1);	/* none open: stays at 0 */
 	policy_conn_close(h.ops, h.lb, 1);
@@ -394,13 +483,14 @@ static void test_conn_counts(void)
 	assert_order(&h, "2 has one, not sorted yet", one_two, 2);
 	h_servers(&h, ids, 2);
 	assert_order(&h, "2 has one", two_one, 2);
+	/* a tie keeps the previous order (stable sort, 6.6) */
 	h_open(&h, 1, 1);
 	h_servers(&h, ids, 2);
-	assert_order(&h, "tie again", one_two, 2);
-	policy_conn_close(h.ops, h.lb, 1);
-	h_servers(&h, ids, 2);
-	assert_order(&h, "1 closed", two_one, 2);
+	assert_order(&h, "tie again", two_one, 2);
 	policy_conn_close(h.ops, h.lb, 2);
+	h_servers(&h, ids, 2);
+	assert_order(&h, "2 closed", one_two, 2);
+	policy_conn_close(h.ops, h.lb, 1);
 	h_servers(&h, ids, 2);
 	assert_order(&h, "both closed", one_two, 2);
 	/* unknown ids are ignored */
@@ -425,7 +515,7 @@ static void test_dial_pass(void)
 	policy_dial_begin(h.ops, h.lb, &pass);
 	ASSERT_EQ(policy_dial_next(h.ops, h.lb, &pass), -1);
 
-	h_servers(&h, ids, 3);
+	h_servers_one_by_one(&h, ids, 3);
 	policy_dial_begin(h.ops, h.lb, &pass);
 	ASSERT_EQ(policy_dial_next(h.ops, h.lb, &pass), 1);
 	h_rec(&h, 1, LB_CHECK_DIAL, LB_FAILED);
@@ -455,7 +545,7 @@ static void test_active_closes_others(void)
 
 	h_init(&h, &policy_k3s);
 	policy_set_default(h.ops, h.lb, 9);	/* STANDBY */
-	h_servers(&h, ids, N(ids));
+	h_servers_one_by_one(&h, ids, N(ids));
 	for (i = 0; i < 6; i++)
 		h_drive(&h, ids[i], states[i]);
 	for (i = 1; i <= 6; i++)
@@ -498,7 +588,7 @@ static void test_close_already_done(void)
 	struct harness h;
 
 	h_init(&h, &policy_k3s);
-	h_servers(&h, ids, 3);
+	h_servers_one_by_one(&h, ids, 3);
 	h_drive(&h, 2, "RECOVERING");
 	h_drive(&h, 3, "FAILED");
 	h_drive(&h, 1, "HEALTHY");
@@ -545,7 +635,7 @@ static void test_active_settlement(void)
 		int n_want = 0;
 
 		h_init(&h, &policy_k3s);
-		h_servers(&h, ids, 2);
+		h_servers_one_by_one(&h, ids, 2);
 		h_drive(&h, 2, "ACTIVE");
 		h_drive(&h, 1, rows[c].x_from);
 		ASSERT_STR_EQ(h_state(&h, 2), "ACTIVE");
@@ -595,7 +685,7 @@ static void test_default_server(void)
 
 		assert_order(&h, "default alone", want, 1);
 	}
-	h_servers(&h, members, 2);
+	h_servers_one_by_one(&h, members, 2);
 	ASSERT_STR_EQ(h_state(&h, 9), "STANDBY");
 	{
 		static const int want[] = { 1, 2, 9 };
@@ -605,7 +695,8 @@ static void test_default_server(void)
 	h_rec(&h, 1, LB_CHECK_DIAL, LB_FAILED);
 	h_rec(&h, 2, LB_CHECK_DIAL, LB_FAILED);
 	{
-		static const int want[] = { 9, 1, 2 };
+		/* 1 fails: 2 9 1; 2 fails: 9 2 1 */
+		static const int want[] = { 9, 2, 1 };
 
 		assert_order(&h, "before failed", want, 3);
 	}
@@ -670,7 +761,7 @@ static void test_set_servers(void)
 	struct harness h;
 
 	h_init(&h, &policy_k3s);
-	h_servers(&h, before, 3);
+	h_servers_one_by_one(&h, before, 3);
 	h_drive(&h, 1, "ACTIVE");
 	h_drive(&h, 3, "PREFERRED");
 	h_open(&h, 1, 2);
@@ -760,7 +851,7 @@ static void test_on_state(void)
 	size_t k;
 
 	h_init(&h, &policy_k3s);
-	h_servers(&h, ids, 2);
+	h_servers_one_by_one(&h, ids, 2);
 	h_rec(&h, 1, LB_CHECK_DIAL, LB_OK);
 	h_rec(&h, 1, LB_CHECK_DIAL, LB_OK);		/* no change */
 	h_rec(&h, 1, LB_CHECK_HEALTH, LB_OK);
@@ -784,7 +875,7 @@ static void test_on_state(void)
 	h.env.close_conns = NULL;
 	policy_lb_free(h.ops, h.lb);
 	h.lb = policy_lb_new(h.ops, &h.env);
-	h_servers(&h, ids, 2);
+	h_servers_one_by_one(&h, ids, 2);
 	h_drive(&h, 1, "ACTIVE");
 	h_open(&h, 1, 1);
 	h_rec(&h, 1, LB_CHECK_HEALTH, LB_FAILED);
@@ -863,6 +954,7 @@ int main(void)
 	TEST_RUN(test_preferred_to_healthy);
 	TEST_RUN(test_dial_order);
 	TEST_RUN(test_row_6_7);
+	TEST_RUN(test_row_6_6);
 	TEST_RUN(test_insertion_order);
 	TEST_RUN(test_conn_counts);
 	TEST_RUN(test_dial_pass);

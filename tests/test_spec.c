@@ -283,10 +283,11 @@ static const struct bad_case {
 	{ SPEC("'seeds': 1"), NULL,
 	  "unknown key 'seeds' (valid: name, description, seed," },
 	{ "{ 'name': 't', 'topology': { 'azs': { 'a': 'r' }, 'nodez': [] } }",
-	  "topology", "unknown key 'nodez' (valid: azs, nodes)" },
+	  "topology",
+	  "unknown key 'nodez' (valid: azs, nodes, server_address)" },
 	{ SPEC_NODE("{ 'name': 'x', 'rol': 'agent', 'az': 'a' }"),
 	  "topology.nodes[4]", "unknown key 'rol' (valid: name, role, az, "
-	  "server, cache, ca_on_disk, up, rtt, startup)" },
+	  "server, server_address, cache, ca_on_disk, up, rtt, startup)" },
 	{ SPEC("'network': { 'latency': 1 }"), "network",
 	  "unknown key 'latency' (valid: rtt, loss, tls_round_trips, syn_retry)" },
 	{ SPEC("'network': { 'rtt': { 'same_zone': '1ms' } }"), "network.rtt",

@@ -46,6 +46,35 @@ static void test_engine_switch(void)
 	}
 }
 
+/*
+ * Event classes at one instant: failure actions, then network results,
+ * then timers, whatever the scheduling order; the switch reverses FIFO
+ * within NET and within TIMER only. Scheduled in this order: T1 N1 F1 T2
+ * N2 F2 (all at 1 s).
+ */
+static void test_engine_classes(void)
+{
+	static const char *const want[2] = { "563412", "564321" };
+	int rev;
+
+	for (rev = 0; rev < 2; rev++) {
+		sim *s = sim_new();
+		GString *g = g_string_new(NULL);
+
+		sim_set_tie_reverse(s, rev);
+		sim_schedule(s, SIM_S, note, g, 1);			/* T1 */
+		sim_schedule_class(s, SIM_S, SIM_CLASS_NET, note, g, 3); /* N1 */
+		sim_schedule_class(s, SIM_S, SIM_CLASS_FAILURE, note, g, 5);
+		sim_after(s, SIM_S, note, g, 2);			/* T2 */
+		sim_after_class(s, SIM_S, SIM_CLASS_NET, note, g, 4);	/* N2 */
+		sim_after_class(s, SIM_S, SIM_CLASS_FAILURE, note, g, 6);
+		sim_run(s, 10 * SIM_S);
+		ASSERT_STR_EQ(g->str, want[rev]);
+		g_string_free(g, TRUE);
+		sim_free(s);
+	}
+}
+
 static void run_spec(const struct spec *s, bool reverse,
 		     struct runner_result *res)
 {
@@ -122,6 +151,7 @@ static void test_crash_loop_both_ways(void)
 int main(void)
 {
 	TEST_RUN(test_engine_switch);
+	TEST_RUN(test_engine_classes);
 	TEST_RUN(test_first_etcd_down_both_ways);
 	TEST_RUN(test_crash_loop_both_ways);
 	return 0;

@@ -267,9 +267,11 @@ static void test_refused(void)
 
 	expect_refused(missing, ": cannot load: ");
 	expect_refused("tests/test.h", ": cannot load: ");	/* not ELF */
-	expect_bad("version", ": API version 99, selsim speaks 3");
+	expect_bad("version", ": API version 99, selsim speaks "
+		   G_STRINGIFY(SELSIM_POLICY_API_VERSION));
 	expect_bad("noversion", ": no selsim_policy_api_version");
-	expect_bad("empty", ": selsim_policy_register(3) returned no policies");
+	expect_bad("empty", ": selsim_policy_register("
+		   G_STRINGIFY(SELSIM_POLICY_API_VERSION) ") returned no policies");
 	expect_bad("noname", ": policy #0 has no name");
 	expect_bad("nomethod", ": policy 'bad-plugin' has no dial_next");
 	expect_bad("ownmax", ": policy 'bad-plugin' declares more than 12 own "
