@@ -60,7 +60,7 @@ tail -n 1 "$out/explain.txt" | grep -q ": ok ("
 
 # list: the names a spec may use.
 "$selsim" list > "$out/list.txt"
-for w in k3s k3s-legacy k3s-shuffle lognormal empirical rolling_restart az_outage dial_timeout http_timeout "K3s commit 469d009fb" "rows 6.2"; do
+for w in k3s k3s-legacy k3s-shuffle lognormal empirical rolling_restart az_outage dial_timeout http_timeout "K3s commit 469d009fb" "rows 6.1"; do
 	grep -q "$w" "$out/list.txt"
 done
 echo "validate CLI ok"
