@@ -194,9 +194,11 @@ static void read_params(struct jreader *jr, const struct results *r,
 		if (jr->failed)
 			break;
 		if (c->axis_val[a] && !sim_time_parse(c->axis_val[a], &t, NULL)
-		    && !strncmp(key, "failures", 8)) {
-			/* a named world axis: its names in order of first
-			 * appearance */
+		    && (!strncmp(key, "failures", 8) ||
+			!strncmp(key, "topology.", 9))) {
+			/* a named world axis, or one of words
+			 * (topology.server_address): its names in order of
+			 * first appearance */
 			c->axis_s[a] = label_rank(r, c, a, c->axis_val[a]);
 			continue;
 		}

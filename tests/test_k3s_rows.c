@@ -194,10 +194,11 @@ static void test_row_6_1(void)
 	g_free(gave_up);
 	ASSERT_EQ(first(&r, t0, "cp-1: etcd bootstrap read from etcd-1: timed out"),
 		  read + kp.etcd_dial_timeout);
+	/* the LB's pass starts LB_ACCEPT_DELAY after the request */
 	ASSERT_EQ(first(&r, t0, "cp-1: etcd LB: etcd-1 UNCHECKED -> FAILED"),
-		  read + pp.dial_timeout);
+		  read + LB_ACCEPT_DELAY + pp.dial_timeout);
 	ASSERT_EQ(first(&r, read + 1, "cp-1: dial etcd-2:2379 (etcd LB)"),
-		  read + pp.dial_timeout);
+		  read + LB_ACCEPT_DELAY + pp.dial_timeout);
 	ASSERT_EQ(first(&r, t0, "cp-1: fatal"),
 		  read + kp.etcd_dial_timeout + kp.server_bootstrap_timeout);
 	traced_release(&r);
@@ -370,8 +371,8 @@ static void test_row_6_11(void)
  * (clientaccess/token.go:284-290): each GET is a new LB pass. The agent's
  * token loop (agent/run.go:346-358) is /cacerts (3 GETs, 6.10), its
  * config fetch (agent/config/config.go:439-760) /cacerts again, /config
- * and five certificates: 12 GETs, 10 of them reaching a handler, each
- * its own dial. With its only apiserver cp-1 crashed, each token try is
+ * and five certificates: 12 GETs, then the apiserver list (6.5): 13, 11
+ * of them reaching a handler, each its own dial. With its only apiserver cp-1 crashed, each token try is
  * two H (probe, second GET) and the gap: consecutive probes
  * 2H + K3S_GET_GAP + T2 apart (T2 = token_retry).
  */
@@ -396,12 +397,13 @@ static void test_row_6_15(void)
 		      "supervisor LB; agent config via supervisor LB; agent "
 		      "config via supervisor LB; agent config via supervisor "
 		      "LB; agent config via supervisor LB; agent config via "
-		      "supervisor LB");
+		      "supervisor LB; /v1-k3s/apiservers via supervisor LB");
 	g_free(seq);
+	/* ... and, after the config, the apiserver list (6.5): 13 GETs */
 	ASSERT(r.rec.nodes[4].ready);
-	ASSERT_EQ(r.rec.nodes[4].requests, 12 - 2);
-	ASSERT_EQ(r.rec.nodes[4].dials, 12);
-	ASSERT_EQ(count(&r, "agent-1: dial cp-1 (supervisor LB)"), 12);
+	ASSERT_EQ(r.rec.nodes[4].requests, 13 - 2);
+	ASSERT_EQ(r.rec.nodes[4].dials, 13);
+	ASSERT_EQ(count(&r, "agent-1: dial cp-1 (supervisor LB)"), 13);
 	traced_release(&r);
 
 	run_traced(ETCD3P("etcd-1", "", AGENT,

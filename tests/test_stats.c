@@ -912,7 +912,8 @@ static char *replace_all(const char *text, const char *from, const char *to)
 /* Runs az-outage.json with its deadline cut to 1 minute, with @policies;
  * the cell of @policy is copied to *@out. */
 static void run_az1m(const char *policies, const char *policy,
-		     struct cell_summary *sum, struct stats_paired *vs)
+		     struct cell_summary *sum, struct stats_paired *vs,
+		     struct cell_summary *base)
 {
 	const char *path = "experiments/specs/az-outage.json";
 	char *text = NULL, *cut;
@@ -937,8 +938,11 @@ static void run_az1m(const char *policies, const char *policy,
 	ASSERT(want >= 0);
 	runner_run(&s, &opts, &res);
 	for (c = 0; c < res.n_cells; c++) {
-		if (res.cells[c].policy != (size_t)want)
+		if (res.cells[c].policy != (size_t)want) {
+			if (base && !res.cells[c].has_vs)
+				*base = res.cells[c].sum;
 			continue;
+		}
 		*sum = res.cells[c].sum;
 		ASSERT(res.cells[c].has_vs);
 		*vs = res.cells[c].vs;
@@ -954,19 +958,20 @@ static void run_az1m(const char *policies, const char *policy,
  * nodes can look faster over joined nodes only. Issue 17 found it with
  * k3s-legacy against k3s; since K3S-MODEL 6.1 and 6.3 k3s loops in this
  * outage as often as k3s-legacy, and the case is k3s against k3s-shuffle
- * (about 14% against 20% of scenarios with every node Ready): over
- * joined nodes only k3s-shuffle looks slower (its p50 pays a 10 s dial
- * timeout that k3s's first server does not), censored it is faster. And
+ * (about 13% against 18% of scenarios with every node Ready): over
+ * joined nodes only k3s-shuffle looks slower (a mean of about 5.4 s
+ * against 2.9 s: the nodes k3s strands are the slow ones), censored (the
+ * restricted mean) it is faster. And
  * the same comparison under another policy list (another order, another
  * cell index) gives the very same interval: the bootstrap stream belongs
  * to the grid point.
  */
 static void test_issue_case(void)
 {
-	struct cell_summary s1, s2;
+	struct cell_summary s0, s1, s2;
 	struct stats_paired v1, v2;
 
-	run_az1m("k3s,k3s-shuffle", "k3s-shuffle", &s1, &v1);
+	run_az1m("k3s,k3s-shuffle", "k3s-shuffle", &s1, &v1, &s0);
 	printf("    shuffle: ready %" PRIu64 "/%" PRIu64 ", joined-only "
 	       "mean %.3f, restricted mean diff %+.3f [%+.3f, %+.3f], "
 	       "p50 diff %+.3f [%+.3f, %+.3f]\n", s1.nodes_ready,
@@ -976,11 +981,13 @@ static void test_issue_case(void)
 	       v1.join_p50_s.ci95[1]);
 	ASSERT(v1.join_mean_s.diff < 0.0 && v1.join_mean_s.ci95[1] < 0.0);
 	ASSERT(v1.join_mean_s.significant && v1.join_mean_s.significant_holm);
-	ASSERT(v1.join_p50_s.ci95[0] > 0.0);
+	ASSERT(s1.joined_mean > s0.joined_mean);
+	ASSERT_LT(s1.nodes_counted - s1.nodes_ready,
+		  s0.nodes_counted - s0.nodes_ready);
 	ASSERT(v1.success_rate.ci95[0] > 0.0);
 	ASSERT_EQ(v1.resamples, STATS_BOOTSTRAP_RESAMPLES);
 
-	run_az1m("k3s-legacy,k3s-shuffle,k3s", "k3s-shuffle", &s2, &v2);
+	run_az1m("k3s-legacy,k3s-shuffle,k3s", "k3s-shuffle", &s2, &v2, NULL);
 	assert_same_diff(&v1.join_mean_s, &v2.join_mean_s);
 	assert_same_diff(&v1.join_p50_s, &v2.join_p50_s);
 	assert_same_diff(&v1.join_p99_s, &v2.join_p99_s);
