@@ -203,12 +203,12 @@ static gboolean parse_param(struct jin *j, const cJSON *e,
 	if (p->lo >= p->hi)
 		return jin_fail(j, "min (%g) is not below max (%g)", p->lo,
 				p->hi);
+	if (p->log && p->lo <= 0)
+		return jin_fail(j, "a log scale needs min > 0 (got %g)", p->lo);
 	if (p->lo < vmin || p->hi > vmax)
 		return jin_fail(j, "the range %g to %g leaves the parameter's "
 				"valid range (%g to %g%s)", p->lo, p->hi, vmin,
 				vmax, p->duration ? " s" : "");
-	if (p->log && p->lo <= 0)
-		return jin_fail(j, "a log scale needs min > 0 (got %g)", p->lo);
 	return TRUE;
 }
 
