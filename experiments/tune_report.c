@@ -3,6 +3,7 @@
  * pictures around tune.json.
  */
 #include "tune_output.h"
+#include "doc.h"
 #include "fmt.h"
 #include "gnuplot.h"
 #include "output.h"
@@ -291,7 +292,7 @@ static gboolean plots_of(const char *gp, const char *dir,
 
 /* ---- the report ---- */
 
-/* The pictures of outcome @o that exist, as (file, caption) pairs. */
+/* The pictures of outcome @o that exist, as files relative to @dir. */
 static void pictures(const char *dir, const struct spec *s,
 		     const struct tune_spec *t, const struct tune_outcome *o,
 		     GPtrArray *files)
@@ -301,13 +302,14 @@ static void pictures(const char *dir, const struct spec *s,
 
 	for (k = 0; k <= t->n_params + 1; k++) {
 		char *f = k < t->n_params
-			  ? g_strdup_printf("plots/tune-%s-param%zu.svg", pol, k)
-			  : g_strdup_printf("plots/tune-%s-%s.svg", pol,
+			  ? g_strdup_printf("plots/tune-%s-param%zu", pol, k)
+			  : g_strdup_printf("plots/tune-%s-%s", pol,
 					    k == t->n_params ? "tradeoff"
 							     : "convergence");
-		char *p = g_build_filename(dir, f, NULL);
+		char *p = g_strdup_printf("%s/%s.svg", dir, f);
 
-		if (g_file_test(p, G_FILE_TEST_EXISTS))
+		if ((k >= t->n_params || o->applies[k]) &&
+		    g_file_test(p, G_FILE_TEST_EXISTS))
 			g_ptr_array_add(files, f);
 		else
 			g_free(f);
@@ -315,67 +317,108 @@ static void pictures(const char *dir, const struct spec *s,
 	}
 }
 
+/* Figure @base (plots/NAME, no extension) inlined into @d as number @n. */
+static void figure(struct doc *d, const char *dir, const char *base,
+		   size_t n)
+{
+	char *svg_rel = g_strconcat(base, ".svg", NULL);
+	char *png_rel = g_strconcat(base, ".png", NULL);
+	char *svg_path = g_build_filename(dir, svg_rel, NULL);
+	char *png_path = g_build_filename(dir, png_rel, NULL);
+	const char *name = strrchr(base, '/') + 1;
+	char *text = NULL, *inl = NULL, *prefix = g_strdup_printf("t%zu-", n);
+
+	if (g_file_get_contents(svg_path, &text, NULL, NULL))
+		inl = doc_svg_inline(text, prefix, name);
+	if (inl) {
+		struct doc_figure f = {
+			.id = name, .number = n, .svg = inl, .title = name,
+			.caption = "", .svg_href = svg_rel,
+			.png_href = g_file_test(png_path, G_FILE_TEST_EXISTS)
+				    ? png_rel : NULL,
+			.data_href = svg_rel,
+		};
+
+		doc_figure(d, &f);
+	}
+	g_free(text);
+	g_free(inl);
+	g_free(prefix);
+	g_free(svg_rel);
+	g_free(png_rel);
+	g_free(svg_path);
+	g_free(png_path);
+}
+
+/* The section of outcome @o: the block to paste, the figures in words,
+ * the plots; @fig numbers them. */
+static void outcome_section(struct doc *d, const char *dir,
+			    const struct spec *s, const struct tune_spec *t,
+			    const struct tune_outcome *o, size_t *fig)
+{
+	GString *g = g_string_new(NULL);
+	GPtrArray *lines = g_ptr_array_new(), *pics;
+	char *block = tune_params_block(s, t, o), **split, **l;
+	size_t k;
+
+	doc_h3(d, s->policies[o->policy].ops->name);
+	doc_para(d, "Paste into the spec:");
+	doc_command(d, block);
+	outcome_text(g, s, t, o, "");
+	split = g_strsplit(g->str, "\n", -1);
+	for (l = split + 1; *l; l++)	/* the first line is the heading's */
+		if (**l && !g_str_has_prefix(*l, "recommended: "))
+			g_ptr_array_add(lines, g_strchug(*l));
+	doc_list(d, lines);
+	pics = g_ptr_array_new_with_free_func(g_free);
+	pictures(dir, s, t, o, pics);
+	for (k = 0; k < pics->len; k++)
+		figure(d, dir, pics->pdata[k], ++*fig);
+	g_ptr_array_free(pics, TRUE);
+	g_ptr_array_free(lines, TRUE);
+	g_strfreev(split);
+	g_string_free(g, TRUE);
+	g_free(block);
+}
+
 static gboolean write_reports(const char *dir, const struct spec *s,
 			      const struct tune_spec *t,
 			      const struct tune_outcome *o, size_t n,
 			      const char *cmd, GError **error)
 {
-	GString *md = g_string_new(NULL), *html = g_string_new(NULL);
-	char *esc = g_markup_escape_text(s->name, -1), *p1, *p2;
-	size_t i, k;
+	struct doc d;
+	char *title = g_strdup_printf("%s: tuning", s->name);
+	char *meta = g_strdup_printf("selsim %s; %s %s; search seed %"
+				     G_GUINT64_FORMAT ", validation seed %"
+				     G_GUINT64_FORMAT, SELSIM_VERSION,
+				     t->maximize ? "maximize" : "minimize",
+				     t->objective, s->seed,
+				     t->validation_seed);
+	char *p1 = g_build_filename(dir, "report.md", NULL);
+	char *p2 = g_build_filename(dir, "report.html", NULL);
+	size_t i, fig = 0;
 	gboolean ok;
 
-	g_string_append_printf(md, "# %s: tuning\n\n## Recommended settings"
-			       "\n\n", s->name);
-	g_string_append_printf(html, "<!DOCTYPE html><html><head><meta "
-			       "charset=\"utf-8\"><title>%s: tuning</title>"
-			       "</head><body><h1>%s: tuning</h1><h2>"
-			       "Recommended settings</h2>\n", esc, esc);
-	for (i = 0; i < n; i++) {
-		GString *g = g_string_new(NULL);
-		GPtrArray *pics = g_ptr_array_new_with_free_func(g_free);
-		char *block = tune_params_block(s, t, &o[i]), *e1, *e2;
-
-		outcome_text(g, s, t, &o[i], "");
-		e1 = g_markup_escape_text(block, -1);
-		e2 = g_markup_escape_text(g->str, -1);
-		g_string_append_printf(md, "Paste into the spec (%s):\n\n```"
-				       "json\n%s\n```\n\n```\n%s```\n\n",
-				       s->policies[o[i].policy].ops->name,
-				       block, g->str);
-		g_string_append_printf(html, "<p>Paste into the spec:</p>"
-				       "<pre>%s</pre><pre>%s</pre>\n", e1, e2);
-		pictures(dir, s, t, &o[i], pics);
-		for (k = 0; k < pics->len; k++) {
-			g_string_append_printf(md, "![](%s)\n\n",
-					       (char *)pics->pdata[k]);
-			g_string_append_printf(html, "<p><img src=\"%s\" "
-					       "style=\"max-width:100%%\"></p>"
-					       "\n", (char *)pics->pdata[k]);
-		}
-		g_ptr_array_free(pics, TRUE);
-		g_string_free(g, TRUE);
-		g_free(block);
-		g_free(e1);
-		g_free(e2);
-	}
-	{
-		char *e = g_markup_escape_text(cmd ? cmd : "", -1);
-
-		g_string_append_printf(md, "Reproduce: `%s`\n", cmd ? cmd : "");
-		g_string_append_printf(html, "<p>Reproduce: <code>%s</code>"
-				       "</p></body></html>\n", e);
-		g_free(e);
-	}
-	p1 = g_build_filename(dir, "report.md", NULL);
-	p2 = g_build_filename(dir, "report.html", NULL);
-	ok = output_write_atomic(p1, md->str, md->len, error) &&
-	     output_write_atomic(p2, html->str, html->len, error);
+	doc_init(&d);
+	doc_page_begin(&d, title, title, meta, "body{font-family:sans-serif;"
+		       "max-width:60em;margin:auto}figure svg{width:100%;"
+		       "height:auto}pre{background:#f4f4f4;padding:.5em;"
+		       "white-space:pre-wrap}");
+	doc_section(&d, "recommended", "Recommended settings");
+	for (i = 0; i < n; i++)
+		outcome_section(&d, dir, s, t, &o[i], &fig);
+	doc_section_end(&d);
+	doc_section(&d, "reproduce", "Reproduce");
+	doc_command(&d, cmd ? cmd : "");
+	doc_section_end(&d);
+	doc_page_end(&d, "", "");
+	ok = output_write_atomic(p1, d.m->str, d.m->len, error) &&
+	     output_write_atomic(p2, d.h->str, d.h->len, error);
+	doc_release(&d);
+	g_free(title);
+	g_free(meta);
 	g_free(p1);
 	g_free(p2);
-	g_free(esc);
-	g_string_free(md, TRUE);
-	g_string_free(html, TRUE);
 	return ok;
 }
 

@@ -124,7 +124,7 @@ static gboolean parse_policies(struct jin *j, const cJSON *tune,
 			       const struct spec *s, struct tune_spec *t)
 {
 	const cJSON *v, *e;
-	size_t m, n, i = 0;
+	size_t m, n, i = 0, k;
 
 	if (!(v = jin_enter(j, tune, "policies", &m))) {
 		t->n_policies = s->n_policies;
@@ -147,6 +147,10 @@ static gboolean parse_policies(struct jin *j, const cJSON *tune,
 			return jin_fail(j, "%s is not a policy of this spec "
 					"(valid: %s)", jin_quote(j, name),
 					tuned_names(j, s));
+		for (k = 0; k < t->n_policies; k++)
+			if (t->policies[k] == (size_t)p)
+				return jin_fail(j, "%s is listed twice",
+						jin_quote(j, name));
 		t->policies[t->n_policies++] = (size_t)p;
 		jin_pop(j, mi);
 		i++;
