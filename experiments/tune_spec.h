@@ -115,8 +115,8 @@ bool tune_param_applies(const struct tune_spec *t, size_t i,
  * or null. */
 double tune_metric(const cJSON *cell, const char *path, double deadline_s);
 
-/* A parameter's value in words: "2.5s", "3". Static-free: writes @buf
- * (at least SIM_TIME_FMT_LEN bytes). */
+/* A parameter's value in words: "2.5s", "3", written to @buf (at least
+ * SIM_TIME_FMT_LEN bytes), which it returns. */
 const char *tune_value_text(const struct tune_param *p, double v, char *buf);
 
 #endif
