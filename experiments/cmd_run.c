@@ -167,7 +167,7 @@ int run_main(int argc, char **argv)
 {
 	struct run_args a = { .seed = -1 };
 	struct spec s;
-	struct runner_opts opts;
+	struct runner_opts opts = { 0 };
 	struct runner_result res;
 	struct out_cell *cells;
 	char *cmdline, *json_path, *csv_path;

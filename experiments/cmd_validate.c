@@ -3,6 +3,7 @@
 #include "commands.h"
 #include "policies/plugin.h"
 #include "spec.h"
+#include "tune_spec.h"
 #include "models/config.h"
 #include "models/dist.h"
 #include "policies/policy.h"
@@ -21,6 +22,7 @@ int validate_main(int argc, char **argv)
 	GOptionContext *ctx = g_option_context_new("SPEC.json - check a spec");
 	GError *err = NULL;
 	struct spec s;
+	struct tune_spec t;
 
 	g_option_context_set_summary(ctx,
 		"Loads SPEC.json and checks all of it: names, references,\n"
@@ -43,8 +45,18 @@ int validate_main(int argc, char **argv)
 		g_error_free(err);
 		return 2;
 	}
-	if (explain)
+	if (!tune_spec_load(argv[1], &s, &t, &err)) {
+		fprintf(stderr, "%s\n", err->message);
+		g_error_free(err);
+		tune_spec_release(&t);
+		spec_release(&s);
+		return 2;
+	}
+	if (explain) {
 		spec_explain(&s, stdout);
+		tune_spec_explain(&t, &s, stdout);
+	}
+	tune_spec_release(&t);
 	printf("%s: ok (%zu nodes, %zu failures, %zu policies, %zu grid "
 	       "points)\n", argv[1], s.world.n_nodes, s.world.n_failures,
 	       s.n_policies, spec_grid_size(&s));

@@ -76,4 +76,9 @@ int plot_main(int argc, char **argv);
  * DIR/report.html and DIR/report.md. (cmd_plot.c) */
 int report_main(int argc, char **argv);
 
+/* `selsim tune SPEC.json [-o DIR] [--seed N] [--threads N] [--policies
+ * A,B] [--no-plots] [--quiet]`: the search of the spec's "tune" section.
+ * (cmd_tune.c) */
+int tune_main(int argc, char **argv);
+
 #endif

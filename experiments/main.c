@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{ "study", study_main, "a validation workload: queueing theory, the AWS backoff study" },
 	{ "plot", plot_main, "draw the plots of a results folder" },
 	{ "report", report_main, "write report.html and report.md for a results folder" },
+	{ "tune", tune_main, "search a spec's \"tune\" section: the settings to ship, validated" },
 	{ "bench", bench_main, "time the event queue against a bare heap" },
 };
 

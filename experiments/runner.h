@@ -63,6 +63,12 @@ struct runner_opts {
 	bool tie_reverse;		/* --tie-order reverse: events at the
 					 * same instant last scheduled first
 					 * (a debugging switch) */
+	uint64_t first;			/* the first scenario's index: the run
+					 * is scenarios first .. first +
+					 * spec.scenarios - 1 (0: the usual
+					 * run; the tuner's blocks) */
+	bool no_compare;		/* skip the paired comparisons with
+					 * the baseline (has_vs stays false) */
 };
 
 /* Runs @s and fills @out (release with runner_result_release()).

@@ -32,7 +32,7 @@
 static const char *const top_keys[] = {
 	"name", "description", "seed", "scenarios", "deadline", "policies",
 	"baseline", "topology", "network", "servers", "failures",
-	"random_failures", "params", "sweep", "startup", NULL
+	"random_failures", "params", "sweep", "startup", "tune", NULL
 };
 
 /* "name": letters, digits, '.', '_' and '-' (it names files). */
@@ -353,6 +353,11 @@ static void release_axis(struct spec_axis *a)
 	g_free(a->numbers);
 	g_strfreev(a->labels);
 	g_strfreev(a->json);
+}
+
+void spec_axis_release(struct spec_axis *a)
+{
+	release_axis(a);
 }
 
 const char *spec_axis_label(const struct spec_axis *a, double x)

@@ -198,4 +198,25 @@ char *spec_startup_describe(const struct world_config *w, int k);
  * defaults, on one line (for `selsim list`). Static. */
 const char *spec_failure_usage(failure_kind k);
 
+/* ---- for the tuner (experiments/tune_spec.c) ---- */
+
+/*
+ * Resolves @key the way a "sweep" key is resolved, for a policy parameter
+ * or K3s constant (a world path is refused): the checks and messages of
+ * "sweep", at @j's path. Fills @a's key, policy, name, param and numeric
+ * (no values: release with spec_axis_release()), the parameter's type
+ * into @type and its valid range into @min, @max (durations in seconds).
+ */
+gboolean spec_resolve_param(const struct spec *s, struct jin *j,
+			    const char *key, struct spec_axis *a,
+			    param_type *type, double *min, double *max);
+
+/* Whether axis @a sets a parameter that policy @p of @s has and that can
+ * change its run. */
+bool spec_param_applies(const struct spec *s, size_t p,
+			const struct spec_axis *a);
+
+/* Frees what axis @a owns. */
+void spec_axis_release(struct spec_axis *a);
+
 #endif

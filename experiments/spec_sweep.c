@@ -527,3 +527,40 @@ void spec_point_params(const struct spec *s, size_t p, size_t point,
 	}
 	g_free(k);
 }
+
+/* ---- the tuner's parameters (spec.h) ---- */
+
+gboolean spec_resolve_param(const struct spec *s, struct jin *j,
+			    const char *key, struct spec_axis *a,
+			    param_type *type, double *min, double *max)
+{
+	struct ctx c = { .in = *j, .s = (struct spec *)s };
+	struct param_slot sl = { 0 };
+
+	if (!axis_target(&c, key, a))
+		return FALSE;
+	if (a->world)
+		return jin_fail(j, "%s is a path of the world, not a "
+				"parameter: the tuner searches policy "
+				"parameters and K3s constants (%s)",
+				jin_quote(j, key), param_list(&c));
+	if (!axis_slot(&c, a, &sl))
+		return FALSE;
+	*type = sl.type;
+	*min = sl.min;
+	*max = sl.max;
+	return TRUE;
+}
+
+bool spec_param_applies(const struct spec *s, size_t p,
+			const struct spec_axis *a)
+{
+	const struct spec_policy *sp = &s->policies[p];
+	struct policy_params tmp = sp->params;
+	struct k3s_params ktmp = sp->k3s;
+	struct param_slot sl;
+
+	return !a->world && spec__axis_applies(a, sp->ops->name) &&
+	       spec__param_slot(sp->ops, &tmp, &ktmp, a->name, &sl) &&
+	       spec__param_effective(sp->ops, a->name);
+}

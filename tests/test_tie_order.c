@@ -78,7 +78,7 @@ static void test_engine_classes(void)
 static void run_spec(const struct spec *s, bool reverse,
 		     struct runner_result *res)
 {
-	struct runner_opts o = { 2, false, reverse };
+	struct runner_opts o = { .threads = 2, .tie_reverse = reverse };
 
 	runner_run(s, &o, res);
 }
