@@ -21,12 +21,15 @@ TOOLS       := cmake $(firstword $(CC)) gnuplot
 # ... and what only `make test` needs: python3 for the CLI tests
 # (tests/cli/*.sh) and a headless browser that checks report.html shows its
 # plots (tests/cli/report.sh; SELSIM_NO_BROWSER=1 skips that check).
-TEST_TOOLS  := python3 $(if $(filter 1,$(SELSIM_NO_BROWSER)),,chromium)
+# valgrind runs memcheck on short runs (CTest label valgrind, skipped when
+# it is absent: SELSIM_NO_VALGRIND=1 does not install it).
+TEST_TOOLS  := python3 $(if $(filter 1,$(SELSIM_NO_BROWSER)),,chromium) \
+               $(if $(filter 1,$(SELSIM_NO_VALGRIND)),,valgrind)
 
 # The Debian packages behind them.
 PACKAGES := build-essential cmake pkg-config libglib2.0-dev libgsl-dev \
             libcjson-dev gnuplot-nox
-TEST_PACKAGES := python3 chromium
+TEST_PACKAGES := python3 chromium $(if $(filter 1,$(SELSIM_NO_VALGRIND)),,valgrind)
 # ... and what only `make fuzz` needs: clang and its libFuzzer runtime.
 FUZZ_PACKAGES := clang libclang-rt-dev
 
@@ -94,10 +97,12 @@ run: build
 test: DEPS_EXTRA = $(TEST_PACKAGES)
 test: TOOLS_EXTRA = $(TEST_TOOLS)
 test: build build-asan
+	@command -v valgrind >/dev/null 2>&1 || \
+	  echo "valgrind not found: the valgrind tests are skipped"
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  ctest --output-on-failure -j $(JOBS)
+	  ctest --output-on-failure -j $(JOBS) -LE valgrind
 
 # The fuzz harnesses (tests/fuzz/fuzz.h), built with clang in their own
 # folder. Each runs FUZZ_TIME seconds from its seed corpus (the shipped
