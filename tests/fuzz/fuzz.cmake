@@ -8,8 +8,12 @@
 #   fuzz_NAME (only with -DSELSIM_FUZZ=ON and clang, `make fuzz`): the
 #     harness with libFuzzer.
 #
-# A harness for the checkpoint journal's reader (issue 13's resume) goes
-# here as one more name, with its seeds, once that reader is on main.
+# The checkpoint journal's reader (issue 13's resume, branch i13-resume)
+# gets one more: tests/fuzz/fuzz_journal.c feeding journal_parse() (a
+# buffer entry point) and releasing what it read, "journal" added to
+# FUZZ_HARNESSES here and in the Makefile, FUZZ_SEEDS_journal a folder of
+# run.journal files (one whole, one cut mid-record), and an empty
+# tests/fuzz/regressions/journal/.keep.
 set(FUZZ_HARNESSES spec study results)
 set(FUZZ_SEEDS_spec ${CMAKE_SOURCE_DIR}/experiments/specs)
 set(FUZZ_SEEDS_study ${CMAKE_SOURCE_DIR}/experiments/specs)
