@@ -209,11 +209,16 @@ int bench_main(int argc, char **argv)
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	if (!cli_parse(ctx, &argc, &argv, "bench"))
 		return 2;
-	if (argc > 1 || repeats < 1 || events < 0) {
-		fprintf(stderr, "selsim bench: %s (see selsim bench --help)\n",
-			argc > 1 ? "unexpected argument" :
-			repeats < 1 ? "--repeats must be at least 1" :
-				      "--events must not be negative");
+	if (argc > 1) {
+		fprintf(stderr, "selsim bench: unexpected argument (see selsim "
+			"bench --help)\n");
+		g_free(sizes);
+		return 2;
+	}
+	/* a run of minutes at most per size and side */
+	if (cli_range("bench", "--repeats", repeats, 1, 100) ||
+	    cli_range("bench", "--events", events, 0,
+		      G_GINT64_CONSTANT(10000000000))) {
 		g_free(sizes);
 		return 2;
 	}

@@ -46,6 +46,17 @@ int cli_usage_error(const char *cmd, const char *fmt, const char *arg)
 	return 2;
 }
 
+int cli_range(const char *cmd, const char *opt, gint64 v, gint64 lo,
+	      gint64 hi)
+{
+	if (v >= lo && v <= hi)
+		return 0;
+	fprintf(stderr, "selsim %s: %s: %" G_GINT64_FORMAT " is not from %"
+		G_GINT64_FORMAT " to %" G_GINT64_FORMAT " (see selsim %s "
+		"--help)\n", cmd, opt, v, lo, hi, cmd);
+	return 2;
+}
+
 int cli_load_spec(const char *cmd, const char *path, gint64 seed,
 		  gint64 scenarios, const char *policies, struct spec *s)
 {

@@ -38,6 +38,7 @@ struct run_args {
 	gint64 seed, scenarios;
 	gint threads;
 	gboolean quiet, no_plots;
+	char threads_help[160];
 };
 
 /* Parses and checks the options; 0, or the exit code of a usage error. */
@@ -51,7 +52,7 @@ static int run_parse(int *argc, char ***argv, struct run_args *a)
 		{ "scenarios", 0, 0, G_OPTION_ARG_INT64, &a->scenarios,
 		  "Scenarios per cell (default: the spec's)", "N" },
 		{ "threads", 0, 0, G_OPTION_ARG_INT, &a->threads,
-		  "Worker threads (default: the number of processors)", "N" },
+		  a->threads_help, "N" },
 		{ "policies", 0, 0, G_OPTION_ARG_STRING, &a->policies,
 		  "Run only these policies, in this order", "A,B" },
 		{ "format", 0, 0, G_OPTION_ARG_STRING, &a->format,
@@ -64,7 +65,12 @@ static int run_parse(int *argc, char ***argv, struct run_args *a)
 		CLI_TIE_ORDER_ENTRY(a->ties),
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
-	GOptionContext *ctx = g_option_context_new("SPEC.json - run an experiment");
+	GOptionContext *ctx;
+
+	g_snprintf(a->threads_help, sizeof(a->threads_help), "Worker threads, "
+		   "1 to %d; 0 (the default) is one per processor (%u here)",
+		   CLI_MAX_THREADS, g_get_num_processors());
+	ctx = g_option_context_new("SPEC.json - run an experiment");
 
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	if (!cli_parse(ctx, argc, argv, "run"))
@@ -76,11 +82,13 @@ static int run_parse(int *argc, char ***argv, struct run_args *a)
 	    strcmp(a->format, "json") && strcmp(a->format, "csv"))
 		return cli_usage_error("run", "--format: unknown format '%s' "
 				   "(known: table, json, csv)", a->format);
-	if (a->threads < 0 || a->seed < -1 || a->scenarios < 0 ||
-	    a->scenarios > 100000000)
-		return cli_usage_error("run", "%s", "--threads, --seed and "
-				   "--scenarios take counts (scenarios at "
-				   "most 100000000)");
+	if (cli_range("run", "--threads", a->threads, 0, CLI_MAX_THREADS) ||
+	    (a->seed != CLI_UNSET &&
+	     cli_range("run", "--seed", a->seed, 0, CLI_MAX_SEED)) ||
+	    (a->scenarios != CLI_UNSET &&
+	     cli_range("run", "--scenarios", a->scenarios, 1,
+		       CLI_MAX_SCENARIOS)))
+		return 2;
 	return 0;
 }
 
@@ -165,7 +173,7 @@ static int run_print(const struct run_args *a, const struct spec *s,
 
 int run_main(int argc, char **argv)
 {
-	struct run_args a = { .seed = -1 };
+	struct run_args a = { .seed = CLI_UNSET, .scenarios = CLI_UNSET };
 	struct spec s;
 	struct runner_opts opts = { 0 };
 	struct runner_result res;

@@ -85,9 +85,11 @@ static int trace_parse(int *argc, char ***argv, struct trace_args *a,
 				       "(known: text, tsv)", a->format);
 	if (*argc != 2)
 		return cli_usage_error("trace", "%s", "expected SPEC.json");
-	if (a->scenario < 0)
-		return cli_usage_error("trace", "%s",
-				       "--scenario must be >= 0");
+	if (cli_range("trace", "--scenario", a->scenario, 0,
+		      CLI_MAX_SCENARIOS - 1) ||
+	    (a->seed != CLI_UNSET &&
+	     cli_range("trace", "--seed", a->seed, 0, CLI_MAX_SEED)))
+		return 2;
 	if (cli_tie_order("trace", a->ties, &a->reverse))
 		return 2;
 	return cli_load_spec("trace", (*argv)[1], a->seed, 0, a->policy, s);
@@ -199,7 +201,7 @@ static int trace_plot(const struct trace_args *a, struct trace_out *to)
 
 int trace_main(int argc, char **argv)
 {
-	struct trace_args a = { .seed = -1 };
+	struct trace_args a = { .seed = CLI_UNSET };
 	struct trace_out to = { NULL, false, NULL };
 	struct spec s;
 	int rc;

@@ -25,6 +25,21 @@ int cli_fail(const char *cmd, GError *err);
  * --help on stderr; returns 2, the exit code of bad usage. */
 int cli_usage_error(const char *cmd, const char *fmt, const char *arg);
 
+/* A command-line number (issue 13): 0 when @v is in [@lo, @hi], else
+ * prints "selsim CMD: OPT: V is not from LO to HI (see ...)" and returns
+ * 2. */
+int cli_range(const char *cmd, const char *opt, gint64 v, gint64 lo,
+	      gint64 hi);
+
+/* An option's value before parsing: "not given". */
+#define CLI_UNSET G_MININT64
+/* The most worker threads `run --threads` takes. */
+#define CLI_MAX_THREADS 1024
+/* The largest seed: a spec's (JIN_MAX_EXACT_INT, exact in JSON). */
+#define CLI_MAX_SEED G_GINT64_CONSTANT(9007199254740991)
+/* The most scenarios: a spec's. */
+#define CLI_MAX_SCENARIOS 100000000
+
 /* Loads the spec at @path into @s (release with spec_release()) and
  * applies the overrides every command shares: @seed when >= 0, @scenarios
  * when > 0, and @policies (comma-separated) when not NULL. Returns 0, or

@@ -21,6 +21,14 @@ void jin_init(struct jin *j, const char *file, const char *path,
 	j->path = g_string_new(path ? path : "");
 	j->scratch = g_ptr_array_new_with_free_func(g_free);
 	j->error = error;
+	j->max_s = JIN_MAX_SECONDS;
+	j->max_why = JIN_MAX_WHY;
+}
+
+void jin_set_max_seconds(struct jin *j, double max_s, const char *why)
+{
+	j->max_s = max_s;
+	j->max_why = why;
 }
 
 void jin_release(struct jin *j)
@@ -284,6 +292,33 @@ gboolean jin_get_number(struct jin *j, const cJSON *v, double *out)
 	return TRUE;
 }
 
+gboolean jin_get_number_in(struct jin *j, const cJSON *v, double lo,
+			   double hi, const char *what, double *out)
+{
+	double x;
+
+	if (!jin_get_number(j, v, &x))
+		return FALSE;
+	if (x < lo || x > hi)
+		return jin_fail(j, "%s is not a number from %g to %g%s%s%s",
+				jin_show(j, v), lo, hi, what ? " (" : "",
+				what ? what : "", what ? ")" : "");
+	*out = x;
+	return TRUE;
+}
+
+gboolean jin_check_seconds(struct jin *j, const cJSON *v, double seconds)
+{
+	char buf[SIM_TIME_FMT_LEN];
+
+	if (seconds <= j->max_s)
+		return TRUE;
+	return jin_fail(j, "%s is longer than %s (%s: at most that is valid)",
+			jin_show(j, v), sim_time_format(
+				(sim_time)llround(j->max_s * 1e9), buf),
+			j->max_why);
+}
+
 /* An integer in [lo, hi]. */
 gboolean jin_get_int(struct jin *j, const cJSON *v, double lo, double hi,
 		     double *out)
@@ -319,8 +354,9 @@ gboolean jin_get_duration(struct jin *j, const cJSON *v, sim_time *out)
 	if (!ok) {
 		jin_fail(j, "%s", err->message);
 		g_error_free(err);
+		return FALSE;
 	}
-	return ok;
+	return jin_check_seconds(j, v, sim_time_to_s(*out));
 }
 
 gboolean jin_get_positive_duration(struct jin *j, const cJSON *v,
@@ -430,6 +466,17 @@ gboolean jin_opt_int(struct jin *j, const cJSON *obj, const char *key,
 	const cJSON *v = jin_enter(j, obj, key, &m);
 
 	return !v || (jin_get_int(j, v, lo, hi, out) && leave(j, m));
+}
+
+gboolean jin_opt_number_in(struct jin *j, const cJSON *obj, const char *key,
+			   double lo, double hi, const char *what,
+			   double *out)
+{
+	size_t m;
+	const cJSON *v = jin_enter(j, obj, key, &m);
+
+	return !v || (jin_get_number_in(j, v, lo, hi, what, out) &&
+		      leave(j, m));
 }
 
 gboolean jin_opt_duration(struct jin *j, const cJSON *obj, const char *key,

@@ -45,7 +45,31 @@ struct jin {
 	GString *path;		/* the JSON path of the value at hand */
 	GPtrArray *scratch;	/* strings made for messages (jin_keep) */
 	GError **error;		/* set by the first failure; may be NULL */
+	/* The longest duration a getter accepts, in seconds, and why (for
+	 * messages): JIN_MAX_SECONDS and "JIN_MAX_WHY" after jin_init(); a
+	 * reader that knows better sets them (jin_set_max_seconds()). */
+	double max_s;
+	const char *max_why;
 };
+
+/*
+ * The ranges a user could mean (issue 13). Durations: a JSON reader that
+ * knows no other scale (a study spec) accepts up to JIN_MAX_SECONDS; a run
+ * spec accepts up to JIN_DEADLINE_FACTOR times its deadline, and a
+ * deadline up to JIN_MAX_DEADLINE_S. Both keep every time selsim computes
+ * from them far inside sim_time (9.2e9 s): a service time of at most
+ * 100 x 1 day, times a slow factor of at most JIN_MAX_FACTOR (1000), is
+ * 8.64e9 s.
+ */
+#define JIN_MAX_SECONDS 1e6		/* 11.6 days */
+#define JIN_MAX_WHY "11.6 days"
+#define JIN_MAX_DEADLINE_S 86400.0	/* a scenario is a join: 1 day */
+#define JIN_DEADLINE_FACTOR 100.0
+#define JIN_MAX_FACTOR 1000.0		/* a slow server's service-time factor */
+
+/* Sets the longest duration the getters accept (@why, borrowed, says
+ * where it comes from: "100 x the deadline"). */
+void jin_set_max_seconds(struct jin *j, double max_s, const char *why);
 
 /* Sets up @j for file @file (borrowed: it must outlive @j), starting at
  * JSON path @path ("" or NULL for the document's root). */
@@ -172,13 +196,22 @@ gboolean jin_get_bool(struct jin *j, const cJSON *v, bool *out);
 /* A finite number. */
 gboolean jin_get_number(struct jin *j, const cJSON *v, double *out);
 
+/* A number in [@lo, @hi]: "X is not a number from LO to HI" (@what, when
+ * not NULL, is added: "(a probability)"). */
+gboolean jin_get_number_in(struct jin *j, const cJSON *v, double lo,
+			   double hi, const char *what, double *out);
+
+/* Checks @seconds (of value @v) against the longest duration accepted
+ * (jin_set_max_seconds()): "X is longer than MAX (WHY)". */
+gboolean jin_check_seconds(struct jin *j, const cJSON *v, double seconds);
+
 /* An integer in [@lo, @hi] (both at most JIN_MAX_EXACT_INT in size):
  * "X is not an integer from LO to HI". */
 gboolean jin_get_int(struct jin *j, const cJSON *v, double lo, double hi,
 		     double *out);
 
 /* A duration: a string with a unit ("250ms", sim_time_parse()) or a
- * number of seconds. */
+ * number of seconds, at most the longest accepted (jin_check_seconds()). */
 gboolean jin_get_duration(struct jin *j, const cJSON *v, sim_time *out);
 
 /* A duration longer than 0. */
@@ -202,6 +235,9 @@ gboolean jin_opt_bool(struct jin *j, const cJSON *obj, const char *key,
 		      bool *out);
 gboolean jin_opt_int(struct jin *j, const cJSON *obj, const char *key,
 		     double lo, double hi, double *out);
+gboolean jin_opt_number_in(struct jin *j, const cJSON *obj, const char *key,
+			   double lo, double hi, const char *what,
+			   double *out);
 gboolean jin_opt_duration(struct jin *j, const cJSON *obj, const char *key,
 			  sim_time *out);
 gboolean jin_opt_positive_duration(struct jin *j, const cJSON *obj,

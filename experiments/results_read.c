@@ -466,6 +466,17 @@ void results_release(struct results *r)
  * would be about 1 GiB, past SPEC_MAX_GRID's memory anyway). */
 #define RESULTS_MAX_BYTES ((size_t)1 << 30)
 
+/* The document is an object. */
+static gboolean check_object(struct results *r, GError **error)
+{
+	if (cJSON_IsObject(r->root))
+		return TRUE;
+	g_set_error(error, SIM_ERROR, SIM_ERROR_INPUT,
+		    "%s: expected an object, got %s", r->file,
+		    jin_type_of(r->root));
+	return FALSE;
+}
+
 /* Reads and parses the file into r->text and r->root, with json_in's
  * messages (a missing file says where selsim looked). */
 static gboolean read_document(struct results *r, GError **error)
@@ -483,12 +494,7 @@ static gboolean read_document(struct results *r, GError **error)
 	    !jin_parse_text(r->file, r->text, &root, error))
 		return FALSE;
 	r->root = root;
-	if (cJSON_IsObject(root))
-		return TRUE;
-	g_set_error(error, SIM_ERROR, SIM_ERROR_INPUT,
-		    "%s: expected an object, got %s", r->file,
-		    jin_type_of(root));
-	return FALSE;
+	return check_object(r, error);
 }
 
 /* The top level: everything but the cells. */
@@ -616,17 +622,12 @@ static void sort_axes(struct results *r)
 	}
 }
 
-gboolean results_load(const char *dir, struct results *r, GError **error)
+/* Reads the document in r->text (r->root parsed) into @r. */
+static gboolean read_results(struct results *r, GError **error)
 {
 	struct jreader jr = { .failed = false };
 	gboolean ok;
 
-	memset(r, 0, sizeof(*r));
-	r->file = g_build_filename(dir, "results.json", NULL);
-	if (!read_document(r, error)) {
-		results_release(r);
-		return FALSE;
-	}
 	jin_init(&jr.j, r->file, NULL, error);
 	read_top(&jr, r);
 	read_cells(&jr, r);
@@ -638,6 +639,31 @@ gboolean results_load(const char *dir, struct results *r, GError **error)
 	}
 	sort_axes(r);
 	return TRUE;
+}
+
+gboolean results_load(const char *dir, struct results *r, GError **error)
+{
+	memset(r, 0, sizeof(*r));
+	r->file = g_build_filename(dir, "results.json", NULL);
+	if (!read_document(r, error)) {
+		results_release(r);
+		return FALSE;
+	}
+	return read_results(r, error);
+}
+
+gboolean results_parse(const char *file, const char *text,
+		       struct results *r, GError **error)
+{
+	memset(r, 0, sizeof(*r));
+	r->file = g_strdup(file);
+	r->text = g_strdup(text);
+	if (!jin_parse_text(r->file, r->text, &r->root, error) ||
+	    !check_object(r, error)) {
+		results_release(r);
+		return FALSE;
+	}
+	return read_results(r, error);
 }
 
 /* ---- labels ---- */

@@ -116,6 +116,12 @@ struct results {
  * set and leaves @r empty (results_release() is then not needed). */
 gboolean results_load(const char *dir, struct results *r, GError **error);
 
+/* The same from @text (a results.json's contents, NUL-terminated); @file
+ * names it in messages. Never exits: a fuzz harness calls it
+ * (tests/fuzz/). */
+gboolean results_parse(const char *file, const char *text,
+		       struct results *r, GError **error);
+
 /* Frees what results_load() allocated and empties @r. */
 void results_release(struct results *r);
 

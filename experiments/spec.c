@@ -58,6 +58,31 @@ static gboolean parse_name(struct ctx *c, const cJSON *root)
 	return TRUE;
 }
 
+/* "deadline", at most JIN_MAX_DEADLINE_S; every duration after it at most
+ * JIN_DEADLINE_FACTOR times it (json_in.h). */
+static gboolean parse_deadline(struct ctx *c, const cJSON *root)
+{
+	struct world_config *w = &c->s->world;
+	const cJSON *v;
+	char buf[SIM_TIME_FMT_LEN];
+	size_t m;
+
+	jin_set_max_seconds(&c->in, JIN_MAX_DEADLINE_S, "a scenario is one "
+			    "join");
+	if ((v = jin_enter(&c->in, root, "deadline", &m))) {
+		if (!jin_get_positive_duration(&c->in, v, &w->deadline))
+			return FALSE;
+		jin_pop(&c->in, m);
+	}
+	jin_set_max_seconds(&c->in, JIN_DEADLINE_FACTOR *
+			    sim_time_to_s(w->deadline),
+			    jin_keep(&c->in, g_strdup_printf(
+				    "%g x the deadline, %s",
+				    JIN_DEADLINE_FACTOR, sim_time_format(
+					    w->deadline, buf))));
+	return TRUE;
+}
+
 /* "description", "seed", "scenarios", "deadline". */
 static gboolean parse_run(struct ctx *c, const cJSON *root)
 {
@@ -68,8 +93,7 @@ static gboolean parse_run(struct ctx *c, const cJSON *root)
 	if (!jin_opt_string(&c->in, root, "description", &str) ||
 	    !jin_opt_int(&c->in, root, "seed", 0, JIN_MAX_EXACT_INT, &seed) ||
 	    !jin_opt_int(&c->in, root, "scenarios", 1, 100000000, &scenarios) ||
-	    !jin_opt_positive_duration(&c->in, root, "deadline",
-				       &s->world.deadline))
+	    !parse_deadline(c, root))
 		return FALSE;
 	s->description = g_strdup(str);
 	s->seed = (uint64_t)seed;

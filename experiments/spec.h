@@ -132,6 +132,15 @@ struct jin;
  * Replaces @out only on success. */
 gboolean spec_get_dist(struct jin *j, const cJSON *v, struct dist *out);
 
+/* The same for a quantity that is not a duration of the spec's scale (a
+ * number of failures, a factor, a probability): a number (or duration)
+ * at most @max, or a distribution with at most one draw in a billion
+ * above @max. @why says where @max comes from, @unit follows numbers in
+ * messages (" s" or ""). Every distribution spec_get_dist() reads has
+ * that tail at most the walk's longest duration (json_in.h). */
+gboolean spec_get_dist_in(struct jin *j, const cJSON *v, double max,
+			  const char *why, const char *unit, struct dist *out);
+
 /* Prints the spec with every default filled in (`validate --explain`). */
 void spec_explain(const struct spec *s, FILE *out);
 

@@ -7,6 +7,7 @@
 #include "spec_internal.h"
 #include "sim/error.h"
 
+#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,6 +141,124 @@ static gboolean parse_dist_object(struct jin *j, const cJSON *v,
 	return TRUE;
 }
 
+/* ---- ranges (issue 13): draws a user could mean ---- */
+
+/* A distribution's tail is where one draw in SPEC_DIST_TAIL_P lands. */
+#define SPEC_DIST_TAIL_P 1e-9
+/* The shapes of gamma, Weibull and Pareto, where the tail is computed
+ * without trouble: below 0.01 almost every draw is 0 or beyond any
+ * ceiling, above 1e6 the distribution is a constant. */
+#define SPEC_SHAPE_MIN 0.01
+#define SPEC_SHAPE_MAX 1e6
+
+/* The value that one draw in SPEC_DIST_TAIL_P exceeds (inf when it does
+ * not fit a double). @d has passed dist_check(). */
+static double dist_tail(const struct dist *d)
+{
+	const double a = d->p[0], b = d->p[1], p = SPEC_DIST_TAIL_P;
+	double z = gsl_cdf_ugaussian_Qinv(p);
+
+	switch (d->kind) {
+	case DIST_CONSTANT:
+		return a;
+	case DIST_UNIFORM:
+		return b;
+	case DIST_NORMAL:
+		return a + z * b;
+	case DIST_LOGNORMAL:
+		return a * exp(z * b);
+	case DIST_GAMMA:
+		return gsl_cdf_gamma_Qinv(p, a, b);
+	case DIST_WEIBULL:
+		return b * pow(-log(p), 1 / a);
+	case DIST_PARETO:
+		return b * pow(p, -1 / a);
+	case DIST_EXPONENTIAL:
+		return -a * log(p);
+	case DIST_EMPIRICAL:
+		return d->samples[d->n_samples - 1];	/* sorted */
+	case DIST_N_KINDS:
+		break;
+	}
+	SIM_BUG("unknown distribution kind %d", (int)d->kind);
+}
+
+/* The parameter a tail too far is blamed on: the spread (sigma, stddev)
+ * or the shape, unless the other parameter alone is already too large. */
+static int tail_param(const struct dist *d, double max)
+{
+	switch (d->kind) {
+	case DIST_NORMAL:
+	case DIST_LOGNORMAL:
+		return d->p[0] > max ? 0 : 1;
+	case DIST_GAMMA:
+	case DIST_WEIBULL:
+	case DIST_PARETO:
+		return d->p[1] > max ? 1 : 0;
+	case DIST_UNIFORM:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* The shape in range, then the tail at most @max; the path is at the
+ * distribution's object. */
+static gboolean check_dist_range(struct jin *j, const struct dist *d,
+				 double max, const char *why, const char *unit)
+{
+	const struct dist_kind_info *k = &dist_kinds[d->kind];
+	double tail;
+
+	if ((d->kind == DIST_GAMMA || d->kind == DIST_WEIBULL ||
+	     d->kind == DIST_PARETO) &&
+	    (d->p[0] < SPEC_SHAPE_MIN || d->p[0] > SPEC_SHAPE_MAX)) {
+		jin_push_key(j, k->param[0]);
+		return jin_fail(j, "%g is not a number from %g to %g (a %s "
+				"distribution's shape)", d->p[0],
+				SPEC_SHAPE_MIN, SPEC_SHAPE_MAX, k->name);
+	}
+	tail = dist_tail(d);
+	if (isfinite(tail) && tail <= max)
+		return TRUE;
+	if (d->kind != DIST_CONSTANT)
+		jin_push_key(j, k->param[tail_param(d, max)]);
+	return jin_fail(j, "%s: one draw in %.0f is beyond %g%s (at most "
+			"%g%s is valid: %s)", jin_keep(j, dist_describe(d, true)),
+			1 / SPEC_DIST_TAIL_P, isfinite(tail) ? tail : HUGE_VAL,
+			unit, max, unit, why);
+}
+
+gboolean spec_get_dist_in(struct jin *j, const cJSON *v, double max,
+			  const char *why, const char *unit, struct dist *out)
+{
+	struct dist d = { 0 };
+
+	if (!cJSON_IsObject(v)) {
+		double x;
+
+		if (!cJSON_IsString(v) && !cJSON_IsNumber(v))
+			return spec_get_dist(j, v, out);	/* the message */
+		if (!jin_get_seconds(j, v, &x))
+			return FALSE;
+		if (x > max)
+			return jin_fail(j, "%s is beyond %g%s (at most %g%s is "
+					"valid: %s)", jin_show(j, v), x, unit,
+					max, unit, why);
+		dist_release(out);
+		*out = dist_constant(x);
+		return TRUE;
+	}
+	if (!parse_dist_object(j, v, &d) ||
+	    !check_dist_range(j, &d, max, why, unit)) {
+		dist_release(&d);
+		return FALSE;
+	}
+	dist_release(out);
+	*out = d;
+	return TRUE;
+}
+
 gboolean spec_get_dist(struct jin *j, const cJSON *v, struct dist *out)
 {
 	struct dist d = { 0 };
@@ -156,7 +275,8 @@ gboolean spec_get_dist(struct jin *j, const cJSON *v, struct dist *out)
 	if (!cJSON_IsObject(v))
 		return jin_wrong_type(j, v, "a duration or a distribution "
 				      "({\"dist\": KIND, ...})");
-	if (!parse_dist_object(j, v, &d)) {
+	if (!parse_dist_object(j, v, &d) ||
+	    !check_dist_range(j, &d, j->max_s, j->max_why, " s")) {
 		dist_release(&d);
 		return FALSE;
 	}

@@ -236,14 +236,15 @@ static gboolean parse_failure_amount(struct ctx *c, const cJSON *v,
 	size_t m;
 
 	item = jin_require(&c->in, v, key, slow ? "the service-time "
-			   "multiplier, a number >= 1" : "the probability "
+			   "multiplier, a number from 1 to 1000" : "the probability "
 			   "that a SYN is lost, in [0, 1)", &m);
-	if (!item || !jin_get_number(&c->in, item, &x))
+	if (!item)
 		return FALSE;
-	if (slow && x < 1)
-		return jin_fail(&c->in, "%s is less than 1 (the factor "
-				"multiplies the service time: >= 1)",
-				jin_show(&c->in, item));
+	if (slow ? !jin_get_number_in(&c->in, item, 1, JIN_MAX_FACTOR, "the "
+				      "factor multiplies the service time",
+				      &x)
+		 : !jin_get_number(&c->in, item, &x))
+		return FALSE;
 	if (!slow && (x < 0 || x >= 1))
 		return jin_fail(&c->in, "%s is not a probability in [0, 1)",
 				jin_show(&c->in, item));
@@ -311,14 +312,21 @@ static const char *random_kind_list(struct ctx *c)
 	return jin_join(&c->in, names);
 }
 
+/* The largest count of random failures a spec may draw: past 64
+ * (CONFIG_MAX_RANDOM_FAILURES) draws are capped, but a distribution that
+ * reaches 10000 is not what anyone means. */
+#define SPEC_MAX_COUNT_DRAW 10000.0
+
 /* A distribution that must not go below @lo (a rough check on its
- * parameters: a distribution's minimum where it has one). */
+ * parameters: a distribution's minimum where it has one), nor above @hi
+ * but once in a billion draws. */
 static gboolean parse_dist_at_least(struct ctx *c, const cJSON *v,
-				    struct dist *d, double lo, const char *what)
+				    struct dist *d, double lo, double hi,
+				    const char *what)
 {
 	double min;
 
-	if (!spec_get_dist(&c->in, v, d))
+	if (!spec_get_dist_in(&c->in, v, hi, what, "", d))
 		return FALSE;
 	switch (d->kind) {
 	case DIST_CONSTANT:
@@ -448,12 +456,14 @@ static gboolean parse_random_sizes(struct ctx *c, const cJSON *v)
 	}
 	if ((item = jin_enter(&c->in, v, "factor", &m))) {
 		if (!parse_dist_at_least(c, item, &rc->factor, 1,
-					 "the service-time multiplier is >= 1"))
+					 JIN_MAX_FACTOR, "the service-time "
+					 "multiplier is from 1 to 1000"))
 			return FALSE;
 		jin_pop(&c->in, m);
 	}
 	if ((item = jin_enter(&c->in, v, "rate", &m))) {
-		if (!spec_get_dist(&c->in, item, &rc->rate))
+		if (!spec_get_dist_in(&c->in, item, 1, "a probability", "",
+				      &rc->rate))
 			return FALSE;
 		jin_pop(&c->in, m);
 	}
@@ -509,7 +519,8 @@ gboolean spec__parse_random(struct ctx *c, const cJSON *v)
 	rc->weight[FAIL_CRASH] = 1;
 	if ((item = jin_enter(&c->in, v, "count", &m))) {
 		if (!parse_dist_at_least(c, item, &rc->count, 0,
-					 "a number of failures"))
+					 SPEC_MAX_COUNT_DRAW, "a number of "
+					 "failures (at most 64 happen)"))
 			return FALSE;
 		jin_pop(&c->in, m);
 	}

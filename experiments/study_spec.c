@@ -408,23 +408,19 @@ static gboolean parse_head(struct sctx *c, const cJSON *root)
 	return TRUE;
 }
 
-gboolean study_load(const char *path, struct study *st, GError **error)
+gboolean study_parse(const char *file, const char *text, struct study *st,
+		     GError **error)
 {
 	struct sctx c = { .st = st };
-	char *text = NULL;
 	cJSON *root = NULL;
 	gboolean ok;
 
 	memset(st, 0, sizeof(*st));
-	st->file = path;
+	st->file = file;
 	st->seed = 1;
-	if (!jin_read_file(path, MAX_FILE_SIZE, "a study spec", &text, error) ||
-	    !jin_parse_text(path, text, &root, error)) {
-		g_free(text);
+	if (!jin_parse_text(file, text, &root, error))
 		return FALSE;
-	}
-	g_free(text);
-	jin_init(&c.in, path, NULL, error);
+	jin_init(&c.in, file, NULL, error);
 	ok = parse_head(&c, root) &&
 	     (st->queueing ? parse_queueing(&c, root)
 			   : parse_contention(&c, root));
@@ -432,6 +428,19 @@ gboolean study_load(const char *path, struct study *st, GError **error)
 	cJSON_Delete(root);
 	if (!ok)
 		study_release(st);
+	return ok;
+}
+
+gboolean study_load(const char *path, struct study *st, GError **error)
+{
+	char *text = NULL;
+	gboolean ok;
+
+	memset(st, 0, sizeof(*st));
+	if (!jin_read_file(path, MAX_FILE_SIZE, "a study spec", &text, error))
+		return FALSE;
+	ok = study_parse(path, text, st, error);
+	g_free(text);
 	return ok;
 }
 

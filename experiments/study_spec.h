@@ -76,6 +76,12 @@ struct study {
  */
 gboolean study_load(const char *path, struct study *st, GError **error);
 
+/* The same from @text (NUL-terminated); @file names it in messages and is
+ * borrowed as @path is. Never exits: a fuzz harness calls it
+ * (tests/fuzz/). */
+gboolean study_parse(const char *file, const char *text, struct study *st,
+		     GError **error);
+
 /* Frees what @st owns and zeroes it. */
 void study_release(struct study *st);
 

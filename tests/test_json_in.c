@@ -258,6 +258,34 @@ static void test_durations(void)
 	walk_end(&w);
 }
 
+/* The ranges of issue 13: a number from LO to HI; the longest duration,
+ * JIN_MAX_SECONDS (1e6 s = 277h46m40s) unless the reader sets another. */
+static void test_ranges(void)
+{
+	struct walk w;
+	sim_time t = 0;
+	double x = 0;
+
+	walk_start(&w, "{ \"half\": 0.5, \"big\": 1e300, \"d\": \"1000000s\","
+		       " \"d1\": 1000000.5, \"m\": \"61s\" }");
+	GOOD(w, jin_get_number_in(&w.j, at(&w, "half"), 0, 1, NULL, &x));
+	ASSERT_NEAR(x, 0.5, 0);
+	BAD(w, jin_get_number_in(&w.j, at(&w, "big"), 1, 1000, "a factor", &x),
+	    "t.json: big: 1e+300 is not a number from 1 to 1000 (a factor)");
+	BAD(w, jin_get_number_in(&w.j, at(&w, "half"), 1, 2, NULL, &x),
+	    "t.json: half: 0.5 is not a number from 1 to 2");
+	GOOD(w, jin_get_duration(&w.j, at(&w, "d"), &t));
+	ASSERT_EQ(t, (sim_time)1000000 * SIM_S);
+	BAD(w, jin_get_seconds(&w.j, at(&w, "d1"), &x),
+	    "t.json: d1: 1000000.5 is longer than 277h46m40s (11.6 days: at "
+	    "most that is valid)");
+	jin_set_max_seconds(&w.j, 60, "a minute");
+	BAD(w, jin_get_duration(&w.j, at(&w, "m"), &t),
+	    "t.json: m: '61s' is longer than 1m (a minute: at most that is "
+	    "valid)");
+	walk_end(&w);
+}
+
 /* Control characters in the file name, the path and a quoted value are
  * escaped; long values are cut. */
 static void test_one_line(void)
@@ -340,6 +368,7 @@ int main(void)
 	TEST_RUN(test_strings);
 	TEST_RUN(test_numbers);
 	TEST_RUN(test_durations);
+	TEST_RUN(test_ranges);
 	TEST_RUN(test_one_line);
 	TEST_RUN(test_documents);
 	return 0;

@@ -415,7 +415,7 @@ static const struct bad_case {
 	{ FAILURE("{ 'at': '1s', 'slow': 'e1' }"), "failures[0].factor",
 	  "missing (required: the service-time multiplier" },
 	{ FAILURE("{ 'at': '1s', 'slow': 'e1', 'factor': 0.5 }"),
-	  "failures[0].factor", "0.5 is less than 1" },
+	  "failures[0].factor", "0.5 is not a number from 1 to 1000" },
 	{ FAILURE("{ 'at': '1s', 'loss': 'e1', 'rate': 1.5 }"),
 	  "failures[0].rate", "1.5 is not a probability in [0, 1)" },
 	{ FAILURE("{ 'at': '1s', 'rolling_restart': ['e1'], 'wait': 'always' }"),

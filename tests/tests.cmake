@@ -112,3 +112,5 @@ add_dependencies(test_plugin selsim-example-policy ${BAD_PLUGIN_TARGETS})
 add_test(NAME model_layers COMMAND bash ${CMAKE_SOURCE_DIR}/tests/model_layers.sh
          ${CMAKE_BINARY_DIR} WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 set_tests_properties(model_layers PROPERTIES TIMEOUT 60 LABELS unit)
+include(tests/fuzz/fuzz.cmake)
+include(tests/valgrind/valgrind.cmake)
