@@ -60,6 +60,16 @@ int list_main(int argc, char **argv);
  * DIR/results.csv. (cmd_run.c) */
 int run_main(int argc, char **argv);
 
+/* Writes the results folder @outdir (results.json, results.csv and, unless
+ * @no_plots, the plots and the report) for the complete run @res of @s,
+ * and prints what @format asks for ("table" or NULL, "json", "csv"). The
+ * exit code. `selsim run` and `selsim merge` both end here, so a merged
+ * run writes what one process writes. (cmd_run.c) */
+struct spec;
+struct runner_result;
+int run_output(const struct spec *s, const struct runner_result *res,
+	       const char *outdir, const char *format, bool no_plots);
+
 /* `selsim trace SPEC.json [--scenario K] [--policy P] [--seed N]`: the
  * time-ordered story of one scenario. (cmd_trace.c) */
 int trace_main(int argc, char **argv);
