@@ -70,6 +70,12 @@ struct runner_result;
 int run_output(const struct spec *s, const struct runner_result *res,
 	       const char *outdir, const char *format, bool no_plots);
 
+/* `selsim merge DIR... [-o OUT] [--spec SPEC.json]`: the partial results
+ * of `selsim run --shard I/N` (their journals) into the results folder a
+ * single run writes, after checking they are of one spec, seed and
+ * version and hold every chunk exactly once. (cmd_merge.c) */
+int merge_main(int argc, char **argv);
+
 /* `selsim trace SPEC.json [--scenario K] [--policy P] [--seed N]`: the
  * time-ordered story of one scenario. (cmd_trace.c) */
 int trace_main(int argc, char **argv);

@@ -88,12 +88,6 @@ uint64_t journal_chunks_per_cell(const struct journal_header *h)
 	return (h->scenarios + h->chunk - 1) / h->chunk;
 }
 
-uint64_t journal_chunks_total(const struct journal_header *h,
-			      size_t n_policies)
-{
-	return journal_chunks_per_cell(h) * h->grid * n_policies;
-}
-
 /* Policies in a comma-separated list. */
 static size_t count_policies(const char *list)
 {
@@ -102,6 +96,12 @@ static size_t count_policies(const char *list)
 	for (; *list; list++)
 		n += *list == ',';
 	return n;
+}
+
+uint64_t journal_chunks_total(const struct journal_header *h)
+{
+	return journal_chunks_per_cell(h) * h->grid *
+	       count_policies(h->policies);
 }
 
 char *journal_header_diff(const struct journal_header *a,
@@ -200,7 +200,7 @@ static const char *chunk_decode(const struct journal_header *h,
 
 	if (!bytes_get_u64(&in, &c->index))
 		return "short chunk record";
-	if (c->index >= journal_chunks_total(h, count_policies(h->policies)))
+	if (c->index >= journal_chunks_total(h))
 		return "chunk index beyond the run";
 	if (c->index % h->n_shards != h->shard)
 		return "chunk of another shard";

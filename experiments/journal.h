@@ -82,10 +82,10 @@ void journal_header_of_spec(const struct spec *s, uint32_t chunk,
 
 void journal_header_release(struct journal_header *h);
 
-/* Chunks per cell and chunks in all of @h's run. */
+/* Chunks per cell and chunks in all of @h's run (cells = grid points x
+ * policies). */
 uint64_t journal_chunks_per_cell(const struct journal_header *h);
-uint64_t journal_chunks_total(const struct journal_header *h,
-			      size_t n_policies);
+uint64_t journal_chunks_total(const struct journal_header *h);
 
 /* The first field in which @a and @b differ, as "seed: 1 in the journal,
  * 2 here" (caller frees with g_free()), or NULL when they are of the same

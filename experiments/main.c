@@ -15,6 +15,7 @@ struct command {
 
 static const struct command commands[] = {
 	{ "run", run_main, "run an experiment: every policy on the same scenarios" },
+	{ "merge", merge_main, "merge the partial results of `run --shard` into one results folder" },
 	{ "validate", validate_main, "check a spec (--explain prints every default)" },
 	{ "list", list_main, "the policies, latency models, failure kinds and parameters" },
 	{ "trace", trace_main, "the time-ordered story of one scenario" },
