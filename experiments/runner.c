@@ -78,17 +78,16 @@ static void run_task(gpointer data, gpointer user)
 	struct task *t = data;
 	struct shared *sh = user;
 	const struct spec *s = t->spec;
-	struct world *w = world_new(t->cell->world,
-				    s->policies[t->cell->policy].ops,
-				    &t->cell->params, &t->cell->k3s);
+	struct world *w;
 	struct run_record rec;
 	uint64_t k;
 
-	if (sh->stop && atomic_load(sh->stop)) {
-		world_free(w);
+	if (sh->stop && atomic_load(sh->stop)) {	/* stopping: skip */
 		atomic_fetch_add(&sh->finished, 1);
 		return;
 	}
+	w = world_new(t->cell->world, s->policies[t->cell->policy].ops,
+		      &t->cell->params, &t->cell->k3s);
 	world_set_tie_reverse(w, sh->tie_reverse);
 	run_record_init(&rec, t->cell->world->n_nodes);
 	for (k = 0; k < t->count; k++) {
