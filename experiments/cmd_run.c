@@ -368,7 +368,8 @@ static int run_journaled(struct run_args *a, const struct spec *s,
 		g_clear_error(&err);
 	}
 	path = g_build_filename(a->outdir, JOURNAL_FILE, NULL);
-	if (ok && ck.chunks_present == ck.chunks_total) {
+	/* a shard leaves its partial, even when its slice is everything */
+	if (ok && ck.chunks_present == ck.chunks_total && a->shard_n <= 1) {
 		rc = run_output(s, &res, a->outdir, a->format, a->no_plots);
 		/* the results are out: the journal has served */
 		if (rc == 0 && unlink(path) != 0)
