@@ -16,12 +16,14 @@ TOOLS       := cmake $(firstword $(CC)) gnuplot
 # ... and what only `make test` needs: python3 for the CLI tests
 # (tests/cli/*.sh) and a headless browser that checks report.html shows its
 # plots (tests/cli/report.sh; SELSIM_NO_BROWSER=1 skips that check).
-TEST_TOOLS  := python3 $(if $(filter 1,$(SELSIM_NO_BROWSER)),,chromium)
+# Open MPI's mpirun runs tests/cli/mpi.sh (the optional MPI build, on when
+# CMake finds MPI).
+TEST_TOOLS  := python3 $(if $(filter 1,$(SELSIM_NO_BROWSER)),,chromium) mpirun
 
 # The Debian packages behind them.
 PACKAGES := build-essential cmake pkg-config libglib2.0-dev libgsl-dev \
             libcjson-dev gnuplot-nox
-TEST_PACKAGES := python3 chromium
+TEST_PACKAGES := python3 chromium libopenmpi-dev openmpi-bin
 
 .PHONY: all deps build build-asan run test bench clean help
 

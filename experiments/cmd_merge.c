@@ -14,6 +14,16 @@ struct merge_args {
 	gboolean no_plots, quiet;
 };
 
+/* merge_journals()'s options as merge_args. */
+static void args_of_opts(const struct merge_opts *o, struct merge_args *a)
+{
+	*a = (struct merge_args){ .outdir = g_strdup(o->outdir),
+				  .spec = g_strdup(o->spec),
+				  .format = g_strdup(o->format),
+				  .threads = o->threads,
+				  .no_plots = o->no_plots };
+}
+
 /* A partial's journal: @arg itself, or @arg/run.journal for a folder. */
 static char *partial_path(const char *arg)
 {
@@ -21,29 +31,39 @@ static char *partial_path(const char *arg)
 		? g_build_filename(arg, JOURNAL_FILE, NULL) : g_strdup(arg);
 }
 
-/* Reads every partial into @parts (@n of them), checking they are of one
- * run (the first's) and hold no chunk twice. 0 or the exit code. */
-static int merge_read(char **args, int n, struct journal *parts)
+/* Reads every partial into @parts (@n of them); their paths into
+ * @paths. 0 or the exit code. */
+static int merge_read(char **args, int n, struct journal *parts,
+		      char **paths)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		GError *err = NULL;
+
+		paths[i] = partial_path(args[i]);
+		if (!journal_read(paths[i], &parts[i], &err))
+			return cli_fail("merge", err);
+	}
+	return 0;
+}
+
+/* Checks that the @n partials are of one run (the first's) and hold no
+ * chunk twice; @names name them. 0 or the exit code. */
+static int merge_check(const struct journal *parts, char **names, int n)
 {
 	GHashTable *owner = g_hash_table_new_full(g_int64_hash, g_int64_equal,
 						  g_free, NULL);
-	char **paths = g_new0(char *, (size_t)n + 1);
 	int i, rc = 0;
 	guint k;
 
 	for (i = 0; i < n && rc == 0; i++) {
-		GError *err = NULL;
-		char *diff = NULL;
+		char *diff = i ? journal_header_diff(&parts[0].h, &parts[i].h,
+						     false) : NULL;
 
-		paths[i] = partial_path(args[i]);
-		if (!journal_read(paths[i], &parts[i], &err)) {
-			rc = cli_fail("merge", err);
-			break;
-		}
-		if (i && (diff = journal_header_diff(&parts[0].h, &parts[i].h,
-						     false))) {
+		if (diff) {
 			fprintf(stderr, "selsim merge: %s: not of the same run "
-				"as %s: %s\n", paths[i], paths[0], diff);
+				"as %s: %s\n", names[i], names[0], diff);
 			rc = 2;
 		}
 		g_free(diff);
@@ -56,7 +76,7 @@ static int merge_read(char **args, int n, struct journal *parts)
 				fprintf(stderr, "selsim merge: chunk %"
 					G_GUINT64_FORMAT " is in both %s and "
 					"%s: give each shard once\n", c,
-					paths[GPOINTER_TO_INT(o) - 1], paths[i]);
+					names[GPOINTER_TO_INT(o) - 1], names[i]);
 				rc = 2;
 			}
 			g_hash_table_insert(owner, g_memdup2(&c, sizeof(c)),
@@ -64,7 +84,6 @@ static int merge_read(char **args, int n, struct journal *parts)
 		}
 	}
 	g_hash_table_destroy(owner);
-	g_strfreev(paths);
 	return rc;
 }
 
@@ -203,31 +222,60 @@ static int merge_parse(int *argc, char ***argv, struct merge_args *a)
 	return 0;
 }
 
+/* The checks and the merge of partials already read. */
+static int merge_parts(struct merge_args *a, struct journal *parts,
+		       char **names, int n)
+{
+	struct journal all = { 0 };
+	struct spec s;
+	int rc = merge_check(parts, names, n);
+
+	if (rc == 0)
+		rc = merge_complete(parts, n, journal_chunks_total(&parts[0].h));
+	if (rc == 0)
+		rc = merge_spec(a, &parts[0], &s);
+	if (rc == 0) {
+		merge_gather(parts, n, &all);
+		rc = merge_write(a, &s, &all);
+		journal_release(&all);
+		spec_release(&s);
+	}
+	return rc;
+}
+
+int merge_journals(struct journal *parts, char **names, int n,
+		   const struct merge_opts *o)
+{
+	struct merge_args a;
+	int rc;
+
+	args_of_opts(o, &a);
+	rc = merge_parts(&a, parts, names, n);
+	g_free(a.outdir);
+	g_free(a.spec);
+	g_free(a.format);
+	return rc;
+}
+
 int merge_main(int argc, char **argv)
 {
 	struct merge_args a = { 0 };
-	struct journal *parts = NULL, all = { 0 };
-	struct spec s;
+	struct journal *parts = NULL;
+	char **paths = NULL;
 	int n = 0, i, rc = merge_parse(&argc, &argv, &a);
 
 	if (rc == 0) {
 		n = argc - 1;
 		parts = g_new0(struct journal, (size_t)n);
-		rc = merge_read(argv + 1, n, parts);
+		paths = g_new0(char *, (size_t)n + 1);
+		rc = merge_read(argv + 1, n, parts, paths);
 	}
 	if (rc == 0)
-		rc = merge_complete(parts, n, journal_chunks_total(&parts[0].h));
-	if (rc == 0)
-		rc = merge_spec(&a, &parts[0], &s);
-	if (rc == 0) {
-		merge_gather(parts, n, &all);
-		rc = merge_write(&a, &s, &all);
-		journal_release(&all);
-		spec_release(&s);
-	}
+		rc = merge_parts(&a, parts, paths, n);
 	for (i = 0; i < n; i++)
 		journal_release(&parts[i]);
 	g_free(parts);
+	g_strfreev(paths);
 	g_free(a.outdir);
 	g_free(a.spec);
 	g_free(a.format);

@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "fmt.h"
 #include "journal.h"
+#include "mpi_run.h"
 #include "output.h"
 #include "plot.h"
 #include "report.h"
@@ -10,6 +11,7 @@
 #include "sim/error.h"
 
 #include <errno.h>
+#include <glib/gstdio.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -383,6 +385,80 @@ static int run_journaled(struct run_args *a, const struct spec *s,
 	return rc;
 }
 
+/* Rank 0 of mpirun: merges every rank's partial (@blocks, journal
+ * bytes) as `selsim merge` does. The exit code. */
+static int run_mpi_merge(const struct run_args *a, GBytes **blocks, int size)
+{
+	struct journal *parts = g_new0(struct journal, (size_t)size);
+	char **names = g_new0(char *, (size_t)size + 1);
+	struct merge_opts o = { .outdir = a->outdir, .format = a->format,
+				.threads = a->threads, .no_plots = a->no_plots };
+	int r, rc = 0;
+
+	for (r = 0; r < size && rc == 0; r++) {
+		gsize len;
+		const uint8_t *p = g_bytes_get_data(blocks[r], &len);
+		GError *err = NULL;
+
+		names[r] = g_strdup_printf("(MPI rank %d's partial)", r);
+		if (!journal_parse(names[r], p, len, &parts[r], &err))
+			rc = cli_fail("run", err);
+	}
+	if (rc == 0)
+		rc = merge_journals(parts, names, size, &o);
+	for (r = 0; r < size; r++)
+		journal_release(&parts[r]);
+	g_free(parts);
+	g_strfreev(names);
+	return rc;
+}
+
+/* One of @size ranks of mpirun: runs shard @rank/@size into a private
+ * journal (a temporary file) and sends it to rank 0, which merges. The
+ * exit code, the same on every rank. */
+static int run_mpi(const struct run_args *a, const struct spec *s,
+		   struct runner_opts *opts, int rank, int size)
+{
+	struct runner_checkpoint ck = { .shard = (uint32_t)rank,
+					.n_shards = (uint32_t)size };
+	struct journal_header h;
+	struct runner_result res;
+	GError *err = NULL;
+	char *tmp = NULL, *data = NULL;
+	gsize len = 0;
+	GBytes **blocks;
+	int fd = g_file_open_tmp("selsim-rank-XXXXXX", &tmp, &err), rc = 0;
+
+	if (fd >= 0) {
+		close(fd);
+		journal_header_of_spec(s, RUNNER_CHUNK, (uint32_t)rank,
+				       (uint32_t)size, &h);
+		ck.journal = journal_writer_open(tmp, &h, 0, &err);
+		journal_header_release(&h);
+	}
+	opts->progress = opts->progress && rank == 0;
+	if (ck.journal) {
+		runner_run_checkpointed(s, opts, &ck, &res, NULL);
+		runner_result_release(&res);
+		if (journal_writer_close(ck.journal, &err))
+			g_file_get_contents(tmp, &data, &len, &err);
+	}
+	if (err) {	/* rank 0 will find this partial missing */
+		fprintf(stderr, "selsim run: MPI rank %d: %s\n", rank,
+			err->message);
+		g_clear_error(&err);
+	}
+	if (tmp)
+		g_unlink(tmp);
+	g_free(tmp);
+	blocks = mpi_run_gather(data, len, rank, size);
+	g_free(data);
+	if (rank == 0)
+		rc = run_mpi_merge(a, blocks, size);
+	mpi_run_blocks_free(blocks, rank == 0 ? size : 0);
+	return mpi_run_share_rc(rc);
+}
+
 /* The default results folder: results/NAME, or results/NAME.shard-I-of-N
  * for a shard. */
 static char *default_outdir(const struct spec *s, const struct run_args *a)
@@ -396,6 +472,27 @@ static char *default_outdir(const struct spec *s, const struct run_args *a)
 	g_free(base);
 	g_free(safe);
 	return dir;
+}
+
+/* Under mpirun (an MPI build, several ranks) the ranks share the run;
+ * otherwise one process runs it with its journal. The exit code. */
+static int run_launch(struct run_args *a, const struct spec *s,
+		      struct runner_opts *opts, struct journal *done)
+{
+	int rank, size, rc;
+
+	if (!mpi_run_start(&rank, &size))
+		return run_journaled(a, s, opts, done);
+	if (a->resume || a->shard) {
+		if (rank == 0)
+			cli_usage_error("run", "%s", "--resume and --shard are "
+					"for one process, not mpirun");
+		rc = 2;
+	} else {
+		rc = run_mpi(a, s, opts, rank, size);
+	}
+	mpi_run_finish();
+	return rc;
 }
 
 int run_main(int argc, char **argv)
@@ -424,7 +521,7 @@ int run_main(int argc, char **argv)
 		opts.progress = !a.quiet && isatty(STDERR_FILENO);
 		if (!a.outdir)
 			a.outdir = default_outdir(&s, &a);
-		rc = run_journaled(&a, &s, &opts, a.resume ? &done : NULL);
+		rc = run_launch(&a, &s, &opts, a.resume ? &done : NULL);
 	}
 	spec_release(&s);
 out:

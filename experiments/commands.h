@@ -76,6 +76,21 @@ int run_output(const struct spec *s, const struct runner_result *res,
  * version and hold every chunk exactly once. (cmd_merge.c) */
 int merge_main(int argc, char **argv);
 
+/* What `selsim merge` does after reading: checks the @n partials
+ * (@names name them in messages) and writes the results folder; their
+ * chunks are moved out. The exit code. (cmd_merge.c; mpirun's rank 0
+ * calls it with every rank's partial.) */
+struct journal;
+struct merge_opts {
+	const char *outdir;	/* NULL: results/SPEC-NAME */
+	const char *spec;	/* NULL: the path the partials recorded */
+	const char *format;	/* as run_output() */
+	int threads;		/* 0: the number of processors */
+	bool no_plots;
+};
+int merge_journals(struct journal *parts, char **names, int n,
+		   const struct merge_opts *o);
+
 /* `selsim trace SPEC.json [--scenario K] [--policy P] [--seed N]`: the
  * time-ordered story of one scenario. (cmd_trace.c) */
 int trace_main(int argc, char **argv);

@@ -1,6 +1,7 @@
 /* selsim: the command line. One subcommand per verb. */
 #include "bench.h"
 #include "commands.h"
+#include "mpi_run.h"
 #include "policies/plugin.h"
 
 #include <glib.h>
@@ -90,7 +91,8 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(argv[1], "--version")) {
-		printf("selsim %s\n", SELSIM_VERSION);
+		printf("selsim %s%s\n", SELSIM_VERSION,
+		       mpi_run_built() ? " (MPI)" : "");
 		return 0;
 	}
 	for (i = 0; i < G_N_ELEMENTS(commands); i++) {
