@@ -22,14 +22,17 @@ TOOLS       := cmake $(firstword $(CC)) gnuplot
 # (tests/cli/*.sh) and a headless browser that checks report.html shows its
 # plots (tests/cli/report.sh; SELSIM_NO_BROWSER=1 skips that check).
 # valgrind runs memcheck on short runs (CTest label valgrind, skipped when
-# it is absent: SELSIM_NO_VALGRIND=1 does not install it).
+# it is absent: SELSIM_NO_VALGRIND=1 does not install it). Open MPI's
+# mpirun runs tests/cli/mpi.sh (the optional MPI build, on when CMake
+# finds MPI).
 TEST_TOOLS  := python3 $(if $(filter 1,$(SELSIM_NO_BROWSER)),,chromium) \
-               $(if $(filter 1,$(SELSIM_NO_VALGRIND)),,valgrind)
+               $(if $(filter 1,$(SELSIM_NO_VALGRIND)),,valgrind) mpirun
 
 # The Debian packages behind them.
 PACKAGES := build-essential cmake pkg-config libglib2.0-dev libgsl-dev \
             libcjson-dev gnuplot-nox
-TEST_PACKAGES := python3 chromium $(if $(filter 1,$(SELSIM_NO_VALGRIND)),,valgrind)
+TEST_PACKAGES := python3 chromium libopenmpi-dev openmpi-bin \
+                 $(if $(filter 1,$(SELSIM_NO_VALGRIND)),,valgrind)
 # ... and what only `make fuzz` needs: clang and its libFuzzer runtime.
 FUZZ_PACKAGES := clang libclang-rt-dev
 

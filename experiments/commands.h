@@ -75,6 +75,37 @@ int list_main(int argc, char **argv);
  * DIR/results.csv. (cmd_run.c) */
 int run_main(int argc, char **argv);
 
+/* Writes the results folder @outdir (results.json, results.csv and, unless
+ * @no_plots, the plots and the report) for the complete run @res of @s,
+ * and prints what @format asks for ("table" or NULL, "json", "csv"). The
+ * exit code. `selsim run` and `selsim merge` both end here, so a merged
+ * run writes what one process writes. (cmd_run.c) */
+struct spec;
+struct runner_result;
+int run_output(const struct spec *s, const struct runner_result *res,
+	       const char *outdir, const char *format, bool no_plots);
+
+/* `selsim merge DIR... [-o OUT] [--spec SPEC.json]`: the partial results
+ * of `selsim run --shard I/N` (their journals) into the results folder a
+ * single run writes, after checking they are of one spec, seed and
+ * version and hold every chunk exactly once. (cmd_merge.c) */
+int merge_main(int argc, char **argv);
+
+/* What `selsim merge` does after reading: checks the @n partials
+ * (@names name them in messages) and writes the results folder; their
+ * chunks are moved out. The exit code. (cmd_merge.c; mpirun's rank 0
+ * calls it with every rank's partial.) */
+struct journal;
+struct merge_opts {
+	const char *outdir;	/* NULL: results/SPEC-NAME */
+	const char *spec;	/* NULL: the path the partials recorded */
+	const char *format;	/* as run_output() */
+	int threads;		/* 0: the number of processors */
+	bool no_plots;
+};
+int merge_journals(struct journal *parts, char **names, int n,
+		   const struct merge_opts *o);
+
 /* `selsim trace SPEC.json [--scenario K] [--policy P] [--seed N]`: the
  * time-ordered story of one scenario. (cmd_trace.c) */
 int trace_main(int argc, char **argv);

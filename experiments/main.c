@@ -1,6 +1,7 @@
 /* selsim: the command line. One subcommand per verb. */
 #include "bench.h"
 #include "commands.h"
+#include "mpi_run.h"
 #include "policies/plugin.h"
 
 #include <glib.h>
@@ -15,6 +16,7 @@ struct command {
 
 static const struct command commands[] = {
 	{ "run", run_main, "run an experiment: every policy on the same scenarios" },
+	{ "merge", merge_main, "merge the partial results of `run --shard` into one results folder" },
 	{ "validate", validate_main, "check a spec (--explain prints every default)" },
 	{ "list", list_main, "the policies, latency models, failure kinds and parameters" },
 	{ "trace", trace_main, "the time-ordered story of one scenario" },
@@ -90,7 +92,8 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(argv[1], "--version")) {
-		printf("selsim %s\n", SELSIM_VERSION);
+		printf("selsim %s%s\n", SELSIM_VERSION,
+		       mpi_run_built() ? " (MPI)" : "");
 		return 0;
 	}
 	for (i = 0; i < G_N_ELEMENTS(commands); i++) {

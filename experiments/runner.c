@@ -1,4 +1,5 @@
 #include "runner.h"
+#include "journal.h"
 #include "models/world.h"
 #include "sim/error.h"
 #include "sim/rng.h"
@@ -11,8 +12,8 @@
 
 /* Scenarios per task: small enough to balance two to sixteen threads,
  * large enough that a world is set up rarely. Fixed: results must not
- * depend on the thread count. */
-#define CHUNK 64
+ * depend on the thread count (RUNNER_CHUNK, runner.h). */
+#define CHUNK RUNNER_CHUNK
 
 struct task {
 	const struct spec *spec;
@@ -21,11 +22,17 @@ struct task {
 	uint64_t count;
 	struct cell_acc acc;		/* this chunk's figures */
 	uint64_t events;
+	uint64_t index;			/* chunk index (journal.h) */
+	bool present;			/* acc is complete: run, or read
+					 * back from the journal */
 };
 
 struct shared {
 	atomic_uint_fast64_t done;	/* scenarios done */
+	atomic_uint_fast64_t finished;	/* tasks run or skipped */
 	bool tie_reverse;		/* runner_opts.tie_reverse */
+	struct journal_writer *journal;	/* runner_checkpoint.journal */
+	const atomic_int *stop;		/* runner_checkpoint.stop */
 };
 
 void runner_point_values(const struct spec *s, size_t point, sim_time *out)
@@ -71,12 +78,16 @@ static void run_task(gpointer data, gpointer user)
 	struct task *t = data;
 	struct shared *sh = user;
 	const struct spec *s = t->spec;
-	struct world *w = world_new(t->cell->world,
-				    s->policies[t->cell->policy].ops,
-				    &t->cell->params, &t->cell->k3s);
+	struct world *w;
 	struct run_record rec;
 	uint64_t k;
 
+	if (sh->stop && atomic_load(sh->stop)) {	/* stopping: skip */
+		atomic_fetch_add(&sh->finished, 1);
+		return;
+	}
+	w = world_new(t->cell->world, s->policies[t->cell->policy].ops,
+		      &t->cell->params, &t->cell->k3s);
 	world_set_tie_reverse(w, sh->tie_reverse);
 	run_record_init(&rec, t->cell->world->n_nodes);
 	for (k = 0; k < t->count; k++) {
@@ -87,6 +98,10 @@ static void run_task(gpointer data, gpointer user)
 	}
 	run_record_release(&rec);
 	world_free(w);
+	if (sh->journal)
+		journal_writer_add(sh->journal, t->index, &t->acc);
+	t->present = true;
+	atomic_fetch_add(&sh->finished, 1);
 }
 
 static void progress(const struct shared *sh, uint64_t total, gint64 t0,
@@ -172,50 +187,123 @@ static void cells_init(const struct spec *s, struct runner_result *out)
 	}
 }
 
-/* Runs every chunk of every cell on @threads threads and merges the
- * chunks into their cells in chunk order: the same sums for any thread
- * count. */
-static void run_chunks(const struct spec *s, const struct runner_opts *opts,
-		       struct runner_result *out, gint64 t0)
+/* The chunks of @out's cells, with empty accumulators. */
+static struct task *tasks_new(const struct spec *s, struct runner_result *out,
+			      uint64_t chunks)
 {
 	uint64_t per_cell = (uint64_t)s->scenarios;
-	uint64_t chunks = (per_cell + CHUNK - 1) / CHUNK;
-	size_t n_tasks = out->n_cells * chunks, i;
-	struct task *tasks = g_new0(struct task, n_tasks);
-	struct shared sh;
-	GThreadPool *pool;
+	struct task *tasks = g_new0(struct task, out->n_cells * chunks);
+	size_t i;
 
-	atomic_init(&sh.done, 0);
-	sh.tie_reverse = opts->tie_reverse;
-	pool = g_thread_pool_new(run_task, &sh, MAX(opts->threads, 1), TRUE,
-				 NULL);
-	for (i = 0; i < n_tasks; i++) {
+	for (i = 0; i < out->n_cells * chunks; i++) {
 		struct task *t = &tasks[i];
 
 		t->spec = s;
 		t->cell = &out->cells[i / chunks];
+		t->index = i;
 		t->first = opts->first + (i % chunks) * CHUNK;
 		t->count = MIN((uint64_t)CHUNK,
 			       per_cell - (i % chunks) * CHUNK);
 		cell_acc_init(&t->acc, sim_time_to_s(t->cell->world->deadline));
-		g_thread_pool_push(pool, t, NULL);
+	}
+	return tasks;
+}
+
+/* Moves the chunks of @j into @tasks (@n of them); false with @error set
+ * when one does not fit. */
+static bool tasks_adopt(struct task *tasks, size_t n, struct journal *j,
+			GError **error)
+{
+	size_t i;
+
+	for (i = 0; i < j->chunks->len; i++) {
+		struct journal_chunk *c =
+			&g_array_index(j->chunks, struct journal_chunk, i);
+		struct task *t = c->index < n ? &tasks[c->index] : NULL;
+
+		if (!t || t->present || c->acc.deadline_s != t->acc.deadline_s ||
+		    c->acc.scenarios != t->count) {
+			g_set_error(error, SIM_ERROR, SIM_ERROR_INPUT,
+				    "journal chunk %" G_GUINT64_FORMAT ": does "
+				    "not fit this run (index, deadline or size)",
+				    c->index);
+			return false;
+		}
+		cell_acc_release(&t->acc);
+		t->acc = c->acc;	/* moved */
+		c->acc = (struct cell_acc){ 0 };
+		t->present = true;
+	}
+	return true;
+}
+
+/* Runs the tasks of @ck's shard that are not present on a pool of
+ * @opts->threads threads; returns how many it pushed. */
+static uint64_t tasks_run(struct task *tasks, size_t n,
+			  const struct runner_opts *opts,
+			  const struct runner_checkpoint *ck, gint64 t0)
+{
+	uint32_t shards = ck && ck->n_shards > 1 ? ck->n_shards : 1;
+	uint64_t pushed = 0, scenarios = 0;
+	struct shared sh = { .tie_reverse = opts->tie_reverse,
+			     .journal = ck ? ck->journal : NULL,
+			     .stop = ck ? ck->stop : NULL };
+	GThreadPool *pool;
+	size_t i;
+
+	atomic_init(&sh.done, 0);
+	atomic_init(&sh.finished, 0);
+	pool = g_thread_pool_new(run_task, &sh, MAX(opts->threads, 1), TRUE,
+				 NULL);
+	for (i = 0; i < n; i++) {
+		if (tasks[i].present || i % shards != (ck ? ck->shard : 0))
+			continue;
+		g_thread_pool_push(pool, &tasks[i], NULL);
+		pushed++;
+		scenarios += tasks[i].count;
 	}
 	if (opts->progress) {
-		while (g_thread_pool_unprocessed(pool) > 0 ||
-		       (uint64_t)atomic_load(&sh.done) < per_cell * out->n_cells) {
-			progress(&sh, per_cell * out->n_cells, t0, false);
+		while ((uint64_t)atomic_load(&sh.finished) < pushed) {
+			progress(&sh, scenarios, t0, false);
 			g_usleep(200000);
 		}
 	}
 	g_thread_pool_free(pool, FALSE, TRUE);
 	if (opts->progress)
-		progress(&sh, per_cell * out->n_cells, t0, true);
-	for (i = 0; i < n_tasks; i++) {
+		progress(&sh, scenarios, t0, true);
+	return pushed;
+}
+
+/* Runs every chunk of every cell (of @ck's shard, but those @ck has done)
+ * on @opts->threads threads and, when every chunk is present, merges the
+ * chunks into their cells in chunk order: the same sums for any thread
+ * count and any cut. */
+static bool run_chunks(const struct spec *s, const struct runner_opts *opts,
+		       struct runner_checkpoint *ck, struct runner_result *out,
+		       gint64 t0, GError **error)
+{
+	uint64_t chunks = ((uint64_t)s->scenarios + CHUNK - 1) / CHUNK;
+	size_t n_tasks = out->n_cells * chunks, i, present = 0;
+	struct task *tasks = tasks_new(s, out, chunks);
+	bool ok = !ck || !ck->done ||
+		  tasks_adopt(tasks, n_tasks, ck->done, error);
+	uint64_t run = ok ? tasks_run(tasks, n_tasks, opts, ck, t0) : 0;
+
+	for (i = 0; i < n_tasks; i++)
+		present += tasks[i].present;
+	for (i = 0; ok && present == n_tasks && i < n_tasks; i++) {
 		cell_acc_merge(&tasks[i].cell->acc, &tasks[i].acc);
 		out->events += tasks[i].events;
-		cell_acc_release(&tasks[i].acc);
 	}
+	for (i = 0; i < n_tasks; i++)
+		cell_acc_release(&tasks[i].acc);
 	g_free(tasks);
+	if (ck) {
+		ck->chunks_total = n_tasks;
+		ck->chunks_present = present;
+		ck->chunks_run = run;
+	}
+	return ok;
 }
 
 /* Each cell against the baseline at its grid point, on the thread pool;
@@ -248,19 +336,32 @@ static void compare_cells(const struct spec *s,
 	holm(out);
 }
 
-void runner_run(const struct spec *s, const struct runner_opts *opts,
-		struct runner_result *out)
+bool runner_run_checkpointed(const struct spec *s,
+			     const struct runner_opts *opts,
+			     struct runner_checkpoint *ck,
+			     struct runner_result *out, GError **error)
 {
 	gint64 t0 = g_get_monotonic_time();
 	size_t c;
 
 	cells_init(s, out);
-	run_chunks(s, opts, out, t0);
+	if (!run_chunks(s, opts, ck, out, t0, error))
+		return false;
+	if (ck && ck->chunks_present < ck->chunks_total)
+		return true;
 	for (c = 0; c < out->n_cells; c++)
 		cell_acc_summarise(&out->cells[c].acc, &out->cells[c].sum);
 	if (!opts->no_compare)
 		compare_cells(s, opts, out);
 	out->wall_s = (double)(g_get_monotonic_time() - t0) / 1e6;
+	return true;
+}
+
+void runner_run(const struct spec *s, const struct runner_opts *opts,
+		struct runner_result *out)
+{
+	if (!runner_run_checkpointed(s, opts, NULL, out, NULL))
+		SIM_BUG("a run without a journal failed");
 }
 
 void runner_result_release(struct runner_result *r)

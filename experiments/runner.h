@@ -21,6 +21,7 @@
 #include "stats_paired.h"
 
 #include <glib.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 
 struct runner_cell {
@@ -77,6 +78,50 @@ void runner_run(const struct spec *s, const struct runner_opts *opts,
 		struct runner_result *out);
 
 void runner_result_release(struct runner_result *r);
+
+struct journal;
+struct journal_writer;
+
+/*
+ * Checkpoints, resume and shards (journal.h): what runner_run_checkpointed()
+ * takes besides the options, and what it tells back.
+ */
+struct runner_checkpoint {
+	struct journal *done;	/* chunks already run (a journal read back,
+				 * checked against the spec by the caller):
+				 * their accumulators are moved out of it
+				 * and they are not run again; or NULL */
+	struct journal_writer *journal;	/* every chunk run is appended
+					 * here as it finishes; or NULL */
+	uint32_t shard;		/* run only the chunks whose index % */
+	uint32_t n_shards;	/* n_shards == shard; 0 or 1: all */
+	const atomic_int *stop;	/* when it turns nonzero (a signal), chunks
+				 * not started yet are skipped; or NULL */
+	/* out: */
+	uint64_t chunks_total;	/* chunks of the whole run */
+	uint64_t chunks_present; /* done before + run now */
+	uint64_t chunks_run;	/* run now */
+};
+
+/*
+ * runner_run() with checkpoints: adopts @ck->done's chunks, runs the rest
+ * of @ck's shard (unless stopped) and, when every chunk of the run is then
+ * present (chunks_present == chunks_total), merges them in chunk order and
+ * fills @out exactly as runner_run() does: the same bytes whatever was
+ * run when, on how many threads. Otherwise @out's cells keep empty
+ * accumulators and no summaries. Returns false with @error set
+ * (SIM_ERROR_INPUT) and nothing run when a chunk of @ck->done does not fit
+ * @s (an index beyond it, another deadline); @out is then still to be
+ * released.
+ */
+bool runner_run_checkpointed(const struct spec *s,
+			     const struct runner_opts *opts,
+			     struct runner_checkpoint *ck,
+			     struct runner_result *out, GError **error);
+
+/* Scenarios per chunk: fixed, so that results do not depend on the
+ * thread count, nor on where a run was cut. */
+#define RUNNER_CHUNK 64
 
 /* The axis values of grid point @point; @out holds s->n_axes values.
  * runner_point_numbers() gives the numeric axes' values. */

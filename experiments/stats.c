@@ -1,4 +1,5 @@
 #include "stats.h"
+#include "bytes.h"
 #include "fmt.h"
 #include "sim/error.h"
 
@@ -235,4 +236,123 @@ void cell_acc_summarise(struct cell_acc *a, struct cell_summary *out)
 	out->fatal_restarts_per_scenario =
 		ratio((double)a->fatal_restarts, a->scenarios);
 	out->events_per_scenario = ratio((double)a->events, a->scenarios);
+}
+
+/* ---- the serialised form (cell_acc_encode(), cell_acc_decode()) ---- */
+
+/* A scenario in 8 bytes: n_ready, n_counted << 32, success << 48. */
+static uint64_t scen_pack(const struct cell_acc_scenario *sc)
+{
+	return (uint64_t)sc->n_ready | (uint64_t)sc->n_counted << 32 |
+	       (uint64_t)sc->success << 48;
+}
+
+void cell_acc_encode(const struct cell_acc *a, GByteArray *out)
+{
+	const uint64_t counts[] = {
+		a->scenarios, a->successes, a->nodes_counted, a->nodes_ready,
+		a->dials, a->failed_dials, (uint64_t)a->timeout_wait,
+		a->requests, a->fatal_restarts, a->events,
+	};
+	size_t i;
+
+	bytes_put_double(out, a->deadline_s);
+	for (i = 0; i < G_N_ELEMENTS(counts); i++)
+		bytes_put_u64(out, counts[i]);
+	bytes_put_u64(out, a->join_s->len);
+	for (i = 0; i < a->join_s->len; i++)
+		bytes_put_double(out, g_array_index(a->join_s, double, i));
+	bytes_put_u64(out, a->scen->len);
+	for (i = 0; i < a->scen->len; i++)
+		bytes_put_u64(out, scen_pack(&g_array_index(
+					   a->scen, struct cell_acc_scenario, i)));
+	bytes_put_u64(out, a->scen_join_s->len);
+	for (i = 0; i < a->scen_join_s->len; i++) {
+		uint32_t v;
+
+		memcpy(&v, &g_array_index(a->scen_join_s, float, i), 4);
+		bytes_put_u32(out, v);
+	}
+}
+
+/* The length of an array of @size-byte entries: false when the bytes
+ * left cannot hold it (so nothing absurd is allocated). */
+static bool get_len(struct bytes_in *in, size_t size, uint64_t *n)
+{
+	return bytes_get_u64(in, n) && *n <= bytes_left(in) / size;
+}
+
+/* The arrays of cell_acc_decode(), checked against the counts. */
+static bool decode_arrays(struct bytes_in *in, struct cell_acc *a)
+{
+	uint64_t n, i, ready = 0, counted = 0, ok = 0, v;
+	uint32_t f;
+	double d;
+	float x;
+
+	if (!get_len(in, 8, &n) || n != a->nodes_ready)
+		return false;
+	for (i = 0; i < n && bytes_get_double(in, &d); i++) {
+		if (!isfinite(d) || d < 0)
+			return false;
+		g_array_append_val(a->join_s, d);
+	}
+	if (i < n || !get_len(in, 8, &n) || n != a->scenarios)
+		return false;
+	for (i = 0; i < n && bytes_get_u64(in, &v); i++) {
+		struct cell_acc_scenario sc = {
+			.n_ready = (uint32_t)v, .n_counted = (uint16_t)(v >> 32),
+			.success = (v >> 48) & 1,
+		};
+
+		if (v >> 49 || sc.n_ready > sc.n_counted)
+			return false;
+		ready += sc.n_ready;
+		counted += sc.n_counted;
+		ok += sc.success;
+		g_array_append_val(a->scen, sc);
+	}
+	if (i < n || ready != a->nodes_ready || counted != a->nodes_counted ||
+	    ok != a->successes || !get_len(in, 4, &n) || n != ready)
+		return false;
+	for (i = 0; i < n && bytes_get_u32(in, &f); i++) {
+		memcpy(&x, &f, 4);
+		if (!isfinite(x) || x < 0)
+			return false;
+		g_array_append_val(a->scen_join_s, x);
+	}
+	return i == n;
+}
+
+bool cell_acc_decode(const uint8_t *buf, size_t len, size_t *pos,
+		     struct cell_acc *a)
+{
+	struct bytes_in in = { .p = buf, .len = len, .pos = *pos };
+	uint64_t c[10];
+	double D;
+	size_t i;
+
+	SIM_ASSERT(*pos <= len);
+	if (!bytes_get_double(&in, &D) || !isfinite(D) || D <= 0)
+		return false;
+	for (i = 0; i < G_N_ELEMENTS(c); i++)
+		if (!bytes_get_u64(&in, &c[i]))
+			return false;
+	cell_acc_init(a, D);
+	a->scenarios = c[0];
+	a->successes = c[1];
+	a->nodes_counted = c[2];
+	a->nodes_ready = c[3];
+	a->dials = c[4];
+	a->failed_dials = c[5];
+	a->timeout_wait = (sim_time)c[6];
+	a->requests = c[7];
+	a->fatal_restarts = c[8];
+	a->events = c[9];
+	if (a->timeout_wait < 0 || !decode_arrays(&in, a)) {
+		cell_acc_release(a);
+		return false;
+	}
+	*pos = in.pos;
+	return true;
 }

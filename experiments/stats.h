@@ -147,6 +147,28 @@ void cell_acc_merge(struct cell_acc *dst, const struct cell_acc *src);
 void cell_acc_release(struct cell_acc *a);
 
 /*
+ * The serialised accumulator: the checkpoint journal and the partial
+ * results of a shard (experiments/journal.h) hold these. Every field of
+ * @a, little-endian, doubles and floats as their IEEE bits, so that
+ * cell_acc_decode() gives back the same state bit for bit and a resumed
+ * or merged run the same results as one run. The one place that knows the
+ * layout of struct cell_acc on disk: change both with the struct.
+ */
+void cell_acc_encode(const struct cell_acc *a, GByteArray *out);
+
+/*
+ * Reads one accumulator that cell_acc_encode() wrote, from @len bytes at
+ * @buf + *@pos, into @a (which it initialises; release with
+ * cell_acc_release()), and advances *@pos past it. Returns false, with
+ * @a empty (released) and *@pos unchanged, when the bytes are short or
+ * not a consistent accumulator: counts that disagree with the arrays,
+ * join times that are negative or not finite, a deadline not > 0. Safe on
+ * any bytes (the journal reader is fuzzed).
+ */
+bool cell_acc_decode(const uint8_t *buf, size_t len, size_t *pos,
+		     struct cell_acc *a);
+
+/*
  * A cell's figures. Counts are exact; ratios are NAN when their
  * denominator is 0 (no scenario, no counted or no ready node): the writers
  * print them as JSON null, an empty CSV field, or "-". A censored join

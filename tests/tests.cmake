@@ -86,6 +86,9 @@ foreach(src ${CLI_TESTS})
            WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
   set_tests_properties(cli_${name} PROPERTIES TIMEOUT 300 LABELS cli)
 endforeach()
+# cli_resume runs selsim some 40 times, five of them 2,000 scenarios:
+# slow under ASan on a loaded machine
+set_tests_properties(cli_resume PROPERTIES TIMEOUT 900)
 
 # Plug-in policies: test_plugin loads the example module and broken ones,
 # tests/plugin/bad_plugin.c built once per -DBAD_<case> (not globbed: it

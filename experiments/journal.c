@@ -1,0 +1,421 @@
+#include "journal.h"
+#include "bytes.h"
+#include "spec.h"
+#include "sim/error.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char magic[8] = { 'S', 'E', 'L', 'S', 'I', 'M', 'J', '\n' };
+
+/* A record's payload is at most this long: far above any chunk (64
+ * scenarios of CONFIG_MAX_NODES nodes), so a larger length is a corrupt
+ * one. */
+#define MAX_RECORD (256u << 20)
+
+/* Strings of the header are at most this long. */
+#define MAX_STR 65536
+
+uint32_t journal_crc32(const uint8_t *p, size_t len)
+{
+	uint32_t c = 0xffffffffu;
+	size_t i;
+	int k;
+
+	for (i = 0; i < len; i++) {
+		c ^= p[i];
+		for (k = 0; k < 8; k++)
+			c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1u)));
+	}
+	return ~c;
+}
+
+/* The canonical spec's digest: `validate --explain` but its first line. */
+static char *spec_digest(const struct spec *s)
+{
+	char *text = NULL, *body;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	char *hex;
+
+	if (!f)
+		g_error("open_memstream: %s", g_strerror(errno));
+	spec_explain(s, f);
+	fclose(f);
+	body = strchr(text, '\n');
+	body = body ? body + 1 : text;
+	hex = g_compute_checksum_for_string(G_CHECKSUM_SHA256, body, -1);
+	free(text);
+	return hex;
+}
+
+void journal_header_of_spec(const struct spec *s, uint32_t chunk,
+			    uint32_t shard, uint32_t n_shards,
+			    struct journal_header *h)
+{
+	GString *p = g_string_new(NULL);
+	size_t i;
+
+	SIM_ASSERT(chunk > 0 && shard < n_shards);
+	for (i = 0; i < s->n_policies; i++)
+		g_string_append_printf(p, "%s%s", i ? "," : "",
+				       s->policies[i].ops->name);
+	*h = (struct journal_header){
+		.format = JOURNAL_FORMAT, .version = g_strdup(SELSIM_VERSION),
+		.spec_file = g_strdup(s->file), .digest = spec_digest(s),
+		.seed = s->seed, .scenarios = (uint64_t)s->scenarios,
+		.policies = g_string_free(p, FALSE), .chunk = chunk,
+		.grid = spec_grid_size(s), .shard = shard,
+		.n_shards = n_shards,
+	};
+}
+
+void journal_header_release(struct journal_header *h)
+{
+	g_free(h->version);
+	g_free(h->spec_file);
+	g_free(h->digest);
+	g_free(h->policies);
+	*h = (struct journal_header){ 0 };
+}
+
+uint64_t journal_chunks_per_cell(const struct journal_header *h)
+{
+	return (h->scenarios + h->chunk - 1) / h->chunk;
+}
+
+/* Policies in a comma-separated list. */
+static size_t count_policies(const char *list)
+{
+	size_t n = 1;
+
+	for (; *list; list++)
+		n += *list == ',';
+	return n;
+}
+
+uint64_t journal_chunks_total(const struct journal_header *h)
+{
+	return journal_chunks_per_cell(h) * h->grid *
+	       count_policies(h->policies);
+}
+
+char *journal_header_diff(const struct journal_header *a,
+			  const struct journal_header *b, bool with_shard)
+{
+#define DIFF_STR(f, what) \
+	if (strcmp(a->f, b->f)) \
+		return g_strdup_printf("%s: '%s' in the journal, '%s' here", \
+				       what, a->f, b->f)
+#define DIFF_NUM(f, what) \
+	if (a->f != b->f) \
+		return g_strdup_printf("%s: %" G_GUINT64_FORMAT " in the " \
+				       "journal, %" G_GUINT64_FORMAT " here", \
+				       what, (uint64_t)a->f, (uint64_t)b->f)
+	DIFF_NUM(format, "journal format");
+	DIFF_STR(version, "selsim version");
+	DIFF_NUM(seed, "seed");
+	DIFF_NUM(scenarios, "scenarios");
+	DIFF_STR(policies, "policies");
+	DIFF_STR(digest, "spec (digest of `selsim validate --explain`)");
+	DIFF_NUM(chunk, "scenarios per chunk");
+	DIFF_NUM(grid, "grid points");
+	if (with_shard && (a->shard != b->shard || a->n_shards != b->n_shards))
+		return g_strdup_printf("shard: %u/%u in the journal, %u/%u here",
+				       a->shard, a->n_shards, b->shard,
+				       b->n_shards);
+	return NULL;
+#undef DIFF_STR
+#undef DIFF_NUM
+}
+
+static void header_encode(const struct journal_header *h, GByteArray *b)
+{
+	g_byte_array_append(b, (const guint8 *)"H", 1);
+	bytes_put_u32(b, h->format);
+	bytes_put_str(b, h->version);
+	bytes_put_str(b, h->spec_file);
+	bytes_put_str(b, h->digest);
+	bytes_put_u64(b, h->seed);
+	bytes_put_u64(b, h->scenarios);
+	bytes_put_str(b, h->policies);
+	bytes_put_u32(b, h->chunk);
+	bytes_put_u64(b, h->grid);
+	bytes_put_u32(b, h->shard);
+	bytes_put_u32(b, h->n_shards);
+}
+
+/* The header's payload after its kind byte; false when it is not one a
+ * run could have written. */
+static bool header_decode(struct bytes_in *in, struct journal_header *h)
+{
+	*h = (struct journal_header){ 0 };
+	if (!bytes_get_u32(in, &h->format) || h->format != JOURNAL_FORMAT ||
+	    !bytes_get_str(in, MAX_STR, &h->version) ||
+	    !bytes_get_str(in, MAX_STR, &h->spec_file) ||
+	    !bytes_get_str(in, MAX_STR, &h->digest) ||
+	    !bytes_get_u64(in, &h->seed) || !bytes_get_u64(in, &h->scenarios) ||
+	    !bytes_get_str(in, MAX_STR, &h->policies) ||
+	    !bytes_get_u32(in, &h->chunk) || !bytes_get_u64(in, &h->grid) ||
+	    !bytes_get_u32(in, &h->shard) || !bytes_get_u32(in, &h->n_shards))
+		return false;
+	/* bounds that keep the chunk count far from overflowing */
+	return bytes_left(in) == 0 && h->chunk > 0 && h->scenarios > 0 &&
+	       h->scenarios <= UINT32_MAX && h->grid > 0 &&
+	       h->grid <= SPEC_MAX_GRID && strlen(h->policies) < 4096 &&
+	       h->n_shards > 0 && h->shard < h->n_shards;
+}
+
+/* The record at @buf + *@pos: its payload into *@payload, *@n; false
+ * when it is torn or corrupt (the tail starts there). */
+static bool next_record(const uint8_t *buf, size_t len, size_t *pos,
+			const uint8_t **payload, size_t *n)
+{
+	struct bytes_in in = { .p = buf, .len = len, .pos = *pos };
+	uint32_t size, crc;
+
+	if (!bytes_get_u32(&in, &size) || !bytes_get_u32(&in, &crc) ||
+	    size == 0 || size > MAX_RECORD || bytes_left(&in) < size ||
+	    journal_crc32(buf + in.pos, size) != crc)
+		return false;
+	*payload = buf + in.pos;
+	*n = size;
+	*pos = in.pos + size;
+	return true;
+}
+
+/* One chunk record's payload after its kind byte, checked against the
+ * header and the chunks before it (@seen). NULL or the reason it is bad. */
+static const char *chunk_decode(const struct journal_header *h,
+				const uint8_t *p, size_t n, GHashTable *seen,
+				struct journal_chunk *c)
+{
+	struct bytes_in in = { .p = p, .len = n, .pos = 0 };
+	uint64_t per_cell = journal_chunks_per_cell(h), first;
+	size_t pos;
+
+	if (!bytes_get_u64(&in, &c->index))
+		return "short chunk record";
+	if (c->index >= journal_chunks_total(h))
+		return "chunk index beyond the run";
+	if (c->index % h->n_shards != h->shard)
+		return "chunk of another shard";
+	if (g_hash_table_contains(seen, &c->index))
+		return "chunk recorded twice";
+	pos = in.pos;
+	if (!cell_acc_decode(p, n, &pos, &c->acc))
+		return "accumulator does not decode";
+	first = (c->index % per_cell) * h->chunk;
+	if (pos != n || c->acc.scenarios != MIN((uint64_t)h->chunk,
+						h->scenarios - first)) {
+		cell_acc_release(&c->acc);
+		return "accumulator of the wrong size";
+	}
+	return NULL;
+}
+
+/* The chunk records after the header, from @pos. */
+static bool parse_chunks(const char *file, const uint8_t *buf, size_t len,
+			 size_t pos, struct journal *out, GError **error)
+{
+	GHashTable *seen = g_hash_table_new_full(g_int64_hash, g_int64_equal,
+						   g_free, NULL);
+	const uint8_t *p;
+	size_t n;
+	bool ok = true;
+
+	while (ok && next_record(buf, len, &pos, &p, &n)) {
+		struct journal_chunk c = { 0 };
+		const char *why = p[0] != 'C' ? "not a chunk record"
+			: chunk_decode(&out->h, p + 1, n - 1, seen, &c);
+
+		if (why) {
+			g_set_error(error, SIM_ERROR, SIM_ERROR_INPUT,
+				    "%s: record %u (at byte %zu): %s", file,
+				    out->chunks->len + 1, pos - n - 8, why);
+			ok = false;
+			break;
+		}
+		g_array_append_val(out->chunks, c);
+		g_hash_table_add(seen, g_memdup2(&c.index, sizeof(c.index)));
+		out->valid_len = pos;
+	}
+	g_hash_table_destroy(seen);
+	out->dropped = len - out->valid_len;
+	return ok;
+}
+
+bool journal_parse(const char *file, const uint8_t *buf, size_t len,
+		   struct journal *out, GError **error)
+{
+	size_t pos = sizeof(magic), n;
+	const uint8_t *p;
+	struct bytes_in in;
+
+	*out = (struct journal){ 0 };
+	out->chunks = g_array_new(FALSE, FALSE, sizeof(struct journal_chunk));
+	if (len < sizeof(magic) || memcmp(buf, magic, sizeof(magic))) {
+		g_set_error(error, SIM_ERROR, SIM_ERROR_INPUT,
+			    "%s: not a selsim journal", file);
+		journal_release(out);
+		return false;
+	}
+	if (!next_record(buf, len, &pos, &p, &n) || p[0] != 'H' ||
+	    !(in = (struct bytes_in){ .p = p + 1, .len = n - 1 },
+	      header_decode(&in, &out->h))) {
+		g_set_error(error, SIM_ERROR, SIM_ERROR_INPUT,
+			    "%s: no complete header of format %d (torn, corrupt"
+			    " or of another selsim): run again without "
+			    "--resume", file, JOURNAL_FORMAT);
+		journal_release(out);
+		return false;
+	}
+	out->valid_len = pos;
+	if (!parse_chunks(file, buf, len, pos, out, error)) {
+		journal_release(out);
+		return false;
+	}
+	return true;
+}
+
+bool journal_read(const char *path, struct journal *out, GError **error)
+{
+	gchar *buf;
+	gsize len;
+	bool ok;
+
+	*out = (struct journal){ 0 };
+	if (!g_file_get_contents(path, &buf, &len, NULL)) {
+		g_set_error(error, SIM_ERROR, SIM_ERROR_INPUT,
+			    "%s: cannot read the journal: %s", path,
+			    g_strerror(errno));
+		return false;
+	}
+	ok = journal_parse(path, (const uint8_t *)buf, len, out, error);
+	g_free(buf);
+	return ok;
+}
+
+void journal_release(struct journal *j)
+{
+	size_t i;
+
+	if (j->chunks) {
+		for (i = 0; i < j->chunks->len; i++)
+			cell_acc_release(&g_array_index(j->chunks,
+					 struct journal_chunk, i).acc);
+		g_array_free(j->chunks, TRUE);
+	}
+	journal_header_release(&j->h);
+	*j = (struct journal){ 0 };
+}
+
+struct journal_writer {
+	GMutex lock;
+	int fd;
+	int err;		/* errno of the first failed write, else 0 */
+	char *path;
+};
+
+/* Writes all of @n bytes; false with w->err set. */
+static bool write_all(struct journal_writer *w, const uint8_t *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t k = write(w->fd, p, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			w->err = k < 0 ? errno : EIO;
+			return false;
+		}
+		p += k;
+		n -= (size_t)k;
+	}
+	return true;
+}
+
+/* @payload framed as a record: length, CRC, payload. */
+static GByteArray *frame(GByteArray *payload)
+{
+	GByteArray *r = g_byte_array_sized_new(payload->len + 8);
+
+	bytes_put_u32(r, payload->len);
+	bytes_put_u32(r, journal_crc32(payload->data, payload->len));
+	g_byte_array_append(r, payload->data, payload->len);
+	g_byte_array_free(payload, TRUE);
+	return r;
+}
+
+struct journal_writer *journal_writer_open(const char *path,
+					   const struct journal_header *h,
+					   size_t append_at, GError **error)
+{
+	struct journal_writer *w = g_new0(struct journal_writer, 1);
+	int flags = O_WRONLY | O_CLOEXEC | (append_at ? 0 : O_CREAT | O_TRUNC);
+
+	g_mutex_init(&w->lock);
+	w->path = g_strdup(path);
+	w->fd = open(path, flags, 0644);
+	if (w->fd >= 0 && append_at &&
+	    (ftruncate(w->fd, (off_t)append_at) != 0 ||
+	     lseek(w->fd, 0, SEEK_END) < 0))
+		w->err = errno;
+	if (w->fd >= 0 && !append_at) {
+		GByteArray *p = g_byte_array_new(), *r;
+
+		header_encode(h, p);
+		r = frame(p);
+		if (write_all(w, (const uint8_t *)magic, sizeof(magic)))
+			write_all(w, r->data, r->len);
+		g_byte_array_free(r, TRUE);
+	}
+	if (w->fd < 0 || w->err || fsync(w->fd) != 0) {
+		g_set_error(error, SIM_ERROR, SIM_ERROR_IO, "%s: %s", path,
+			    g_strerror(w->fd < 0 || !w->err ? errno : w->err));
+		if (w->fd >= 0)
+			close(w->fd);
+		w->fd = -1;
+		journal_writer_close(w, NULL);
+		return NULL;
+	}
+	return w;
+}
+
+void journal_writer_add(struct journal_writer *w, uint64_t index,
+			const struct cell_acc *acc)
+{
+	GByteArray *p = g_byte_array_new(), *r;
+
+	g_byte_array_append(p, (const guint8 *)"C", 1);
+	bytes_put_u64(p, index);
+	cell_acc_encode(acc, p);
+	r = frame(p);
+	g_mutex_lock(&w->lock);
+	if (!w->err)
+		write_all(w, r->data, r->len);
+	g_mutex_unlock(&w->lock);
+	g_byte_array_free(r, TRUE);
+}
+
+bool journal_writer_close(struct journal_writer *w, GError **error)
+{
+	bool ok;
+
+	if (w->fd >= 0 && !w->err && fsync(w->fd) != 0)
+		w->err = errno;
+	if (w->fd >= 0 && close(w->fd) != 0 && !w->err)
+		w->err = errno;
+	ok = !w->err;
+	if (!ok)
+		g_set_error(error, SIM_ERROR, SIM_ERROR_IO, "%s: %s", w->path,
+			    g_strerror(w->err));
+	g_mutex_clear(&w->lock);
+	g_free(w->path);
+	g_free(w);
+	return ok;
+}
