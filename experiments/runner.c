@@ -188,8 +188,9 @@ static void cells_init(const struct spec *s, struct runner_result *out)
 }
 
 /* The chunks of @out's cells, with empty accumulators. */
-static struct task *tasks_new(const struct spec *s, struct runner_result *out,
-			      uint64_t chunks)
+static struct task *tasks_new(const struct spec *s,
+			      const struct runner_opts *opts,
+			      struct runner_result *out, uint64_t chunks)
 {
 	uint64_t per_cell = (uint64_t)s->scenarios;
 	struct task *tasks = g_new0(struct task, out->n_cells * chunks);
@@ -284,7 +285,7 @@ static bool run_chunks(const struct spec *s, const struct runner_opts *opts,
 {
 	uint64_t chunks = ((uint64_t)s->scenarios + CHUNK - 1) / CHUNK;
 	size_t n_tasks = out->n_cells * chunks, i, present = 0;
-	struct task *tasks = tasks_new(s, out, chunks);
+	struct task *tasks = tasks_new(s, opts, out, chunks);
 	bool ok = !ck || !ck->done ||
 		  tasks_adopt(tasks, n_tasks, ck->done, error);
 	uint64_t run = ok ? tasks_run(tasks, n_tasks, opts, ck, t0) : 0;

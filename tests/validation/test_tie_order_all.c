@@ -23,7 +23,8 @@ static const char *const specs[] = {
 static void both_ways(const char *name)
 {
 	struct runner_result a, b;
-	struct runner_opts fifo = { 2, false, false }, rev = { 2, false, true };
+	struct runner_opts fifo = { .threads = 2 },
+			   rev = { .threads = 2, .tie_reverse = true };
 	GError *err = NULL;
 	struct spec s;
 	char *path = g_strdup_printf("experiments/specs/%s.json", name);
