@@ -52,6 +52,7 @@ static void compare_task(gpointer data, gpointer user)
 	 * equal the difference of the reported figures (the bootstrap works
 	 * on floats) */
 	stats_paired_point(&cell->sum, &bc->sum, &cell->vs);
+	fo_paired_compute(&cell->acc.fo, &bc->acc.fo, &cell->vs.fo);
 	cell->has_vs = true;
 	gsl_rng_free(r);
 }

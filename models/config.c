@@ -61,6 +61,8 @@ void world_config_init(struct world_config *c)
 	c->servers.service_time = (struct dist){
 		.kind = DIST_EXPONENTIAL, .p = { 2e-3, 0 } };
 	c->deadline = 10 * SIM_MIN;
+	c->failover = false;
+	c->kcm_leader = -1;
 }
 
 static void release_failure(struct failure_config *f)

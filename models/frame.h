@@ -34,6 +34,10 @@ typedef enum {
 	EP_ETCD_HEALTH,		/* etcd health test */
 	EP_PING,		/* etcd /ping */
 	EP_MEMBER_ADD,		/* a new etcd member asks to join */
+	EP_LEASE,		/* kubelet node lease GET or update (a write:
+				 * needs etcd) */
+	EP_NODE_STATUS,		/* kubelet node status (served from cache) */
+	EP_WATCH,		/* a watch's list and re-watch */
 	EP_N			/* no request: a plain dial */
 } endpoint;
 
@@ -107,6 +111,8 @@ struct world {
 	struct lbs *lbs;		/* lb.c */
 	struct joins *joins;		/* join.c */
 	struct timeline *tl;		/* timeline.c */
+	struct nodectl *nodectl;	/* nodectl.c */
+	struct sessions *sessions;	/* session.c */
 };
 
 /* Traces one event (use WTRACE: it formats nothing when tracing is off).

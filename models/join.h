@@ -25,7 +25,7 @@
  * A fatal error ends the process (node__fatal: systemd starts it again
  * after restart_delay, forever). Only the address list survives a
  * restart. A Ready node's load balancers stop: it dials no more in this
- * model.
+ * model, unless world_config.failover (then they run on: session.h).
  *
  * Owns: each node's flow step and its pending retry or wait.
  * Tells the world a node is Ready through frame__notify(CHANGE_READY).

@@ -34,12 +34,14 @@ struct lb {
 					 * health loop has not read yet */
 	sim_timer check_timer[CONFIG_MAX_SERVERS];
 	bool check_busy[CONFIG_MAX_SERVERS];	/* a dial or ping in flight */
+	sim_time check_since[CONFIG_MAX_SERVERS]; /* a tunnel: connected at */
 	int n_checked;
 };
 
 struct lbs {
 	struct lb *lb;		/* n x LB_N */
 	struct lb_hooks hooks;
+	lb_close_fn held_close;	/* session.c's, or NULL */
 };
 
 static struct lb *get(struct world *w, int node, int kind)
@@ -66,6 +68,11 @@ void lb__release(struct world *w)
 void lb__set_hooks(struct world *w, const struct lb_hooks *hooks)
 {
 	w->lbs->hooks = *hooks;
+}
+
+void lb__set_held_close(struct world *w, lb_close_fn fn)
+{
+	w->lbs->held_close = fn;
 }
 
 void lb__reset(struct world *w)
@@ -117,6 +124,8 @@ static void lb_close_conns(void *model, int server)
 	struct lb *lb = model;
 
 	lb->w->lbs->hooks.close_conns(lb->w, lb->node, lb->kind, server);
+	if (lb->w->lbs->held_close)
+		lb->w->lbs->held_close(lb->w, lb->node, lb->kind, server);
 }
 
 static void lb_on_state(void *model, int server, const char *from,
@@ -170,6 +179,24 @@ static struct lb *check_lb(struct world *w, struct call *c, int *i)
 
 static void checker_due(sim *s, void *ctx, uint64_t arg);
 
+/*
+ * How long a connected tunnel to checked server @i takes to notice that
+ * its server went silent now. Without failover: the TCP keepalive (the
+ * join model's reading). With it, remotedialer's: pings every
+ * tunnel_ping_interval since it connected, each resetting a read deadline
+ * of tunnel_ping_wait (K3S-MODEL 7, V: session.go:171-210, wsconn.go:
+ * 79-98), so the deadline is the last ping's time plus the wait.
+ */
+static sim_time silent_delay(struct world *w, const struct lb *lb, int i)
+{
+	sim_time iv = w->kp->tunnel_ping_interval;
+	sim_time up = sim_now(w->sim) - lb->check_since[i];
+
+	if (!w->cfg->failover)
+		return w->kp->tcp_keepalive;
+	return w->kp->tunnel_ping_wait - (iv > 0 ? up % iv : 0);
+}
+
 static void set_check(struct world *w, struct lb *lb, int i, health h)
 {
 	if (lb->check[i] != h)
@@ -209,10 +236,11 @@ static void checked_done(struct world *w, struct call *c, result r)
 		int server = lb->checked[i];
 
 		set_check(w, lb, i, HEALTH_OK);	/* connected: watch it */
+		lb->check_since[i] = sim_now(w->sim);
 		/* the dial was decided when its SYN left: a server that went
 		 * away since is noticed as lb__server_changed() would */
 		if (!net__reachable(w, lb->node, server))
-			schedule_check(w, lb, i, w->kp->tcp_keepalive);
+			schedule_check(w, lb, i, silent_delay(w, lb, i));
 		else if (!server__listening(w, server, PORT_SUPERVISOR)) {
 			set_check(w, lb, i, HEALTH_FAILED);
 			schedule_check(w, lb, i, w->kp->tunnel_reconnect);
@@ -256,6 +284,12 @@ static void checker_due(sim *s, void *ctx, uint64_t arg)
 		if (net__reachable(w, lb->node, server) &&
 		    server__listening(w, server, PORT_SUPERVISOR))
 			return;
+		if (w->cfg->failover)
+			WTRACE(w, TRACE_CONN, lb->node, server, "%s: tunnel to "
+			       "%s: no ping for %.0fs: remotedialer read "
+			       "deadline", frame__name(w, lb->node),
+			       frame__name(w, server),
+			       sim_time_to_s(w->kp->tunnel_ping_wait));
 		set_check(w, lb, i, HEALTH_FAILED);
 		schedule_check(w, lb, i, w->kp->tunnel_reconnect);
 		return;
@@ -281,7 +315,7 @@ void lb__server_changed(struct world *w, int server)
 			if (!net__reachable(w, n, server)) {
 				if (lb->check_timer[i] == SIM_TIMER_NONE)
 					schedule_check(w, lb, i,
-						       w->kp->tcp_keepalive);
+						       silent_delay(w, lb, i));
 			} else if (!server__listening(w, server, PORT_SUPERVISOR)) {
 				set_check(w, lb, i, HEALTH_FAILED);
 				schedule_check(w, lb, i, w->kp->tunnel_reconnect);

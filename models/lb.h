@@ -10,7 +10,10 @@
  *  - supervisor LB: the per-server tunnel: unknown until its first dial,
  *    OK while connected, failed after a disconnect; reconnects after
  *    tunnel_reconnect. A stopped process is noticed at once (reset), a
- *    vanished host after tcp_keepalive.
+ *    vanished host after tcp_keepalive; with world_config.failover, at
+ *    the remotedialer read deadline instead (K3S-MODEL 7: the last ping
+ *    on the tunnel_ping_interval grid since it connected, plus
+ *    tunnel_ping_wait: 55-60 s with the defaults).
  *  - etcd LB: GET /ping with etcd_ping_timeout, every uniform
  *    [etcd_ping_min, etcd_ping_max), the first at once.
  *
@@ -47,6 +50,11 @@ struct lb_hooks {
 void lb__init(struct world *w);
 void lb__release(struct world *w);
 void lb__set_hooks(struct world *w, const struct lb_hooks *hooks);
+/* A second way up for closing connections: the long-lived connections
+ * session.c holds through the LB hear of the policy's closes here too
+ * (set-up; NULL for none). */
+typedef void (*lb_close_fn)(struct world *w, int node, int kind, int server);
+void lb__set_held_close(struct world *w, lb_close_fn fn);
 /* A run starts: each node's saved address lists are its cached list
  * from the spec, restricted to what each LB balances (apiservers for an
  * agent's supervisor LB, etcd members for a control-plane server's etcd
