@@ -426,6 +426,17 @@ void lb__start(struct world *w, int node, lb_kind kind)
 				     health_loop, lb, 0);
 }
 
+void lb__health_phase(struct world *w, int node, lb_kind kind,
+		      sim_time delay)
+{
+	struct lb *lb = get(w, node, kind);
+
+	if (!lb->state)
+		return;
+	sim_cancel(w->sim, lb->health_timer);
+	lb->health_timer = sim_after(w->sim, delay, health_loop, lb, 0);
+}
+
 void lb__stop(struct world *w, int node, lb_kind kind)
 {
 	struct lb *lb = get(w, node, kind);

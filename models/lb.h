@@ -66,6 +66,11 @@ void lb__cleanup(struct world *w);
 /* Starts @node's LB @kind with its saved address list and --server as
  * the default, and its checkers. */
 void lb__start(struct world *w, int node, lb_kind kind);
+/* Moves the running LB's next health check to @delay from now (0 <
+ * @delay): an LB that has run a while checks in any phase (session.c at
+ * the start of a failover run). */
+void lb__health_phase(struct world *w, int node, lb_kind kind,
+		      sim_time delay);
 /* Stops it (nothing when not running): K3s keeps no health state across
  * restarts. */
 void lb__stop(struct world *w, int node, lb_kind kind);

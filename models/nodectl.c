@@ -123,8 +123,13 @@ void nodectl__reset(struct world *w)
 	if (!w->cfg->failover)
 		return;
 	k->leader = w->cfg->kcm_leader >= 0 ? w->cfg->kcm_leader : candidate(w);
-	k->monitor = sim_after(w->sim, w->kp->node_monitor_period, monitor, w,
-			       0);
+	/* it has been running: its ticks are in any phase (one draw from
+	 * the leader's join stream, at the start of failover runs only) */
+	k->monitor = sim_after(w->sim, w->kp->node_monitor_period -
+		(sim_time)(gsl_rng_uniform(w->rng[k->leader >= 0 ? k->leader : 0]
+					   .join) *
+			   (double)w->kp->node_monitor_period),
+		monitor, w, 0);
 }
 
 void nodectl__renewed(struct world *w, int node)

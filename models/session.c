@@ -726,6 +726,10 @@ void session__reset(struct world *w)
 				apis[k++] = i;
 		lb__start(w, id, LB_SUPERVISOR);
 		lb__set_list(w, id, LB_SUPERVISOR, apis, k);
+		/* it has been running: its health loop is in any phase (and
+		 * so its ticks do not fall on the failures' whole seconds) */
+		lb__health_phase(w, id, LB_SUPERVISOR, w->kp->health_check_interval -
+				 draw(w, id, w->kp->health_check_interval));
 		start_clients(w, id, true);
 	}
 }
