@@ -188,6 +188,8 @@ static cJSON *json_fo_vs(const struct fo_paired *p)
 	return o;
 }
 
+static const char *first_value(const struct spec *s, char *buf);
+
 static cJSON *json_cell(const struct spec *s, const struct out_cell *c)
 {
 	const struct cell_summary *m = &c->sum;
@@ -265,8 +267,19 @@ static cJSON *json_cell(const struct spec *s, const struct out_cell *c)
 	put(nodes, "ready", j_u64(m->nodes_ready));
 	put(o, "nodes", nodes);
 	put(o, "events_per_scenario", j_num(m->events_per_scenario));
-	if (m->fo.enabled)
-		put(o, "failover", json_failover(&m->fo));
+	if (m->fo.enabled) {
+		cJSON *f = json_failover(&m->fo);
+
+		if (c->fo_point) {
+			char buf[SIM_TIME_FMT_LEN];
+			cJSON *p = json_fo_vs(c->fo_point);
+
+			put(p, "axis", j_str(s->axes[0].key));
+			put(p, "value", j_str(first_value(s, buf)));
+			put(f, "vs_first_point", p);
+		}
+		put(o, "failover", f);
+	}
 	if (c->vs) {
 		put(o, "vs_baseline", json_vs(s, c));
 		if (c->vs->fo.enabled)
@@ -894,6 +907,39 @@ static void print_vs(FILE *f, const struct spec *s,
 	free_tab(tab, (rows + 1) * n_cols);
 }
 
+/* The first value of the first axis, as written. */
+static const char *first_value(const struct spec *s, char *buf)
+{
+	const struct spec_axis *a = &s->axes[0];
+
+	if (a->labels)
+		return spec_axis_label(a, a->numbers[0]);
+	if (a->numeric) {
+		g_snprintf(buf, SIM_TIME_FMT_LEN, "%g", a->numbers[0]);
+		return buf;
+	}
+	return sim_time_format(a->values[0], buf);
+}
+
+/* A cell's grid point in words: " key=value ...". */
+static void print_point(FILE *f, const struct spec *s,
+			const struct out_cell *c)
+{
+	char buf[SIM_TIME_FMT_LEN];
+	size_t j;
+
+	for (j = 0; j < s->n_axes; j++) {
+		if (s->axes[j].labels)
+			fprintf(f, " %s=%s", s->axes[j].key,
+				spec_axis_label(&s->axes[j], c->grid_x[j]));
+		else if (s->axes[j].numeric)
+			fprintf(f, " %s=%g", s->axes[j].key, c->grid_x[j]);
+		else
+			fprintf(f, " %s=%s", s->axes[j].key,
+				sim_time_format(c->grid[j], buf));
+	}
+}
+
 /* The failover table (stats_failover.h), and its paired differences. */
 static void print_failover(FILE *f, const struct spec *s,
 			   const struct out_cell *cells, size_t n)
@@ -938,6 +984,23 @@ static void print_failover(FILE *f, const struct spec *s,
 	fprintf(f, "\nfailover (%s)\n", FO_AFFECTED_DEFINITION);
 	print_aligned(f, tab, n + 1, n_cols, n_text);
 	free_tab(tab, (n + 1) * n_cols);
+	for (r = 0; r < n; r++) {
+		const struct fo_paired *p = cells[r].fo_point;
+		char buf[SIM_TIME_FMT_LEN];
+
+		if (!p)
+			continue;
+		if (r == 0 || !cells[r - 1].fo_point)
+			fprintf(f, "\nNotReady node-s per scenario vs the same "
+				"policy at %s = %s, paired by scenario (95%% "
+				"normal CI, * = excludes 0)\n", s->axes[0].key,
+				first_value(s, buf));
+		fprintf(f, "  %-12s", cells[r].policy);
+		print_point(f, s, &cells[r]);
+		fprintf(f, " %+.2f [%+.2f, %+.2f]%s\n", p->notready_s.diff,
+			p->notready_s.ci95[0], p->notready_s.ci95[1],
+			p->notready_s.significant ? " *" : "");
+	}
 }
 
 void output_print_table(FILE *f, const struct spec *s,
