@@ -129,6 +129,8 @@ static struct out_cell *run_cells(const struct spec *s,
 		cells[c].grid_x = s->n_axes ? res->cells[c].grid_x : NULL;
 		cells[c].sum = res->cells[c].sum;
 		cells[c].vs = res->cells[c].has_vs ? &res->cells[c].vs : NULL;
+		cells[c].fo_point = res->cells[c].has_fo_point
+				    ? &res->cells[c].fo_point : NULL;
 		cells[c].baseline = s->baseline;
 	}
 	return cells;

@@ -130,6 +130,66 @@ static cJSON *json_vs(const struct spec *s, const struct out_cell *c)
 	return o;
 }
 
+/* The failover figures of a cell (stats_failover.h), when it has any. */
+static cJSON *json_failover(const struct fo_summary *f)
+{
+	cJSON *o = must(cJSON_CreateObject());
+	cJSON *success = must(cJSON_CreateObject());
+	cJSON *ci = must(cJSON_CreateArray());
+	cJSON *back = must(cJSON_CreateObject());
+
+	put(success, "trials", j_u64(f->happened));
+	put(success, "count", j_u64(f->successes));
+	put(success, "rate", j_num(f->rate));
+	push(ci, j_num(f->ci95[0]));
+	push(ci, j_num(f->ci95[1]));
+	put(success, "ci95", ci);
+	put(o, "success", success);
+	put(o, "affected", j_u64(f->affected));
+	put(o, "back", j_u64(f->back));
+	put(back, "mean", j_num(f->back_mean));
+	put(back, "p50", j_censored(f->back_p50));
+	put(back, "p90", j_censored(f->back_p90));
+	put(back, "p99", j_censored(f->back_p99));
+	put(o, "time_back_s", back);
+	put(o, "notready_per_scenario", j_num(f->notready_per_scenario));
+	put(o, "notready_node_s_per_scenario",
+	    j_num(f->notready_s_per_scenario));
+	put(o, "failed_renewals_per_scenario",
+	    j_num(f->failed_renewals_per_scenario));
+	put(o, "requests_per_failover", j_num(f->requests_per_failover));
+	put(o, "dials_per_failover", j_num(f->dials_per_failover));
+	return o;
+}
+
+static cJSON *json_fo_diff(const struct fo_diff *d)
+{
+	cJSON *o = must(cJSON_CreateObject());
+	cJSON *ci = must(cJSON_CreateArray());
+
+	put(o, "diff", j_num(d->diff));
+	push(ci, j_num(d->ci95[0]));
+	push(ci, j_num(d->ci95[1]));
+	put(o, "ci95", ci);
+	put(o, "significant", j_bool(d->significant));
+	return o;
+}
+
+static cJSON *json_fo_vs(const struct fo_paired *p)
+{
+	cJSON *o = must(cJSON_CreateObject());
+
+	put(o, "method", j_str("mean of paired scenario differences, "
+			       "normal 95% interval"));
+	put(o, "scenarios", j_u64(p->n));
+	put(o, "success_rate", json_fo_diff(&p->success));
+	put(o, "notready_node_s", json_fo_diff(&p->notready_s));
+	put(o, "time_back_mean_s", json_fo_diff(&p->back_mean_s));
+	return o;
+}
+
+static const char *first_value(const struct spec *s, char *buf);
+
 static cJSON *json_cell(const struct spec *s, const struct out_cell *c)
 {
 	const struct cell_summary *m = &c->sum;
@@ -207,8 +267,25 @@ static cJSON *json_cell(const struct spec *s, const struct out_cell *c)
 	put(nodes, "ready", j_u64(m->nodes_ready));
 	put(o, "nodes", nodes);
 	put(o, "events_per_scenario", j_num(m->events_per_scenario));
-	if (c->vs)
+	if (m->fo.enabled) {
+		cJSON *f = json_failover(&m->fo);
+
+		if (c->fo_point) {
+			char buf[SIM_TIME_FMT_LEN];
+			cJSON *p = json_fo_vs(c->fo_point);
+
+			put(p, "axis", j_str(s->axes[0].key));
+			put(p, "value", j_str(first_value(s, buf)));
+			put(f, "vs_first_point", p);
+		}
+		put(o, "failover", f);
+	}
+	if (c->vs) {
 		put(o, "vs_baseline", json_vs(s, c));
+		if (c->vs->fo.enabled)
+			put(cJSON_GetObjectItem(o, "vs_baseline"), "failover",
+			    json_fo_vs(&c->vs->fo));
+	}
 	return o;
 }
 
@@ -250,6 +327,8 @@ char *output_json_string(const struct spec *s, const struct out_cell *cells,
 	put(root, "command", j_str(command_line));
 	put(root, "comparisons", j_u64(comparisons(cells, n)));
 	put(root, "alpha", j_num(STATS_ALPHA));
+	if (s->world.failover)
+		put(root, "failover_affected", j_str(FO_AFFECTED_DEFINITION));
 	for (i = 0; i < s->n_axes; i++)
 		push(axes, j_str(s->axes[i].key));
 	put(root, "axes", axes);
@@ -359,6 +438,58 @@ static void csv_diff_tests(GString *g, const struct stats_diff *d)
 	csv_bool(g, d->significant_holm);
 }
 
+/* With failover, after csv_columns (stats_failover.h). */
+static const char *const csv_fo_columns[] = {
+	"failover_trials", "failover_successes", "failover_rate",
+	"failover_ci95_lo", "failover_ci95_hi", "failover_affected",
+	"failover_back", "failover_back_mean_s", "failover_back_p50_s",
+	"failover_back_p90_s", "failover_back_p99_s",
+	"notready_per_scenario", "notready_node_s_per_scenario",
+	"failed_renewals_per_scenario", "failover_requests",
+	"failover_dials", "failover_rate_diff", "failover_rate_diff_lo",
+	"failover_rate_diff_hi", "notready_node_s_diff",
+	"notready_node_s_diff_lo", "notready_node_s_diff_hi",
+	"failover_back_mean_diff_s", "failover_back_mean_diff_lo",
+	"failover_back_mean_diff_hi",
+};
+
+/* The failover columns of a cell (empty differences for the baseline). */
+static void csv_failover(GString *g, const struct out_cell *c)
+{
+	const struct fo_summary *f = &c->sum.fo;
+	const struct fo_diff *d[3];
+	size_t j;
+
+	csv_u64(g, f->happened);
+	csv_u64(g, f->successes);
+	csv_num(g, f->rate);
+	csv_num(g, f->ci95[0]);
+	csv_num(g, f->ci95[1]);
+	csv_u64(g, f->affected);
+	csv_u64(g, f->back);
+	csv_num(g, f->back_mean);
+	csv_censored(g, f->back_p50);
+	csv_censored(g, f->back_p90);
+	csv_censored(g, f->back_p99);
+	csv_num(g, f->notready_per_scenario);
+	csv_num(g, f->notready_s_per_scenario);
+	csv_num(g, f->failed_renewals_per_scenario);
+	csv_num(g, f->requests_per_failover);
+	csv_num(g, f->dials_per_failover);
+	if (!c->vs || !c->vs->fo.enabled) {
+		g_string_append(g, ",,,,,,,,,");
+		return;
+	}
+	d[0] = &c->vs->fo.success;
+	d[1] = &c->vs->fo.notready_s;
+	d[2] = &c->vs->fo.back_mean_s;
+	for (j = 0; j < 3; j++) {
+		csv_num(g, d[j]->diff);
+		csv_num(g, d[j]->ci95[0]);
+		csv_num(g, d[j]->ci95[1]);
+	}
+}
+
 /* The header line: policy, the sweep's keys, csv_columns. */
 static void csv_header(GString *g, const struct spec *s)
 {
@@ -372,6 +503,10 @@ static void csv_header(GString *g, const struct spec *s)
 	for (j = 0; j < G_N_ELEMENTS(csv_columns); j++) {
 		g_string_append_c(g, ',');
 		g_string_append(g, csv_columns[j]);
+	}
+	for (j = 0; s->world.failover && j < G_N_ELEMENTS(csv_fo_columns); j++) {
+		g_string_append_c(g, ',');
+		g_string_append(g, csv_fo_columns[j]);
 	}
 	g_string_append_c(g, '\n');
 }
@@ -486,6 +621,8 @@ char *output_csv_string(const struct spec *s, const struct out_cell *cells,
 		csv_figures(g, &c->sum);
 		csv_vs_first(g, s, c);
 		csv_added(g, c);
+		if (s->world.failover)
+			csv_failover(g, c);
 		g_string_append_c(g, '\n');
 	}
 	return g_string_free(g, FALSE);
@@ -770,6 +907,102 @@ static void print_vs(FILE *f, const struct spec *s,
 	free_tab(tab, (rows + 1) * n_cols);
 }
 
+/* The first value of the first axis, as written. */
+static const char *first_value(const struct spec *s, char *buf)
+{
+	const struct spec_axis *a = &s->axes[0];
+
+	if (a->labels)
+		return spec_axis_label(a, a->numbers[0]);
+	if (a->numeric) {
+		g_snprintf(buf, SIM_TIME_FMT_LEN, "%g", a->numbers[0]);
+		return buf;
+	}
+	return sim_time_format(a->values[0], buf);
+}
+
+/* A cell's grid point in words: " key=value ...". */
+static void print_point(FILE *f, const struct spec *s,
+			const struct out_cell *c)
+{
+	char buf[SIM_TIME_FMT_LEN];
+	size_t j;
+
+	for (j = 0; j < s->n_axes; j++) {
+		if (s->axes[j].labels)
+			fprintf(f, " %s=%s", s->axes[j].key,
+				spec_axis_label(&s->axes[j], c->grid_x[j]));
+		else if (s->axes[j].numeric)
+			fprintf(f, " %s=%g", s->axes[j].key, c->grid_x[j]);
+		else
+			fprintf(f, " %s=%s", s->axes[j].key,
+				sim_time_format(c->grid[j], buf));
+	}
+}
+
+/* The failover table (stats_failover.h), and its paired differences. */
+static void print_failover(FILE *f, const struct spec *s,
+			   const struct out_cell *cells, size_t n)
+{
+	static const char *const figs[] = {
+		"failover [95% CI]", "affected", "back mean s", "p50 s",
+		"p90 s", "p99 s", "NotReady/scen", "NotReady node-s/scen",
+		"vs base node-s [95% CI]",
+	};
+	size_t n_text = 1 + s->n_axes;
+	size_t n_cols = n_text + G_N_ELEMENTS(figs);
+	char **tab = g_new0(char *, (n + 1) * n_cols);
+	size_t r;
+
+	tab_header(tab, s, figs, G_N_ELEMENTS(figs));
+	for (r = 0; r < n; r++) {
+		const struct fo_summary *m = &cells[r].sum.fo;
+		const struct stats_paired *v = cells[r].vs;
+		char **row = tab + (r + 1) * n_cols;
+
+		tab_text(row, s, &cells[r]);
+		row[n_text] = isfinite(m->rate) ?
+			g_strdup_printf("%.1f%% [%.1f, %.1f]",
+					100.0 * m->rate, 100.0 * m->ci95[0],
+					100.0 * m->ci95[1]) : g_strdup("-");
+		row[n_text + 1] = g_strdup_printf("%" G_GUINT64_FORMAT,
+						  m->affected);
+		row[n_text + 2] = tab_num(m->back_mean);
+		row[n_text + 3] = tab_num(m->back_p50);
+		row[n_text + 4] = tab_num(m->back_p90);
+		row[n_text + 5] = tab_num(m->back_p99);
+		row[n_text + 6] = tab_num(m->notready_per_scenario);
+		row[n_text + 7] = tab_num(m->notready_s_per_scenario);
+		row[n_text + 8] = v && v->fo.enabled ?
+			g_strdup_printf("%+.2f [%+.2f, %+.2f]%s",
+					v->fo.notready_s.diff,
+					v->fo.notready_s.ci95[0],
+					v->fo.notready_s.ci95[1],
+					v->fo.notready_s.significant ? " *" : "")
+			: g_strdup("-");
+	}
+	fprintf(f, "\nfailover (%s)\n", FO_AFFECTED_DEFINITION);
+	print_aligned(f, tab, n + 1, n_cols, n_text);
+	free_tab(tab, (n + 1) * n_cols);
+	for (r = 0; r < n; r++) {
+		const struct fo_paired *p = cells[r].fo_point;
+		char buf[SIM_TIME_FMT_LEN];
+
+		if (!p)
+			continue;
+		if (r == 0 || !cells[r - 1].fo_point)
+			fprintf(f, "\nNotReady node-s per scenario vs the same "
+				"policy at %s = %s, paired by scenario (95%% "
+				"normal CI, * = excludes 0)\n", s->axes[0].key,
+				first_value(s, buf));
+		fprintf(f, "  %-12s", cells[r].policy);
+		print_point(f, s, &cells[r]);
+		fprintf(f, " %+.2f [%+.2f, %+.2f]%s\n", p->notready_s.diff,
+			p->notready_s.ci95[0], p->notready_s.ci95[1],
+			p->notready_s.significant ? " *" : "");
+	}
+}
+
 void output_print_table(FILE *f, const struct spec *s,
 			const struct out_cell *cells, size_t n)
 {
@@ -810,4 +1043,6 @@ void output_print_table(FILE *f, const struct spec *s,
 		"restricted mean = mean of min(join time, deadline)\n");
 	free_tab(tab, (n + 1) * n_cols);
 	print_vs(f, s, cells, n);
+	if (s->world.failover)
+		print_failover(f, s, cells, n);
 }

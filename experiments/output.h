@@ -37,6 +37,9 @@ struct out_cell {
 					* baseline (nothing printed) */
 	const char *baseline;	/* the baseline's name: "k3s"; read only
 				 * where vs is set (NULL: spec.baseline) */
+	const struct fo_paired *fo_point; /* failover sweeps: against the
+					   * first value of the first axis
+					   * (runner.h); NULL for none */
 };
 
 /*

@@ -6,6 +6,7 @@
  */
 #include "report.h"
 #include "report_compare.h"
+#include "report_failover.h"
 #include "doc.h"
 #include "fmt.h"
 #include "output.h"
@@ -668,6 +669,7 @@ gboolean report_write(const char *dir, GError **error)
 	report_head(&d, &r);
 	report_spec(&d, &r, dir);
 	report_table(&d, &r);
+	report_failover(&d, &r);
 	report_plots(&d, &r, dir, plan);
 	report_ranking(&d, &r);
 	report_comparisons(&d, &r);

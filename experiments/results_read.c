@@ -237,6 +237,64 @@ static void read_joined(struct jreader *jr, const cJSON *o, const char *path,
 	g_free(sub);
 }
 
+/* "failover" and "vs_baseline.failover", when present. */
+static void read_failover(struct jreader *jr, const cJSON *o,
+			  const char *path, struct results_cell *c)
+{
+	const cJSON *f = jobj(jr, o, path, "failover", true);
+	const cJSON *vs = jobj(jr, o, path, "vs_baseline", true), *x;
+	char *sub = g_strconcat(path, ".failover", NULL), *sub2;
+
+	c->has_fo = f != NULL;
+	c->fo_vs_notready_s = c->fo_vs_lo = c->fo_vs_hi = NAN;
+	c->fo_rate = c->fo_lo = c->fo_hi = NAN;
+	if (!f) {
+		g_free(sub);
+		return;
+	}
+	x = jobj(jr, f, sub, "success", false);
+	sub2 = g_strconcat(sub, ".success", NULL);
+	if (x) {
+		const cJSON *ci = jget(jr, x, sub2, "ci95", false);
+
+		c->fo_trials = jnum(jr, x, sub2, "trials", false);
+		c->fo_rate = jnum(jr, x, sub2, "rate", false);
+		if (cJSON_IsArray(ci) && cJSON_GetArraySize(ci) == 2) {
+			c->fo_lo = jitem_num(ci, 0);
+			c->fo_hi = jitem_num(ci, 1);
+		}
+	}
+	g_free(sub2);
+	c->fo_affected = jnum(jr, f, sub, "affected", false);
+	c->fo_back = jnum(jr, f, sub, "back", false);
+	x = jobj(jr, f, sub, "time_back_s", false);
+	sub2 = g_strconcat(sub, ".time_back_s", NULL);
+	c->fo_back_mean = jnum(jr, x, sub2, "mean", true);
+	c->fo_back_p50 = jnum(jr, x, sub2, "p50", true);
+	c->fo_back_p90 = jnum(jr, x, sub2, "p90", true);
+	c->fo_back_p99 = jnum(jr, x, sub2, "p99", true);
+	g_free(sub2);
+	c->fo_notready = jnum(jr, f, sub, "notready_per_scenario", true);
+	c->fo_notready_s = jnum(jr, f, sub, "notready_node_s_per_scenario",
+				true);
+	c->fo_renewals = jnum(jr, f, sub, "failed_renewals_per_scenario",
+			      true);
+	c->fo_requests = jnum(jr, f, sub, "requests_per_failover", true);
+	c->fo_dials = jnum(jr, f, sub, "dials_per_failover", true);
+	g_free(sub);
+	if (vs && (x = jin_member(vs, "failover")) != NULL &&
+	    (x = jin_member(x, "notready_node_s")) != NULL) {
+		const cJSON *d = jin_member(x, "diff");
+		const cJSON *ci = jin_member(x, "ci95");
+
+		c->fo_vs_notready_s = cJSON_IsNumber(d) ? d->valuedouble : NAN;
+		if (cJSON_IsArray(ci) && cJSON_GetArraySize(ci) == 2) {
+			c->fo_vs_lo = jitem_num(ci, 0);
+			c->fo_vs_hi = jitem_num(ci, 1);
+		}
+	}
+}
+
 static void read_success_join(struct jreader *jr, const cJSON *o,
 			      const char *path, struct results_cell *c)
 {
@@ -263,6 +321,7 @@ static void read_success_join(struct jreader *jr, const cJSON *o,
 		g_free(sub);
 	}
 	read_joined(jr, o, path, c);
+	read_failover(jr, o, path, c);
 }
 
 static void read_cdf(struct jreader *jr, const cJSON *o, const char *path,

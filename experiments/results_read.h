@@ -82,6 +82,15 @@ struct results_cell {
 	const char *vs_baseline; /* its baseline's name, else the file's,
 				  * else "the baseline" */
 	struct results_paired vs_success, vs_mean, vs_p50, vs_p99;
+	/* "failover" (failover experiments; stats_failover.h), NaN when
+	 * absent: */
+	bool has_fo;
+	double fo_trials, fo_rate, fo_lo, fo_hi, fo_affected, fo_back;
+	double fo_back_mean, fo_back_p50, fo_back_p90, fo_back_p99; /* s;
+					 * NaN also beyond the deadline */
+	double fo_notready, fo_notready_s, fo_renewals, fo_requests, fo_dials;
+	double fo_vs_notready_s, fo_vs_lo, fo_vs_hi; /* vs_baseline.failover
+						    * .notready_node_s */
 };
 
 /* The distinct values of one axis, ascending. */

@@ -59,6 +59,7 @@ static void compare_task(gpointer data, gpointer user)
 	 * equal the difference of the reported figures (the bootstrap works
 	 * on floats) */
 	stats_paired_point(&cell->sum, &bc->sum, &cell->vs);
+	fo_paired_compute(&cell->acc.fo, &bc->acc.fo, &cell->vs.fo);
 	cell->has_vs = true;
 	gsl_rng_free(r);
 }
@@ -337,6 +338,42 @@ static void compare_cells(const struct spec *s,
 	holm(out);
 }
 
+/* Failover sweeps: each cell against the same policy at the first value
+ * of the first axis, the other axes equal, paired by scenario (what a
+ * setting changes, not what a policy does). */
+static void compare_points(const struct spec *s, struct runner_result *out)
+{
+	size_t *k = g_new(size_t, MAX(s->n_axes, 1));
+	size_t *m = g_new(size_t, MAX(s->n_axes, 1));
+	size_t c, r, j;
+
+	for (c = 0; s->world.failover && s->n_axes > 0 && c < out->n_cells;
+	     c++) {
+		struct runner_cell *cell = &out->cells[c];
+
+		spec_point_indices(s, cell->point, k);
+		if (k[0] == 0)
+			continue;
+		for (r = 0; r < out->n_cells; r++) {
+			const struct runner_cell *ref = &out->cells[r];
+			bool same = ref->policy == cell->policy;
+
+			spec_point_indices(s, ref->point, m);
+			same = same && m[0] == 0;
+			for (j = 1; same && j < s->n_axes; j++)
+				same = m[j] == k[j];
+			if (!same)
+				continue;
+			fo_paired_compute(&cell->acc.fo, &ref->acc.fo,
+					  &cell->fo_point);
+			cell->has_fo_point = cell->fo_point.enabled;
+			break;
+		}
+	}
+	g_free(k);
+	g_free(m);
+}
+
 bool runner_run_checkpointed(const struct spec *s,
 			     const struct runner_opts *opts,
 			     struct runner_checkpoint *ck,
@@ -352,8 +389,10 @@ bool runner_run_checkpointed(const struct spec *s,
 		return true;
 	for (c = 0; c < out->n_cells; c++)
 		cell_acc_summarise(&out->cells[c].acc, &out->cells[c].sum);
-	if (!opts->no_compare)
+	if (!opts->no_compare) {
 		compare_cells(s, opts, out);
+		compare_points(s, out);
+	}
 	out->wall_s = (double)(g_get_monotonic_time() - t0) / 1e6;
 	return true;
 }

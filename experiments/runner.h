@@ -45,6 +45,12 @@ struct runner_cell {
 	struct stats_paired vs;		/* against the baseline cell of the
 					 * same grid point (spec.baseline),
 					 * paired by scenario */
+	bool has_fo_point;		/* fo_point is set: a failover sweep,
+					 * the cell not at its first value
+					 * of the first axis */
+	struct fo_paired fo_point;	/* failover figures against the same
+					 * policy at the first value of the
+					 * first axis, the other axes equal */
 };
 
 struct runner_result {

@@ -32,7 +32,8 @@
 static const char *const top_keys[] = {
 	"name", "description", "seed", "scenarios", "deadline", "policies",
 	"baseline", "topology", "network", "servers", "failures",
-	"random_failures", "params", "sweep", "startup", "tune", NULL
+	"random_failures", "params", "sweep", "startup", "tune", "failover",
+	"controller_manager", NULL
 };
 
 /* "name": letters, digits, '.', '_' and '-' (it names files). */
@@ -93,11 +94,30 @@ static gboolean parse_run(struct ctx *c, const cJSON *root)
 	if (!jin_opt_string(&c->in, root, "description", &str) ||
 	    !jin_opt_int(&c->in, root, "seed", 0, JIN_MAX_EXACT_INT, &seed) ||
 	    !jin_opt_int(&c->in, root, "scenarios", 1, 100000000, &scenarios) ||
-	    !parse_deadline(c, root))
+	    !parse_deadline(c, root) ||
+	    !jin_opt_bool(&c->in, root, "failover", &s->world.failover))
 		return FALSE;
 	s->description = g_strdup(str);
 	s->seed = (uint64_t)seed;
 	s->scenarios = (int)scenarios;
+	return TRUE;
+}
+
+/* "controller_manager": with failover, the server whose controller-
+ * manager leads at the start (default: the first with an apiserver). */
+static gboolean parse_kcm(struct ctx *c, const cJSON *v)
+{
+	const char *name;
+	int id;
+
+	if (!jin_get_string(&c->in, v, &name))
+		return FALSE;
+	id = world_config_find_node(&c->s->world, name);
+	if (id < 0 || !role_has_apiserver(c->s->world.nodes[id].role))
+		return jin_fail(&c->in, "%s is not a server with an apiserver "
+				"(a node of role server or control-plane)",
+				jin_quote(&c->in, name));
+	c->s->world.kcm_leader = id;
 	return TRUE;
 }
 
@@ -114,6 +134,7 @@ static const struct {
 	{ "random_failures", spec__parse_random },
 	{ "params", spec__parse_params },
 	{ "sweep", spec__parse_sweep },
+	{ "controller_manager", parse_kcm },
 };
 
 static gboolean parse_root(struct ctx *c, const cJSON *root)

@@ -96,6 +96,7 @@ void cell_acc_init(struct cell_acc *a, double deadline_s)
 	a->join_s = g_array_new(FALSE, FALSE, sizeof(double));
 	a->scen = g_array_new(FALSE, FALSE, sizeof(struct cell_acc_scenario));
 	a->scen_join_s = g_array_new(FALSE, FALSE, sizeof(float));
+	fo_acc_init(&a->fo);
 }
 
 static sim_time add_sat(sim_time a, sim_time b)
@@ -137,6 +138,7 @@ void cell_acc_add(struct cell_acc *a, const struct run_record *r)
 		a->fatal_restarts += nr->fatal_restarts;
 	}
 	g_array_append_val(a->scen, sc);
+	fo_acc_add(&a->fo, r);
 }
 
 void cell_acc_merge(struct cell_acc *dst, const struct cell_acc *src)
@@ -158,6 +160,7 @@ void cell_acc_merge(struct cell_acc *dst, const struct cell_acc *src)
 	g_array_append_vals(dst->scen, src->scen->data, src->scen->len);
 	g_array_append_vals(dst->scen_join_s, src->scen_join_s->data,
 			    src->scen_join_s->len);
+	fo_acc_merge(&dst->fo, &src->fo);
 }
 
 void cell_acc_release(struct cell_acc *a)
@@ -168,6 +171,7 @@ void cell_acc_release(struct cell_acc *a)
 		g_array_free(a->scen, TRUE);
 	if (a->scen_join_s)
 		g_array_free(a->scen_join_s, TRUE);
+	fo_acc_release(&a->fo);
 	*a = (struct cell_acc){ 0 };
 }
 
@@ -236,6 +240,7 @@ void cell_acc_summarise(struct cell_acc *a, struct cell_summary *out)
 	out->fatal_restarts_per_scenario =
 		ratio((double)a->fatal_restarts, a->scenarios);
 	out->events_per_scenario = ratio((double)a->events, a->scenarios);
+	fo_acc_summarise(&a->fo, &out->fo);
 }
 
 /* ---- the serialised form (cell_acc_encode(), cell_acc_decode()) ---- */

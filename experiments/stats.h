@@ -27,6 +27,7 @@
 #define EXPERIMENTS_STATS_H
 
 #include "models/record.h"
+#include "stats_failover.h"
 #include "sim/time.h"
 
 #include <glib.h>
@@ -126,6 +127,7 @@ struct cell_acc {
 				 * bits put a join time of 600 s within
 				 * 31 us, far below any spread of join
 				 * times */
+	struct fo_acc fo;	/* failover figures (stats_failover.h) */
 };
 
 /* Sets up an empty accumulator for a cell whose scenarios end at
@@ -212,6 +214,7 @@ struct cell_summary {
 					 * amplification */
 	double fatal_restarts_per_scenario;
 	double events_per_scenario;
+	struct fo_summary fo;	/* failover figures (stats_failover.h) */
 };
 
 /*

@@ -100,6 +100,7 @@ struct stats_paired {
 	uint64_t tail_n;		/* counted nodes beyond the p99 rank,
 					 * the fewer of the two sides */
 	bool tail_warning;		/* tail_n < STATS_TAIL_MIN */
+	struct fo_paired fo;		/* failover (stats_failover.h) */
 };
 
 /*

@@ -644,6 +644,25 @@ void client__dial(struct world *w, int node, int server, port p,
 	begin(w, c, timeout);
 }
 
+void client__send(struct world *w, int node, int server, sim_time rtt,
+		 endpoint ep, sim_time timeout, call_done_fn done,
+		 uint64_t tag)
+{
+	struct call *c = call__new(w, node, node__inc(w, node), done, tag);
+
+	c->quiet = true;
+	c->server = server;
+	c->ep = ep;
+	c->port = PORT_SUPERVISOR;
+	c->rtt = rtt;
+	c->sent = c->dial_started = sim_now(w->sim);
+	c->timeout = timeout;
+	if (timeout > 0)
+		c->client_timer = sim_after(w->sim, timeout, client_timeout, w,
+					    call__arg(c));
+	c->dial_timer = sim_after(w->sim, rtt / 2, arrive, w, call__arg(c));
+}
+
 static void reset(sim *s, void *ctx, uint64_t arg)
 {
 	struct world *w = ctx;

@@ -54,6 +54,18 @@ void client__dial(struct world *w, int node, int server, port p,
 		 sim_time timeout, bool quiet, call_done_fn done,
 		 uint64_t tag);
 
+/*
+ * A request on a connection @node already holds to @server (HTTP/2,
+ * session.c): no dial and no TLS; it travels half of the connection's
+ * @rtt, is served and comes back as client__request()'s do. Quiet: left
+ * out of the run record and the trace (the caller counts and tells).
+ * With @timeout 0 a request whose answer is lost ends at once with
+ * RES_TIMEOUT: the caller, which cannot know it yet, ignores that.
+ */
+void client__send(struct world *w, int node, int server, sim_time rtt,
+		 endpoint ep, sim_time timeout, call_done_fn done,
+		 uint64_t tag);
+
 /* Closes the connections of @node's LB @lb to @server (the LB asked): the
  * client hears of each reset from an event at the same time. */
 void client__close_conns(struct world *w, int node, int lb, int server);

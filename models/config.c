@@ -116,6 +116,8 @@ void world_config_init(struct world_config *c)
 		.kind = DIST_EXPONENTIAL, .p = { 2e-3, 0 } };
 	c->deadline = 10 * SIM_MIN;
 	startup_config_default(&c->startup);
+	c->failover = false;
+	c->kcm_leader = -1;
 }
 
 static void release_failure(struct failure_config *f)

@@ -231,6 +231,13 @@ struct world_config {
 	sim_time deadline;	/* a scenario ends here at the latest */
 	struct startup_config startup;	/* "startup": every node's phases,
 					 * unless the node overrides one */
+	bool failover;		/* nodes keep running after Ready (K3S-MODEL
+				 * section 7): held connections, leases,
+				 * the controller-manager; the run goes on
+				 * to the deadline (default false) */
+	int kcm_leader;		/* failover: the controller-manager leader
+				 * at the start (a server with an apiserver);
+				 * -1: the first one (default) */
 };
 
 /* A config with every default set and no nodes. Release with

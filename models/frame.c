@@ -22,6 +22,9 @@ const char *const trace_kind_names[TRACE_N_KINDS] = {
 	[TRACE_HEALTH] = "health",
 	[TRACE_ETCD] = "etcd",
 	[TRACE_NOTE] = "note",
+	[TRACE_CONN] = "conn",
+	[TRACE_LEASE] = "lease",
+	[TRACE_NODE] = "node_state",
 };
 
 const char *const endpoint_names[EP_N] = {
@@ -36,6 +39,9 @@ const char *const endpoint_names[EP_N] = {
 	[EP_APISERVERS] = "/v1-k3s/apiservers",
 	[EP_CACERTS_PROBE] = "/cacerts (system CAs)",
 	[EP_MEMBER_LIST] = "etcd member list",
+	[EP_LEASE] = "node lease",
+	[EP_NODE_STATUS] = "node status",
+	[EP_WATCH] = "watch",
 };
 
 const char *const result_names[3] = {

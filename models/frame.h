@@ -38,6 +38,10 @@ typedef enum {
 	EP_CACERTS_PROBE,	/* GET /cacerts with the system CAs: ends
 				 * when TLS fails to verify (K3S-MODEL 6.10) */
 	EP_MEMBER_LIST,		/* etcd MemberList (the etcd LB's sync) */
+	EP_LEASE,		/* kubelet node lease GET or update (a write:
+				 * needs etcd) */
+	EP_NODE_STATUS,		/* kubelet node status (served from cache) */
+	EP_WATCH,		/* a watch's list and re-watch */
 	EP_N			/* no request: a plain dial */
 } endpoint;
 
@@ -113,6 +117,8 @@ struct world {
 	struct lbs *lbs;		/* lb.c */
 	struct joins *joins;		/* join.c */
 	struct timeline *tl;		/* timeline.c */
+	struct nodectl *nodectl;	/* nodectl.c */
+	struct sessions *sessions;	/* session.c */
 };
 
 /* Traces one event (use WTRACE: it formats nothing when tracing is off).

@@ -136,10 +136,11 @@ static void become_ready(struct world *w, struct flow *f)
 	sim_cancel(w->sim, f->sync_timer);
 	f->sync_timer = SIM_TIMER_NONE;
 	WTRACE(w, TRACE_READY, f->id, -1, "%s: Ready", frame__name(w, f->id));
-	/* a Ready node dials no more in this model: its load balancers and
-	 * their health checks would run idle, so they stop (a restart makes
-	 * new ones, as K3s keeps no health state across restarts) */
-	for (k = 0; k < LB_N; k++)
+	/* without failover a Ready node dials no more in this model: its
+	 * load balancers and their health checks would run idle, so they
+	 * stop (a restart makes new ones, as K3s keeps no health state
+	 * across restarts); with it they run on for session.c */
+	for (k = 0; k < LB_N && !w->cfg->failover; k++)
 		lb__stop(w, f->id, (lb_kind)k);
 	frame__notify(w, CHANGE_READY, f->id);
 }

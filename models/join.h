@@ -46,7 +46,7 @@
  * A fatal error ends the process (node__fatal: systemd starts it again
  * after restart_delay, forever). Only the address list survives a
  * restart. A Ready node's load balancers stop: it dials no more in this
- * model.
+ * model, unless world_config.failover (then they run on: session.h).
  *
  * Owns: each node's flow step, its GET sequence, its pending retry or
  * wait and its etcd LB's member-sync timer.

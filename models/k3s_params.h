@@ -50,6 +50,22 @@ struct k3s_params {
 	sim_time tunnel_ping_timeout;	/* silent tunnel noticed: 60s */
 	sim_time etcd_dial_timeout;	/* blocking etcd client connect: 5s */
 	sim_time etcd_member_sync;	/* etcd LB member-list sync: 30s */
+	/* after Ready (K3S-MODEL.md section 7; failover experiments) */
+	sim_time http2_read_idle_timeout; /* client-go HTTP/2 ping after: 30s */
+	sim_time http2_ping_timeout;	/* ... unanswered closes it: 15s */
+	sim_time lease_renew_interval;	/* kubelet lease renewal period: 10s */
+	sim_time lease_renew_jitter;	/* ... plus uniform [0, this): 400ms */
+	sim_time lease_request_timeout;	/* each renewal request: 10s */
+	sim_time lease_backoff_initial;	/* ensure-lease backoff start: 100ms */
+	sim_time lease_backoff_max;	/* ... doubling up to: 7s */
+	sim_time node_status_interval;	/* kubelet node status: 10s */
+	sim_time watch_retry;		/* a broken watch re-lists after: 800ms */
+	sim_time node_monitor_grace_period; /* lease age -> NotReady: 50s */
+	sim_time node_monitor_period;	/* controller-manager check: 5s */
+	sim_time kcm_lease_duration;	/* its leader lease: 15s */
+	sim_time kcm_retry_period;	/* candidates retry: 2s */
+	sim_time tunnel_ping_interval;	/* remotedialer ping: 5s */
+	sim_time tunnel_ping_wait;	/* ... read deadline: 60s */
 };
 
 /*

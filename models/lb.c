@@ -34,6 +34,7 @@ struct lb {
 					 * health loop has not read yet */
 	sim_timer check_timer[CONFIG_MAX_SERVERS];
 	bool check_busy[CONFIG_MAX_SERVERS];	/* a dial or ping in flight */
+	sim_time check_since[CONFIG_MAX_SERVERS]; /* a tunnel: connected at */
 	int n_checked;
 	bool checks_on;		/* checkers run (the etcd LB's only once
 				 * lb__attach_checks(), K3S-MODEL 6.3) */
@@ -42,6 +43,7 @@ struct lb {
 struct lbs {
 	struct lb *lb;		/* n x LB_N */
 	struct lb_hooks hooks;
+	lb_close_fn held_close;	/* session.c's, or NULL */
 };
 
 static struct lb *get(struct world *w, int node, int kind)
@@ -68,6 +70,11 @@ void lb__release(struct world *w)
 void lb__set_hooks(struct world *w, const struct lb_hooks *hooks)
 {
 	w->lbs->hooks = *hooks;
+}
+
+void lb__set_held_close(struct world *w, lb_close_fn fn)
+{
+	w->lbs->held_close = fn;
 }
 
 void lb__reset(struct world *w)
@@ -119,6 +126,8 @@ static void lb_close_conns(void *model, int server)
 	struct lb *lb = model;
 
 	lb->w->lbs->hooks.close_conns(lb->w, lb->node, lb->kind, server);
+	if (lb->w->lbs->held_close)
+		lb->w->lbs->held_close(lb->w, lb->node, lb->kind, server);
 }
 
 static void lb_on_state(void *model, int server, const char *from,
@@ -177,6 +186,24 @@ static struct lb *check_lb(struct world *w, struct call *c, int *i)
 
 static void checker_due(sim *s, void *ctx, uint64_t arg);
 
+/*
+ * How long a connected tunnel to checked server @i takes to notice that
+ * its server went silent now. Without failover: tunnel_ping_timeout
+ * (K3S-MODEL 6.13, the join model's reading). With it, remotedialer's: pings every
+ * tunnel_ping_interval since it connected, each resetting a read deadline
+ * of tunnel_ping_wait (K3S-MODEL 7, V: session.go:171-210, wsconn.go:
+ * 79-98), so the deadline is the last ping's time plus the wait.
+ */
+static sim_time silent_delay(struct world *w, const struct lb *lb, int i)
+{
+	sim_time iv = w->kp->tunnel_ping_interval;
+	sim_time up = sim_now(w->sim) - lb->check_since[i];
+
+	if (!w->cfg->failover)
+		return w->kp->tunnel_ping_timeout;
+	return w->kp->tunnel_ping_wait - (iv > 0 ? up % iv : 0);
+}
+
 static void set_check(struct world *w, struct lb *lb, int i, health h)
 {
 	if (lb->check[i] != h)
@@ -216,10 +243,11 @@ static void checked_done(struct world *w, struct call *c, result r)
 		int server = lb->checked[i];
 
 		set_check(w, lb, i, HEALTH_OK);	/* connected: watch it */
+		lb->check_since[i] = sim_now(w->sim);
 		/* the dial was decided when its SYN left: a server that went
 		 * away since is noticed as lb__server_changed() would */
 		if (!net__reachable(w, lb->node, server))
-			schedule_check(w, lb, i, w->kp->tunnel_ping_timeout);
+			schedule_check(w, lb, i, silent_delay(w, lb, i));
 		else if (!server__listening(w, server, PORT_SUPERVISOR)) {
 			set_check(w, lb, i, HEALTH_FAILED);
 			schedule_check(w, lb, i, w->kp->tunnel_reconnect);
@@ -264,6 +292,12 @@ static void checker_due(sim *s, void *ctx, uint64_t arg)
 		if (net__reachable(w, lb->node, server) &&
 		    server__listening(w, server, PORT_SUPERVISOR))
 			return;
+		if (w->cfg->failover)
+			WTRACE(w, TRACE_CONN, lb->node, server, "%s: tunnel to "
+			       "%s: no ping for %.0fs: remotedialer read "
+			       "deadline", frame__name(w, lb->node),
+			       frame__name(w, server),
+			       sim_time_to_s(w->kp->tunnel_ping_wait));
 		set_check(w, lb, i, HEALTH_FAILED);
 		schedule_check(w, lb, i, w->kp->tunnel_reconnect);
 		return;
@@ -290,7 +324,7 @@ void lb__server_changed(struct world *w, int server)
 			if (!net__reachable(w, n, server)) {
 				if (lb->check_timer[i] == SIM_TIMER_NONE)
 					schedule_check(w, lb, i,
-						w->kp->tunnel_ping_timeout);
+						       silent_delay(w, lb, i));
 			} else if (!server__listening(w, server, PORT_SUPERVISOR)) {
 				set_check(w, lb, i, HEALTH_FAILED);
 				schedule_check(w, lb, i, w->kp->tunnel_reconnect);
@@ -426,6 +460,17 @@ void lb__start(struct world *w, int node, lb_kind kind)
 		start_checker(w, lb, 0);
 	lb->health_timer = sim_after(w->sim, w->kp->health_check_interval,
 				     health_loop, lb, 0);
+}
+
+void lb__health_phase(struct world *w, int node, lb_kind kind,
+		      sim_time delay)
+{
+	struct lb *lb = get(w, node, kind);
+
+	if (!lb->state)
+		return;
+	sim_cancel(w->sim, lb->health_timer);
+	lb->health_timer = sim_after(w->sim, delay, health_loop, lb, 0);
 }
 
 void lb__stop(struct world *w, int node, lb_kind kind)

@@ -10,7 +10,10 @@
  *  - supervisor LB: the per-server tunnel: unknown until its first dial,
  *    OK while connected, failed after a disconnect; reconnects after
  *    tunnel_reconnect. A stopped process is noticed at once (reset), a
- *    vanished host after tunnel_ping_timeout; a dial ends at
+ *    vanished host after tunnel_ping_timeout; with world_config.failover,
+ *    at the remotedialer read deadline instead (K3S-MODEL 7: the last ping
+ *    on the tunnel_ping_interval grid since it connected, plus
+ *    tunnel_ping_wait: 55-60 s with the defaults); a dial ends at
  *    tcp_syn_timeout. The tunnels start with lb__attach_checks().
  *  - etcd LB: GET /ping with etcd_ping_timeout, every uniform
  *    [etcd_ping_min, etcd_ping_max), the first once the checks are
@@ -49,6 +52,11 @@ struct lb_hooks {
 void lb__init(struct world *w);
 void lb__release(struct world *w);
 void lb__set_hooks(struct world *w, const struct lb_hooks *hooks);
+/* A second way up for closing connections: the long-lived connections
+ * session.c holds through the LB hear of the policy's closes here too
+ * (set-up; NULL for none). */
+typedef void (*lb_close_fn)(struct world *w, int node, int kind, int server);
+void lb__set_held_close(struct world *w, lb_close_fn fn);
 /* A run starts: each node's saved address lists are its cached list
  * from the spec, restricted to what each LB balances (apiservers for an
  * agent's supervisor LB, etcd members for a control-plane server's etcd
@@ -60,6 +68,11 @@ void lb__cleanup(struct world *w);
 /* Starts @node's LB @kind with its saved address list and --server as
  * the default, and its checkers (the etcd LB's: see lb__attach_checks). */
 void lb__start(struct world *w, int node, lb_kind kind);
+/* Moves the running LB's next health check to @delay from now (0 <
+ * @delay): an LB that has run a while checks in any phase (session.c at
+ * the start of a failover run). */
+void lb__health_phase(struct world *w, int node, lb_kind kind,
+		      sim_time delay);
 /* Stops it (nothing when not running): K3s keeps no health state across
  * restarts. */
 void lb__stop(struct world *w, int node, lb_kind kind);

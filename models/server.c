@@ -129,6 +129,16 @@ bool server__serves(const struct world *w, int server, endpoint ep)
 		/* the server adds the member through etcd: quorum */
 		return role_has_etcd(r) ? etcd__serving(w, server)
 					: etcd__has_leader(w);
+	case EP_LEASE:
+		/* a write (and a quorum read): through etcd */
+		if (!role_has_apiserver(r) || !ready)
+			return false;
+		return role_has_etcd(r) ? etcd__serving(w, server)
+					: etcd__has_leader(w);
+	case EP_NODE_STATUS:
+	case EP_WATCH:
+		/* from the apiserver's watch cache */
+		return role_has_apiserver(r) && ready;
 	case EP_N:
 		break;
 	}

@@ -46,6 +46,8 @@ struct timeline {
 
 static void check_settled(struct world *w)
 {
+	if (w->cfg->failover)
+		return;		/* failover is watched to the deadline */
 	if (w->tl->joining == 0 && w->tl->pending_actions == 0)
 		sim_stop(w->sim);
 }

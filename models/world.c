@@ -6,7 +6,8 @@
  * Every node starts Ready at time 0 (it joined before the scenario), with
  * its host and process up, unless the spec says "up": false. A node that
  * is Ready at time 0 runs no load balancer until it restarts: nothing in
- * the scenario dials through it before then. The failure timeline
+ * the scenario dials through it before then; with failover, agents do
+ * (session.h) and the run goes on to the deadline. The failure timeline
  * (timeline.h) decides what happens when.
  *
  * Owns: the world itself (the frame's context and streams) and the order
@@ -21,6 +22,8 @@
 #include "server.h"
 #include "lb.h"
 #include "client.h"
+#include "nodectl.h"
+#include "session.h"
 #include "join.h"
 #include "timeline.h"
 
@@ -53,23 +56,30 @@ static void notify(struct world *w, world_change what, int node)
 		join__started(w, node);
 		break;
 	case CHANGE_STOPPED:
+		session__stopped(w, node);
 		join__stopped(w, node);
 		server__stopped(w, node);
 		node_changed(w, node);
+		session__changed(w, node);
+		nodectl__server_changed(w, node);
 		break;
 	case CHANGE_HOST:
 		node_changed(w, node);
+		session__changed(w, node);
+		nodectl__server_changed(w, node);
 		break;
 	case CHANGE_REACH:
 		etcd__changed(w);
 		for (i = 0; i < w->n; i++)
 			lb__server_changed(w, i);
+		session__changed(w, -1);
 		break;
 	case CHANGE_ETCD:
 		join__etcd_changed(w);
 		break;
 	case CHANGE_READY:
 		timeline__ready(w, node);
+		session__ready(w, node);
 		break;
 	}
 }
@@ -117,6 +127,8 @@ struct world *world_new(const struct world_config *cfg,
 	server__init(w);
 	lb__init(w);
 	client__init(w);
+	nodectl__init(w);
+	session__init(w);
 	join__init(w);
 	timeline__init(w);
 	return w;
@@ -139,6 +151,8 @@ void world_free(struct world *w)
 	cleanup(w);
 	timeline__release(w);
 	join__release(w);
+	session__release(w);
+	nodectl__release(w);
 	lb__release(w);
 	server__release(w);
 	etcd__release(w);
@@ -215,8 +229,15 @@ void world_run(struct world *w, uint64_t seed, uint64_t scenario,
 	lb__reset(w);
 	join__reset(w);
 	etcd__reset(w, seed, scenario);
-	if (timeline__start(w))
+	rec->failover = w->cfg->failover;
+	rec->fo_happened = false;
+	rec->fo_at = 0;
+	nodectl__reset(w);
+	session__reset(w);
+	/* with failover the run goes on to the deadline */
+	if (timeline__start(w) || w->cfg->failover)
 		sim_run(w->sim, w->cfg->deadline);
+	nodectl__finish(w);
 	rec->success = true;
 	for (i = 0; i < w->n; i++)
 		if (rec->nodes[i].counted && !rec->nodes[i].ready)

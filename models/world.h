@@ -28,6 +28,9 @@
  *                   their health checkers
  *   client          a call's life: dial passes, TLS, answers, timeouts,
  *                   hedging
+ *   nodectl         after Ready: the controller-manager's NotReady
+ *   session         after Ready: an agent's held connections, lease
+ *                   renewals, watches, and how a break is noticed
  *   join            the K3s join flows
  *   timeline        the failures of the scenario, drawn and played; the
  *                   counted joins and when the run may stop
@@ -94,6 +97,10 @@ typedef enum {
 	TRACE_HEALTH,		/* a health checker's result changed */
 	TRACE_ETCD,		/* leader lost or elected (node: the leader) */
 	TRACE_NOTE,		/* anything else worth a line */
+	TRACE_CONN,		/* after Ready: a held connection opens,
+				 * breaks (and how it was noticed) */
+	TRACE_LEASE,		/* a lease renewal late or failed */
+	TRACE_NODE,		/* the controller-manager: NotReady, Ready */
 	TRACE_N_KINDS
 } trace_kind;
 

@@ -22,6 +22,8 @@ if (!exists("yname")) { yname = 'second parameter' }
 stats data using 1 nooutput name 'X'
 stats data using 2 nooutput name 'Y'
 stats data using 6 nooutput name 'P'
+# no node joined (a failover experiment): no valid value, no stats
+if (!exists("P_records")) { P_records = 0; P_max = 0 }
 pmax = (P_records > 0 && P_max > 0 ? P_max : 1)
 
 set xrange [X_min - 0.5:X_max + 0.5]

@@ -632,6 +632,21 @@ static void test_k3s_constants(void)
 		{ "tunnel_ping_timeout", 60 * SIM_S, true },
 		{ "etcd_dial_timeout", 5 * SIM_S, true },
 		{ "etcd_member_sync", 30 * SIM_S, true },
+		{ "http2_read_idle_timeout", 30 * SIM_S, true },
+		{ "http2_ping_timeout", 15 * SIM_S, true },
+		{ "lease_renew_interval", 10 * SIM_S, true },
+		{ "lease_renew_jitter", 400 * SIM_MS, true },
+		{ "lease_request_timeout", 10 * SIM_S, true },
+		{ "lease_backoff_initial", 100 * SIM_MS, true },
+		{ "lease_backoff_max", 7 * SIM_S, true },
+		{ "node_status_interval", 10 * SIM_S, true },
+		{ "watch_retry", 800 * SIM_MS, true },
+		{ "node_monitor_grace_period", 50 * SIM_S, true },
+		{ "node_monitor_period", 5 * SIM_S, true },
+		{ "kcm_lease_duration", 15 * SIM_S, true },
+		{ "kcm_retry_period", 2 * SIM_S, true },
+		{ "tunnel_ping_interval", 5 * SIM_S, true },
+		{ "tunnel_ping_wait", 60 * SIM_S, true },
 	};
 	struct policy_params p;
 	struct k3s_params k;

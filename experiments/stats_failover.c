@@ -1,0 +1,183 @@
+/* Failover figures per cell (stats_failover.h). */
+#include "stats_failover.h"
+#include "stats.h"
+#include "sim/error.h"
+
+#include <math.h>
+
+void fo_acc_init(struct fo_acc *a)
+{
+	*a = (struct fo_acc){ 0 };
+	a->back_s = g_array_new(FALSE, FALSE, sizeof(double));
+	a->scen = g_array_new(FALSE, FALSE, sizeof(struct fo_scenario));
+}
+
+void fo_acc_release(struct fo_acc *a)
+{
+	if (a->back_s)
+		g_array_free(a->back_s, TRUE);
+	if (a->scen)
+		g_array_free(a->scen, TRUE);
+	*a = (struct fo_acc){ 0 };
+}
+
+void fo_acc_add(struct fo_acc *a, const struct run_record *r)
+{
+	struct fo_scenario sc = { .happened = r->fo_happened };
+	sim_time notready = 0, back_sum = 0;
+	uint64_t affected = 0, back = 0;
+	bool fell = false;
+	size_t i;
+
+	if (!r->failover)
+		return;
+	a->enabled = true;
+	a->scenarios++;
+	for (i = 0; i < r->n_nodes; i++) {
+		const struct node_record *nr = &r->nodes[i];
+
+		a->notready += nr->fo_notready;
+		notready += nr->fo_notready_time;
+		a->failed_renewals += nr->fo_failed_renewals;
+		a->requests += nr->fo_requests;
+		a->dials += nr->fo_dials;
+		if (nr->fo_was_ready && nr->fo_notready > 0)
+			fell = true;
+		if (!nr->fo_affected)
+			continue;
+		affected++;
+		if (nr->fo_back) {
+			double s = sim_time_to_s(nr->fo_back_time);
+
+			back++;
+			g_array_append_val(a->back_s, s);
+			back_sum += nr->fo_back_time;
+		} else {
+			back_sum += r->end - r->fo_at;
+		}
+	}
+	a->notready_time += notready;
+	a->affected += affected;
+	a->back += back;
+	sc.notready_s = (float)sim_time_to_s(notready);
+	sc.back_mean_s = affected ? (float)(sim_time_to_s(back_sum) /
+					    (double)affected) : 0.0f;
+	if (r->fo_happened) {
+		a->happened++;
+		sc.success = !fell && back == affected;
+		a->successes += sc.success;
+	}
+	g_array_append_val(a->scen, sc);
+}
+
+void fo_acc_merge(struct fo_acc *dst, const struct fo_acc *src)
+{
+	dst->enabled |= src->enabled;
+	dst->scenarios += src->scenarios;
+	dst->happened += src->happened;
+	dst->successes += src->successes;
+	dst->affected += src->affected;
+	dst->back += src->back;
+	g_array_append_vals(dst->back_s, src->back_s->data, src->back_s->len);
+	dst->notready += src->notready;
+	dst->notready_time += src->notready_time;
+	dst->failed_renewals += src->failed_renewals;
+	dst->requests += src->requests;
+	dst->dials += src->dials;
+	g_array_append_vals(dst->scen, src->scen->data, src->scen->len);
+}
+
+static int cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+
+	return (a > b) - (a < b);
+}
+
+static double per(double num, uint64_t den)
+{
+	return den ? num / (double)den : NAN;
+}
+
+void fo_acc_summarise(struct fo_acc *a, struct fo_summary *out)
+{
+	const double *v = (const double *)(void *)a->back_s->data;
+	double sum = 0;
+	size_t i;
+
+	*out = (struct fo_summary){ .enabled = a->enabled };
+	if (!a->enabled)
+		return;
+	g_array_sort(a->back_s, cmp_double);
+	for (i = 0; i < a->back_s->len; i++)
+		sum += v[i];
+	out->happened = a->happened;
+	out->successes = a->successes;
+	out->rate = per((double)a->successes, a->happened);
+	stats_wilson(a->successes, a->happened, STATS_Z95, &out->ci95[0],
+		     &out->ci95[1]);
+	out->affected = a->affected;
+	out->back = a->back;
+	out->back_mean = per(sum, a->back);
+	out->back_p50 = stats_quantile_censored(v, a->back, a->affected, 0.5);
+	out->back_p90 = stats_quantile_censored(v, a->back, a->affected, 0.9);
+	out->back_p99 = stats_quantile_censored(v, a->back, a->affected, 0.99);
+	out->notready_per_scenario = per((double)a->notready, a->scenarios);
+	out->notready_s_per_scenario =
+		per(sim_time_to_s(a->notready_time), a->scenarios);
+	out->failed_renewals_per_scenario =
+		per((double)a->failed_renewals, a->scenarios);
+	out->requests_per_failover = per((double)a->requests, a->happened);
+	out->dials_per_failover = per((double)a->dials, a->happened);
+}
+
+/* The mean of the differences d[0..n) and its 95% normal interval. */
+static void mean_diff(const double *d, size_t n, struct fo_diff *out)
+{
+	double m = 0, ss = 0, se;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		m += d[i];
+	m = n ? m / (double)n : NAN;
+	for (i = 0; i < n; i++)
+		ss += (d[i] - m) * (d[i] - m);
+	se = n > 1 ? sqrt(ss / (double)(n - 1) / (double)n) : NAN;
+	out->diff = m;
+	out->ci95[0] = m - STATS_Z95 * se;
+	out->ci95[1] = m + STATS_Z95 * se;
+	out->significant = isfinite(se) && (out->ci95[0] > 0 ||
+					    out->ci95[1] < 0);
+}
+
+void fo_paired_compute(const struct fo_acc *cell, const struct fo_acc *base,
+		       struct fo_paired *out)
+{
+	const struct fo_scenario *c, *b;
+	size_t n, i;
+	double *d[3];
+	int k;
+
+	*out = (struct fo_paired){ .enabled = cell->enabled && base->enabled };
+	if (!out->enabled)
+		return;
+	if (cell->scen->len != base->scen->len)
+		SIM_BUG("paired failover figures over %u and %u scenarios",
+			cell->scen->len, base->scen->len);
+	n = cell->scen->len;
+	c = (const struct fo_scenario *)(void *)cell->scen->data;
+	b = (const struct fo_scenario *)(void *)base->scen->data;
+	for (k = 0; k < 3; k++)
+		d[k] = g_new(double, MAX(n, 1));
+	for (i = 0; i < n; i++) {
+		d[0][i] = (double)c[i].success - (double)b[i].success;
+		d[1][i] = (double)c[i].notready_s - (double)b[i].notready_s;
+		d[2][i] = (double)c[i].back_mean_s - (double)b[i].back_mean_s;
+	}
+	out->n = n;
+	mean_diff(d[0], n, &out->success);
+	mean_diff(d[1], n, &out->notready_s);
+	mean_diff(d[2], n, &out->back_mean_s);
+	for (k = 0; k < 3; k++)
+		g_free(d[k]);
+}

@@ -1,0 +1,112 @@
+/*
+ * Failover figures per cell (world_config.failover experiments), kept
+ * beside the join figures of stats.h: from each run record's fo_ fields,
+ * accumulated in a struct fo_acc (inside cell_acc) and summarised into a
+ * struct fo_summary (inside cell_summary); the paired differences to the
+ * baseline cell go into a struct fo_paired (inside stats_paired).
+ *
+ * An agent is "affected" when, at the first failure of the scenario that
+ * cut any kubelet off, its kubelet's connection was open to a server that
+ * the failure stopped or made unreachable from it. A scenario's failover
+ * succeeds when no node that was Ready at that moment went NotReady and
+ * every affected agent got a kubelet request answered through another
+ * server by the deadline. Scenarios in which no failure cut a kubelet off
+ * count in neither the successes nor the trials.
+ *
+ * Like stats.h: sums are integers and back times sorted before use, so a
+ * summary depends only on the multiset of records; per-scenario figures
+ * are kept in order for the pairing.
+ */
+#ifndef EXPERIMENTS_STATS_FAILOVER_H
+#define EXPERIMENTS_STATS_FAILOVER_H
+
+#include "models/record.h"
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* The definition, in the one sentence README and the report use. */
+#define FO_AFFECTED_DEFINITION \
+	"an agent is affected when, at the first failure that cut any " \
+	"kubelet off, its kubelet's connection was open to a server the " \
+	"failure stopped or made unreachable from it; time back = from that " \
+	"failure to its first kubelet request answered through another server"
+
+/* One scenario, for the paired differences. */
+struct fo_scenario {
+	bool happened;		/* a failure cut some kubelet off */
+	bool success;
+	float notready_s;	/* NotReady node-seconds */
+	float back_mean_s;	/* mean over affected agents of the time
+				 * back, one not back counting the rest of
+				 * the run */
+};
+
+struct fo_acc {
+	bool enabled;		/* some record had run_record.failover */
+	uint64_t scenarios;	/* failover scenarios added */
+	uint64_t happened;	/* of which a failure cut kubelets off */
+	uint64_t successes;	/* of those, failovers that succeeded */
+	uint64_t affected;	/* affected agents, over all scenarios */
+	uint64_t back;		/* of which back by the deadline */
+	GArray *back_s;		/* double: time back of each, seconds */
+	uint64_t notready;	/* NotReady transitions */
+	sim_time notready_time;	/* NotReady node-time */
+	uint64_t failed_renewals;
+	uint64_t requests;	/* held connections' requests after it */
+	uint64_t dials;		/* ... and their dials */
+	GArray *scen;		/* struct fo_scenario, in the order added */
+};
+
+void fo_acc_init(struct fo_acc *a);
+void fo_acc_add(struct fo_acc *a, const struct run_record *r);
+void fo_acc_merge(struct fo_acc *dst, const struct fo_acc *src);
+void fo_acc_release(struct fo_acc *a);
+
+/* NAN where a denominator is 0; quantiles +INFINITY when they fall
+ * among agents not back by the deadline. */
+struct fo_summary {
+	bool enabled;
+	uint64_t happened;	/* failover trials */
+	uint64_t successes;
+	double rate;		/* successes / happened */
+	double ci95[2];		/* Wilson */
+	uint64_t affected;
+	uint64_t back;
+	double back_mean;	/* over agents back, seconds */
+	double back_p50;	/* censored, over affected agents */
+	double back_p90;
+	double back_p99;
+	double notready_per_scenario;	/* NotReady transitions */
+	double notready_s_per_scenario;	/* NotReady node-seconds */
+	double failed_renewals_per_scenario;
+	double requests_per_failover;	/* per scenario with a failure */
+	double dials_per_failover;
+};
+
+/* Sorts @a's back times in place. */
+void fo_acc_summarise(struct fo_acc *a, struct fo_summary *out);
+
+/* A paired difference cell - baseline over the scenarios, with the 95%
+ * normal interval of the mean of the per-scenario differences. */
+struct fo_diff {
+	double diff;
+	double ci95[2];
+	bool significant;	/* the interval excludes 0 */
+};
+
+struct fo_paired {
+	bool enabled;
+	uint64_t n;		/* scenarios paired */
+	struct fo_diff success;	/* per scenario: 1 or 0 (0 without a
+				 * failure); a fraction */
+	struct fo_diff notready_s;	/* NotReady node-seconds */
+	struct fo_diff back_mean_s;	/* mean time back of the affected */
+};
+
+/* @cell against @base: the same scenarios in the same order. */
+void fo_paired_compute(const struct fo_acc *cell, const struct fo_acc *base,
+		       struct fo_paired *out);
+
+#endif
