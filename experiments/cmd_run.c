@@ -511,7 +511,7 @@ int run_main(int argc, char **argv)
 	struct journal done = { 0 };
 	const char *spec_path = NULL;
 	struct spec s;
-	struct runner_opts opts;
+	struct runner_opts opts = { 0 };
 	int rc;
 
 	rc = run_parse(&argc, &argv, &a);

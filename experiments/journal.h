@@ -35,7 +35,7 @@
 #include <stdint.h>
 
 #define JOURNAL_FILE "run.journal"	/* inside the results folder */
-#define JOURNAL_FORMAT 1		/* the layout above */
+#define JOURNAL_FORMAT 2		/* the layout above */
 
 struct spec;
 

@@ -278,6 +278,7 @@ void cell_acc_encode(const struct cell_acc *a, GByteArray *out)
 		memcpy(&v, &g_array_index(a->scen_join_s, float, i), 4);
 		bytes_put_u32(out, v);
 	}
+	fo_acc_encode(&a->fo, out);
 }
 
 /* The length of an array of @size-byte entries: false when the bytes
@@ -354,7 +355,8 @@ bool cell_acc_decode(const uint8_t *buf, size_t len, size_t *pos,
 	a->requests = c[7];
 	a->fatal_restarts = c[8];
 	a->events = c[9];
-	if (a->timeout_wait < 0 || !decode_arrays(&in, a)) {
+	if (a->timeout_wait < 0 || !decode_arrays(&in, a) ||
+	    !fo_acc_decode(&in, &a->fo)) {
 		cell_acc_release(a);
 		return false;
 	}

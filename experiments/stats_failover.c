@@ -1,9 +1,11 @@
 /* Failover figures per cell (stats_failover.h). */
 #include "stats_failover.h"
+#include "bytes.h"
 #include "stats.h"
 #include "sim/error.h"
 
 #include <math.h>
+#include <string.h>
 
 void fo_acc_init(struct fo_acc *a)
 {
@@ -85,6 +87,80 @@ void fo_acc_merge(struct fo_acc *dst, const struct fo_acc *src)
 	dst->requests += src->requests;
 	dst->dials += src->dials;
 	g_array_append_vals(dst->scen, src->scen->data, src->scen->len);
+}
+
+void fo_acc_encode(const struct fo_acc *a, GByteArray *out)
+{
+	const uint64_t counts[] = {
+		a->enabled, a->scenarios, a->happened, a->successes,
+		a->affected, a->back, a->notready, (uint64_t)a->notready_time,
+		a->failed_renewals, a->requests, a->dials,
+	};
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(counts); i++)
+		bytes_put_u64(out, counts[i]);
+	for (i = 0; i < a->back_s->len; i++)
+		bytes_put_double(out, g_array_index(a->back_s, double, i));
+	bytes_put_u64(out, a->scen->len);
+	for (i = 0; i < a->scen->len; i++) {
+		const struct fo_scenario *sc =
+			&g_array_index(a->scen, struct fo_scenario, i);
+		uint32_t x, y;
+
+		memcpy(&x, &sc->notready_s, 4);
+		memcpy(&y, &sc->back_mean_s, 4);
+		bytes_put_u32(out, (uint32_t)sc->happened |
+				   (uint32_t)sc->success << 1);
+		bytes_put_u32(out, x);
+		bytes_put_u32(out, y);
+	}
+}
+
+bool fo_acc_decode(struct bytes_in *in, struct fo_acc *a)
+{
+	uint64_t c[11], n, i;
+	uint32_t flags, x, y;
+	double d;
+
+	for (i = 0; i < G_N_ELEMENTS(c); i++)
+		if (!bytes_get_u64(in, &c[i]))
+			return false;
+	if (c[0] > 1 || c[5] > c[4] || c[5] > bytes_left(in) / 8 ||
+	    (int64_t)c[7] < 0)
+		return false;
+	a->enabled = c[0];
+	a->scenarios = c[1];
+	a->happened = c[2];
+	a->successes = c[3];
+	a->affected = c[4];
+	a->back = c[5];
+	a->notready = c[6];
+	a->notready_time = (sim_time)c[7];
+	a->failed_renewals = c[8];
+	a->requests = c[9];
+	a->dials = c[10];
+	for (i = 0; i < a->back; i++) {
+		if (!bytes_get_double(in, &d) || !isfinite(d) || d < 0)
+			return false;
+		g_array_append_val(a->back_s, d);
+	}
+	if (!bytes_get_u64(in, &n) || n != a->scenarios ||
+	    n > bytes_left(in) / 12)
+		return false;
+	for (i = 0; i < n; i++) {
+		struct fo_scenario sc;
+
+		if (!bytes_get_u32(in, &flags) || flags > 3 ||
+		    !bytes_get_u32(in, &x) || !bytes_get_u32(in, &y))
+			return false;
+		sc.happened = flags & 1;
+		sc.success = flags >> 1;
+		memcpy(&sc.notready_s, &x, 4);
+		memcpy(&sc.back_mean_s, &y, 4);
+		g_array_append_val(a->scen, sc);
+	}
+	return true;
 }
 
 static int cmp_double(const void *x, const void *y)

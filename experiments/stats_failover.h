@@ -62,6 +62,12 @@ struct fo_acc {
 void fo_acc_init(struct fo_acc *a);
 void fo_acc_add(struct fo_acc *a, const struct run_record *r);
 void fo_acc_merge(struct fo_acc *dst, const struct fo_acc *src);
+/* Appends @a to @out bit for bit (the journal's chunk records:
+ * cell_acc_encode()); fo_acc_decode() reads it back into an initialised
+ * @a from @in, false on bytes that are not such an encoding. */
+void fo_acc_encode(const struct fo_acc *a, GByteArray *out);
+struct bytes_in;
+bool fo_acc_decode(struct bytes_in *in, struct fo_acc *a);
 void fo_acc_release(struct fo_acc *a);
 
 /* NAN where a denominator is 0; quantiles +INFINITY when they fall

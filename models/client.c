@@ -652,6 +652,7 @@ void client__send(struct world *w, int node, int server, sim_time rtt,
 
 	c->quiet = true;
 	c->server = server;
+	c->host = frame__host(w, server);
 	c->ep = ep;
 	c->port = PORT_SUPERVISOR;
 	c->rtt = rtt;

@@ -726,6 +726,9 @@ void session__reset(struct world *w)
 				apis[k++] = i;
 		lb__start(w, id, LB_SUPERVISOR);
 		lb__set_list(w, id, LB_SUPERVISOR, apis, k);
+		/* Ready before the run: it has had its apiserver list and
+		 * its tunnels since (K3S-MODEL 6.5) */
+		lb__attach_checks(w, id, LB_SUPERVISOR);
 		/* it has been running: its health loop is in any phase (and
 		 * so its ticks do not fall on the failures' whole seconds) */
 		lb__health_phase(w, id, LB_SUPERVISOR, w->kp->health_check_interval -
