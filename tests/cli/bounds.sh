@@ -135,7 +135,8 @@ OPT="--events: -1 is not from 0" badopt bench --events -1
 [ ! -e "$out/r" ]
 
 # --threads 0 is one per processor, and the help says so.
-"$selsim" run --help | grep -q -- "--threads=N .*0 (the default) is one per processor"
+help=$("$selsim" run --help)
+grep -q -- "--threads=N .*0 (the default) is one per processor" <<< "$help"
 "$selsim" run $good --threads 0 --scenarios 3 -q --no-plots -o "$out/t0" > /dev/null
 [ -s "$out/t0/results.json" ]
 echo "bounds: ok"

@@ -5,7 +5,7 @@
 set -euo pipefail
 selsim=$(realpath "$1")
 spec=$(realpath experiments/specs/az-outage.json)
-if ! "$selsim" --version | grep -q '(MPI)'; then
+if ! grep -q '(MPI)' <<< "$("$selsim" --version)"; then
 	echo "skipped: selsim is built without MPI (CMake found none)"
 	exit 0
 fi

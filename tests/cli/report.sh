@@ -144,7 +144,7 @@ set -e
 "$selsim" trace "$spec" --scenario 3 --policy k3s --format tsv > "$out/trace.tsv"
 "$selsim" plot --trace "$out/trace.tsv" "$out/timeline" > /dev/null
 python3 -c 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])' "$out/timeline.svg"
-if "$selsim" trace --help 2>&1 | grep -q -- "--plot"; then
+if grep -q -- "--plot" <<< "$("$selsim" trace --help 2>&1)"; then
   "$selsim" trace "$spec" --scenario 3 --policy k3s --plot "$out/tl2" > /dev/null
   [ -s "$out/tl2.svg" ]
 fi
