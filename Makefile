@@ -7,7 +7,7 @@ FUZZ_BUILD ?= build-fuzz
 # `make fuzz`: seconds per harness (tests/fuzz/), and libFuzzer's flags.
 FUZZ_TIME  ?= 180
 FUZZ_FLAGS ?=
-FUZZ_HARNESSES := spec study results
+FUZZ_HARNESSES := spec study results journal
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 SPEC       ?= experiments/specs/first-etcd-down.json
 CMAKE_FLAGS ?= -DSELSIM_WERROR=ON

@@ -8,16 +8,14 @@
 #   fuzz_NAME (only with -DSELSIM_FUZZ=ON and clang, `make fuzz`): the
 #     harness with libFuzzer.
 #
-# The checkpoint journal's reader (issue 13's resume, branch i13-resume)
-# gets one more: tests/fuzz/fuzz_journal.c feeding journal_parse() (a
-# buffer entry point) and releasing what it read, "journal" added to
-# FUZZ_HARNESSES here and in the Makefile, FUZZ_SEEDS_journal a folder of
-# run.journal files (one whole, one cut mid-record), and an empty
-# tests/fuzz/regressions/journal/.keep.
-set(FUZZ_HARNESSES spec study results)
+# The checkpoint journal's reader: tests/fuzz/fuzz_journal.c feeds
+# journal_parse(); its seeds are a shard's run.journal, whole and cut
+# mid-record.
+set(FUZZ_HARNESSES spec study results journal)
 set(FUZZ_SEEDS_spec ${CMAKE_SOURCE_DIR}/experiments/specs)
 set(FUZZ_SEEDS_study ${CMAKE_SOURCE_DIR}/experiments/specs)
 set(FUZZ_SEEDS_results ${CMAKE_SOURCE_DIR}/tests/fuzz/seeds/results)
+set(FUZZ_SEEDS_journal ${CMAKE_SOURCE_DIR}/tests/fuzz/seeds/journal)
 
 foreach(h ${FUZZ_HARNESSES})
   if(SELSIM_FUZZ)
