@@ -21,7 +21,9 @@ TEST_TOOLS  := python3 $(if $(filter 1,$(SELSIM_NO_BROWSER)),,chromium)
 # The Debian packages behind them.
 PACKAGES := build-essential cmake pkg-config libglib2.0-dev libgsl-dev \
             libcjson-dev gnuplot-nox
-TEST_PACKAGES := python3 chromium
+# python3-simpy: SimPy 2, the peer tests/bench/study_vs_simpy.sh measures
+# `selsim study` against (installed with the others when any is missing)
+TEST_PACKAGES := python3 chromium python3-simpy
 
 .PHONY: all deps build build-asan run test bench clean help
 

@@ -16,7 +16,6 @@
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
-#include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <string.h>
@@ -203,17 +202,105 @@ static gboolean queueing_check(const struct queueing_cfg *cfg, GError **error)
 	return TRUE;
 }
 
+/*
+ * Rearranges @a[0 .. @n) so that @a[@k] is the value a sort would put
+ * there, nothing after it smaller and nothing before it larger
+ * (Hoare's selection, median-of-three pivots): O(n) on average, against
+ * O(n log n) for a sort. @k < @n.
+ */
+static void select_kth(double *a, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n - 1;
+
+	SIM_ASSERT(k < n);
+	while (hi > lo) {
+		size_t mid = lo + (hi - lo) / 2, i = lo, j = hi;
+		double x = a[lo], y = a[mid], z = a[hi], p, t;
+
+		/* the median of the three: no run of sorted or equal
+		 * values makes every pass peel off one element */
+		p = x < y ? (y < z ? y : (x < z ? z : x))
+			  : (x < z ? x : (y < z ? z : y));
+		while (i <= j) {
+			while (a[i] < p)
+				i++;
+			while (a[j] > p)
+				j--;
+			if (i <= j) {
+				t = a[i];
+				a[i] = a[j];
+				a[j] = t;
+				i++;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		/* now a[lo .. j] <= p <= a[i .. hi], and j < i */
+		if (k <= j && j != SIZE_MAX)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			return;		/* between: a[k] == p */
+	}
+}
+
+/* The smallest of @a[0 .. @n), n > 0. */
+static double min_of(const double *a, size_t n)
+{
+	double m = a[0];
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		if (a[i] < m)
+			m = a[i];
+	return m;
+}
+
+/*
+ * The @q quantiles (ascending, @m of them) of @x (@n > 0 values), type 7
+ * with GSL's arithmetic: gsl_stats_quantile_from_sorted_data() on the
+ * sorted values, bit for bit, without sorting them. Each needs the order
+ * statistics at h = (n - 1) q, floor and floor + 1: the first by
+ * selection in what lies above the previous quantile's, the second as the
+ * smallest value above it. Reorders @x.
+ */
+static void quantiles_select(double *x, size_t n, const double *q, size_t m,
+			     double *out)
+{
+	size_t from = 0, i;
+
+	for (i = 0; i < m; i++) {
+		double h = q[i] * (double)(n - 1);
+		size_t lhs = (size_t)(int)h;
+		double delta = h - (double)lhs, x0, x1;
+
+		SIM_ASSERT(lhs >= from && lhs < n);
+		select_kth(x + from, n - from, lhs - from);
+		x0 = x[lhs];
+		from = lhs;	/* x[from] == x0: the next selection may
+				 * land on it again */
+		if (lhs == n - 1) {
+			out[i] = x0;
+			continue;
+		}
+		x1 = min_of(x + lhs + 1, n - lhs - 1);
+		out[i] = (1 - delta) * x0 + delta * x1;
+	}
+}
+
 /* Warm-up, mean, batch-means half-width (models/batch_means.h) and
- * quantiles of @x (@n values, arrival order). Sorts what follows the
- * warm-up in place, after the batches are taken. */
+ * quantiles of @x (@n values, arrival order). Reorders what follows the
+ * warm-up, after the batches are taken. */
 static void queueing_summarise(double *x, uint64_t n,
 			       struct queueing_result *out)
 {
+	static const double q[] = { 0.50, 0.90, 0.99 };
 	struct batch_means bm;
-	double *y;
+	double qv[3];
 
 	batch_means_run(x, n, &bm);
-	y = x + bm.warmup;
 	out->mean = bm.mean;
 	out->half_width = bm.half_width;
 	out->warmup = bm.warmup;
@@ -221,10 +308,11 @@ static void queueing_summarise(double *x, uint64_t n,
 	out->batch_size = bm.batch_size;
 	out->lag1 = bm.lag1;
 	out->uncorrelated = bm.uncorrelated;
-	gsl_sort(y, 1, bm.kept);
-	out->p50 = gsl_stats_quantile_from_sorted_data(y, 1, bm.kept, 0.50);
-	out->p90 = gsl_stats_quantile_from_sorted_data(y, 1, bm.kept, 0.90);
-	out->p99 = gsl_stats_quantile_from_sorted_data(y, 1, bm.kept, 0.99);
+	SIM_ASSERT(bm.kept > 0);
+	quantiles_select(x + bm.warmup, bm.kept, q, 3, qv);
+	out->p50 = qv[0];
+	out->p90 = qv[1];
+	out->p99 = qv[2];
 	out->kept = bm.kept;
 }
 

@@ -60,12 +60,21 @@ static void *random_lb_new(const struct lb_env *env)
 	return lb;
 }
 
-/* gsl_ran_shuffle() of a[0..n), only for n >= 2 (it counts down from
- * n - 1 in a size_t: n = 0 would wrap). */
+/* a[0..n) in a uniformly random order (n >= 0). */
 static void random_shuffle(gsl_rng *r, int *a, int n)
 {
-	if (n >= 2)
-		gsl_ran_shuffle(r, a, (size_t)n, sizeof(*a));
+	int i;
+
+	/* gsl_ran_shuffle()'s Fisher-Yates, the same draws and swaps, on
+	 * ints rather than through its byte-wise swap of any size: the
+	 * same orders, at a fraction of the cost */
+	for (i = n - 1; i > 0; i--) {
+		int j = (int)gsl_rng_uniform_int(r, (unsigned long)i + 1);
+		int t = a[i];
+
+		a[i] = a[j];
+		a[j] = t;
+	}
 }
 
 /* The snapshot: the up servers shuffled, then the down ones shuffled (or
