@@ -46,8 +46,13 @@ static void compare_task(gpointer data, gpointer user)
 				 SIM_RNG_STATS, 0);
 
 	(void)user;
-	stats_paired_bootstrap(&cell->acc, &bc->acc, STATS_BOOTSTRAP_RESAMPLES,
-			       r, &cell->vs);
+	if (cell->acc.summary)
+		stats_paired_summary(&cell->acc, &cell->sum, &bc->sum,
+				     &cell->vs);
+	else
+		stats_paired_bootstrap(&cell->acc, &bc->acc,
+				       STATS_BOOTSTRAP_RESAMPLES, r,
+				       &cell->vs);
 	/* the point estimates from the summaries' doubles, so that they
 	 * equal the difference of the reported figures (the bootstrap works
 	 * on floats) */
@@ -135,9 +140,16 @@ static void holm(struct runner_result *out)
 	g_ptr_array_free(d, TRUE);
 }
 
+bool runner_summary_mode(const struct spec *s, const struct runner_opts *opts)
+{
+	return opts->summary_stats ||
+	       (uint64_t)s->scenarios > STATS_EXACT_MAX_SCENARIOS;
+}
+
 /* Sets up @out's cells (and each grid point's world when the spec sweeps
- * the world), with empty accumulators. */
-static void cells_init(const struct spec *s, struct runner_result *out)
+ * the world), with empty accumulators, summary mode if @summary. */
+static void cells_init(const struct spec *s, struct runner_result *out,
+		       bool summary)
 {
 	size_t points = spec_grid_size(s), n_cells = points * s->n_policies;
 	size_t c, i;
@@ -168,7 +180,12 @@ static void cells_init(const struct spec *s, struct runner_result *out)
 		runner_point_values(s, cell->point, cell->grid);
 		cell->grid_x = g_new0(double, s->n_axes ? s->n_axes : 1);
 		runner_point_numbers(s, cell->point, cell->grid_x);
-		cell_acc_init(&cell->acc, sim_time_to_s(cell->world->deadline));
+		if (summary)
+			cell_acc_init_summary(&cell->acc,
+					      sim_time_to_s(cell->world->deadline));
+		else
+			cell_acc_init(&cell->acc,
+				      sim_time_to_s(cell->world->deadline));
 	}
 }
 
@@ -217,6 +234,103 @@ static void run_chunks(const struct spec *s, const struct runner_opts *opts,
 	g_free(tasks);
 }
 
+/* Summary mode's tasks (see runner.h): point x chunk, every policy. */
+struct point_chunks {
+	const struct spec *spec;
+	struct runner_result *out;
+	struct shared *sh;
+	uint64_t chunks;		/* per cell */
+	uint64_t n_tasks;		/* grid points x chunks */
+	size_t base;			/* the baseline's policy index */
+	atomic_uint_fast64_t next;	/* the next task to take */
+	GMutex *locks;			/* one per cell */
+};
+
+/* Task @i: its chunk under every policy, paired with the baseline's,
+ * then added to the cells (in any order: summary merges are order-free). */
+static void point_chunk(struct point_chunks *pc, uint64_t i)
+{
+	const struct spec *s = pc->spec;
+	size_t np = s->n_policies, point = (size_t)(i / pc->chunks), p;
+	struct task *t = g_new0(struct task, np);
+
+	for (p = 0; p < np; p++) {
+		t[p].spec = s;
+		t[p].cell = &pc->out->cells[point * np + p];
+		t[p].first = (i % pc->chunks) * CHUNK;
+		t[p].count = MIN((uint64_t)CHUNK,
+				 (uint64_t)s->scenarios - t[p].first);
+		cell_acc_init_summary(&t[p].acc, t[p].cell->acc.deadline_s);
+		run_task(&t[p], pc->sh);
+	}
+	for (p = 0; p < np; p++)
+		if (p != pc->base)
+			cell_acc_pair_chunk(&t[p].acc, &t[pc->base].acc);
+	cell_acc_drop_scenarios(&t[pc->base].acc);
+	for (p = 0; p < np; p++) {
+		GMutex *m = &pc->locks[point * np + p];
+
+		g_mutex_lock(m);
+		cell_acc_merge(&t[p].cell->acc, &t[p].acc);
+		g_mutex_unlock(m);
+		cell_acc_release(&t[p].acc);
+	}
+	g_free(t);
+}
+
+static void point_chunks_worker(gpointer data, gpointer user)
+{
+	struct point_chunks *pc = user;
+	uint64_t i;
+
+	(void)data;
+	while ((i = (uint64_t)atomic_fetch_add(&pc->next, 1)) < pc->n_tasks)
+		point_chunk(pc, i);
+}
+
+/* run_chunks() in summary mode: @threads workers take the tasks in turn
+ * (no list of them: memory does not grow with the chunks). */
+static void run_point_chunks(const struct spec *s,
+			     const struct runner_opts *opts,
+			     struct runner_result *out, gint64 t0)
+{
+	uint64_t per_cell = (uint64_t)s->scenarios, total;
+	struct point_chunks pc = { .spec = s, .out = out };
+	struct shared sh;
+	GThreadPool *pool;
+	size_t c;
+	int w, base = spec_policy_index(s, s->baseline);
+
+	SIM_ASSERT(base >= 0);
+	atomic_init(&sh.done, 0);
+	sh.tie_reverse = opts->tie_reverse;
+	pc.sh = &sh;
+	pc.base = (size_t)base;
+	pc.chunks = (per_cell + CHUNK - 1) / CHUNK;
+	pc.n_tasks = pc.chunks * (out->n_cells / s->n_policies);
+	atomic_init(&pc.next, 0);
+	pc.locks = g_new(GMutex, out->n_cells);
+	for (c = 0; c < out->n_cells; c++)
+		g_mutex_init(&pc.locks[c]);
+	total = per_cell * out->n_cells;
+	pool = g_thread_pool_new(point_chunks_worker, &pc,
+				 MAX(opts->threads, 1), TRUE, NULL);
+	for (w = 0; w < MAX(opts->threads, 1); w++)
+		g_thread_pool_push(pool, GINT_TO_POINTER(w + 1), NULL);
+	while (opts->progress && (uint64_t)atomic_load(&sh.done) < total) {
+		progress(&sh, total, t0, false);
+		g_usleep(200000);
+	}
+	g_thread_pool_free(pool, FALSE, TRUE);
+	if (opts->progress)
+		progress(&sh, total, t0, true);
+	for (c = 0; c < out->n_cells; c++) {
+		g_mutex_clear(&pc.locks[c]);
+		out->events += out->cells[c].acc.events;
+	}
+	g_free(pc.locks);
+}
+
 /* Each cell against the baseline at its grid point, on the thread pool;
  * the stream is the grid point's, so every comparison at a point
  * resamples the same scenarios whatever the policy list (and whatever ran
@@ -253,8 +367,11 @@ void runner_run(const struct spec *s, const struct runner_opts *opts,
 	gint64 t0 = g_get_monotonic_time();
 	size_t c;
 
-	cells_init(s, out);
-	run_chunks(s, opts, out, t0);
+	cells_init(s, out, runner_summary_mode(s, opts));
+	if (runner_summary_mode(s, opts))
+		run_point_chunks(s, opts, out, t0);
+	else
+		run_chunks(s, opts, out, t0);
 	for (c = 0; c < out->n_cells; c++)
 		cell_acc_summarise(&out->cells[c].acc, &out->cells[c].sum);
 	compare_cells(s, opts, out);

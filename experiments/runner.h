@@ -12,6 +12,12 @@
  * every comparison at a point resamples the same scenarios whatever the
  * policy list. The p-values of every comparison of the run form one
  * family for Holm's adjustment (stats_holm()).
+ *
+ * In summary mode (stats.h) a task is one chunk of one grid point under
+ * every policy: its scenarios are paired with the baseline's there and
+ * then, and each policy's chunk is added to its cell at once, so memory
+ * holds a chunk per thread, not per chunk of the run. No bootstrap: the
+ * comparisons come from the pair sums (stats_paired_summary()).
  */
 #ifndef EXPERIMENTS_RUNNER_H
 #define EXPERIMENTS_RUNNER_H
@@ -63,7 +69,15 @@ struct runner_opts {
 	bool tie_reverse;		/* --tie-order reverse: events at the
 					 * same instant last scheduled first
 					 * (a debugging switch) */
+	bool summary_stats;		/* --summary-stats: summary mode
+					 * (stats.h) whatever the scenario
+					 * count; it is on anyway above
+					 * STATS_EXACT_MAX_SCENARIOS */
 };
+
+/* Whether a run of @s with @opts keeps summaries (stats.h) rather than
+ * exact samples. */
+bool runner_summary_mode(const struct spec *s, const struct runner_opts *opts);
 
 /* Runs @s and fills @out (release with runner_result_release()).
  * s->baseline must name one of s->policies (spec_load() sees to it). */

@@ -109,6 +109,10 @@ void cell_acc_add(struct cell_acc *a, const struct run_record *r)
 	size_t i;
 
 	SIM_ASSERT(r->n_nodes <= UINT16_MAX);
+	if (a->summary) {
+		cell_acc_summary_add(a, r);
+		return;
+	}
 	a->scenarios++;
 	if (r->success)
 		a->successes++;
@@ -142,6 +146,10 @@ void cell_acc_merge(struct cell_acc *dst, const struct cell_acc *src)
 {
 	SIM_ASSERT(dst != src);
 	SIM_ASSERT(dst->deadline_s == src->deadline_s);
+	if (dst->summary || src->summary) {
+		cell_acc_summary_merge(dst, src);
+		return;
+	}
 	dst->scenarios += src->scenarios;
 	dst->successes += src->successes;
 	dst->nodes_counted += src->nodes_counted;
@@ -167,6 +175,9 @@ void cell_acc_release(struct cell_acc *a)
 		g_array_free(a->scen, TRUE);
 	if (a->scen_join_s)
 		g_array_free(a->scen_join_s, TRUE);
+	if (a->scen_sum_ns)
+		g_array_free(a->scen_sum_ns, TRUE);
+	g_free(a->hist);
 	*a = (struct cell_acc){ 0 };
 }
 
@@ -182,6 +193,10 @@ void cell_acc_summarise(struct cell_acc *a, struct cell_summary *out)
 	size_t nj = a->join_s->len, nc = a->nodes_counted, i;
 	double D = a->deadline_s, sum;
 
+	if (a->summary) {
+		cell_acc_summary_summarise(a, out);
+		return;
+	}
 	SIM_ASSERT(nj == a->nodes_ready && nj <= nc);
 	/* A total order on the values: the mean below then sums them in
 	 * the same order however the records arrived. */

@@ -270,7 +270,8 @@ static void test_threads(void)
 	struct spec s;
 	GError *err = NULL;
 	struct runner_result r1, r2;
-	struct runner_opts o1 = { 1, false, false }, o2 = { 2, false, false };
+	struct runner_opts o1 = { 1, false, false, false },
+			   o2 = { 2, false, false, false };
 	size_t c;
 
 	if (!spec_load("experiments/specs/backoff-tuning.json", &s, &err))

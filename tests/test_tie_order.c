@@ -49,7 +49,7 @@ static void test_engine_switch(void)
 static void run_spec(const struct spec *s, bool reverse,
 		     struct runner_result *res)
 {
-	struct runner_opts o = { 2, false, reverse };
+	struct runner_opts o = { 2, false, reverse, false };
 
 	runner_run(s, &o, res);
 }
