@@ -133,6 +133,10 @@ struct cell_acc_scenario {
  * of the restricted-mean difference needs: first and second moments.
  */
 struct cell_acc_pair {
+	bool overflow;			/* a wide sum passed 2^128 (sticky):
+					 * no CLT interval then. Far away:
+					 * 10^8 scenarios of 1,024 nodes with
+					 * a 10-minute deadline reach 2^125 */
 	uint64_t n;			/* scenarios paired */
 	uint64_t better, worse;		/* discordant: a only, b only */
 	unsigned __int128 sa, sb, wa, wb;

@@ -60,6 +60,14 @@ void cell_acc_init_summary(struct cell_acc *a, double deadline_s)
 	a->scen_sum_ns = g_array_new(FALSE, FALSE, sizeof(uint64_t));
 }
 
+/* @a + @b, or UINT64_MAX (a scenario's S past 2^64 - 1 ns: a deadline of
+ * more than 200 days for 1,024 nodes), which the pairing takes as an
+ * overflow. */
+static uint64_t add_sat64(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
 void cell_acc_summary_add(struct cell_acc *a, const struct run_record *r)
 {
 	struct cell_acc_scenario sc = { .success = r->success };
@@ -91,9 +99,9 @@ void cell_acc_summary_add(struct cell_acc *a, const struct run_record *r)
 			a->nodes_ready++;
 			a->join_ns_sum += (u128)t;
 			sc.n_ready++;
-			s_ns += MIN((uint64_t)t, D);
+			s_ns = add_sat64(s_ns, MIN((uint64_t)t, D));
 		} else {
-			s_ns += D;
+			s_ns = add_sat64(s_ns, D);
 		}
 		a->dials += nr->dials;
 		a->failed_dials += nr->failed_dials;
@@ -107,25 +115,26 @@ void cell_acc_summary_add(struct cell_acc *a, const struct run_record *r)
 	g_array_append_val(a->scen_sum_ns, s_ns);
 }
 
+/* *@d += @v, setting *@ovf when it wraps. */
+static void add128(u128 *d, u128 v, bool *ovf)
+{
+	*ovf |= __builtin_add_overflow(*d, v, d);
+}
+
+static u128 *pair_sums(struct cell_acc_pair *p, size_t *n);
+
 static void pair_add(struct cell_acc_pair *d, const struct cell_acc_pair *s)
 {
+	struct cell_acc_pair src = *s;
+	size_t n, i;
+	u128 *dw = pair_sums(d, &n), *sw = pair_sums(&src, &n);
+
 	d->n += s->n;
 	d->better += s->better;
 	d->worse += s->worse;
-	d->sa += s->sa;
-	d->sb += s->sb;
-	d->wa += s->wa;
-	d->wb += s->wb;
-	d->sa2 += s->sa2;
-	d->sb2 += s->sb2;
-	d->sasb += s->sasb;
-	d->sawa += s->sawa;
-	d->sawb += s->sawb;
-	d->sbwa += s->sbwa;
-	d->sbwb += s->sbwb;
-	d->wa2 += s->wa2;
-	d->wb2 += s->wb2;
-	d->wawb += s->wawb;
+	d->overflow |= s->overflow;
+	for (i = 0; i < n; i++)
+		add128(&dw[i], sw[i], &d->overflow);
 }
 
 void cell_acc_summary_merge(struct cell_acc *dst, const struct cell_acc *src)
@@ -187,20 +196,22 @@ void cell_acc_pair_chunk(struct cell_acc *a, struct cell_acc *base)
 
 		p.better += sa[k].success && !sb[k].success;
 		p.worse += !sa[k].success && sb[k].success;
-		p.sa += s1;
-		p.sb += s2;
-		p.wa += w1;
-		p.wb += w2;
-		p.sa2 += s1 * s1;
-		p.sb2 += s2 * s2;
-		p.sasb += s1 * s2;
-		p.sawa += s1 * w1;
-		p.sawb += s1 * w2;
-		p.sbwa += s2 * w1;
-		p.sbwb += s2 * w2;
-		p.wa2 += w1 * w1;
-		p.wb2 += w2 * w2;
-		p.wawb += w1 * w2;
+		/* each product fits: S < 2^64 */
+		p.overflow |= ta[k] == UINT64_MAX || tb[k] == UINT64_MAX;
+		add128(&p.sa, s1, &p.overflow);
+		add128(&p.sb, s2, &p.overflow);
+		add128(&p.wa, w1, &p.overflow);
+		add128(&p.wb, w2, &p.overflow);
+		add128(&p.sa2, s1 * s1, &p.overflow);
+		add128(&p.sb2, s2 * s2, &p.overflow);
+		add128(&p.sasb, s1 * s2, &p.overflow);
+		add128(&p.sawa, s1 * w1, &p.overflow);
+		add128(&p.sawb, s1 * w2, &p.overflow);
+		add128(&p.sbwa, s2 * w1, &p.overflow);
+		add128(&p.sbwb, s2 * w2, &p.overflow);
+		add128(&p.wa2, w1 * w1, &p.overflow);
+		add128(&p.wb2, w2 * w2, &p.overflow);
+		add128(&p.wawb, w1 * w2, &p.overflow);
 	}
 	p.n = n;
 	pair_add(&a->pair, &p);
@@ -379,7 +390,7 @@ void cell_acc_summary_encode(const struct cell_acc *a, GString *out)
 		a->nodes_ready, a->dials, a->failed_dials,
 		(uint64_t)a->timeout_wait, a->requests, a->fatal_restarts,
 		a->events, (uint64_t)a->join_ns_min, (uint64_t)a->join_ns_max,
-		a->pair.n, a->pair.better, a->pair.worse,
+		a->pair.n, a->pair.better, a->pair.worse, a->pair.overflow,
 	};
 	struct cell_acc_pair p = a->pair;
 	size_t i, n, used = 0;
@@ -435,7 +446,7 @@ static gboolean get_u128(const char **p, u128 *v)
 /* The fields after the deadline, into @a (set up for that deadline). */
 static gboolean decode_fields(const char *p, struct cell_acc *a)
 {
-	uint64_t u[16], used, i, k, c, prev = 0;
+	uint64_t u[17], used, i, k, c, prev = 0;
 	size_t n;
 	u128 *w;
 
@@ -460,6 +471,9 @@ static gboolean decode_fields(const char *p, struct cell_acc *a)
 	a->pair.n = u[13];
 	a->pair.better = u[14];
 	a->pair.worse = u[15];
+	if (u[16] > 1)
+		return FALSE;
+	a->pair.overflow = u[16];
 	if (!get_u128(&p, &a->join_ns_sum))
 		return FALSE;
 	w = pair_sums(&a->pair, &n);
@@ -525,7 +539,7 @@ static void clt_mean(const struct cell_acc_pair *p, struct stats_diff *d)
 	long double n = (long double)p->n, ra, rb, A, B, va, vb, cab, q, se;
 
 	*d = (struct stats_diff){ .p_holm = NAN };
-	if (p->n < 2 || p->wa == 0 || p->wb == 0) {
+	if (p->n < 2 || p->wa == 0 || p->wb == 0 || p->overflow) {
 		d->diff = d->ci95[0] = d->ci95[1] = d->p_value = NAN;
 		return;
 	}
