@@ -36,6 +36,7 @@ done
 
 python3 - "$out/rows" "$spec" "$threads" <<'PY'
 import sys
+EXACT_MAX = 10 ** 6	# STATS_EXACT_MAX_SCENARIOS
 rows = [l.split() for l in open(sys.argv[1])]
 print(f"spec={sys.argv[2]} threads={sys.argv[3]}")
 print(f"{'scenarios':>11} {'mode':>8} {'stats':>7} {'wall_s':>8} {'cpu_s':>8} "
@@ -61,17 +62,23 @@ big = max(int(r[0]) for r in rows)
 for mode, pts in fits.items():
     if len(pts) < 2:
         continue
-    # the slope from the measured points of the mode the big runs use:
-    # in auto mode, runs above 1e6 are summaries, so memory comes from the
-    # summary fit and time from this mode's
+    # the slope from the measured points of the statistics the size
+    # uses: in auto mode exact up to 1e6 scenarios (stats.h), summaries
+    # above, so memory comes from the exact or the summary fit
     ca, cb = line([p[0] for p in pts], [p[2] for p in pts])
     wa, wb = line([p[0] for p in pts], [p[1] for p in pts])
-    mp = fits["summary"] if mode == "auto" else pts
-    ma, mb = line([p[0] for p in mp], [p[3] for p in mp])
     n = big * 10
     while n <= 10 ** 8:
-        print(f"{n:>11} {mode:>8} {'summary':>7} {wa + wb * n:>8.0f} "
-              f"{ca + cb * n:>8.0f} {'':>11} {'':>10} {max(ma + mb * n, 0):>8.1f}"
+        st = "exact" if mode == "auto" and n <= EXACT_MAX else "summary"
+        mp = [p for p in fits["summary" if st == "summary" else mode]
+              if p[4] == st]
+        if len(mp) >= 2:
+            ma, mb = line([p[0] for p in mp], [p[3] for p in mp])
+            mem = f"{max(ma + mb * n, 0):>8.1f}"
+        else:
+            mem = f"{'?':>8}"
+        print(f"{n:>11} {mode:>8} {st:>7} {wa + wb * n:>8.0f} "
+              f"{ca + cb * n:>8.0f} {'':>11} {'':>10} {mem}"
               "  EXTRAPOLATED from the measured slope")
         n *= 10
 sm = fits["summary"]
