@@ -63,8 +63,8 @@ static int run_parse(int *argc, char ***argv, struct run_args *a)
 		  "Write the data only: no plots, no report", NULL },
 		{ "summary-stats", 0, 0, G_OPTION_ARG_NONE, &a->summary_stats,
 		  "Bounded-memory statistics (histogram quantiles within "
-		  "0.1%, CLT and order-statistic intervals) even below "
-		  "1000000 scenarios, where they are on anyway", NULL },
+		  "0.1%, CLT and order-statistic intervals) at any size; "
+		  "above 1000000 scenarios they are on anyway", NULL },
 		CLI_TIE_ORDER_ENTRY(a->ties),
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
