@@ -106,10 +106,11 @@ static int merge_complete(const struct journal *parts, int n,
 			continue;
 		fprintf(stderr, "selsim merge: %" G_GUINT64_FORMAT " of %"
 			G_GUINT64_FORMAT " chunks missing, the first chunk %"
-			G_GUINT64_FORMAT " (of shard %" G_GUINT64_FORMAT "/%u):"
-			" is every shard given, and done?\n",
+			G_GUINT64_FORMAT " (of shard %u/%u): is every shard "
+			"given, and done?\n",
 			total - g_hash_table_size(have), total, c,
-			c % parts[0].h.n_shards, parts[0].h.n_shards);
+			journal_chunk_shard(&parts[0].h, c),
+			parts[0].h.n_shards);
 		rc = 2;
 	}
 	g_hash_table_destroy(have);
@@ -122,6 +123,7 @@ static void merge_gather(struct journal *parts, int n, struct journal *all)
 	int i;
 
 	*all = (struct journal){ 0 };
+	all->h.summary = parts[0].h.summary;	/* the runner's mode */
 	all->chunks = g_array_new(FALSE, FALSE, sizeof(struct journal_chunk));
 	for (i = 0; i < n; i++) {
 		g_array_append_vals(all->chunks, parts[i].chunks->data,
@@ -145,6 +147,7 @@ static int merge_spec(const struct merge_args *a, const struct journal *j,
 	if (rc)
 		return rc;
 	journal_header_of_spec(s, h->chunk, 0, 1, &mine);
+	mine.summary = h->summary;	/* the partials' statistics mode */
 	diff = journal_header_diff(h, &mine, false);
 	if (diff) {
 		fprintf(stderr, "selsim merge: the partials are not of %s: %s\n",
@@ -165,6 +168,8 @@ static int merge_write(struct merge_args *a, const struct spec *s,
 				    : (int)g_get_num_processors() };
 	struct runner_checkpoint ck = { .done = all };
 	struct runner_result res;
+
+	opts.summary_stats = all->h.summary;
 	GError *err = NULL;
 	int rc;
 

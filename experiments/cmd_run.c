@@ -45,7 +45,7 @@ struct run_args {
 	guint shard_i, shard_n;	/* its numbers; 0 of 0 when not given */
 	gint64 seed, scenarios;
 	gint threads;
-	gboolean quiet, no_plots;
+	gboolean quiet, no_plots, summary_stats;
 	char threads_help[160];
 };
 
@@ -76,6 +76,10 @@ static int run_parse(int *argc, char ***argv, struct run_args *a)
 		{ "shard", 0, 0, G_OPTION_ARG_STRING, &a->shard,
 		  "Run only part I of N (0 <= I < N) and leave its chunks in "
 		  "DIR/run.journal for `selsim merge`", "I/N" },
+		{ "summary-stats", 0, 0, G_OPTION_ARG_NONE, &a->summary_stats,
+		  "Bounded-memory statistics (histogram quantiles within "
+		  "0.1%, CLT and order-statistic intervals) at any size; "
+		  "above 1000000 scenarios they are on anyway", NULL },
 		CLI_TIE_ORDER_ENTRY(a->ties),
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
@@ -276,6 +280,7 @@ static int resume_read(struct run_args *a, int argc, char **argv,
 	}
 	if (!a->outdir)
 		a->outdir = g_strdup(a->resume);
+	a->summary_stats = a->summary_stats || j->h.summary;
 	if (j->dropped && !a->quiet)
 		fprintf(stderr, "selsim run: %s/%s: dropped a torn tail of %zu "
 			"bytes (those chunks run again)\n", a->resume,
@@ -296,6 +301,7 @@ static int journal_open(const struct run_args *a, const struct spec *s,
 
 	journal_header_of_spec(s, RUNNER_CHUNK, a->shard_i,
 			       MAX(a->shard_n, 1), &h);
+	h.summary = a->summary_stats;
 	diff = done ? journal_header_diff(&done->h, &h, true) : NULL;
 	if (diff) {
 		fprintf(stderr, "selsim run: %s: cannot resume: %s\n", path,
@@ -326,9 +332,7 @@ static int journal_open(const struct run_args *a, const struct spec *s,
 static int run_unfinished(const struct run_args *a,
 			  const struct runner_checkpoint *ck)
 {
-	uint64_t mine = a->shard_n > 1 ? (ck->chunks_total - a->shard_i +
-					  a->shard_n - 1) / a->shard_n
-				       : ck->chunks_total;
+	uint64_t mine = ck->chunks_mine;
 	char *dir = g_shell_quote(a->outdir);
 	int sig = atomic_load(&stop_signal);
 
@@ -443,6 +447,7 @@ static int run_mpi(const struct run_args *a, const struct spec *s,
 		close(fd);
 		journal_header_of_spec(s, RUNNER_CHUNK, (uint32_t)rank,
 				       (uint32_t)size, &h);
+		h.summary = runner_summary_mode(s, opts);
 		ck.journal = journal_writer_open(tmp, &h, 0, &err);
 		journal_header_release(&h);
 	}
@@ -505,6 +510,21 @@ static int run_launch(struct run_args *a, const struct spec *s,
 	return rc;
 }
 
+/* Summary mode keeps no per-scenario failover figures (their paired
+ * comparisons need every scenario, in order): a spec with failover runs
+ * exact. 0 or the exit code. */
+static int run_summary_check(const struct spec *s, bool summary)
+{
+	if (!summary || !s->world.failover)
+		return 0;
+	fprintf(stderr, "selsim run: %s: world.failover: summary statistics "
+		"(--summary-stats, or more than %d scenarios) do not cover "
+		"failover figures; run at most %d scenarios without "
+		"--summary-stats\n", s->file, STATS_EXACT_MAX_SCENARIOS,
+		STATS_EXACT_MAX_SCENARIOS);
+	return 2;
+}
+
 int run_main(int argc, char **argv)
 {
 	struct run_args a = { .seed = CLI_UNSET, .scenarios = CLI_UNSET };
@@ -529,6 +549,11 @@ int run_main(int argc, char **argv)
 		opts.threads = a.threads ? a.threads
 					 : (int)g_get_num_processors();
 		opts.progress = !a.quiet && isatty(STDERR_FILENO);
+		opts.summary_stats = a.summary_stats;
+		a.summary_stats = runner_summary_mode(&s, &opts);
+		rc = run_summary_check(&s, a.summary_stats);
+	}
+	if (rc == 0) {
 		if (!a.outdir)
 			a.outdir = default_outdir(&s, &a);
 		rc = run_launch(&a, &s, &opts, a.resume ? &done : NULL);

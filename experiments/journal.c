@@ -104,6 +104,14 @@ uint64_t journal_chunks_total(const struct journal_header *h)
 	       count_policies(h->policies);
 }
 
+uint32_t journal_chunk_shard(const struct journal_header *h, uint64_t index)
+{
+	uint64_t per_cell = journal_chunks_per_cell(h);
+	uint64_t point = index / per_cell / count_policies(h->policies);
+
+	return (uint32_t)((point * per_cell + index % per_cell) % h->n_shards);
+}
+
 char *journal_header_diff(const struct journal_header *a,
 			  const struct journal_header *b, bool with_shard)
 {
@@ -124,6 +132,7 @@ char *journal_header_diff(const struct journal_header *a,
 	DIFF_STR(digest, "spec (digest of `selsim validate --explain`)");
 	DIFF_NUM(chunk, "scenarios per chunk");
 	DIFF_NUM(grid, "grid points");
+	DIFF_NUM(summary, "summary statistics (1: on)");
 	if (with_shard && (a->shard != b->shard || a->n_shards != b->n_shards))
 		return g_strdup_printf("shard: %u/%u in the journal, %u/%u here",
 				       a->shard, a->n_shards, b->shard,
@@ -147,6 +156,7 @@ static void header_encode(const struct journal_header *h, GByteArray *b)
 	bytes_put_u64(b, h->grid);
 	bytes_put_u32(b, h->shard);
 	bytes_put_u32(b, h->n_shards);
+	bytes_put_u32(b, h->summary);
 }
 
 /* The header's payload after its kind byte; false when it is not one a
@@ -161,13 +171,14 @@ static bool header_decode(struct bytes_in *in, struct journal_header *h)
 	    !bytes_get_u64(in, &h->seed) || !bytes_get_u64(in, &h->scenarios) ||
 	    !bytes_get_str(in, MAX_STR, &h->policies) ||
 	    !bytes_get_u32(in, &h->chunk) || !bytes_get_u64(in, &h->grid) ||
-	    !bytes_get_u32(in, &h->shard) || !bytes_get_u32(in, &h->n_shards))
+	    !bytes_get_u32(in, &h->shard) || !bytes_get_u32(in, &h->n_shards) ||
+	    !bytes_get_u32(in, &h->summary))
 		return false;
 	/* bounds that keep the chunk count far from overflowing */
 	return bytes_left(in) == 0 && h->chunk > 0 && h->scenarios > 0 &&
 	       h->scenarios <= UINT32_MAX && h->grid > 0 &&
 	       h->grid <= SPEC_MAX_GRID && strlen(h->policies) < 4096 &&
-	       h->n_shards > 0 && h->shard < h->n_shards;
+	       h->n_shards > 0 && h->shard < h->n_shards && h->summary <= 1;
 }
 
 /* The record at @buf + *@pos: its payload into *@payload, *@n; false
@@ -202,13 +213,17 @@ static const char *chunk_decode(const struct journal_header *h,
 		return "short chunk record";
 	if (c->index >= journal_chunks_total(h))
 		return "chunk index beyond the run";
-	if (c->index % h->n_shards != h->shard)
+	if (journal_chunk_shard(h, c->index) != h->shard)
 		return "chunk of another shard";
 	if (g_hash_table_contains(seen, &c->index))
 		return "chunk recorded twice";
 	pos = in.pos;
 	if (!cell_acc_decode(p, n, &pos, &c->acc))
 		return "accumulator does not decode";
+	if (c->acc.summary != (h->summary == 1)) {
+		cell_acc_release(&c->acc);
+		return "accumulator of the other statistics mode";
+	}
 	first = (c->index % per_cell) * h->chunk;
 	if (pos != n || c->acc.scenarios != MIN((uint64_t)h->chunk,
 						h->scenarios - first)) {

@@ -7,7 +7,8 @@
  *
  * A chunk is the runner's unit of work (runner.h): scenarios
  * [k * chunk, (k + 1) * chunk) of one cell; index = cell * chunks per cell
- * + k, the order in which the runner merges them.
+ * + k, the order in which the runner merges them (in summary mode merges
+ * are order-free and the chunks of one grid point's k run together).
  *
  * Layout: the 8 bytes "SELSIMJ\n", then records. A record is its payload
  * length (u32, little-endian), the CRC-32 of the payload (u32, the
@@ -35,7 +36,7 @@
 #include <stdint.h>
 
 #define JOURNAL_FILE "run.journal"	/* inside the results folder */
-#define JOURNAL_FORMAT 2		/* the layout above */
+#define JOURNAL_FORMAT 3		/* the layout above */
 
 struct spec;
 
@@ -54,8 +55,12 @@ struct journal_header {
 	char *policies;		/* "k3s,k3s-legacy": in order */
 	uint32_t chunk;		/* scenarios per chunk */
 	uint64_t grid;		/* grid points */
-	uint32_t shard;		/* this part: chunks with index % n_shards */
-	uint32_t n_shards;	/* == shard; 1 for a whole run */
+	uint32_t shard;		/* this part: the chunks for which
+				 * journal_chunk_shard() is shard */
+	uint32_t n_shards;	/* 1 for a whole run */
+	uint32_t summary;	/* 1: summary-mode statistics (stats.h;
+				 * the chunks' accumulators are summaries),
+				 * 0: exact */
 };
 
 /* A chunk read back. */
@@ -86,6 +91,11 @@ void journal_header_release(struct journal_header *h);
  * policies). */
 uint64_t journal_chunks_per_cell(const struct journal_header *h);
 uint64_t journal_chunks_total(const struct journal_header *h);
+
+/* The shard of chunk @index of @h's run: its grid point's chunk number
+ * (point * chunks per cell + k) % n_shards, so that every policy's chunk k
+ * at a point is in the same shard (summary mode pairs them). */
+uint32_t journal_chunk_shard(const struct journal_header *h, uint64_t index);
 
 /* The first field in which @a and @b differ, as "seed: 1 in the journal,
  * 2 here" (caller frees with g_free()), or NULL when they are of the same

@@ -69,6 +69,10 @@ static cJSON *j_duration(sim_time t)
 /* Names of the interval methods, as results.json writes them. */
 #define METHOD_TANGO "tango-score"
 #define METHOD_BOOTSTRAP "percentile-bootstrap"
+/* ... in summary mode (stats.h): */
+#define METHOD_CLT "clt-delta"
+#define METHOD_OS_DIFF "order-statistic-bonferroni"
+#define METHOD_OS "order-statistic"
 
 /* A censored figure: a number, or null when beyond the deadline (+inf) or
  * undefined (NAN); the "beyond_deadline" flags tell the two apart. */
@@ -119,10 +123,13 @@ static cJSON *json_vs(const struct spec *s, const struct out_cell *c)
 	put(metrics, "success_rate",
 	    json_diff(&c->vs->success_rate, METHOD_TANGO, false));
 	put(metrics, "join_time_mean_s",
-	    json_diff(&c->vs->join_mean_s, METHOD_BOOTSTRAP, false));
+	    json_diff(&c->vs->join_mean_s, c->sum.summary ? METHOD_CLT
+		      : METHOD_BOOTSTRAP, false));
 	put(metrics, "join_time_p50_s",
-	    json_diff(&c->vs->join_p50_s, METHOD_BOOTSTRAP, true));
-	p99 = json_diff(&c->vs->join_p99_s, METHOD_BOOTSTRAP, true);
+	    json_diff(&c->vs->join_p50_s, c->sum.summary ? METHOD_OS_DIFF
+		      : METHOD_BOOTSTRAP, true));
+	p99 = json_diff(&c->vs->join_p99_s, c->sum.summary ? METHOD_OS_DIFF
+			: METHOD_BOOTSTRAP, true);
 	put(p99, "tail_nodes", j_u64(c->vs->tail_n));
 	put(p99, "tail_warning", j_bool(c->vs->tail_warning));
 	put(metrics, "join_time_p99_s", p99);
@@ -190,6 +197,40 @@ static cJSON *json_fo_vs(const struct fo_paired *p)
 
 static const char *first_value(const struct spec *s, char *buf);
 
+/* Summary mode: the order-statistic intervals of the censored p50 and
+ * p99 (null beyond the deadline) and their method. */
+static void json_quantile_cis(cJSON *join, const struct cell_summary *m)
+{
+	cJSON *p50 = must(cJSON_CreateArray()), *p99 = must(cJSON_CreateArray());
+
+	push(p50, j_censored(m->join_p50_ci95[0]));
+	push(p50, j_censored(m->join_p50_ci95[1]));
+	push(p99, j_censored(m->join_p99_ci95[0]));
+	push(p99, j_censored(m->join_p99_ci95[1]));
+	put(join, "p50_ci95", p50);
+	put(join, "p99_ci95", p99);
+	put(join, "ci95_method", j_str(METHOD_OS));
+}
+
+/* Summary mode: how the figures were made, on the top level. */
+static cJSON *json_statistics(void)
+{
+	cJSON *o = must(cJSON_CreateObject());
+
+	put(o, "mode", j_str("summary"));
+	put(o, "exact_max_scenarios", j_u64(STATS_EXACT_MAX_SCENARIOS));
+	put(o, "quantile_relative_error", j_num(STATS_HIST_REL_ERROR));
+	put(o, "quantiles", j_str("log-bucketed histogram of integer "
+				  "nanoseconds, type 7 between bucket "
+				  "midpoints; min and max exact"));
+	put(o, "intervals", j_str("success: tango-score; restricted mean "
+				  "difference: clt-delta (paired); quantile "
+				  "differences: order-statistic-bonferroni "
+				  "(unpaired, conservative, no p-value); a "
+				  "cell's p50/p99: order-statistic"));
+	return o;
+}
+
 static cJSON *json_cell(const struct spec *s, const struct out_cell *c)
 {
 	const struct cell_summary *m = &c->sum;
@@ -234,6 +275,8 @@ static cJSON *json_cell(const struct spec *s, const struct out_cell *c)
 	put(beyond, "p99", j_bool(isinf(m->join_p99)));
 	put(beyond, "max", j_bool(isinf(m->join_max)));
 	put(join, "beyond_deadline", beyond);
+	if (m->summary)
+		json_quantile_cis(join, m);
 	put(o, "join_time_s", join);
 	cdf = must(cJSON_CreateArray());
 	for (i = 0; i < STATS_CDF_POINTS; i++) {
@@ -329,6 +372,9 @@ char *output_json_string(const struct spec *s, const struct out_cell *cells,
 	put(root, "alpha", j_num(STATS_ALPHA));
 	if (s->world.failover)
 		put(root, "failover_affected", j_str(FO_AFFECTED_DEFINITION));
+	if (n > 0 && cells[0].sum.summary)	/* only then: exact runs'
+						 * files stay as they were */
+		put(root, "statistics", json_statistics());
 	for (i = 0; i < s->n_axes; i++)
 		push(axes, j_str(s->axes[i].key));
 	put(root, "axes", axes);
@@ -892,13 +938,23 @@ static void print_vs(FILE *f, const struct spec *s,
 					   v->tail_warning);
 		r++;
 	}
-	fprintf(f, "\npaired differences vs %s over the same scenarios; "
-		"95%% CIs: success Tango score, join times percentile "
-		"bootstrap (%u resamples)\n"
-		"* = the CI excludes 0; ** = also significant after Holm's "
+	if (cells[0].sum.summary)
+		fprintf(f, "\nsummary statistics (above %d scenarios, or "
+			"--summary-stats): quantiles from a histogram, within "
+			"%.2g%%; paired differences vs %s: success Tango "
+			"score, restricted mean CLT (delta method), p99 the "
+			"unpaired order-statistic intervals of both sides at "
+			"97.5%% (conservative)\n", STATS_EXACT_MAX_SCENARIOS,
+			100 * STATS_HIST_REL_ERROR,
+			baseline ? baseline : "the baseline");
+	else
+		fprintf(f, "\npaired differences vs %s over the same "
+			"scenarios; 95%% CIs: success Tango score, join times "
+			"percentile bootstrap (%u resamples)\n",
+			baseline ? baseline : "the baseline", resamples);
+	fprintf(f, "* = the CI excludes 0; ** = also significant after Holm's "
 		"adjustment over all %zu comparisons of this run (success, "
 		"restricted mean, p50 and p99 of each row)\n",
-		baseline ? baseline : "the baseline", resamples,
 		comparisons(cells, n));
 	if (any_warn)
 		fprintf(f, "! = fewer than %d nodes beyond the p99 on a side: "

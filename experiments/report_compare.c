@@ -202,9 +202,19 @@ void report_methods(struct doc *d, const struct results *r)
 			   strcmp(c->vs_success.method, "tango-score") == 0
 			   ? "Tango's score interval for paired proportions"
 			   : "the percentile bootstrap");
-	g_string_append(g, ", the join times (restricted mean, p50, p99) by "
-			   "the percentile bootstrap");
-	if (c && isfinite(c->resamples))
+	if (c && c->vs_mean.method &&
+	    strcmp(c->vs_mean.method, "clt-delta") == 0)
+		g_string_append(g, ", and, as the run kept bounded-memory "
+			"summaries rather than every join time, the restricted "
+			"mean by a CLT interval (delta method) on the paired "
+			"sums and p50, p99 by the conservative, unpaired "
+			"combination of each side's 97.5% order-statistic "
+			"interval (quantiles from a histogram, within 0.1%; no "
+			"p-value)");
+	else
+		g_string_append(g, ", the join times (restricted mean, p50, "
+				   "p99) by the percentile bootstrap");
+	if (c && isfinite(c->resamples) && c->resamples > 0)
 		g_string_append_printf(g, " with %.0f resamples", c->resamples);
 	g_string_append(g, ". A quantile beyond the deadline is taken as the "
 			   "deadline, so its difference is a bound (\"at "

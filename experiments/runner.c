@@ -53,8 +53,13 @@ static void compare_task(gpointer data, gpointer user)
 				 SIM_RNG_STATS, 0);
 
 	(void)user;
-	stats_paired_bootstrap(&cell->acc, &bc->acc, STATS_BOOTSTRAP_RESAMPLES,
-			       r, &cell->vs);
+	if (cell->acc.summary)
+		stats_paired_summary(&cell->acc, &cell->sum, &bc->sum,
+				     &cell->vs);
+	else
+		stats_paired_bootstrap(&cell->acc, &bc->acc,
+				       STATS_BOOTSTRAP_RESAMPLES, r,
+				       &cell->vs);
 	/* the point estimates from the summaries' doubles, so that they
 	 * equal the difference of the reported figures (the bootstrap works
 	 * on floats) */
@@ -151,9 +156,16 @@ static void holm(struct runner_result *out)
 	g_ptr_array_free(d, TRUE);
 }
 
+bool runner_summary_mode(const struct spec *s, const struct runner_opts *opts)
+{
+	return opts->summary_stats ||
+	       (uint64_t)s->scenarios > STATS_EXACT_MAX_SCENARIOS;
+}
+
 /* Sets up @out's cells (and each grid point's world when the spec sweeps
- * the world), with empty accumulators. */
-static void cells_init(const struct spec *s, struct runner_result *out)
+ * the world), with empty accumulators, summary mode if @summary. */
+static void cells_init(const struct spec *s, struct runner_result *out,
+		       bool summary)
 {
 	size_t points = spec_grid_size(s), n_cells = points * s->n_policies;
 	size_t c, i;
@@ -184,7 +196,12 @@ static void cells_init(const struct spec *s, struct runner_result *out)
 		runner_point_values(s, cell->point, cell->grid);
 		cell->grid_x = g_new0(double, s->n_axes ? s->n_axes : 1);
 		runner_point_numbers(s, cell->point, cell->grid_x);
-		cell_acc_init(&cell->acc, sim_time_to_s(cell->world->deadline));
+		if (summary)
+			cell_acc_init_summary(&cell->acc,
+					      sim_time_to_s(cell->world->deadline));
+		else
+			cell_acc_init(&cell->acc,
+				      sim_time_to_s(cell->world->deadline));
 	}
 }
 
@@ -239,10 +256,20 @@ static bool tasks_adopt(struct task *tasks, size_t n, struct journal *j,
 	return true;
 }
 
+/* The shard of chunk @index (journal_chunk_shard(): its grid point's chunk
+ * number modulo @n), with @chunks a cell and @np policies. */
+static uint32_t chunk_shard(uint64_t index, uint64_t chunks, size_t np,
+			    uint32_t n)
+{
+	uint64_t point = index / chunks / np;
+
+	return (uint32_t)((point * chunks + index % chunks) % n);
+}
+
 /* Runs the tasks of @ck's shard that are not present on a pool of
  * @opts->threads threads; returns how many it pushed. */
-static uint64_t tasks_run(struct task *tasks, size_t n,
-			  const struct runner_opts *opts,
+static uint64_t tasks_run(struct task *tasks, size_t n, uint64_t chunks,
+			  size_t np, const struct runner_opts *opts,
 			  const struct runner_checkpoint *ck, gint64 t0)
 {
 	uint32_t shards = ck && ck->n_shards > 1 ? ck->n_shards : 1;
@@ -258,7 +285,8 @@ static uint64_t tasks_run(struct task *tasks, size_t n,
 	pool = g_thread_pool_new(run_task, &sh, MAX(opts->threads, 1), TRUE,
 				 NULL);
 	for (i = 0; i < n; i++) {
-		if (tasks[i].present || i % shards != (ck ? ck->shard : 0))
+		if (tasks[i].present ||
+		    chunk_shard(i, chunks, np, shards) != (ck ? ck->shard : 0))
 			continue;
 		g_thread_pool_push(pool, &tasks[i], NULL);
 		pushed++;
@@ -289,7 +317,8 @@ static bool run_chunks(const struct spec *s, const struct runner_opts *opts,
 	struct task *tasks = tasks_new(s, opts, out, chunks);
 	bool ok = !ck || !ck->done ||
 		  tasks_adopt(tasks, n_tasks, ck->done, error);
-	uint64_t run = ok ? tasks_run(tasks, n_tasks, opts, ck, t0) : 0;
+	uint64_t run = ok ? tasks_run(tasks, n_tasks, chunks,
+					      s->n_policies, opts, ck, t0) : 0;
 
 	for (i = 0; i < n_tasks; i++)
 		present += tasks[i].present;
@@ -304,7 +333,206 @@ static bool run_chunks(const struct spec *s, const struct runner_opts *opts,
 		ck->chunks_total = n_tasks;
 		ck->chunks_present = present;
 		ck->chunks_run = run;
+		ck->chunks_mine = 0;
+		for (i = 0; i < n_tasks; i++)
+			ck->chunks_mine += chunk_shard(
+				i, chunks, s->n_policies,
+				ck->n_shards > 1 ? ck->n_shards : 1) ==
+				(ck->n_shards > 1 ? ck->shard : 0);
 	}
+	return ok;
+}
+
+/* Summary mode's work (see runner.h): group g = point * chunks + k, chunk
+ * k of every policy at grid point `point` (the journal's chunks (point *
+ * np + p) * chunks + k), run together so that each pairs with the
+ * baseline's; merged into the cells as they finish, in any order
+ * (summary merges are order-free). No list of tasks: one bit each. */
+struct groups {
+	const struct spec *spec;
+	const struct runner_opts *opts;
+	struct runner_result *out;
+	struct shared *sh;
+	uint64_t chunks;		/* per cell */
+	uint64_t n_groups;		/* grid points x chunks */
+	size_t base;			/* the baseline's policy index */
+	uint32_t shard, n_shards;	/* runner_checkpoint's, 1 for all */
+	atomic_uint_fast64_t next;	/* the next group to take */
+	atomic_uint_fast64_t run;	/* chunks run */
+	guint8 *present;		/* one per chunk (journal index) */
+	GMutex *locks;			/* one per cell */
+};
+
+/* Chunk k (of @t->index) of @t->cell into @t->acc, a summary. */
+static void group_task(const struct groups *g, struct task *t)
+{
+	uint64_t k = t->index % g->chunks;
+
+	t->spec = g->spec;
+	t->first = g->opts->first + k * CHUNK;
+	t->count = MIN((uint64_t)CHUNK, (uint64_t)g->spec->scenarios - k * CHUNK);
+	cell_acc_init_summary(&t->acc, sim_time_to_s(t->cell->world->deadline));
+	run_task(t, &(struct shared){ .tie_reverse = g->sh->tie_reverse });
+	atomic_fetch_add(&g->sh->done, t->count);
+}
+
+/* Runs the chunks of group @i that are not present (and the baseline's,
+ * to pair them, even when present), journals and merges them. */
+static void group_run(struct groups *g, uint64_t i)
+{
+	size_t np = g->spec->n_policies, point = (size_t)(i / g->chunks), p;
+	struct task *t = g_new0(struct task, np);
+	bool *had = g_new0(bool, np), any = false;
+
+	for (p = 0; p < np; p++) {
+		t[p].cell = &g->out->cells[point * np + p];
+		t[p].index = (point * np + p) * g->chunks + i % g->chunks;
+		had[p] = g->present[t[p].index];
+		any = any || !had[p];
+	}
+	for (p = 0; any && p < np; p++)
+		if (p == g->base || !had[p])
+			group_task(g, &t[p]);
+	for (p = 0; any && p < np; p++)
+		if (p != g->base && !had[p])
+			cell_acc_pair_chunk(&t[p].acc, &t[g->base].acc);
+	if (any)
+		cell_acc_drop_scenarios(&t[g->base].acc);
+	for (p = 0; any && p < np; p++) {
+		GMutex *m = &g->locks[point * np + p];
+
+		if (!had[p]) {
+			if (g->sh->journal)
+				journal_writer_add(g->sh->journal, t[p].index,
+						   &t[p].acc);
+			g_mutex_lock(m);
+			cell_acc_merge(&t[p].cell->acc, &t[p].acc);
+			g_mutex_unlock(m);
+			g->present[t[p].index] = 1;
+			atomic_fetch_add(&g->run, 1);
+		}
+		if (p == g->base || !had[p])
+			cell_acc_release(&t[p].acc);
+	}
+	g_free(had);
+	g_free(t);
+}
+
+static void groups_worker(gpointer data, gpointer user)
+{
+	struct groups *g = user;
+	uint64_t i;
+
+	(void)data;
+	while ((i = (uint64_t)atomic_fetch_add(&g->next, 1)) < g->n_groups) {
+		if (i % g->n_shards != g->shard)
+			continue;
+		if (g->sh->stop && atomic_load(g->sh->stop))
+			break;
+		group_run(g, i);
+	}
+}
+
+/* Merges @ck->done's chunks into the cells of @g (summary mode); false
+ * with @error set when one does not fit. */
+static bool groups_adopt(struct groups *g, struct journal *j, GError **error)
+{
+	uint64_t n = g->chunks * g->out->n_cells;
+	size_t i;
+
+	for (i = 0; i < j->chunks->len; i++) {
+		struct journal_chunk *c =
+			&g_array_index(j->chunks, struct journal_chunk, i);
+		struct runner_cell *cell =
+			c->index < n ? &g->out->cells[c->index / g->chunks] : NULL;
+		uint64_t k = c->index % g->chunks;
+
+		if (!cell || g->present[c->index] || !c->acc.summary ||
+		    c->acc.deadline_s != cell->acc.deadline_s ||
+		    c->acc.scenarios != MIN((uint64_t)CHUNK,
+					    (uint64_t)g->spec->scenarios -
+					    k * CHUNK)) {
+			g_set_error(error, SIM_ERROR, SIM_ERROR_INPUT,
+				    "journal chunk %" G_GUINT64_FORMAT ": does "
+				    "not fit this run (index, deadline, size "
+				    "or statistics mode)", c->index);
+			return false;
+		}
+		cell_acc_merge(&cell->acc, &c->acc);
+		g->present[c->index] = 1;
+	}
+	return true;
+}
+
+/* run_chunks() in summary mode: @opts->threads workers take the groups in
+ * turn. */
+static bool run_groups(const struct spec *s, const struct runner_opts *opts,
+		       struct runner_checkpoint *ck, struct runner_result *out,
+		       gint64 t0, GError **error)
+{
+	struct shared sh = { .tie_reverse = opts->tie_reverse,
+			     .journal = ck ? ck->journal : NULL,
+			     .stop = ck ? ck->stop : NULL };
+	struct groups g = { .spec = s, .opts = opts, .out = out, .sh = &sh };
+	uint64_t n_chunks, present = 0, i, total;
+	int base = spec_policy_index(s, s->baseline), w;
+	bool ok;
+
+	SIM_ASSERT(base >= 0);
+	atomic_init(&sh.done, 0);
+	atomic_init(&sh.finished, 0);
+	g.base = (size_t)base;
+	g.chunks = ((uint64_t)s->scenarios + CHUNK - 1) / CHUNK;
+	g.n_groups = g.chunks * (out->n_cells / s->n_policies);
+	g.shard = ck && ck->n_shards > 1 ? ck->shard : 0;
+	g.n_shards = ck && ck->n_shards > 1 ? ck->n_shards : 1;
+	n_chunks = g.chunks * out->n_cells;
+	g.present = g_new0(guint8, n_chunks);
+	atomic_init(&g.next, 0);
+	atomic_init(&g.run, 0);
+	ok = !ck || !ck->done || groups_adopt(&g, ck->done, error);
+	g.locks = g_new(GMutex, out->n_cells);
+	for (i = 0; i < out->n_cells; i++)
+		g_mutex_init(&g.locks[i]);
+	total = 0;
+	for (i = 0; ok && i < n_chunks; i++)
+		if (!g.present[i] && chunk_shard(i, g.chunks, s->n_policies,
+						 g.n_shards) == g.shard)
+			total += MIN((uint64_t)CHUNK, (uint64_t)s->scenarios -
+				     (i % g.chunks) * CHUNK);
+	if (ok) {
+		GThreadPool *pool = g_thread_pool_new(
+			groups_worker, &g, MAX(opts->threads, 1), TRUE, NULL);
+
+		for (w = 0; w < MAX(opts->threads, 1); w++)
+			g_thread_pool_push(pool, GINT_TO_POINTER(w + 1), NULL);
+		while (opts->progress &&
+		       (uint64_t)atomic_load(&g.next) < g.n_groups) {
+			progress(&sh, total, t0, false);
+			g_usleep(200000);
+		}
+		g_thread_pool_free(pool, FALSE, TRUE);
+		if (opts->progress)
+			progress(&sh, total, t0, true);
+	}
+	for (i = 0; i < out->n_cells; i++)
+		g_mutex_clear(&g.locks[i]);
+	for (i = 0; i < n_chunks; i++)
+		present += g.present[i];
+	for (i = 0; present == n_chunks && i < out->n_cells; i++)
+		out->events += out->cells[i].acc.events;
+	if (ck) {
+		ck->chunks_total = n_chunks;
+		ck->chunks_present = present;
+		ck->chunks_run = (uint64_t)atomic_load(&g.run);
+		ck->chunks_mine = 0;
+		for (i = 0; i < n_chunks; i++)
+			ck->chunks_mine += chunk_shard(i, g.chunks,
+						       s->n_policies,
+						       g.n_shards) == g.shard;
+	}
+	g_free(g.locks);
+	g_free(g.present);
 	return ok;
 }
 
@@ -382,8 +610,10 @@ bool runner_run_checkpointed(const struct spec *s,
 	gint64 t0 = g_get_monotonic_time();
 	size_t c;
 
-	cells_init(s, out);
-	if (!run_chunks(s, opts, ck, out, t0, error))
+	bool summary = runner_summary_mode(s, opts);
+
+	cells_init(s, out, summary);
+	if (!(summary ? run_groups : run_chunks)(s, opts, ck, out, t0, error))
 		return false;
 	if (ck && ck->chunks_present < ck->chunks_total)
 		return true;

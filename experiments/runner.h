@@ -12,6 +12,15 @@
  * every comparison at a point resamples the same scenarios whatever the
  * policy list. The p-values of every comparison of the run form one
  * family for Holm's adjustment (stats_holm()).
+ *
+ * In summary mode (stats.h) the chunks are the journal's (journal.h) but
+ * run in groups: chunk k of one grid point under every policy, its
+ * scenarios paired with the baseline's there and then (a baseline chunk
+ * already present runs again for that, unjournaled), each chunk journaled
+ * and added to its cell at once, in any order (summary merges are exact
+ * and order-free): memory holds a group per thread and a byte per chunk,
+ * not an accumulator per chunk. No bootstrap: the comparisons come from
+ * the pair sums (stats_paired_summary()).
  */
 #ifndef EXPERIMENTS_RUNNER_H
 #define EXPERIMENTS_RUNNER_H
@@ -76,7 +85,15 @@ struct runner_opts {
 					 * run; the tuner's blocks) */
 	bool no_compare;		/* skip the paired comparisons with
 					 * the baseline (has_vs stays false) */
+	bool summary_stats;		/* --summary-stats: summary mode
+					 * (stats.h) whatever the scenario
+					 * count; it is on anyway above
+					 * STATS_EXACT_MAX_SCENARIOS */
 };
+
+/* Whether a run of @s with @opts keeps summaries (stats.h) rather than
+ * exact samples. */
+bool runner_summary_mode(const struct spec *s, const struct runner_opts *opts);
 
 /* Runs @s and fills @out (release with runner_result_release()).
  * s->baseline must name one of s->policies (spec_load() sees to it). */
@@ -99,23 +116,27 @@ struct runner_checkpoint {
 				 * and they are not run again; or NULL */
 	struct journal_writer *journal;	/* every chunk run is appended
 					 * here as it finishes; or NULL */
-	uint32_t shard;		/* run only the chunks whose index % */
-	uint32_t n_shards;	/* n_shards == shard; 0 or 1: all */
+	uint32_t shard;		/* run only the chunks whose */
+	uint32_t n_shards;	/* journal_chunk_shard() is shard (a grid
+				 * point's chunk number % n_shards); 0 or 1:
+				 * all */
 	const atomic_int *stop;	/* when it turns nonzero (a signal), chunks
 				 * not started yet are skipped; or NULL */
 	/* out: */
 	uint64_t chunks_total;	/* chunks of the whole run */
 	uint64_t chunks_present; /* done before + run now */
 	uint64_t chunks_run;	/* run now */
+	uint64_t chunks_mine;	/* chunks of this shard (all: chunks_total) */
 };
 
 /*
  * runner_run() with checkpoints: adopts @ck->done's chunks, runs the rest
  * of @ck's shard (unless stopped) and, when every chunk of the run is then
- * present (chunks_present == chunks_total), merges them in chunk order and
- * fills @out exactly as runner_run() does: the same bytes whatever was
- * run when, on how many threads. Otherwise @out's cells keep empty
- * accumulators and no summaries. Returns false with @error set
+ * present (chunks_present == chunks_total), merges them in chunk order
+ * (summary mode: as they come, order-free) and fills @out exactly as
+ * runner_run() does: the same bytes whatever was run when, on how many
+ * threads. Otherwise @out's cells have no summaries (and their
+ * accumulators are empty, or in summary mode partial). Returns false with @error set
  * (SIM_ERROR_INPUT) and nothing run when a chunk of @ck->done does not fit
  * @s (an index beyond it, another deadline); @out is then still to be
  * released.

@@ -111,6 +111,10 @@ void cell_acc_add(struct cell_acc *a, const struct run_record *r)
 	size_t i;
 
 	SIM_ASSERT(r->n_nodes <= UINT16_MAX);
+	if (a->summary) {
+		cell_acc_summary_add(a, r);
+		return;
+	}
 	a->scenarios++;
 	if (r->success)
 		a->successes++;
@@ -145,6 +149,10 @@ void cell_acc_merge(struct cell_acc *dst, const struct cell_acc *src)
 {
 	SIM_ASSERT(dst != src);
 	SIM_ASSERT(dst->deadline_s == src->deadline_s);
+	if (dst->summary || src->summary) {
+		cell_acc_summary_merge(dst, src);
+		return;
+	}
 	dst->scenarios += src->scenarios;
 	dst->successes += src->successes;
 	dst->nodes_counted += src->nodes_counted;
@@ -172,6 +180,9 @@ void cell_acc_release(struct cell_acc *a)
 	if (a->scen_join_s)
 		g_array_free(a->scen_join_s, TRUE);
 	fo_acc_release(&a->fo);
+	if (a->scen_sum_ns)
+		g_array_free(a->scen_sum_ns, TRUE);
+	g_free(a->hist);
 	*a = (struct cell_acc){ 0 };
 }
 
@@ -187,6 +198,10 @@ void cell_acc_summarise(struct cell_acc *a, struct cell_summary *out)
 	size_t nj = a->join_s->len, nc = a->nodes_counted, i;
 	double D = a->deadline_s, sum;
 
+	if (a->summary) {
+		cell_acc_summary_summarise(a, out);
+		return;
+	}
 	SIM_ASSERT(nj == a->nodes_ready && nj <= nc);
 	/* A total order on the values: the mean below then sums them in
 	 * the same order however the records arrived. */
@@ -252,6 +267,41 @@ static uint64_t scen_pack(const struct cell_acc_scenario *sc)
 	       (uint64_t)sc->success << 48;
 }
 
+/* A summary-mode @a: cell_acc_summary_encode()'s text, its length first,
+ * then the failover figures. */
+static void encode_summary(const struct cell_acc *a, GByteArray *out)
+{
+	GString *text = g_string_new(NULL);
+
+	cell_acc_summary_encode(a, text);
+	bytes_put_u64(out, text->len);
+	g_byte_array_append(out, (const guint8 *)text->str, (guint)text->len);
+	g_string_free(text, TRUE);
+	fo_acc_encode(&a->fo, out);
+}
+
+/* Reads what encode_summary() wrote (the mode word read) into @a. */
+static bool decode_summary(struct bytes_in *in, struct cell_acc *a)
+{
+	uint64_t n;
+	char *text;
+	bool ok;
+
+	if (!bytes_get_u64(in, &n) || n > bytes_left(in) ||
+	    memchr(in->p + in->pos, 0, (size_t)n))
+		return false;
+	text = g_strndup((const char *)in->p + in->pos, (gsize)n);
+	in->pos += (size_t)n;
+	/* a deadline beyond ~31 years would overflow its nanoseconds */
+	ok = cell_acc_summary_decode(text, a, NULL) && a->deadline_s < 1e9;
+	g_free(text);
+	if (ok && !fo_acc_decode(in, &a->fo))
+		ok = false;
+	if (!ok)
+		cell_acc_release(a);
+	return ok;
+}
+
 void cell_acc_encode(const struct cell_acc *a, GByteArray *out)
 {
 	const uint64_t counts[] = {
@@ -261,6 +311,11 @@ void cell_acc_encode(const struct cell_acc *a, GByteArray *out)
 	};
 	size_t i;
 
+	bytes_put_u32(out, a->summary);	/* the mode word */
+	if (a->summary) {
+		encode_summary(a, out);
+		return;
+	}
 	bytes_put_double(out, a->deadline_s);
 	for (i = 0; i < G_N_ELEMENTS(counts); i++)
 		bytes_put_u64(out, counts[i]);
@@ -338,7 +393,17 @@ bool cell_acc_decode(const uint8_t *buf, size_t len, size_t *pos,
 	double D;
 	size_t i;
 
+	uint32_t mode;
+
 	SIM_ASSERT(*pos <= len);
+	if (!bytes_get_u32(&in, &mode) || mode > 1)
+		return false;
+	if (mode == 1) {
+		if (!decode_summary(&in, a))
+			return false;
+		*pos = in.pos;
+		return true;
+	}
 	if (!bytes_get_double(&in, &D) || !isfinite(D) || D <= 0)
 		return false;
 	for (i = 0; i < G_N_ELEMENTS(c); i++)

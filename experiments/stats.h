@@ -92,6 +92,60 @@ struct cell_acc_scenario {
 };
 
 /*
+ * Summary mode (stats_summary.c): the statistics of a cell in memory that
+ * does not grow with its scenarios, for runs too large to keep every join
+ * time. The runner uses it above STATS_EXACT_MAX_SCENARIOS scenarios per
+ * cell, or when asked (`selsim run --summary-stats`); below, today's exact
+ * samples and figures, bit for bit.
+ *
+ *  - Join times go into a histogram of integer nanoseconds whose buckets
+ *    are exact below 2^STATS_HIST_BITS ns and, above, keep the top
+ *    STATS_HIST_BITS significant bits: a bucket's midpoint is within
+ *    STATS_HIST_REL_ERROR (2^-10, under 0.1%) of every value in it, so
+ *    every quantile and CDF point (type 7 between two order statistics,
+ *    each read as its bucket's midpoint) is within that relative error of
+ *    the exact one; the smallest and largest are kept exactly.
+ *  - Sums are integers (nanoseconds in unsigned __int128): the means are
+ *    exact up to the one final division.
+ *  - Intervals need no per-scenario storage: order-statistic intervals for
+ *    the cell's quantiles (nodes taken as independent: nodes of one
+ *    scenario are not, so these intervals are narrower than they claim
+ *    when join times cluster by scenario), a CLT interval (delta method)
+ *    on the paired difference of restricted means from the pair sums
+ *    below, and for a paired quantile difference the conservative
+ *    [lo_a - hi_b, hi_a - lo_b] of the two sides' 97.5% order-statistic
+ *    intervals (Bonferroni: at least 95%; not paired, no p-value).
+ *
+ * Everything is counts, integer sums, minima and maxima, so merging is
+ * exact and order-free: any split of the scenarios into chunks, threads,
+ * shards or ranks gives the same bits. Memory: the histogram, about
+ * 2^(STATS_HIST_BITS - 1) x 8 bytes per octave of nanoseconds up to the
+ * deadline (130 kB for a 600 s deadline), whatever the scenario count.
+ */
+#define STATS_EXACT_MAX_SCENARIOS 1000000	/* today's largest runs,
+						 * 1M scenarios, stay exact */
+#define STATS_HIST_BITS 10
+#define STATS_HIST_REL_ERROR (1.0 / (double)(1u << STATS_HIST_BITS))
+
+/*
+ * The paired sums of a cell against its baseline over the same scenarios,
+ * per scenario k: S = sum over counted nodes of min(join time, D) in ns,
+ * W = counted nodes, "a" the cell, "b" the baseline. What the CLT interval
+ * of the restricted-mean difference needs: first and second moments.
+ */
+struct cell_acc_pair {
+	bool overflow;			/* a wide sum passed 2^128 (sticky):
+					 * no CLT interval then. Far away:
+					 * 10^8 scenarios of 1,024 nodes with
+					 * a 10-minute deadline reach 2^125 */
+	uint64_t n;			/* scenarios paired */
+	uint64_t better, worse;		/* discordant: a only, b only */
+	unsigned __int128 sa, sb, wa, wb;
+	unsigned __int128 sa2, sb2, sasb, sawa, sawb, sbwa, sbwb;
+	unsigned __int128 wa2, wb2, wawb;
+};
+
+/*
  * The run records of one cell, accumulated. Node sums cover counted nodes
  * only (node_record.counted: those that should join); join times only the
  * counted nodes that became Ready.
@@ -128,11 +182,28 @@ struct cell_acc {
 				 * 31 us, far below any spread of join
 				 * times */
 	struct fo_acc fo;	/* failover figures (stats_failover.h) */
+	/* Summary mode (see above): in it, join_s and scen_join_s stay
+	 * empty, and scen with scen_sum_ns hold only the scenarios given to
+	 * cell_acc_add() (a chunk's, for cell_acc_pair_chunk()), not merged
+	 * ones. */
+	bool summary;
+	uint64_t *hist;		/* n_hist bucket counts, NULL until a node
+				 * is ready; owned */
+	size_t n_hist;
+	unsigned __int128 join_ns_sum;	/* ready nodes' join times, ns */
+	sim_time join_ns_min, join_ns_max; /* valid when nodes_ready > 0 */
+	GArray *scen_sum_ns;	/* uint64_t: each added scenario's S (see
+				 * struct cell_acc_pair); owned */
+	struct cell_acc_pair pair; /* against the baseline: the runner's
+				    * cell_acc_pair_chunk() */
 };
 
 /* Sets up an empty accumulator for a cell whose scenarios end at
  * @deadline_s (> 0) seconds; free its contents with cell_acc_release(). */
 void cell_acc_init(struct cell_acc *a, double deadline_s);
+
+/* The same in summary mode (see above). */
+void cell_acc_init_summary(struct cell_acc *a, double deadline_s);
 
 /* Adds one scenario's record, as the next scenario of @a. @r is borrowed:
  * nothing of it is kept. A record of more than UINT16_MAX nodes is a bug
@@ -150,8 +221,10 @@ void cell_acc_release(struct cell_acc *a);
 
 /*
  * The serialised accumulator: the checkpoint journal and the partial
- * results of a shard (experiments/journal.h) hold these. Every field of
- * @a, little-endian, doubles and floats as their IEEE bits, so that
+ * results of a shard (experiments/journal.h) hold these. A mode word (u32:
+ * 0 exact, 1 summary); exact: every field of @a, little-endian, doubles
+ * and floats as their IEEE bits; summary: the length (u64) and text of
+ * cell_acc_summary_encode(), then the failover figures; so that
  * cell_acc_decode() gives back the same state bit for bit and a resumed
  * or merged run the same results as one run. The one place that knows the
  * layout of struct cell_acc on disk: change both with the struct.
@@ -215,6 +288,14 @@ struct cell_summary {
 	double fatal_restarts_per_scenario;
 	double events_per_scenario;
 	struct fo_summary fo;	/* failover figures (stats_failover.h) */
+	/* Summary mode only (summary is false otherwise, these 0): */
+	bool summary;		/* made from a summary-mode accumulator */
+	double join_p50_ci95[2];	/* order-statistic 95% intervals of */
+	double join_p99_ci95[2];	/* the censored quantiles; +INFINITY
+					 * beyond the deadline */
+	double join_p50_capped_ci[2];	/* 97.5% ones of the capped
+					 * quantiles, for the paired */
+	double join_p99_capped_ci[2];	/* differences */
 };
 
 /*
@@ -222,5 +303,44 @@ struct cell_summary {
  * to @a), so it may keep accumulating afterwards.
  */
 void cell_acc_summarise(struct cell_acc *a, struct cell_summary *out);
+
+/*
+ * Summary mode's own functions (stats_summary.c); cell_acc_add(),
+ * cell_acc_merge(), cell_acc_release() and cell_acc_summarise() call them
+ * for a summary-mode accumulator.
+ */
+void cell_acc_summary_add(struct cell_acc *a, const struct run_record *r);
+void cell_acc_summary_merge(struct cell_acc *dst, const struct cell_acc *src);
+void cell_acc_summary_summarise(const struct cell_acc *a,
+				struct cell_summary *out);
+
+/*
+ * Pairs the scenarios added to @a (a cell's chunk) with those added to
+ * @base (its baseline's chunk over the same scenarios, in the same order):
+ * adds their paired sums to a->pair and empties @a's per-scenario lists
+ * (@base's stay, for the other policies: cell_acc_drop_scenarios() them
+ * after the last). Both summary mode, the same scenario count (a bug otherwise).
+ */
+void cell_acc_pair_chunk(struct cell_acc *a, struct cell_acc *base);
+
+/* Forgets the per-scenario lists of a summary-mode @a (a baseline chunk
+ * that was paired, or one without a comparison). */
+void cell_acc_drop_scenarios(struct cell_acc *a);
+
+/*
+ * The state of a summary-mode @a (everything but its per-scenario lists,
+ * which cell_acc_pair_chunk() empties) as one line of text appended to
+ * @out: exact (integers in decimal or hexadecimal, the deadline as a
+ * hexadecimal float), so that cell_acc_summary_decode() gives back an
+ * accumulator that encodes to the same bytes and summarises to the same
+ * figures. Sparse: only non-empty buckets are written.
+ */
+void cell_acc_summary_encode(const struct cell_acc *a, GString *out);
+
+/* Reads what cell_acc_summary_encode() wrote into @a (set up here; release
+ * with cell_acc_release()). FALSE with @error (SIM_ERROR_INPUT, naming what
+ * is wrong) on any text it could not have written; @a is then empty. */
+gboolean cell_acc_summary_decode(const char *text, struct cell_acc *a,
+				 GError **error);
 
 #endif

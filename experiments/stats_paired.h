@@ -179,4 +179,19 @@ void stats_paired_point(const struct cell_summary *a,
 			const struct cell_summary *base,
 			struct stats_paired *out);
 
+/*
+ * The comparison of a summary-mode cell (stats.h) against its baseline
+ * from @a's pair sums (cell_acc_pair_chunk()) and both summaries @sa and
+ * @sb: the success rate as stats_paired_bootstrap() does (Tango, from the
+ * discordant counts); the restricted-mean difference with a CLT interval
+ * (delta method) and its normal p-value; the p50 and p99 differences with
+ * the conservative interval of stats.h and no p-value (NAN: outside
+ * Holm's family). resamples is 0. The point differences and bounds are
+ * left for stats_paired_point(), as after the bootstrap.
+ */
+void stats_paired_summary(const struct cell_acc *a,
+			  const struct cell_summary *sa,
+			  const struct cell_summary *sb,
+			  struct stats_paired *out);
+
 #endif

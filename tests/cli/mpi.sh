@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The optional MPI build: `mpirun -n 3 selsim run` writes the very results
-# one process writes, on 1 or 2 threads. Skipped (and says so) when selsim
+# one process writes, on 1 or 2 threads, exact and --summary-stats. Skipped (and says so) when selsim
 # is built without MPI or mpirun is absent.
 set -euo pipefail
 selsim=$(realpath "$1")
@@ -35,4 +35,13 @@ done
 (cd mpi/res && find . -type f | sort) > b
 cmp a b
 while read -r f; do cmp "t1/res/$f" "mpi/res/$f"; done < a
+# summary mode (--summary-stats): the ranks' partials carry summaries
+mkdir s1 smpi
+(cd s1 && "$selsim" "${args[@]}" --summary-stats --threads 2 --no-plots \
+	>/dev/null)
+(cd smpi && ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+	mpirun --oversubscribe --allow-run-as-root -n 3 \
+	"$selsim" "${args[@]}" --summary-stats --threads 1 --no-plots >/dev/null)
+grep -q '"summary"' s1/res/results.json
+for f in results.json results.csv; do cmp s1/res/$f smpi/res/$f; done
 echo ok

@@ -86,10 +86,11 @@ rc=0
 echo "interrupts: ${SECONDS}s"
 
 # ---- a journal cut at every byte of its last record ----
-# Two shards of a tiny run give one chunk record each; python joins them
-# into the journal of a whole run (header: shard 0 of 1, its CRC-32 from
-# zlib, the same polynomial) with both records.
-tiny=(--scenarios 1 --policies k3s,k3s-legacy --quiet --no-plots)
+# Two shards of a tiny run (two chunks of one policy: RUNNER_CHUNK = 64
+# scenarios and one more) give one chunk record each; python joins them
+# into the journal of a whole run (header: shard 0 of 1, summary 0, its
+# CRC-32 from zlib, the same polynomial) with both records.
+tiny=(--scenarios 65 --policies k3s --quiet --no-plots)
 "$selsim" run "$small" "${tiny[@]}" -o tref >/dev/null
 "$selsim" run "$small" "${tiny[@]}" --shard 0/2 -o s0 2>/dev/null
 "$selsim" run "$small" "${tiny[@]}" --shard 1/2 -o s1 2>/dev/null
@@ -107,7 +108,7 @@ def records(path):
         pos += 8 + n
     return out
 a, b = records(sys.argv[1]), records(sys.argv[2])
-head = a[0][:-8] + struct.pack("<II", 0, 1)	# shard 0 of 1
+head = a[0][:-12] + struct.pack("<III", 0, 1, 0)	# shard 0 of 1, exact
 recs = [head, a[1], b[1]]
 data = b"SELSIMJ\n"
 starts = []
@@ -143,7 +144,7 @@ done
 echo "cuts: ${SECONDS}s"
 
 # ---- three shards merged: the folder one run writes ----
-m=100
+m=200	# 4 chunks a cell: every one of 3 shards has some
 mkdir one merged
 (cd one && "$selsim" run "$spec" --scenarios $m --threads 2 -o res --quiet >/dev/null)
 for i in 0 1 2; do
