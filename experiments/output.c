@@ -520,7 +520,8 @@ static const char *const csv_fo_columns[] = {
 	"failover_rate_diff_hi", "notready_node_s_diff",
 	"notready_node_s_diff_lo", "notready_node_s_diff_hi",
 	"failover_back_mean_diff_s", "failover_back_mean_diff_lo",
-	"failover_back_mean_diff_hi",
+	"failover_back_mean_diff_hi", "notready_node_s_ci95_lo",
+	"notready_node_s_ci95_hi", "failover_grace_period_s",
 };
 
 /* The failover columns of a cell (empty differences for the baseline). */
@@ -548,16 +549,20 @@ static void csv_failover(GString *g, const struct out_cell *c)
 	csv_num(g, f->dials_per_failover);
 	if (!c->vs || !c->vs->fo.enabled) {
 		g_string_append(g, ",,,,,,,,,");
-		return;
+	} else {
+		d[0] = &c->vs->fo.success;
+		d[1] = &c->vs->fo.notready_s;
+		d[2] = &c->vs->fo.back_mean_s;
+		for (j = 0; j < 3; j++) {
+			csv_num(g, d[j]->diff);
+			csv_num(g, d[j]->ci95[0]);
+			csv_num(g, d[j]->ci95[1]);
+		}
 	}
-	d[0] = &c->vs->fo.success;
-	d[1] = &c->vs->fo.notready_s;
-	d[2] = &c->vs->fo.back_mean_s;
-	for (j = 0; j < 3; j++) {
-		csv_num(g, d[j]->diff);
-		csv_num(g, d[j]->ci95[0]);
-		csv_num(g, d[j]->ci95[1]);
-	}
+	/* added later, at the end: the columns before keep their place */
+	csv_num(g, f->notready_s_ci95[0]);
+	csv_num(g, f->notready_s_ci95[1]);
+	csv_num(g, f->grace_period_s);
 }
 
 /* The header line: policy, the sweep's keys, csv_columns. */
