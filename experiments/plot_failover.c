@@ -78,6 +78,17 @@ static char *grace_words(const struct results *r)
 	return g_string_free(g, FALSE);
 }
 
+/* "grace" for the grace period's long key in a label (legends stay
+ * narrow). */
+static void short_grace(char **label)
+{
+	char **parts = g_strsplit(*label, GRACE_KEY, -1);
+
+	g_free(*label);
+	*label = g_strjoinv("grace", parts);
+	g_strfreev(parts);
+}
+
 /* One cell's block of failover-cdf.dat; false (nothing written) when no
  * affected agent was back. */
 static bool fo_cdf_block(GString *g, const struct results *r,
@@ -90,6 +101,7 @@ static bool fo_cdf_block(GString *g, const struct results *r,
 		return false;
 	label = mode == FO_CDF_BASELINE ? results_grid_label(r, c, ", ")
 		: results_cell_label(r, c);
+	short_grace(&label);
 	g_string_append(g, "\n\n");
 	gnuplot_dat_str(g, label);
 	g_string_append(g, " time_back_s back_pct policy\n");

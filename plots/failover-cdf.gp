@@ -42,15 +42,23 @@ set title plot_title
 set logscale x 10
 set format x '%g'
 set mxtics 10
+# 1-2-5 tics: a range within one decade or two still reads
+set xtics ('0.001' 0.001, '0.002' 0.002, '0.005' 0.005, '0.01' 0.01, '0.02' 0.02, '0.05' 0.05, '0.1' 0.1, '0.2' 0.2, '0.5' 0.5, '1' 1, '2' 2, '5' 5, '10' 10, '20' 20, '50' 50, '100' 100, '200' 200, '500' 500, '1000' 1000, '2000' 2000, '5000' 5000)
 set xlabel 'time back, failure to a request through another server (s, log scale)'
 set ylabel 'affected agents back (%)'
 set yrange [0:105]
 set ytics 0, 20, 100
-set key outside right top vertical
+set key inside left top vertical
+# The x axis reaches past the largest grace period, so its line shows
+# even when every agent was back within seconds.
+stats data using 2 nooutput name 'T'
+xmax = T_max
+do for [k = 1:words(graces)] { xmax = (real(word(graces, k)) > xmax ? real(word(graces, k)) : xmax) }
+set xrange [*:xmax * 1.5]
 do for [k = 1:words(graces)] {
 	g = real(word(graces, k))
 	set arrow k from g, graph 0 to g, graph 1 nohead dt 2 lw 1.5 lc rgb '#555555' front
-	set label k sprintf('grace %gs', g) at g, graph 0 right offset -0.6, 1 + 1.2 * (k - 1) textcolor rgb '#555555' front
+	set label k sprintf('grace %gs', g) at g, graph 0 left offset 0.5, 1 + 1.2 * (k - 1) textcolor rgb '#555555' front
 }
 
 do for [fmt in formats] {

@@ -41,14 +41,15 @@ do for [fmt in formats] {
 	set yrange [0:*]
 	unset key
 	plot data using 1:4:3:xtic(10) with boxes lc variable notitle, \
-	     '' using 1:4:5:6 with yerrorbars lc rgb ink pt 7 ps 0 lw 1.2 notitle
+	     '' using 1:5:(0):(column(6) - column(5)) with vectors heads size screen 0.008, 90 lc rgb ink lw 1.2 notitle
 	set title 'paired difference to the baseline, 95% interval' font ',11'
 	set ylabel 'NotReady node-s per scenario, minus baseline'
 	set yrange [*:*]
 	set xzeroaxis lt -1 lc rgb ink
+	unset xlabel
 	if (words(policies) > 0) { set key top right } else { unset key }
-	plot data using 1:7:3:xtic(10) with points lc variable pt 7 ps 1.2 notitle, \
-	     '' using 1:7:8:9 with yerrorbars lc rgb ink pt 7 ps 0 lw 1.2 notitle, \
+	plot data using 1:8:(0):(column(9) - column(8)) with vectors heads size screen 0.008, 90 lc rgb ink lw 1.2 notitle, \
+	     '' using 1:7:3:xtic(10) with points lc variable pt 5 ps 1.1 notitle, \
 	     for [k = 1:words(policies)] keyentry with boxes lt k title word(policies, k)
 	unset xzeroaxis
 	unset multiplot
