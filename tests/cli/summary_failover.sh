@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Failover figures in summary mode (--summary-stats; stats_failover.h):
-# server-crash gives byte-identical results for --threads 1, --threads 2
-# and three shards merged; its time-back quantiles and CDF are within the
+# server-crash gives byte-identical results for --threads 1, --threads 2,
+# three shards merged and a journal of one shard's chunks resumed; its time-back quantiles and CDF are within the
 # stated relative error of the exact run's, its counts and NotReady
 # node-seconds equal, and its paired NotReady interval (CLT from integer
 # sums) the exact run's normal interval up to rounding; the failover plots
@@ -33,6 +33,27 @@ mkdir merged
 cmp s1/results.json s2/results.json || fail "--threads 1 vs 2"
 cmp s1/results.json merged/res/results.json || fail "one run vs 3 shards"
 cmp s1/results.csv merged/res/results.csv || fail "csv: one run vs 3 shards"
+# a journal with only shard 0's chunks, under a whole run's header (shard
+# 0 of 1): --resume runs the rest and writes one run's bytes
+mkdir some
+python3 - part0/run.journal some/run.journal <<'PY'
+import struct, sys, zlib
+b = open(sys.argv[1], "rb").read()
+assert b[:8] == b"SELSIMJ\n"
+pos, recs = 8, []
+while pos < len(b):
+    n, crc = struct.unpack_from("<II", b, pos)
+    recs.append(b[pos + 8:pos + 8 + n])
+    pos += 8 + n
+assert len(recs) > 2, len(recs)
+head = recs[0][:-12] + struct.pack("<III", 0, 1, 1)
+data = b"SELSIMJ\n"
+for p in [head] + recs[1:]:
+    data += struct.pack("<II", len(p), zlib.crc32(p)) + p
+open(sys.argv[2], "wb").write(data)
+PY
+"$selsim" run --resume some --threads 2 --quiet --no-plots >/dev/null
+cmp s1/results.json some/results.json || fail "one run vs resumed"
 for p in failover-cdf failover-notready failover-success; do
 	[ -s s1/plots/$p.dat ] || fail "no plots/$p.dat"
 	if command -v gnuplot >/dev/null; then
