@@ -196,14 +196,13 @@ static bool get_u128(struct bytes_in *in, u128 *v)
 	return true;
 }
 
-/* The pair's wide sums, in the order the bytes hold them. */
-static u128 *const *pair_sums(struct fo_pair *p, u128 *w[10])
+/* The pair's wide sums into @w, in the order the bytes hold them. */
+static void pair_sums(struct fo_pair *p, u128 *w[10])
 {
 	u128 *v[10] = { &p->na, &p->nb, &p->na2, &p->nb2, &p->nanb,
 			&p->ma, &p->mb, &p->ma2, &p->mb2, &p->mamb };
 
 	memcpy(w, v, sizeof(v));
-	return w;
 }
 
 void fo__summary_encode(const struct fo_acc *a, GByteArray *out)
