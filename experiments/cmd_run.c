@@ -510,21 +510,6 @@ static int run_launch(struct run_args *a, const struct spec *s,
 	return rc;
 }
 
-/* Summary mode keeps no per-scenario failover figures (their paired
- * comparisons need every scenario, in order): a spec with failover runs
- * exact. 0 or the exit code. */
-static int run_summary_check(const struct spec *s, bool summary)
-{
-	if (!summary || !s->world.failover)
-		return 0;
-	fprintf(stderr, "selsim run: %s: world.failover: summary statistics "
-		"(--summary-stats, or more than %d scenarios) do not cover "
-		"failover figures; run at most %d scenarios without "
-		"--summary-stats\n", s->file, STATS_EXACT_MAX_SCENARIOS,
-		STATS_EXACT_MAX_SCENARIOS);
-	return 2;
-}
-
 int run_main(int argc, char **argv)
 {
 	struct run_args a = { .seed = CLI_UNSET, .scenarios = CLI_UNSET };
@@ -551,7 +536,6 @@ int run_main(int argc, char **argv)
 		opts.progress = !a.quiet && isatty(STDERR_FILENO);
 		opts.summary_stats = a.summary_stats;
 		a.summary_stats = runner_summary_mode(&s, &opts);
-		rc = run_summary_check(&s, a.summary_stats);
 	}
 	if (rc == 0) {
 		if (!a.outdir)

@@ -36,7 +36,8 @@
 #include <stdint.h>
 
 #define JOURNAL_FILE "run.journal"	/* inside the results folder */
-#define JOURNAL_FORMAT 3		/* the layout above */
+#define JOURNAL_FORMAT 4		/* the layout above; 4: summary-mode
+					 * failover figures (stats_failover.h) */
 
 struct spec;
 

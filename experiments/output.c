@@ -138,6 +138,29 @@ static cJSON *json_vs(const struct spec *s, const struct out_cell *c)
 	return o;
 }
 
+/* The failover figures added for the plots: the NotReady node-seconds'
+ * interval, the grace period, the time-back CDF (like join_time_cdf_s). */
+static void json_failover_more(cJSON *o, const struct fo_summary *f)
+{
+	cJSON *ci = must(cJSON_CreateArray()), *cdf = must(cJSON_CreateArray());
+	size_t i, first_beyond = FO_CDF_POINTS;
+
+	push(ci, j_num(f->notready_s_ci95[0]));
+	push(ci, j_num(f->notready_s_ci95[1]));
+	put(o, "notready_node_s_ci95", ci);
+	put(o, "grace_period_s", j_num(f->grace_period_s));
+	for (i = 0; i < FO_CDF_POINTS; i++) {
+		push(cdf, j_censored(f->back_cdf[i]));
+		if (isinf(f->back_cdf[i]) && first_beyond == FO_CDF_POINTS)
+			first_beyond = i;
+	}
+	put(o, "time_back_cdf_s", cdf);
+	put(o, "time_back_cdf_beyond_deadline_from",
+	    first_beyond < FO_CDF_POINTS
+	    ? must(cJSON_CreateNumber((double)first_beyond))
+	    : must(cJSON_CreateNull()));
+}
+
 /* The failover figures of a cell (stats_failover.h), when it has any. */
 static cJSON *json_failover(const struct fo_summary *f)
 {
@@ -167,6 +190,7 @@ static cJSON *json_failover(const struct fo_summary *f)
 	    j_num(f->failed_renewals_per_scenario));
 	put(o, "requests_per_failover", j_num(f->requests_per_failover));
 	put(o, "dials_per_failover", j_num(f->dials_per_failover));
+	json_failover_more(o, f);
 	return o;
 }
 
@@ -496,7 +520,8 @@ static const char *const csv_fo_columns[] = {
 	"failover_rate_diff_hi", "notready_node_s_diff",
 	"notready_node_s_diff_lo", "notready_node_s_diff_hi",
 	"failover_back_mean_diff_s", "failover_back_mean_diff_lo",
-	"failover_back_mean_diff_hi",
+	"failover_back_mean_diff_hi", "notready_node_s_ci95_lo",
+	"notready_node_s_ci95_hi", "failover_grace_period_s",
 };
 
 /* The failover columns of a cell (empty differences for the baseline). */
@@ -524,16 +549,20 @@ static void csv_failover(GString *g, const struct out_cell *c)
 	csv_num(g, f->dials_per_failover);
 	if (!c->vs || !c->vs->fo.enabled) {
 		g_string_append(g, ",,,,,,,,,");
-		return;
+	} else {
+		d[0] = &c->vs->fo.success;
+		d[1] = &c->vs->fo.notready_s;
+		d[2] = &c->vs->fo.back_mean_s;
+		for (j = 0; j < 3; j++) {
+			csv_num(g, d[j]->diff);
+			csv_num(g, d[j]->ci95[0]);
+			csv_num(g, d[j]->ci95[1]);
+		}
 	}
-	d[0] = &c->vs->fo.success;
-	d[1] = &c->vs->fo.notready_s;
-	d[2] = &c->vs->fo.back_mean_s;
-	for (j = 0; j < 3; j++) {
-		csv_num(g, d[j]->diff);
-		csv_num(g, d[j]->ci95[0]);
-		csv_num(g, d[j]->ci95[1]);
-	}
+	/* added later, at the end: the columns before keep their place */
+	csv_num(g, f->notready_s_ci95[0]);
+	csv_num(g, f->notready_s_ci95[1]);
+	csv_num(g, f->grace_period_s);
 }
 
 /* The header line: policy, the sweep's keys, csv_columns. */

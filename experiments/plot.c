@@ -5,6 +5,7 @@
  * gnuplot runner (gnuplot.h).
  */
 #include "plot.h"
+#include "plot_internal.h"
 #include "fmt.h"
 #include "gnuplot.h"
 #include "output.h"
@@ -615,7 +616,29 @@ GPtrArray *plot_plan_new(const struct results *r)
 		plan_sweep1(plan, r);
 	else if (r->n_axes == 2)
 		plan_sweep2(plan, r);
+	plot__plan_failover(plan, r);
 	return plan;
+}
+
+/* ---- lent to plot_failover.c (plot_internal.h) ---- */
+
+struct plot_job *plot__job_new(GPtrArray *plan, const char *name,
+			       const char *script, const char *data_name,
+			       bool owns_data)
+{
+	return job_new(plan, name, script, data_name, owns_data);
+}
+
+void plot__dat_header(GString *g, const struct results *r, const char *what,
+		      const char *columns, bool partial)
+{
+	dat_header(g, r, what, columns, partial);
+}
+
+char *plot__title_for(const struct results *r, const char *what,
+		      bool partial)
+{
+	return title_for(r, what, partial);
 }
 
 

@@ -32,6 +32,8 @@ struct plot_job {
 	GString *vars;		/* gnuplot assignments: "deadline=600; " */
 	char *title;		/* the figure's title */
 	char *caption;		/* what it shows, in a sentence or two */
+	bool failover;		/* the report shows it in its Failover
+				 * section, not among the Plots */
 };
 
 /* Every plot that fits @r, in report order: a GPtrArray of struct

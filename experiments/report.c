@@ -7,6 +7,7 @@
 #include "report.h"
 #include "report_compare.h"
 #include "report_failover.h"
+#include "report_figure.h"
 #include "doc.h"
 #include "fmt.h"
 #include "output.h"
@@ -506,65 +507,20 @@ static void report_table(struct doc *d, const struct results *r)
 	doc_section_end(d);
 }
 
-/* Plot @j as figure @fig, or a line saying it is not drawn; true when
- * it was drawn. */
-static bool report_plot(struct doc *d, const char *dir,
-			const struct plot_job *j, size_t fig)
-{
-	char *svg_rel = g_strconcat("plots/", j->name, ".svg", NULL);
-	char *png_rel = g_strconcat("plots/", j->name, ".png", NULL);
-	char *dat_rel = g_strconcat("plots/", j->data_name, NULL);
-	char *svg_path = g_build_filename(dir, svg_rel, NULL);
-	char *png_path = g_build_filename(dir, png_rel, NULL);
-	char *prefix = g_strdup_printf("%s-", j->name);
-	char *title = g_strdelimit(g_strdup(j->title), "\n", ' ');
-	char *text = NULL, *inl = NULL;
-
-	if (g_file_get_contents(svg_path, &text, NULL, NULL))
-		inl = doc_svg_inline(text, prefix, title);
-	if (inl) {
-		struct doc_figure f = {
-			.id = j->name, .number = fig, .svg = inl,
-			.title = title, .caption = j->caption,
-			.svg_href = svg_rel, .data_href = dat_rel,
-			.png_href = g_file_test(png_path,
-						G_FILE_TEST_IS_REGULAR) ?
-				    png_rel : NULL,
-		};
-
-		doc_figure(d, &f);
-	} else {
-		char *t = g_strdup_printf(
-			"%s: not drawn (gnuplot draws it: selsim plot "
-			"DIR); its data is in %s.", title, dat_rel);
-
-		doc_missing(d, t);
-		g_free(t);
-	}
-	g_free(text);
-	g_free(prefix);
-	g_free(title);
-	g_free(svg_rel);
-	g_free(png_rel);
-	g_free(dat_rel);
-	g_free(svg_path);
-	g_free(png_path);
-	if (!inl)
-		return false;
-	g_free(inl);
-	return true;
-}
-
 /* The plots: inlined SVG in the HTML, links in the Markdown. */
 static void report_plots(struct doc *d, const struct results *r,
-			 const char *dir, GPtrArray *plan)
+			 const char *dir, GPtrArray *plan, size_t fig)
 {
-	size_t i, fig = 0;
+	size_t i;
 
 	doc_section(d, "plots", "Plots");
-	for (i = 0; i < plan->len; i++)
-		if (report_plot(d, dir, g_ptr_array_index(plan, i), fig + 1))
+	for (i = 0; i < plan->len; i++) {
+		const struct plot_job *j = g_ptr_array_index(plan, i);
+
+		/* the failover plots are in their own section */
+		if (!j->failover && report_figure(d, dir, j, fig + 1))
 			fig++;
+	}
 	if (r->n_axes > 2)
 		doc_para(d, "A sweep over more than two parameters has no "
 			    "sweep plot: its cells are in results.csv.");
@@ -669,8 +625,7 @@ gboolean report_write(const char *dir, GError **error)
 	report_head(&d, &r);
 	report_spec(&d, &r, dir);
 	report_table(&d, &r);
-	report_failover(&d, &r);
-	report_plots(&d, &r, dir, plan);
+	report_plots(&d, &r, dir, plan, report_failover(&d, &r, dir, plan));
 	report_ranking(&d, &r);
 	report_comparisons(&d, &r);
 	report_reproduce(&d, &r);

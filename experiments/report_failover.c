@@ -1,6 +1,7 @@
 /* The report's failover section (report_failover.h). */
 #include "report_failover.h"
 #include "fmt.h"
+#include "report_figure.h"
 #include "stats_failover.h"
 
 #include <math.h>
@@ -49,7 +50,23 @@ static void fill_row(char **row, const struct results_cell *c)
 		: g_strdup("\xe2\x80\x93");
 }
 
-void report_failover(struct doc *d, const struct results *r)
+/* The failover plots of @plan, numbered from 1; how many were shown. */
+static size_t failover_figures(struct doc *d, const char *dir,
+			       GPtrArray *plan)
+{
+	size_t i, fig = 0;
+
+	for (i = 0; i < plan->len; i++) {
+		const struct plot_job *j = g_ptr_array_index(plan, i);
+
+		if (j->failover && report_figure(d, dir, j, fig + 1))
+			fig++;
+	}
+	return fig;
+}
+
+size_t report_failover(struct doc *d, const struct results *r,
+		       const char *dir, GPtrArray *plan)
 {
 	size_t nf = G_N_ELEMENTS(figs), cols = 1 + r->n_axes + nf;
 	size_t i, a, any = 0;
@@ -59,7 +76,7 @@ void report_failover(struct doc *d, const struct results *r)
 	for (i = 0; i < r->n_cells; i++)
 		any += r->cells[i].has_fo;
 	if (!any)
-		return;
+		return 0;
 	doc_section(d, "failover", "Failover");
 	doc_para(d, "Nodes keep running after Ready (K3S-MODEL.md section 7): "
 		    "agents hold their kubelet, kube-proxy and k3s-agent "
@@ -100,5 +117,7 @@ void report_failover(struct doc *d, const struct results *r)
 		g_free(cells[i]);
 	g_free(cells);
 	g_free(numeric);
+	any = failover_figures(d, dir, plan);
 	doc_section_end(d);
+	return any;
 }

@@ -237,6 +237,37 @@ static void read_joined(struct jreader *jr, const cJSON *o, const char *path,
 	g_free(sub);
 }
 
+/* The failover figures the plots draw (output.c json_failover_more()):
+ * each optional, as older files lack them. */
+static void read_failover_more(struct jreader *jr, const cJSON *f,
+			       const char *sub, struct results_cell *c)
+{
+	const cJSON *cdf = jget(jr, f, sub, "time_back_cdf_s", true);
+	double from = jnum(jr, f, sub, "time_back_cdf_beyond_deadline_from",
+			   true);
+	size_t i;
+
+	c->fo_notready_lo = c->fo_notready_hi = NAN;
+	jpair(jr, f, sub, "notready_node_s_ci95", true, &c->fo_notready_lo,
+	      &c->fo_notready_hi);
+	c->fo_grace_s = jnum(jr, f, sub, "grace_period_s", true);
+	c->fo_cdf_beyond_from = isfinite(from) && from >= 0 &&
+		from < RESULTS_CDF_POINTS ? (int)from : RESULTS_CDF_POINTS;
+	for (i = 0; i < RESULTS_CDF_POINTS; i++)
+		c->fo_cdf[i] = NAN;
+	if (!cdf || cJSON_IsNull(cdf))
+		return;
+	if (!cJSON_IsArray(cdf) ||
+	    cJSON_GetArraySize(cdf) != RESULTS_CDF_POINTS) {
+		jfail(jr, sub, "time_back_cdf_s",
+		      "not an array of " G_STRINGIFY(RESULTS_CDF_POINTS)
+		      " numbers");
+		return;
+	}
+	for (i = 0; i < RESULTS_CDF_POINTS; i++)
+		c->fo_cdf[i] = jitem_num(cdf, i);
+}
+
 /* "failover" and "vs_baseline.failover", when present. */
 static void read_failover(struct jreader *jr, const cJSON *o,
 			  const char *path, struct results_cell *c)
@@ -281,6 +312,7 @@ static void read_failover(struct jreader *jr, const cJSON *o,
 			      true);
 	c->fo_requests = jnum(jr, f, sub, "requests_per_failover", true);
 	c->fo_dials = jnum(jr, f, sub, "dials_per_failover", true);
+	read_failover_more(jr, f, sub, c);
 	g_free(sub);
 	if (vs && (x = jin_member(vs, "failover")) != NULL &&
 	    (x = jin_member(x, "notready_node_s")) != NULL) {

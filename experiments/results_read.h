@@ -91,6 +91,12 @@ struct results_cell {
 	double fo_notready, fo_notready_s, fo_renewals, fo_requests, fo_dials;
 	double fo_vs_notready_s, fo_vs_lo, fo_vs_hi; /* vs_baseline.failover
 						    * .notready_node_s */
+	double fo_notready_lo, fo_notready_hi;	/* notready_node_s_ci95 */
+	double fo_grace_s;	/* grace_period_s */
+	double fo_cdf[RESULTS_CDF_POINTS]; /* time_back_cdf_s; NaN: none
+					    * or beyond the deadline */
+	int fo_cdf_beyond_from;	/* time_back_cdf_beyond_deadline_from;
+				 * RESULTS_CDF_POINTS when none or absent */
 };
 
 /* The distinct values of one axis, ascending. */

@@ -580,7 +580,9 @@ static void compare_points(const struct spec *s, struct runner_result *out)
 		struct runner_cell *cell = &out->cells[c];
 
 		spec_point_indices(s, cell->point, k);
-		if (k[0] == 0)
+		/* summary mode pairs only with the baseline, chunk by chunk:
+		 * no figures against the first point */
+		if (k[0] == 0 || cell->acc.summary)
 			continue;
 		for (r = 0; r < out->n_cells; r++) {
 			const struct runner_cell *ref = &out->cells[r];
@@ -617,8 +619,11 @@ bool runner_run_checkpointed(const struct spec *s,
 		return false;
 	if (ck && ck->chunks_present < ck->chunks_total)
 		return true;
-	for (c = 0; c < out->n_cells; c++)
+	for (c = 0; c < out->n_cells; c++) {
 		cell_acc_summarise(&out->cells[c].acc, &out->cells[c].sum);
+		out->cells[c].sum.fo.grace_period_s = sim_time_to_s(
+			out->cells[c].k3s.node_monitor_grace_period);
+	}
 	if (!opts->no_compare) {
 		compare_cells(s, opts, out);
 		compare_points(s, out);

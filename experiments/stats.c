@@ -200,6 +200,7 @@ void cell_acc_summarise(struct cell_acc *a, struct cell_summary *out)
 
 	if (a->summary) {
 		cell_acc_summary_summarise(a, out);
+		fo_acc_summarise(&a->fo, &out->fo);
 		return;
 	}
 	SIM_ASSERT(nj == a->nodes_ready && nj <= nc);

@@ -1,5 +1,6 @@
 /* Failover figures per cell (stats_failover.h). */
 #include "stats_failover.h"
+#include "stats_failover_internal.h"
 #include "bytes.h"
 #include "stats.h"
 #include "sim/error.h"
@@ -20,6 +21,9 @@ void fo_acc_release(struct fo_acc *a)
 		g_array_free(a->back_s, TRUE);
 	if (a->scen)
 		g_array_free(a->scen, TRUE);
+	if (a->sc_ns)
+		g_array_free(a->sc_ns, TRUE);
+	g_free(a->hist);
 	*a = (struct fo_acc){ 0 };
 }
 
@@ -33,6 +37,10 @@ void fo_acc_add(struct fo_acc *a, const struct run_record *r)
 
 	if (!r->failover)
 		return;
+	if (a->summary) {
+		fo__summary_add(a, r);
+		return;
+	}
 	a->enabled = true;
 	a->scenarios++;
 	for (i = 0; i < r->n_nodes; i++) {
@@ -74,6 +82,10 @@ void fo_acc_add(struct fo_acc *a, const struct run_record *r)
 
 void fo_acc_merge(struct fo_acc *dst, const struct fo_acc *src)
 {
+	if (dst->summary || src->summary) {
+		fo__summary_merge(dst, src);
+		return;
+	}
 	dst->enabled |= src->enabled;
 	dst->scenarios += src->scenarios;
 	dst->happened += src->happened;
@@ -98,6 +110,10 @@ void fo_acc_encode(const struct fo_acc *a, GByteArray *out)
 	};
 	size_t i;
 
+	if (a->summary) {
+		fo__summary_encode(a, out);
+		return;
+	}
 	for (i = 0; i < G_N_ELEMENTS(counts); i++)
 		bytes_put_u64(out, counts[i]);
 	for (i = 0; i < a->back_s->len; i++)
@@ -123,6 +139,8 @@ bool fo_acc_decode(struct bytes_in *in, struct fo_acc *a)
 	uint32_t flags, x, y;
 	double d;
 
+	if (a->summary)
+		return fo__summary_decode(in, a);
 	for (i = 0; i < G_N_ELEMENTS(c); i++)
 		if (!bytes_get_u64(in, &c[i]))
 			return false;
@@ -175,18 +193,57 @@ static double per(double num, uint64_t den)
 	return den ? num / (double)den : NAN;
 }
 
-void fo_acc_summarise(struct fo_acc *a, struct fo_summary *out)
+/* The normal 95% interval of the mean NotReady node-seconds per
+ * scenario, from the per-scenario figures in order (a fixed order: the
+ * same bits however the records were merged). */
+static void notready_ci(const struct fo_acc *a, struct fo_summary *out)
 {
-	const double *v = (const double *)(void *)a->back_s->data;
+	const struct fo_scenario *sc =
+		(const struct fo_scenario *)(void *)a->scen->data;
+	size_t n = a->scen->len, i;
+	double m = 0, ss = 0, se;
+
+	out->notready_s_ci95[0] = out->notready_s_ci95[1] = NAN;
+	if (n < 2)
+		return;
+	for (i = 0; i < n; i++)
+		m += sc[i].notready_s;
+	m /= (double)n;
+	for (i = 0; i < n; i++)
+		ss += ((double)sc[i].notready_s - m) *
+		      ((double)sc[i].notready_s - m);
+	se = sqrt(ss / (double)(n - 1) / (double)n);
+	out->notready_s_ci95[0] = out->notready_s_per_scenario - STATS_Z95 * se;
+	out->notready_s_ci95[1] = out->notready_s_per_scenario + STATS_Z95 * se;
+}
+
+/* The figures read from the sorted back times and the scenarios. */
+static void exact_figures(struct fo_acc *a, struct fo_summary *out)
+{
+	const double *v;
 	double sum = 0;
 	size_t i;
 
+	g_array_sort(a->back_s, cmp_double);
+	v = (const double *)(void *)a->back_s->data;
+	for (i = 0; i < a->back_s->len; i++)
+		sum += v[i];
+	out->back_mean = per(sum, a->back);
+	out->back_p50 = stats_quantile_censored(v, a->back, a->affected, 0.5);
+	out->back_p90 = stats_quantile_censored(v, a->back, a->affected, 0.9);
+	out->back_p99 = stats_quantile_censored(v, a->back, a->affected, 0.99);
+	notready_ci(a, out);
+	for (i = 0; i < FO_CDF_POINTS; i++)
+		out->back_cdf[i] = stats_quantile_censored(
+			v, a->back, a->affected,
+			(double)i / (FO_CDF_POINTS - 1));
+}
+
+void fo_acc_summarise(struct fo_acc *a, struct fo_summary *out)
+{
 	*out = (struct fo_summary){ .enabled = a->enabled };
 	if (!a->enabled)
 		return;
-	g_array_sort(a->back_s, cmp_double);
-	for (i = 0; i < a->back_s->len; i++)
-		sum += v[i];
 	out->happened = a->happened;
 	out->successes = a->successes;
 	out->rate = per((double)a->successes, a->happened);
@@ -194,13 +251,14 @@ void fo_acc_summarise(struct fo_acc *a, struct fo_summary *out)
 		     &out->ci95[1]);
 	out->affected = a->affected;
 	out->back = a->back;
-	out->back_mean = per(sum, a->back);
-	out->back_p50 = stats_quantile_censored(v, a->back, a->affected, 0.5);
-	out->back_p90 = stats_quantile_censored(v, a->back, a->affected, 0.9);
-	out->back_p99 = stats_quantile_censored(v, a->back, a->affected, 0.99);
 	out->notready_per_scenario = per((double)a->notready, a->scenarios);
 	out->notready_s_per_scenario =
 		per(sim_time_to_s(a->notready_time), a->scenarios);
+	if (a->summary)		/* from the histogram and the sums */
+		fo__summary_summarise(a, out);
+	else
+		exact_figures(a, out);
+	out->grace_period_s = NAN;
 	out->failed_renewals_per_scenario =
 		per((double)a->failed_renewals, a->scenarios);
 	out->requests_per_failover = per((double)a->requests, a->happened);
@@ -237,6 +295,10 @@ void fo_paired_compute(const struct fo_acc *cell, const struct fo_acc *base,
 	*out = (struct fo_paired){ .enabled = cell->enabled && base->enabled };
 	if (!out->enabled)
 		return;
+	if (cell->summary) {	/* paired chunk by chunk */
+		fo__summary_paired(cell, out);
+		return;
+	}
 	if (cell->scen->len != base->scen->len)
 		SIM_BUG("paired failover figures over %u and %u scenarios",
 			cell->scen->len, base->scen->len);

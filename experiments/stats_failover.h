@@ -26,6 +26,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Points of the time-back CDF per cell: quantiles 0, 0.01 ... 1 (as
+ * STATS_CDF_POINTS for the join times). */
+#define FO_CDF_POINTS 101
+
 /* The definition, in the one sentence README and the report use. */
 #define FO_AFFECTED_DEFINITION \
 	"an agent is affected when, at the first failure that cut any " \
@@ -57,9 +61,47 @@ struct fo_acc {
 	uint64_t requests;	/* held connections' requests after it */
 	uint64_t dials;		/* ... and their dials */
 	GArray *scen;		/* struct fo_scenario, in the order added */
+	/* Summary mode (stats.h; fo_acc_init_summary()): back_s and scen
+	 * stay empty; sc_ns holds only the scenarios added, for the chunk's
+	 * pairing (fo_acc_pair_chunk()), then is dropped. */
+	bool summary;
+	uint64_t *hist;		/* n_hist counts of back times, ns, in
+				 * stats_summary.c's log buckets; NULL
+				 * until an agent is back; owned */
+	size_t n_hist;
+	sim_time back_ns_min, back_ns_max; /* valid when back > 0 */
+	unsigned __int128 back_ns_sum;	/* the back agents' times, ns */
+	unsigned __int128 notready_ns_sq; /* sum over scenarios of their
+					   * NotReady node-time (ns) squared */
+	GArray *sc_ns;		/* struct fo_scenario_ns; owned */
+	struct fo_pair {	/* paired sums against the baseline: the
+				 * chunks' fo_acc_pair_chunk() */
+		uint64_t n, better, worse;	/* success: d = +1, -1 */
+		bool overflow;
+		unsigned __int128 na, nb, na2, nb2, nanb; /* NotReady ns */
+		unsigned __int128 ma, mb, ma2, mb2, mamb; /* mean back ns */
+	} pair;
+};
+
+/* One scenario in summary mode, kept only for its chunk's pairing. */
+struct fo_scenario_ns {
+	uint64_t notready_ns;	/* NotReady node-time */
+	uint64_t back_mean_ns;	/* the fo_scenario's back_mean_s, in whole
+				 * ns (rounded down) */
+	bool success;
 };
 
 void fo_acc_init(struct fo_acc *a);
+/* The same in summary mode, for a cell whose runs end at @deadline_ns:
+ * memory independent of the scenario count, merges exact and order-free
+ * (stats_failover_summary.c). fo_acc_add(), _merge(), _encode(),
+ * _decode(), _summarise() and fo_paired_compute() follow the mode. */
+void fo_acc_init_summary(struct fo_acc *a, uint64_t deadline_ns);
+/* Pairs the scenarios added to @a with @base's (the same scenarios of the
+ * baseline), adds the paired sums to @a->pair and drops @a's scenarios;
+ * fo_acc_drop_scenarios() drops @base's when every policy is paired. */
+void fo_acc_pair_chunk(struct fo_acc *a, const struct fo_acc *base);
+void fo_acc_drop_scenarios(struct fo_acc *a);
 void fo_acc_add(struct fo_acc *a, const struct run_record *r);
 void fo_acc_merge(struct fo_acc *dst, const struct fo_acc *src);
 /* Appends @a to @out bit for bit (the journal's chunk records:
@@ -86,9 +128,19 @@ struct fo_summary {
 	double back_p99;
 	double notready_per_scenario;	/* NotReady transitions */
 	double notready_s_per_scenario;	/* NotReady node-seconds */
+	double notready_s_ci95[2];	/* its normal 95% interval over the
+					 * scenarios (NAN below 2) */
 	double failed_renewals_per_scenario;
 	double requests_per_failover;	/* per scenario with a failure */
 	double dials_per_failover;
+	double back_cdf[FO_CDF_POINTS];	/* back_cdf[i]: the censored
+					 * quantile i / (FO_CDF_POINTS - 1)
+					 * of the affected agents' time back,
+					 * +INFINITY above the share back by
+					 * the deadline; NAN without any */
+	double grace_period_s;	/* the cell's node_monitor_grace_period
+				 * (set by the runner: the accumulator
+				 * does not know it); NAN when unset */
 };
 
 /* Sorts @a's back times in place. */

@@ -4,6 +4,7 @@
  */
 #include "stats.h"
 #include "stats_paired.h"
+#include "stats_failover_internal.h"
 #include "sim/error.h"
 
 #include <errno.h>
@@ -58,6 +59,18 @@ void cell_acc_init_summary(struct cell_acc *a, double deadline_s)
 	a->summary = true;
 	a->n_hist = hist_index(deadline_ns(a) + 1) + 1;
 	a->scen_sum_ns = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+	fo_acc_release(&a->fo);
+	fo_acc_init_summary(&a->fo, deadline_ns(a));
+}
+
+size_t stats__hist_index(uint64_t v)
+{
+	return hist_index(v);
+}
+
+void stats__hist_bucket(size_t i, uint64_t *lo, uint64_t *width)
+{
+	hist_bucket(i, lo, width);
 }
 
 /* @a + @b, or UINT64_MAX (a scenario's S past 2^64 - 1 ns: a deadline of
@@ -113,6 +126,7 @@ void cell_acc_summary_add(struct cell_acc *a, const struct run_record *r)
 	}
 	g_array_append_val(a->scen, sc);
 	g_array_append_val(a->scen_sum_ns, s_ns);
+	fo_acc_add(&a->fo, r);
 }
 
 /* *@d += @v, setting *@ovf when it wraps. */
@@ -169,6 +183,7 @@ void cell_acc_summary_merge(struct cell_acc *dst, const struct cell_acc *src)
 	dst->fatal_restarts += src->fatal_restarts;
 	dst->events += src->events;
 	pair_add(&dst->pair, &src->pair);
+	fo_acc_merge(&dst->fo, &src->fo);
 }
 
 void cell_acc_drop_scenarios(struct cell_acc *a)
@@ -176,6 +191,7 @@ void cell_acc_drop_scenarios(struct cell_acc *a)
 	SIM_ASSERT(a->summary);
 	g_array_set_size(a->scen, 0);
 	g_array_set_size(a->scen_sum_ns, 0);
+	fo_acc_drop_scenarios(&a->fo);
 }
 
 void cell_acc_pair_chunk(struct cell_acc *a, struct cell_acc *base)
@@ -215,6 +231,7 @@ void cell_acc_pair_chunk(struct cell_acc *a, struct cell_acc *base)
 	}
 	p.n = n;
 	pair_add(&a->pair, &p);
+	fo_acc_pair_chunk(&a->fo, &base->fo);
 	cell_acc_drop_scenarios(a);
 }
 

@@ -2,8 +2,11 @@
  * The timeline of one scenario (timeline.h): the trace is read line by
  * line into open spans per node (failures, joins), open failures of no
  * one node keyed by their failure id, and dials waiting for their outcome;
- * what closes is written to one of eight data blocks (see
- * plots/timeline.gp), what is still open at the end closes there.
+ * what closes is written to one of eleven data blocks (see
+ * plots/timeline.gp), what is still open at the end closes there. After a
+ * failover the node rows show NotReady spans, and marks for the moments a
+ * broken connection was noticed, a lease renewal failed and the API came
+ * back through another server.
  */
 #include "timeline.h"
 #include "gnuplot.h"
@@ -14,6 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The data blocks (names in tl_finish()). */
+#define TL_BLOCKS 11
+
 /* A node of the trace: a row of the timeline. */
 struct tl_row {
 	char *name;
@@ -23,6 +29,9 @@ struct tl_row {
 	char *span_what;
 	bool join_open;		/* started, not yet Ready */
 	double join_t0;
+	bool notready_open;	/* NotReady (the controller-manager's
+				 * verdict), not yet Ready again */
+	double notready_t0;
 };
 
 /* A failure of no one node (AZ outage, partition) under way. */
@@ -39,7 +48,7 @@ struct timeline {
 	GHashTable *pending;	/* "node\tpeer" -> GQueue of dial ids */
 	GArray *dial_t0, *dial_t1, *dial_row, *dial_out;
 	GPtrArray *globals;	/* struct tl_global *, open */
-	GString *b[8];		/* the data blocks, see plots/timeline.gp */
+	GString *b[TL_BLOCKS];	/* the data blocks, see plots/timeline.gp */
 	double t_end;
 	char *title, *subtitle;
 };
@@ -140,6 +149,9 @@ static void tl_node_failure(struct timeline *tl, double t, int node,
 	}
 	if (g_str_has_prefix(what, "start "))
 		return;
+	gnuplot_dat_num(tl->b[10], t);
+	gnuplot_dat_str(tl->b[10], what);
+	g_string_append_c(tl->b[10], '\n');
 	down = g_str_has_prefix(what, "stop ") ||
 	       g_str_has_prefix(what, "crash ");
 	if (down)
@@ -224,6 +236,53 @@ struct tl_line {
 	int failure;		/* -1 when none or not in the file */
 };
 
+/* Opens (@open) or closes a NotReady span of @row at @t. */
+static void tl_notready(struct timeline *tl, int row, double t, bool open)
+{
+	struct tl_row *r = g_ptr_array_index(tl->rows, row);
+
+	if (open && !r->notready_open) {
+		r->notready_open = true;
+		r->notready_t0 = t;
+	} else if (!open && r->notready_open) {
+		gnuplot_dat_num(tl->b[8], r->notready_t0);
+		gnuplot_dat_num(tl->b[8], t);
+		gnuplot_dat_int(tl->b[8], row);
+		g_string_append_c(tl->b[8], '\n');
+		r->notready_open = false;
+	}
+}
+
+/* After a failover: NotReady and Ready again (kind node_state), a broken
+ * connection noticed (conn "... closed: HOW", "tunnel to S: no ping for
+ * ..." or "tunnel to S: reset (...)"), a failed lease renewal and
+ * the API back (models/timeline.c writes these texts after "NODE: "). */
+static void tl_failover(struct timeline *tl, const struct tl_line *l)
+{
+	const char *c = strstr(l->text, ": ");
+	int mark = 0;
+
+	c = c ? c + 2 : l->text;
+	if (!strcmp(l->kind, "node_state"))
+		tl_notready(tl, l->node, l->t,
+			    g_str_has_prefix(c, "NotReady"));
+	else if (!strcmp(l->kind, "conn") && (strstr(c, " closed: ") ||
+					       strstr(c, ": no ping for ") ||
+					       strstr(c, ": reset (")))
+		mark = 1;	/* the tunnel's read deadline or reset too */
+	else if (!strcmp(l->kind, "lease") &&
+		 g_str_has_prefix(c, "lease update failed"))
+		mark = 2;
+	else if (g_str_has_prefix(c, "API back through "))
+		mark = 3;
+	if (!mark)
+		return;
+	gnuplot_dat_num(tl->b[9], l->t);
+	gnuplot_dat_int(tl->b[9], l->node);
+	gnuplot_dat_int(tl->b[9], mark);
+	g_string_append_c(tl->b[9], '\n');
+}
+
 static void tl_event(struct timeline *tl, const struct tl_line *l)
 {
 	const char *what = l->text;
@@ -258,6 +317,8 @@ static void tl_event(struct timeline *tl, const struct tl_line *l)
 		tl_dial(tl, l->t, l->kind, node,
 			g_strdup_printf("%s\t%s", l->node_name,
 					l->peer_name));
+	} else if (node >= 0) {
+		tl_failover(tl, l);
 	}
 }
 
@@ -373,6 +434,7 @@ static void tl_close_all(struct timeline *tl)
 	for (i = 0; i < tl->rows->len; i++) {
 		tl_close_span(tl, (int)i, tl->t_end);
 		tl_close_join(tl, (int)i, tl->t_end, 3);
+		tl_notready(tl, (int)i, tl->t_end, false);
 		gnuplot_dat_int(tl->b[0], (long long)i);
 		gnuplot_dat_str(tl->b[0], ((struct tl_row *)
 				g_ptr_array_index(tl->rows, i))->name);
@@ -398,13 +460,17 @@ static void tl_close_all(struct timeline *tl)
 /* The data file's text. Caller frees with g_string_free(). */
 static GString *tl_finish(struct timeline *tl, const char *tsv)
 {
-	static const char *const names[8] = {
+	static const char *const names[TL_BLOCKS] = {
 		"rows: y, node", "spans: t0, t1, y, kind (1 down, 2 "
 		"degraded), what", "global: t0, t1, what",
 		"joins: t0, t1, y, end (1 Ready, 2 fatal, 3 cut short or "
 		"still joining)", "dials: t0, t1, y, outcome (1 ok, 2 "
 		"refused, 3 timed out, 0 none)", "ready: t, y", "fatal: t, y",
-		"restarts: t, y",
+		"restarts: t, y", "notready: t0, t1, y",
+		"marks: t, y, kind (1 a broken connection noticed, 2 a "
+		"lease renewal failed, 3 the API back through another "
+		"server)", "failures: t, what (the failures of one node, "
+		"where they begin)",
 	};
 	GString *g = g_string_new(NULL);
 	size_t i;
@@ -414,14 +480,14 @@ static GString *tl_finish(struct timeline *tl, const char *tsv)
 			       tsv);
 	if (tl->title)
 		g_string_append_printf(g, "# %s\n", tl->title);
-	g_string_append(g, "# eight blocks, two blank lines apart (times in "
-			   "s; y: the row)\n");
-	for (i = 0; i < 8; i++)
+	g_string_append(g, "# eleven blocks, two blank lines apart (times "
+			   "in s; y: the row)\n");
+	for (i = 0; i < TL_BLOCKS; i++)
 		g_string_append_printf(g, "#   %zu %s\n", i, names[i]);
 	/* Blocks are counted by their separators, and gnuplot merges the
 	 * separators around an empty block: an empty one holds a NaN row
 	 * (the scripts skip it: see "has" in tl_vars()). */
-	for (i = 0; i < 8; i++)
+	for (i = 0; i < TL_BLOCKS; i++)
 		g_string_append_printf(g, "%s# %s\n%s", i ? "\n\n" : "",
 				       names[i], tl->b[i]->len ? tl->b[i]->str
 							       : "NaN NaN\n");
@@ -442,7 +508,7 @@ static void tl_init(struct timeline *tl)
 	tl->dial_row = g_array_new(FALSE, FALSE, sizeof(int));
 	tl->dial_out = g_array_new(FALSE, FALSE, sizeof(int));
 	tl->globals = g_ptr_array_new_with_free_func(tl_global_free);
-	for (i = 0; i < 8; i++)
+	for (i = 0; i < TL_BLOCKS; i++)
 		tl->b[i] = g_string_new(NULL);
 }
 
@@ -450,7 +516,7 @@ static void tl_release(struct timeline *tl)
 {
 	size_t i;
 
-	for (i = 0; i < 8; i++)
+	for (i = 0; i < TL_BLOCKS; i++)
 		g_string_free(tl->b[i], TRUE);
 	g_ptr_array_unref(tl->globals);
 	g_array_free(tl->dial_t0, TRUE);
@@ -470,7 +536,7 @@ static GString *tl_vars(const struct timeline *tl)
 	GString *vars = g_string_new(NULL), *has = g_string_new(NULL);
 	size_t i;
 
-	for (i = 0; i < 8; i++)
+	for (i = 0; i < TL_BLOCKS; i++)
 		g_string_append_printf(has, "%s%d", i ? " " : "",
 				       tl->b[i]->len > 0);
 	gnuplot_var_str(vars, "has", has->str);

@@ -326,6 +326,12 @@ void lb__server_changed(struct world *w, int server)
 					schedule_check(w, lb, i,
 						       silent_delay(w, lb, i));
 			} else if (!server__listening(w, server, PORT_SUPERVISOR)) {
+				if (w->cfg->failover)
+					WTRACE(w, TRACE_CONN, n, server,
+					       "%s: tunnel to %s: reset (its "
+					       "server stopped)",
+					       frame__name(w, n),
+					       frame__name(w, server));
 				set_check(w, lb, i, HEALTH_FAILED);
 				schedule_check(w, lb, i, w->kp->tunnel_reconnect);
 			}

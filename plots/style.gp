@@ -13,8 +13,11 @@ if (!exists("formats")) {
 	formats = 'svg' . (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0 ? ' png' : '')
 }
 # The PNG is the SVG at twice the size: sharp on a high-density screen.
-svg_terminal = "set terminal svg size 800,500 dynamic enhanced font 'sans,11' background rgb 'white'"
-png_terminal = "set terminal pngcairo size 1600,1000 enhanced font 'sans,11' fontscale 2 linewidth 2 pointscale 2 background rgb 'white'"
+# plot_height: the SVG's height in pixels (500 unless the caller set it:
+# the timeline grows with its rows).
+if (!exists("plot_height")) { plot_height = 500 }
+svg_terminal = sprintf("set terminal svg size 800,%d dynamic enhanced font 'sans,11' background rgb 'white'", plot_height)
+png_terminal = sprintf("set terminal pngcairo size 1600,%d enhanced font 'sans,11' fontscale 2 linewidth 2 pointscale 2 background rgb 'white'", 2 * plot_height)
 # Names, parameter keys and durations are not enhanced-text markup
 # ("dial_timeout" would lose its underscore to a subscript).
 after_terminal = "set termoption noenhanced"

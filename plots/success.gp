@@ -3,7 +3,8 @@
 #
 #   gnuplot -e "data='DIR/plots/success.dat'; out='DIR/plots/success'" plots/success.gp
 #
-# Optional: plot_title; xname (what the tics name); value_labels (1: values over the bars; default
+# Optional: plot_title; ylabel (the y axis label: the failover plot
+# names its own success); xname (what the tics name); value_labels (1: values over the bars; default
 # while there are at most 10); tic_rotate (1: slanted x tics, for many
 # groups); policies ('k3s k3s-legacy': a legend entry per
 # policy, for grouped bars whose tics name the grid points).
@@ -28,7 +29,8 @@ xmin = STATS_min - xpad
 xmax = STATS_max + xpad
 
 set title plot_title
-set ylabel 'scenarios where every node rejoined (%)'
+if (!exists("ylabel")) { ylabel = 'scenarios where every node rejoined (%)' }
+set ylabel ylabel
 set yrange [0:119]
 set ytics 0, 20, 100
 set xrange [xmin:xmax]

@@ -750,6 +750,15 @@ static const char trace_tsv[] =
 	"30.000000000\tfailure\tagent-1\t-\tfailure: restart agent-1\t4\n"
 	"30.000000000\tstart\tagent-1\t-\tagent-1: k3s starts (agent)\t-1\n"
 	"31.000000000\tfatal\tagent-1\t-\tagent-1: fatal: x; the process exits\t-1\n"
+	/* a failover story: agent-2 notices, fails a renewal, goes NotReady,
+	 * is back through cp-2 and Ready again; agent-3 stays NotReady */
+	"32.000000000\tconn\tagent-2\tcp-1\tagent-2: kubelet connection to cp-1 closed: HTTP/2 ping unanswered for 15s (nothing read for 45s)\t-1\n"
+	"32.500000000\tconn\tagent-2\tcp-1\tagent-2: kubelet connection to cp-1: nothing read for 30s: HTTP/2 ping\t-1\n"
+	"33.000000000\tlease\tagent-2\tcp-1\tagent-2: lease update failed (timed out); last renewal 20.1s ago\t-1\n"
+	"34.000000000\tnode_state\tagent-2\t-\tagent-2: NotReady (lease 50.5s old)\t-1\n"
+	"35.000000000\tconn\tagent-2\tcp-2\tagent-2: API back through cp-2, 5.0s after the failure\t-1\n"
+	"36.000000000\tnode_state\tagent-2\t-\tagent-2: Ready again\t-1\n"
+	"37.000000000\tnode_state\tagent-3\t-\tagent-3: NotReady (lease 51.0s old)\t-1\n"
 	"# ended at 40.000000s after 99 events: FAILOVER FAILED\n";
 
 static void test_trace(void)
@@ -765,9 +774,9 @@ static void test_trace(void)
 		TEST_FAIL("timeline_plot: %s", err->message);
 	ASSERT_EQ(missing, !have_gnuplot);
 	b = read_dat(tmp_root, "timeline.dat", false);
-	ASSERT_EQ(b->len, 8);
+	ASSERT_EQ(b->len, 11);
 	/* rows in order of appearance */
-	ASSERT_EQ(block_len(b, 0), 5);
+	ASSERT_EQ(block_len(b, 0), 8);
 	ASSERT_STR_EQ(field(b, 0, 0, 1), "etcd-1");
 	ASSERT_STR_EQ(field(b, 0, 1, 1), "cp-1");
 	ASSERT_STR_EQ(field(b, 0, 2, 1), "etcd-2");
@@ -801,6 +810,29 @@ static void test_trace(void)
 	ASSERT_EQ(block_len(b, 5), 1);
 	ASSERT_EQ(block_len(b, 6), 1);
 	ASSERT_EQ(block_len(b, 7), 2);
+	/* NotReady: agent-2 (row 5) 34 s to 36 s, agent-3 (row 7) from 37 s
+	 * to the end */
+	ASSERT_STR_EQ(field(b, 0, 5, 1), "agent-2");
+	ASSERT_EQ(block_len(b, 8), 2);
+	ASSERT_SAME(fnum(b, 8, 0, 0), 34);
+	ASSERT_SAME(fnum(b, 8, 0, 1), 36);
+	ASSERT_SAME(fnum(b, 8, 0, 2), 5);
+	ASSERT_SAME(fnum(b, 8, 1, 0), 37);
+	ASSERT_SAME(fnum(b, 8, 1, 1), 40);
+	ASSERT_SAME(fnum(b, 8, 1, 2), 7);
+	/* marks: broken at 32 (not the ping at 32.5), lease failed at 33,
+	 * API back at 35 */
+	ASSERT_EQ(block_len(b, 9), 3);
+	ASSERT_SAME(fnum(b, 9, 0, 0), 32);
+	ASSERT_SAME(fnum(b, 9, 0, 2), 1);
+	ASSERT_SAME(fnum(b, 9, 1, 2), 2);
+	ASSERT_SAME(fnum(b, 9, 2, 0), 35);
+	ASSERT_SAME(fnum(b, 9, 2, 2), 3);
+	/* the failures of one node where they begin: the stop of etcd-1
+	 * (restarts are ticks of block 7) */
+	ASSERT_EQ(block_len(b, 10), 1);
+	ASSERT_SAME(fnum(b, 10, 0, 0), 0);
+	ASSERT_STR_EQ(field(b, 10, 0, 1), "stop etcd-1");
 	g_ptr_array_unref(b);
 	if (have_gnuplot) {
 		char *svg = slurp(tmp_root, "timeline.svg");

@@ -298,6 +298,177 @@ static void test_paired_clt(void)
 	gsl_rng_free(r);
 }
 
+/* ---- failover figures (stats_failover.h) in summary mode ---- */
+
+/* Scenario @k's failover record (its join figures: every node Ready at
+ * 1 s): the failure at 100 s, the run ends at 400 s; agents affected
+ * with chance 0.6, back with chance 0.95 after 1 ms to 250 s (log-spread),
+ * NotReady with chance 0.3 for up to 60 s. @shift is added to the time
+ * back and NotReady time of every affected agent (a worse policy). */
+static void make_fo_record(size_t k, sim_time shift, struct run_record *rec)
+{
+	gsl_rng *r = sim_rng_new(9, k, SIM_RNG_STATS, 0);
+	size_t i;
+
+	rec->success = true;
+	rec->events = 10;
+	rec->failover = true;
+	rec->fo_happened = gsl_rng_uniform(r) > 0.05;
+	rec->fo_at = 100 * SIM_S;
+	rec->end = 400 * SIM_S;
+	for (i = 0; i < NODES; i++) {
+		struct node_record *n = &rec->nodes[i];
+		double back = exp(gsl_ran_flat(r, log(1e-3), log(250.0)));
+
+		*n = (struct node_record){ .counted = true, .ready = true,
+					   .join_time = SIM_S,
+					   .fo_was_ready = true };
+		n->fo_affected = rec->fo_happened && gsl_rng_uniform(r) < 0.6;
+		n->fo_back = n->fo_affected && gsl_rng_uniform(r) < 0.95;
+		n->fo_back_time = n->fo_back ? (sim_time)llround(back * 1e9) +
+			shift : 0;
+		n->fo_notready = gsl_rng_uniform(r) < 0.3;
+		n->fo_notready_time = n->fo_notready ? (sim_time)
+			gsl_rng_uniform_int(r, 60000) * SIM_MS +
+			(n->fo_affected ? shift : 0) : 0;
+		n->fo_failed_renewals = (uint32_t)gsl_rng_uniform_int(r, 4);
+		n->fo_requests = 5;
+		n->fo_dials = 1;
+	}
+	gsl_rng_free(r);
+}
+
+/* @n scenarios in chunks of @chunk (@reverse: merged last first), the
+ * cell (shifted by 1 s) paired chunk by chunk with the baseline, into
+ * summary accumulators @cell and @base; with @chunk 0, exact ones. */
+static void fo_split(size_t n, size_t chunk, bool reverse,
+		     struct cell_acc *cell, struct cell_acc *base)
+{
+	size_t n_chunks = chunk ? (n + chunk - 1) / chunk : 1, c, k;
+	struct cell_acc ca, cb;
+	struct run_record rec;
+
+	run_record_init(&rec, NODES);
+	(chunk ? cell_acc_init_summary : cell_acc_init)(cell, DEADLINE_S);
+	(chunk ? cell_acc_init_summary : cell_acc_init)(base, DEADLINE_S);
+	for (c = 0; c < n_chunks; c++) {
+		size_t i = reverse ? n_chunks - 1 - c : c;
+		size_t lo = chunk ? i * chunk : 0, hi = chunk ? (i + 1) * chunk : n;
+
+		(chunk ? cell_acc_init_summary : cell_acc_init)(&ca, DEADLINE_S);
+		(chunk ? cell_acc_init_summary : cell_acc_init)(&cb, DEADLINE_S);
+		for (k = lo; k < MIN(n, hi); k++) {
+			make_fo_record(k, 0, &rec);
+			cell_acc_add(&cb, &rec);
+			make_fo_record(k, SIM_S, &rec);
+			cell_acc_add(&ca, &rec);
+		}
+		if (chunk) {
+			cell_acc_pair_chunk(&ca, &cb);
+			cell_acc_drop_scenarios(&cb);
+		}
+		cell_acc_merge(cell, &ca);
+		cell_acc_merge(base, &cb);
+		cell_acc_release(&ca);
+		cell_acc_release(&cb);
+	}
+	run_record_release(&rec);
+}
+
+static GByteArray *encoded(const struct cell_acc *a)
+{
+	GByteArray *b = g_byte_array_new();
+
+	cell_acc_encode(a, b);
+	return b;
+}
+
+static void assert_same_bytes(const GByteArray *x, const GByteArray *y)
+{
+	ASSERT_EQ(x->len, y->len);
+	ASSERT(memcmp(x->data, y->data, x->len) == 0);
+}
+
+/* Any split and merge order gives the same bytes (journal form), which
+ * decode to an accumulator that encodes the same; the figures are the
+ * exact run's: counts and NotReady equal, quantiles and the time-back CDF
+ * within the stated error, the paired NotReady difference (every affected
+ * agent 1 s worse) and the per-cell interval to rounding. */
+static void test_failover_summary(void)
+{
+	struct cell_acc one, b1, a, ba, r7, br7, ex, bex, d;
+	struct cell_summary so, sb, se, sbe;
+	struct fo_paired po, pe;
+	GByteArray *e1, *e2, *e3, *e4;
+	size_t pos = 0, i;
+
+	fo_split(500, 500, false, &one, &b1);
+	fo_split(500, 64, false, &a, &ba);
+	fo_split(500, 7, true, &r7, &br7);
+	fo_split(500, 0, false, &ex, &bex);
+	e1 = encoded(&one);
+	e2 = encoded(&a);
+	e3 = encoded(&r7);
+	assert_same_bytes(e1, e2);
+	assert_same_bytes(e1, e3);
+	ASSERT(cell_acc_decode(e1->data, e1->len, &pos, &d));
+	e4 = encoded(&d);
+	assert_same_bytes(e1, e4);
+	ASSERT(d.fo.summary && d.fo.pair.n == 500);
+	cell_acc_release(&d);
+
+	cell_acc_summarise(&one, &so);
+	cell_acc_summarise(&b1, &sb);
+	cell_acc_summarise(&ex, &se);
+	cell_acc_summarise(&bex, &sbe);
+	ASSERT(so.fo.enabled && so.fo.affected > 1000);
+	ASSERT_EQ(so.fo.affected, se.fo.affected);
+	ASSERT_EQ(so.fo.back, se.fo.back);
+	ASSERT(so.fo.back < so.fo.affected);
+	ASSERT_EQ(so.fo.successes, se.fo.successes);
+	ASSERT_EQ(so.fo.happened, se.fo.happened);
+	ASSERT(so.fo.notready_s_per_scenario == se.fo.notready_s_per_scenario);
+	ASSERT_NEAR(so.fo.back_mean, se.fo.back_mean, 1e-9 * se.fo.back_mean);
+	assert_close(se.fo.back_p50, so.fo.back_p50);
+	assert_close(se.fo.back_p90, so.fo.back_p90);
+	assert_close(se.fo.back_p99, so.fo.back_p99);
+	for (i = 0; i < FO_CDF_POINTS; i++)
+		assert_close(se.fo.back_cdf[i], so.fo.back_cdf[i]);
+	ASSERT(isinf(so.fo.back_cdf[FO_CDF_POINTS - 1]));
+	for (i = 0; i < 2; i++)
+		ASSERT_NEAR(so.fo.notready_s_ci95[i], se.fo.notready_s_ci95[i],
+			    1e-5 * (se.fo.notready_s_ci95[1] -
+				    se.fo.notready_s_ci95[0]));
+
+	fo_paired_compute(&one.fo, &b1.fo, &po);
+	fo_paired_compute(&ex.fo, &bex.fo, &pe);
+	ASSERT_EQ(po.n, 500);
+	ASSERT_EQ(pe.n, 500);
+	/* the NotReady time of every affected NotReady agent is 1 s longer:
+	 * the mean difference is their count per scenario, > 0 */
+	ASSERT(po.notready_s.diff > 0 && po.notready_s.significant);
+	ASSERT_NEAR(po.notready_s.diff, pe.notready_s.diff, 1e-4);
+	ASSERT_NEAR(po.back_mean_s.diff, pe.back_mean_s.diff, 1e-4);
+	ASSERT_NEAR(po.success.diff, pe.success.diff, 1e-12);
+	for (i = 0; i < 2; i++) {
+		ASSERT_NEAR(po.notready_s.ci95[i], pe.notready_s.ci95[i], 1e-3);
+		ASSERT_NEAR(po.back_mean_s.ci95[i], pe.back_mean_s.ci95[i],
+			    1e-3);
+	}
+	g_byte_array_free(e1, TRUE);
+	g_byte_array_free(e2, TRUE);
+	g_byte_array_free(e3, TRUE);
+	g_byte_array_free(e4, TRUE);
+	cell_acc_release(&one);
+	cell_acc_release(&b1);
+	cell_acc_release(&a);
+	cell_acc_release(&ba);
+	cell_acc_release(&r7);
+	cell_acc_release(&br7);
+	cell_acc_release(&ex);
+	cell_acc_release(&bex);
+}
+
 int main(void)
 {
 	TEST_RUN(test_quantiles_within_error);
@@ -305,5 +476,6 @@ int main(void)
 	TEST_RUN(test_encode_decode);
 	TEST_RUN(test_binary_form);
 	TEST_RUN(test_paired_clt);
+	TEST_RUN(test_failover_summary);
 	return 0;
 }

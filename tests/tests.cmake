@@ -89,6 +89,10 @@ endforeach()
 # cli_resume runs selsim some 40 times, five of them 2,000 scenarios:
 # slow under ASan on a loaded machine
 set_tests_properties(cli_resume PROPERTIES TIMEOUT 900)
+# cli_report runs gnuplot on every plot of every shipped spec (the failover
+# specs add 3-4 each): about 150 s on a loaded 2-core machine, 25 s of it
+# CPU; over 300 s when five builds share it, or under ASan
+set_tests_properties(cli_report PROPERTIES TIMEOUT 900)
 
 # Plug-in policies: test_plugin loads the example module and broken ones,
 # tests/plugin/bad_plugin.c built once per -DBAD_<case> (not globbed: it
