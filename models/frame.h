@@ -119,6 +119,7 @@ struct world {
 	struct timeline *tl;		/* timeline.c */
 	struct nodectl *nodectl;	/* nodectl.c */
 	struct sessions *sessions;	/* session.c */
+	struct endpoints *endpoints;	/* endpoints.c */
 };
 
 /* Traces one event (use WTRACE: it formats nothing when tracing is off).

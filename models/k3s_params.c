@@ -116,6 +116,20 @@ const struct k3s_param_desc k3s_param_descs[] = {
 	  "agent tunnel pings (each resets the read deadline)"),
 	K(tunnel_ping_wait, 60 * SIM_S, "remotedialer types.go:7",
 	  "agent tunnel read deadline: a silent server ends the tunnel"),
+	K(endpoint_reconcile_interval, 10 * SIM_S,
+	  "kubernetes pkg/controlplane/instance.go "
+	  "(DefaultEndpointReconcilerInterval)",
+	  "each apiserver renews its endpoint lease and updates the "
+	  "`kubernetes` EndpointSlice this often"),
+	K(endpoint_lease_ttl, 15 * SIM_S,
+	  "kubernetes pkg/controlplane/instance.go "
+	  "(DefaultEndpointReconcilerTTL)",
+	  "an apiserver's endpoint lease expires this long after its "
+	  "last renewal"),
+	K(endpointslice_debounce, 3 * SIM_S,
+	  "k3s pkg/agent/tunnel/tunnel.go:47 (endpointDebounceDelay)",
+	  "an agent gives its LB the new server list this long after the "
+	  "last EndpointSlice event"),
 };
 
 /* one row per field, every field a sim_time */

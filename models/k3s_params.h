@@ -66,6 +66,11 @@ struct k3s_params {
 	sim_time kcm_retry_period;	/* candidates retry: 2s */
 	sim_time tunnel_ping_interval;	/* remotedialer ping: 5s */
 	sim_time tunnel_ping_wait;	/* ... read deadline: 60s */
+	/* the `kubernetes` EndpointSlice (K3S-MODEL.md section 7) */
+	sim_time endpoint_reconcile_interval; /* apiserver endpoint lease
+					 * renewal and slice update: 10s */
+	sim_time endpoint_lease_ttl;	/* ... the lease's TTL: 15s */
+	sim_time endpointslice_debounce; /* agent: slice event -> LB: 3s */
 };
 
 /*

@@ -93,6 +93,16 @@ void lb__attach_checks(struct world *w, int node, lb_kind kind);
  * it notice (a reset at once, a vanished host at the keepalive). */
 void lb__server_changed(struct world *w, int server);
 
+/* Copies the running LB's address list (as last set, without a default
+ * kept only as the default) into @out (CONFIG_MAX_SERVERS entries);
+ * returns its length, 0 when the LB does not run. */
+int lb__list(struct world *w, int node, lb_kind kind, int *out);
+/* Cancels the checker of @server (K3s cancels the tunnel of a server
+ * the EndpointSlice removed, tunnel.go:504-511): its results no longer
+ * reach the policy; lb__set_list() starts a new one if it is listed
+ * again. */
+void lb__cancel_check(struct world *w, int node, lb_kind kind, int server);
+
 /* ---- for client.c: one request's passes through a running LB ---- */
 
 /* @node's LB @kind if it runs, else NULL. */

@@ -94,6 +94,11 @@ static bool datastore_reads(const struct world *w, int server)
 		       : etcd__has_leader(w);
 }
 
+bool server__datastore(const struct world *w, int server)
+{
+	return datastore_reads(w, server);
+}
+
 bool server__serves(const struct world *w, int server, endpoint ep)
 {
 	node_role r = w->cfg->nodes[server].role;

@@ -49,6 +49,10 @@ static inline bool server__listening(const struct world *w, int node, port p)
 }
 /* Whether @node answers @ep with success now. */
 bool server__serves(const struct world *w, int node, endpoint ep);
+/* Whether @server's apiserver reaches a datastore that answers now: its
+ * local member (which reaches the leader) on a server with etcd, a
+ * leader through its etcd LB on a control-plane-only server. */
+bool server__datastore(const struct world *w, int server);
 /* The service-time factor of @node (a gray failure; 1 = normal). */
 void server__set_slow(struct world *w, int node, double factor);
 

@@ -23,6 +23,7 @@
 #include "lb.h"
 #include "client.h"
 #include "nodectl.h"
+#include "endpoints.h"
 #include "session.h"
 #include "join.h"
 #include "timeline.h"
@@ -62,24 +63,29 @@ static void notify(struct world *w, world_change what, int node)
 		node_changed(w, node);
 		session__changed(w, node);
 		nodectl__server_changed(w, node);
+		endpoints__changed(w, node);
 		break;
 	case CHANGE_HOST:
 		node_changed(w, node);
 		session__changed(w, node);
 		nodectl__server_changed(w, node);
+		endpoints__changed(w, node);
 		break;
 	case CHANGE_REACH:
 		etcd__changed(w);
 		for (i = 0; i < w->n; i++)
 			lb__server_changed(w, i);
 		session__changed(w, -1);
+		endpoints__changed(w, -1);
 		break;
 	case CHANGE_ETCD:
 		join__etcd_changed(w);
+		endpoints__etcd_changed(w);
 		break;
 	case CHANGE_READY:
 		timeline__ready(w, node);
 		session__ready(w, node);
+		endpoints__changed(w, node);
 		break;
 	}
 }
@@ -128,6 +134,7 @@ struct world *world_new(const struct world_config *cfg,
 	lb__init(w);
 	client__init(w);
 	nodectl__init(w);
+	endpoints__init(w);
 	session__init(w);
 	join__init(w);
 	timeline__init(w);
@@ -152,6 +159,7 @@ void world_free(struct world *w)
 	timeline__release(w);
 	join__release(w);
 	session__release(w);
+	endpoints__release(w);
 	nodectl__release(w);
 	lb__release(w);
 	server__release(w);
@@ -233,6 +241,7 @@ void world_run(struct world *w, uint64_t seed, uint64_t scenario,
 	rec->fo_happened = false;
 	rec->fo_at = 0;
 	nodectl__reset(w);
+	endpoints__reset(w);
 	session__reset(w);
 	/* with failover the run goes on to the deadline */
 	if (timeline__start(w) || w->cfg->failover)

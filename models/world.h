@@ -29,6 +29,8 @@
  *   client          a call's life: dial passes, TLS, answers, timeouts,
  *                   hedging
  *   nodectl         after Ready: the controller-manager's NotReady
+ *   endpoints       after Ready: the apiservers' endpoint leases, the
+ *                   `kubernetes` EndpointSlice and the agents' watch of it
  *   session         after Ready: an agent's held connections, lease
  *                   renewals, watches, and how a break is noticed
  *   join            the K3s join flows

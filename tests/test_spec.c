@@ -647,6 +647,9 @@ static void test_k3s_constants(void)
 		{ "kcm_retry_period", 2 * SIM_S, true },
 		{ "tunnel_ping_interval", 5 * SIM_S, true },
 		{ "tunnel_ping_wait", 60 * SIM_S, true },
+		{ "endpoint_reconcile_interval", 10 * SIM_S, true },
+		{ "endpoint_lease_ttl", 15 * SIM_S, true },
+		{ "endpointslice_debounce", 3 * SIM_S, true },
 	};
 	struct policy_params p;
 	struct k3s_params k;
