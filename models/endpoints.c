@@ -24,6 +24,7 @@ struct endpoints {
 	int leader;		/* etcd's, as last seen */
 	sim_time leaderless;	/* since when there is none, or -1 */
 	struct watcher *wt;	/* per node (agents) */
+	gsl_rng *rng;		/* the reconcilers' phases at time 0 */
 };
 
 void endpoints__init(struct world *w)
@@ -34,6 +35,7 @@ void endpoints__init(struct world *w)
 	e->tick = g_new0(sim_timer, w->n);
 	e->in_slice = g_new0(bool, w->n);
 	e->wt = g_new0(struct watcher, w->n);
+	e->rng = gsl_rng_alloc(gsl_rng_taus2);
 	w->endpoints = e;
 }
 
@@ -47,6 +49,7 @@ void endpoints__release(struct world *w)
 	g_free(e->tick);
 	g_free(e->in_slice);
 	g_free(e->wt);
+	gsl_rng_free(e->rng);
 	g_free(e);
 	w->endpoints = NULL;
 }
@@ -248,12 +251,14 @@ static void start_reconciler(struct world *w, int node, sim_time first)
 				  (uint64_t)node);
 }
 
-void endpoints__reset(struct world *w)
+void endpoints__reset(struct world *w, uint64_t seed, uint64_t scenario)
 {
 	struct endpoints *e = w->endpoints;
 	sim_time iv = w->kp->endpoint_reconcile_interval;
 	int i;
 
+	/* a stream of its own: the joins' draws stay as they were */
+	sim_rng_seed(e->rng, seed, scenario, SIM_RNG_ENDPOINTS, 0);
 	e->version = 0;
 	e->leader = etcd__leader(w);
 	e->leaderless = e->leader >= 0 ? -1 : 0;
@@ -279,7 +284,7 @@ void endpoints__reset(struct world *w)
 			continue;
 		/* running a while: its reconciler in any phase, its lease
 		 * renewed one interval before its next run */
-		at = (sim_time)(gsl_rng_uniform(w->rng[i].join) *
+		at = (sim_time)(gsl_rng_uniform(e->rng) *
 				   (double)iv);
 		e->expiry[i] = at - iv + w->kp->endpoint_lease_ttl;
 		e->in_slice[i] = true;

@@ -28,7 +28,7 @@
  * added one enters UNCHECKED with a new tunnel (servers.go:38-98).
  *
  * Owns: each apiserver's lease expiry and reconciler timer, the slice and
- * its version, each agent's watch (server, RTT, the list last delivered,
+ * its version, the stream of the reconcilers' phases, each agent's watch (server, RTT, the list last delivered,
  * its debounce timer).
  * Calls: frame.h, net.h, node.h, etcd.h, server.h, lb.h.
  */
@@ -41,7 +41,7 @@ void endpoints__init(struct world *w);
 void endpoints__release(struct world *w);
 /* A run starts: with failover, every apiserver Ready at time 0 holds a
  * lease renewed at a random phase of the interval; the slice lists them. */
-void endpoints__reset(struct world *w);
+void endpoints__reset(struct world *w, uint64_t seed, uint64_t scenario);
 /* @node's process, host or readiness changed (-1: reachability): its
  * reconciler starts or stops; watches held to a server that can now
  * deliver get what they missed. */

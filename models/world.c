@@ -241,7 +241,7 @@ void world_run(struct world *w, uint64_t seed, uint64_t scenario,
 	rec->fo_happened = false;
 	rec->fo_at = 0;
 	nodectl__reset(w);
-	endpoints__reset(w);
+	endpoints__reset(w, seed, scenario);
 	session__reset(w);
 	/* with failover the run goes on to the deadline */
 	if (timeline__start(w) || w->cfg->failover)
