@@ -120,6 +120,7 @@ struct world {
 	struct nodectl *nodectl;	/* nodectl.c */
 	struct sessions *sessions;	/* session.c */
 	struct endpoints *endpoints;	/* endpoints.c */
+	struct apietcd *apietcd;	/* apietcd.c */
 };
 
 /* Traces one event (use WTRACE: it formats nothing when tracing is off).

@@ -130,6 +130,22 @@ const struct k3s_param_desc k3s_param_descs[] = {
 	  "k3s pkg/agent/tunnel/tunnel.go:47 (endpointDebounceDelay)",
 	  "an agent gives its LB the new server list this long after the "
 	  "last EndpointSlice event"),
+	K(apiserver_etcd_keepalive, 30 * SIM_S,
+	  "kubernetes apiserver storagebackend/factory/etcd3.go:63-69 "
+	  "(keepaliveTime)",
+	  "the apiserver's etcd connection pings after this long silent"),
+	K(apiserver_etcd_keepalive_timeout, 10 * SIM_S,
+	  "kubernetes apiserver storagebackend/factory/etcd3.go:63-69 "
+	  "(keepaliveTimeout)",
+	  "... and closes when the ping is unanswered this long"),
+	K(apiserver_etcd_dial_timeout, 20 * SIM_S,
+	  "kubernetes apiserver storagebackend/factory/etcd3.go:63-69 "
+	  "(dialTimeout)",
+	  "the apiserver's etcd connection gives a dial pass up after this"),
+	K(etcd_grpc_backoff_base, 1 * SIM_S,
+	  "grpc-go backoff.DefaultConfig (BaseDelay; x1.6 per failure, "
+	  "up to 120 s)",
+	  "the apiserver's etcd connection re-dials after a failed pass"),
 };
 
 /* one row per field, every field a sim_time */

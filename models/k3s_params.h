@@ -71,6 +71,11 @@ struct k3s_params {
 					 * renewal and slice update: 10s */
 	sim_time endpoint_lease_ttl;	/* ... the lease's TTL: 15s */
 	sim_time endpointslice_debounce; /* agent: slice event -> LB: 3s */
+	/* the apiserver's etcd connection (control-plane-only servers) */
+	sim_time apiserver_etcd_keepalive; /* gRPC keepalive ping after: 30s */
+	sim_time apiserver_etcd_keepalive_timeout; /* ... unanswered: 10s */
+	sim_time apiserver_etcd_dial_timeout; /* a connect gives up: 20s */
+	sim_time etcd_grpc_backoff_base; /* gRPC reconnect backoff: 1s */
 };
 
 /*

@@ -45,7 +45,7 @@ struct lb {
 struct lbs {
 	struct lb *lb;		/* n x LB_N */
 	struct lb_hooks hooks;
-	lb_close_fn held_close;	/* session.c's, or NULL */
+	lb_close_fn held_close[2]; /* session.c's, apietcd.c's, or NULL */
 };
 
 static struct lb *get(struct world *w, int node, int kind)
@@ -76,7 +76,10 @@ void lb__set_hooks(struct world *w, const struct lb_hooks *hooks)
 
 void lb__set_held_close(struct world *w, lb_close_fn fn)
 {
-	w->lbs->held_close = fn;
+	int k = w->lbs->held_close[0] != NULL;
+
+	SIM_ASSERT(w->lbs->held_close[k] == NULL);
+	w->lbs->held_close[k] = fn;
 }
 
 void lb__reset(struct world *w)
@@ -128,8 +131,10 @@ static void lb_close_conns(void *model, int server)
 	struct lb *lb = model;
 
 	lb->w->lbs->hooks.close_conns(lb->w, lb->node, lb->kind, server);
-	if (lb->w->lbs->held_close)
-		lb->w->lbs->held_close(lb->w, lb->node, lb->kind, server);
+	if (lb->w->lbs->held_close[0])
+		lb->w->lbs->held_close[0](lb->w, lb->node, lb->kind, server);
+	if (lb->w->lbs->held_close[1])
+		lb->w->lbs->held_close[1](lb->w, lb->node, lb->kind, server);
 }
 
 static void lb_on_state(void *model, int server, const char *from,

@@ -53,8 +53,8 @@ void lb__init(struct world *w);
 void lb__release(struct world *w);
 void lb__set_hooks(struct world *w, const struct lb_hooks *hooks);
 /* A second way up for closing connections: the long-lived connections
- * session.c holds through the LB hear of the policy's closes here too
- * (set-up; NULL for none). */
+ * session.c (and apietcd.c) hold through an LB hear of the policy's
+ * closes here too (set-up; up to two, called in the order registered). */
 typedef void (*lb_close_fn)(struct world *w, int node, int kind, int server);
 void lb__set_held_close(struct world *w, lb_close_fn fn);
 /* A run starts: each node's saved address lists are its cached list

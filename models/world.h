@@ -28,6 +28,8 @@
  *                   their health checkers
  *   client          a call's life: dial passes, TLS, answers, timeouts,
  *                   hedging
+ *   apietcd         after Ready: a control-plane-only apiserver's etcd
+ *                   connection through its etcd LB
  *   nodectl         after Ready: the controller-manager's NotReady
  *   endpoints       after Ready: the apiservers' endpoint leases, the
  *                   `kubernetes` EndpointSlice and the agents' watch of it

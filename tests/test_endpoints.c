@@ -289,11 +289,146 @@ static void test_ttl_param(void)
 	g_free(p);
 }
 
+/* 3 etcd-only servers, 2 control-plane-only ones (cp-1's --server is
+ * etcd-2, so its etcd LB's default and its apiserver's connection are
+ * there; cp-2's is etcd-1) and @n agents on cp-1; @params the k3s
+ * policy's params object body. Caller frees. */
+static char *cp_spec(int n, const char *failures, const char *params)
+{
+	GString *g = g_string_new(NULL);
+	int i;
+
+	g_string_append_printf(g, "{ \"name\": \"t\", \"scenarios\": 1, "
+		"\"deadline\": \"5m\", \"failover\": true, "
+		"\"controller_manager\": \"cp-2\", \"policies\": [\"k3s\"], "
+		"\"params\": { \"k3s\": { %s } }, "
+		"\"network\": { \"rtt\": { \"same_az\": \"1ms\", "
+		"\"cross_az\": \"1ms\" } }, "
+		"\"servers\": { \"service_time\": \"1ms\" }, "
+		"\"topology\": { \"azs\": { \"a\": \"r\", \"b\": \"r\", "
+		"\"c\": \"r\" }, \"nodes\": ["
+		"{ \"name\": \"etcd-1\", \"role\": \"etcd\", \"az\": \"a\" },"
+		"{ \"name\": \"etcd-2\", \"role\": \"etcd\", \"az\": \"b\", "
+		"\"server\": \"etcd-1\" },"
+		"{ \"name\": \"etcd-3\", \"role\": \"etcd\", \"az\": \"c\", "
+		"\"server\": \"etcd-1\" },"
+		"{ \"name\": \"cp-1\", \"role\": \"control-plane\", \"az\": \"a\", "
+		"\"server\": \"etcd-2\" },"
+		"{ \"name\": \"cp-2\", \"role\": \"control-plane\", \"az\": \"b\", "
+		"\"server\": \"etcd-1\" }", params);
+	for (i = 0; i < n; i++)
+		g_string_append_printf(g, ", { \"name\": \"agent-%d\", "
+				       "\"role\": \"agent\", \"az\": \"%c\", "
+				       "\"server\": \"cp-1\" }", i + 1,
+				       "abc"[i % 3]);
+	g_string_append_printf(g, "] }, \"failures\": [ %s ] }", failures);
+	return g_string_free(g, FALSE);
+}
+
+/* No agent's lease request failed with an answer (refused) in [@from,
+ * @to): the apiserver's writes wait, they do not fail. */
+static void assert_no_refusal(const struct run *r, sim_time from, sim_time to)
+{
+	size_t i;
+
+	for (i = 5; i < r->rec.n_nodes; i++)
+		ASSERT(find(r, (int)i, from, to, "(refused)") == NULL);
+}
+
+/*
+ * etcd-2 (not the leader: etcd-1, the first member, leads; quorum stays)
+ * crashes at T. cp-1's apiserver connection to it goes silent; its etcd
+ * LB pings etcd-2 within etcd_ping_max, the ping fails after
+ * etcd_ping_timeout, the next health-loop tick (health_check_interval)
+ * makes it FAILED and closes the connection:
+ *   t_close in (T, T + etcd_ping_max + etcd_ping_timeout +
+ *                  health_check_interval + SLACK]
+ * well before the gRPC keepalive (T + 30 s + 10 s); it is open to
+ * another member an RTT and the TLS round trips later. cp-2 (on etcd-1)
+ * keeps its connection.
+ */
+static void test_cp_etcd_lb(void)
+{
+	struct run r;
+	char *json = cp_spec(4, "{ \"at\": \"120s\", \"crash\": \"etcd-2\" }",
+			     "");
+	const struct ev *closed, *open;
+
+	run(json, &r);
+	ASSERT(find(&r, -1, T_FAIL, 5 * SIM_MIN, "etcd: leader") == NULL);
+	closed = find(&r, 3, T_FAIL, 5 * SIM_MIN, "apiserver's etcd "
+		      "connection to etcd-2 closed: closed by its etcd LB");
+	ASSERT(closed != NULL);
+	ASSERT_LE(closed->t, T_FAIL + r.kp.etcd_ping_max +
+		  r.kp.etcd_ping_timeout + r.kp.health_check_interval + SLACK);
+	ASSERT_LT(closed->t, T_FAIL + r.kp.apiserver_etcd_keepalive +
+		  r.kp.apiserver_etcd_keepalive_timeout);
+	open = find(&r, 3, closed->t, 5 * SIM_MIN,
+		    "apiserver's etcd connection open to");
+	ASSERT(open != NULL);
+	ASSERT(strstr(open->text, "etcd-2") == NULL);
+	ASSERT_LE(open->t, closed->t + SLACK);
+	ASSERT(find(&r, 4, T_FAIL, 5 * SIM_MIN, "etcd connection") == NULL);
+	assert_no_refusal(&r, T_FAIL, closed->t);
+	run_release(&r);
+	g_free(json);
+}
+
+/*
+ * The same with the LB's /ping out of the way (one ping at the start,
+ * the next after the run): the gRPC keepalive closes the connection
+ * exactly keepalive + keepalive timeout after the crash (the connection
+ * is busy: its last read is the crash). Meanwhile cp-1 serves no lease
+ * write: the agents' renewals (every lease_renew_interval plus jitter)
+ * time out after lease_request_timeout, none is refused; and its
+ * endpoint lease is not renewed. Then the LB's dial timeout to the dead
+ * member (still ACTIVE in the etcd LB) before another member.
+ */
+static void test_cp_keepalive(void)
+{
+	struct run r;
+	char *json = cp_spec(4, "{ \"at\": \"120s\", \"crash\": \"etcd-2\" }",
+			     "\"etcd_ping_min\": \"10m\", "
+			     "\"etcd_ping_max\": \"11m\"");
+	const struct ev *closed, *e;
+	sim_time t_c;
+
+	run(json, &r);
+	t_c = T_FAIL + r.kp.apiserver_etcd_keepalive +
+	      r.kp.apiserver_etcd_keepalive_timeout;
+	closed = find(&r, 3, T_FAIL, 5 * SIM_MIN, "apiserver's etcd "
+		      "connection to etcd-2 closed: gRPC keepalive");
+	ASSERT(closed != NULL);
+	ASSERT_EQ(closed->t, t_c);
+	/* a renewal was due at least every interval + jitter: 40 s hold
+	 * several, each timing out */
+	e = find(&r, 5, T_FAIL, t_c, "lease update failed (timed out)");
+	ASSERT(e != NULL);
+	assert_no_refusal(&r, T_FAIL, t_c);
+	ASSERT(find(&r, 3, T_FAIL, t_c, "endpoint lease renewed") == NULL);
+	/* gRPC re-dials through the etcd LB at once; etcd-2 is still
+	 * ACTIVE there (no ping told it), so the LB dials it first, for
+	 * its dial timeout, then FAILED, then another member */
+	e = find(&r, 3, t_c, 5 * SIM_MIN, "apiserver's etcd connection "
+		 "open to");
+	ASSERT(e != NULL);
+	ASSERT(strstr(e->text, "etcd-2") == NULL);
+	ASSERT_GE(e->t, t_c + r.spec.policies[0].params.dial_timeout);
+	ASSERT_LE(e->t, t_c + r.spec.policies[0].params.dial_timeout + SLACK);
+	/* the waiting writes go on then: the agents renew */
+	ASSERT(find(&r, 5, e->t, e->t + SLACK, "lease renewed through cp-1")
+	       != NULL);
+	run_release(&r);
+	g_free(json);
+}
+
 int main(void)
 {
 	TEST_RUN(test_unaffected);
 	TEST_RUN(test_affected);
 	TEST_RUN(test_return);
 	TEST_RUN(test_ttl_param);
+	TEST_RUN(test_cp_etcd_lb);
+	TEST_RUN(test_cp_keepalive);
 	return 0;
 }

@@ -650,6 +650,10 @@ static void test_k3s_constants(void)
 		{ "endpoint_reconcile_interval", 10 * SIM_S, true },
 		{ "endpoint_lease_ttl", 15 * SIM_S, true },
 		{ "endpointslice_debounce", 3 * SIM_S, true },
+		{ "apiserver_etcd_keepalive", 30 * SIM_S, true },
+		{ "apiserver_etcd_keepalive_timeout", 10 * SIM_S, true },
+		{ "apiserver_etcd_dial_timeout", 20 * SIM_S, true },
+		{ "etcd_grpc_backoff_base", 1 * SIM_S, true },
 	};
 	struct policy_params p;
 	struct k3s_params k;
