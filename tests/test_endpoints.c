@@ -422,6 +422,43 @@ static void test_cp_keepalive(void)
 	g_free(json);
 }
 
+/*
+ * With etcd on the server, the apiserver uses its local member only:
+ * server-1 (the leader) is cut off from server-2 and server-3 at T (the
+ * agents still reach it). Once its member has lost the leadership
+ * (t_l), server-1's lease writes fail at once (no leader: the proposal is
+ * dropped), although server-2 and server-3 have a quorum: every agent's
+ * next renewal (within lease_renew_interval + lease_renew_jitter) is
+ * refused. Its watch cache gets no more events either, so the agents,
+ * all watching through server-1, never hear that the slice dropped it.
+ */
+static void test_local_member(void)
+{
+	struct run r;
+	char *json = spec_of(3, "{ \"at\": \"120s\", \"partition\": "
+			     "\"server-1\", \"from\": [\"server-2\", "
+			     "\"server-3\"] }", "4m");
+	const struct ev *lost, *e;
+	size_t i;
+
+	run(json, &r);
+	lost = find(&r, -1, T_FAIL, 4 * SIM_MIN, "etcd: leader server-1 lost");
+	ASSERT(lost != NULL);
+	for (i = 3; i < r.rec.n_nodes; i++) {
+		e = find(&r, (int)i, lost->t, 4 * SIM_MIN,
+			 "lease update failed (refused)");
+		ASSERT(e != NULL);
+		ASSERT_LE(e->t, lost->t + r.kp.lease_renew_interval +
+			  r.kp.lease_renew_jitter + SLACK);
+		ASSERT(find(&r, (int)i, T_FAIL, 4 * SIM_MIN,
+			    "EndpointSlice settled") == NULL);
+	}
+	ASSERT(find(&r, -1, T_FAIL, 4 * SIM_MIN, "server-1 removed from "
+		    "the kubernetes EndpointSlice") != NULL);
+	run_release(&r);
+	g_free(json);
+}
+
 int main(void)
 {
 	TEST_RUN(test_unaffected);
@@ -430,5 +467,6 @@ int main(void)
 	TEST_RUN(test_ttl_param);
 	TEST_RUN(test_cp_etcd_lb);
 	TEST_RUN(test_cp_keepalive);
+	TEST_RUN(test_local_member);
 	return 0;
 }
