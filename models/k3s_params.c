@@ -32,7 +32,7 @@ const struct k3s_param_desc k3s_param_descs[] = {
 	  "LB health-check loop period"),
 	K(tcp_keepalive, 30 * SIM_S, "httpproxy.go",
 	  "the LB proxy's TCP keepalive (not read by the model since row "
-	  "6.13: tunnels use tunnel_ping_timeout)"),
+	  "6.13: tunnels use tunnel_ping_interval and tunnel_ping_wait)"),
 	K(tunnel_reconnect, 3 * SIM_S, "tunnel.go",
 	  "websocket tunnel reconnect delay"),
 	K(etcd_ping_min, 5 * SIM_S, "etcdproxy.go",
@@ -70,8 +70,6 @@ const struct k3s_param_desc k3s_param_descs[] = {
 	K(tcp_syn_timeout, 127 * SIM_S, "tunnel.go:373 (no timeout): Linux "
 	  "tcp_syn_retries 6 = 1+2+...+64 s",
 	  "a tunnel dial gives up after the kernel's SYN retries"),
-	K(tunnel_ping_timeout, 60 * SIM_S, "rancher/remotedialer types.go:6-7",
-	  "a silent server is noticed by the tunnel's ping read deadline"),
 	K(etcd_dial_timeout, 5 * SIM_S, "pkg/etcd/store/store.go:68",
 	  "the bootstrap read's etcd client connects (WithBlock) within this, "
 	  "then its 10 s Get starts"),

@@ -47,7 +47,6 @@ struct k3s_params {
 	sim_time etcd_status_timeout;	/* each etcd health test: 30s */
 	sim_time apiservers_poll;	/* agent apiserver list poll: 5s */
 	sim_time tcp_syn_timeout;	/* a dial without a timeout: 127s */
-	sim_time tunnel_ping_timeout;	/* silent tunnel noticed: 60s */
 	sim_time etcd_dial_timeout;	/* blocking etcd client connect: 5s */
 	sim_time etcd_member_sync;	/* etcd LB member-list sync: 30s */
 	/* after Ready (K3S-MODEL.md section 7; failover experiments) */

@@ -207,19 +207,17 @@ static void checker_due(sim *s, void *ctx, uint64_t arg);
 
 /*
  * How long a connected tunnel to checked server @i takes to notice that
- * its server went silent now. Without failover: tunnel_ping_timeout
- * (K3S-MODEL 6.13, the join model's reading). With it, remotedialer's: pings every
- * tunnel_ping_interval since it connected, each resetting a read deadline
- * of tunnel_ping_wait (K3S-MODEL 7, V: session.go:171-210, wsconn.go:
- * 79-98), so the deadline is the last ping's time plus the wait.
+ * its server went silent now, in joins and after Ready alike (K3S-MODEL
+ * 6.13 and 7): remotedialer pings every tunnel_ping_interval since it
+ * connected, each resetting a read deadline of tunnel_ping_wait (V:
+ * session.go:171-210, wsconn.go:79-98), so the deadline is the last
+ * ping's time plus the wait: 55-60 s with the defaults.
  */
 static sim_time silent_delay(struct world *w, const struct lb *lb, int i)
 {
 	sim_time iv = w->kp->tunnel_ping_interval;
 	sim_time up = sim_now(w->sim) - lb->check_since[i];
 
-	if (!w->cfg->failover)
-		return w->kp->tunnel_ping_timeout;
 	return w->kp->tunnel_ping_wait - (iv > 0 ? up % iv : 0);
 }
 
@@ -311,6 +309,8 @@ static void checker_due(sim *s, void *ctx, uint64_t arg)
 		if (net__reachable(w, lb->node, server) &&
 		    server__listening(w, server, PORT_SUPERVISOR))
 			return;
+		/* (told in failover stories; the join traces stay as
+		 * they were) */
 		if (w->cfg->failover)
 			WTRACE(w, TRACE_CONN, lb->node, server, "%s: tunnel to "
 			       "%s: no ping for %.0fs: remotedialer read "
@@ -330,7 +330,7 @@ void lb__server_changed(struct world *w, int server)
 
 	/* connected tunnels to @server notice: a reset at once when the
 	 * process is gone but the host answers, else at the remotedialer
-	 * ping read deadline (row 6.13; the last pong is taken as now) */
+	 * ping read deadline (rows 6.13, 7: silent_delay()) */
 	for (n = 0; n < w->n; n++) {
 		struct lb *lb = get(w, n, LB_SUPERVISOR);
 

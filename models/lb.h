@@ -10,10 +10,10 @@
  *  - supervisor LB: the per-server tunnel: unknown until its first dial,
  *    OK while connected, failed after a disconnect; reconnects after
  *    tunnel_reconnect. A stopped process is noticed at once (reset), a
- *    vanished host after tunnel_ping_timeout; with world_config.failover,
- *    at the remotedialer read deadline instead (K3S-MODEL 7: the last ping
- *    on the tunnel_ping_interval grid since it connected, plus
- *    tunnel_ping_wait: 55-60 s with the defaults); a dial ends at
+ *    vanished host at the remotedialer read deadline (K3S-MODEL 6.13 and
+ *    7: the last ping on the tunnel_ping_interval grid since it
+ *    connected, plus tunnel_ping_wait: 55-60 s with the defaults), in
+ *    joins and after Ready alike; a dial ends at
  *    tcp_syn_timeout. The tunnels start with lb__attach_checks().
  *  - etcd LB: GET /ping with etcd_ping_timeout, every uniform
  *    [etcd_ping_min, etcd_ping_max), the first once the checks are

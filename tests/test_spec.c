@@ -629,7 +629,6 @@ static void test_k3s_constants(void)
 		{ "etcd_status_timeout", 30 * SIM_S, true },
 		{ "apiservers_poll", 5 * SIM_S, true },
 		{ "tcp_syn_timeout", 127 * SIM_S, true },
-		{ "tunnel_ping_timeout", 60 * SIM_S, true },
 		{ "etcd_dial_timeout", 5 * SIM_S, true },
 		{ "etcd_member_sync", 30 * SIM_S, true },
 		{ "http2_read_idle_timeout", 30 * SIM_S, true },
