@@ -115,6 +115,11 @@ bool etcd__has_leader(const struct world *w)
 	return w->etcd->leader >= 0;
 }
 
+int etcd__leader(const struct world *w)
+{
+	return w->etcd->leader;
+}
+
 bool etcd__serving(const struct world *w, int node)
 {
 	int l = w->etcd->leader;

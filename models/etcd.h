@@ -41,6 +41,8 @@ void etcd__changed(struct world *w);
 /* Whether member @node can serve quorum reads and writes now. */
 bool etcd__serving(const struct world *w, int node);
 bool etcd__has_leader(const struct world *w);
+/* The leader's node id, or -1. */
+int etcd__leader(const struct world *w);
 /* A new member joined (its member add succeeded). */
 void etcd__add_member(struct world *w, int node);
 bool etcd__is_member(const struct world *w, int node);

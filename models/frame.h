@@ -119,6 +119,8 @@ struct world {
 	struct timeline *tl;		/* timeline.c */
 	struct nodectl *nodectl;	/* nodectl.c */
 	struct sessions *sessions;	/* session.c */
+	struct endpoints *endpoints;	/* endpoints.c */
+	struct apietcd *apietcd;	/* apietcd.c */
 };
 
 /* Traces one event (use WTRACE: it formats nothing when tracing is off).

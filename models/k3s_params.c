@@ -32,7 +32,7 @@ const struct k3s_param_desc k3s_param_descs[] = {
 	  "LB health-check loop period"),
 	K(tcp_keepalive, 30 * SIM_S, "httpproxy.go",
 	  "the LB proxy's TCP keepalive (not read by the model since row "
-	  "6.13: tunnels use tunnel_ping_timeout)"),
+	  "6.13: tunnels use tunnel_ping_interval and tunnel_ping_wait)"),
 	K(tunnel_reconnect, 3 * SIM_S, "tunnel.go",
 	  "websocket tunnel reconnect delay"),
 	K(etcd_ping_min, 5 * SIM_S, "etcdproxy.go",
@@ -70,8 +70,6 @@ const struct k3s_param_desc k3s_param_descs[] = {
 	K(tcp_syn_timeout, 127 * SIM_S, "tunnel.go:373 (no timeout): Linux "
 	  "tcp_syn_retries 6 = 1+2+...+64 s",
 	  "a tunnel dial gives up after the kernel's SYN retries"),
-	K(tunnel_ping_timeout, 60 * SIM_S, "rancher/remotedialer types.go:6-7",
-	  "a silent server is noticed by the tunnel's ping read deadline"),
 	K(etcd_dial_timeout, 5 * SIM_S, "pkg/etcd/store/store.go:68",
 	  "the bootstrap read's etcd client connects (WithBlock) within this, "
 	  "then its 10 s Get starts"),
@@ -116,6 +114,36 @@ const struct k3s_param_desc k3s_param_descs[] = {
 	  "agent tunnel pings (each resets the read deadline)"),
 	K(tunnel_ping_wait, 60 * SIM_S, "remotedialer types.go:7",
 	  "agent tunnel read deadline: a silent server ends the tunnel"),
+	K(endpoint_reconcile_interval, 10 * SIM_S,
+	  "kubernetes pkg/controlplane/instance.go "
+	  "(DefaultEndpointReconcilerInterval)",
+	  "each apiserver renews its endpoint lease and updates the "
+	  "`kubernetes` EndpointSlice this often"),
+	K(endpoint_lease_ttl, 15 * SIM_S,
+	  "kubernetes pkg/controlplane/instance.go "
+	  "(DefaultEndpointReconcilerTTL)",
+	  "an apiserver's endpoint lease expires this long after its "
+	  "last renewal"),
+	K(endpointslice_debounce, 3 * SIM_S,
+	  "k3s pkg/agent/tunnel/tunnel.go:47 (endpointDebounceDelay)",
+	  "an agent gives its LB the new server list this long after the "
+	  "last EndpointSlice event"),
+	K(apiserver_etcd_keepalive, 30 * SIM_S,
+	  "kubernetes apiserver storagebackend/factory/etcd3.go:63-69 "
+	  "(keepaliveTime)",
+	  "the apiserver's etcd connection pings after this long silent"),
+	K(apiserver_etcd_keepalive_timeout, 10 * SIM_S,
+	  "kubernetes apiserver storagebackend/factory/etcd3.go:63-69 "
+	  "(keepaliveTimeout)",
+	  "... and closes when the ping is unanswered this long"),
+	K(apiserver_etcd_dial_timeout, 20 * SIM_S,
+	  "kubernetes apiserver storagebackend/factory/etcd3.go:63-69 "
+	  "(dialTimeout)",
+	  "the apiserver's etcd connection gives a dial pass up after this"),
+	K(etcd_grpc_backoff_base, 1 * SIM_S,
+	  "grpc-go backoff.DefaultConfig (BaseDelay; x1.6 per failure, "
+	  "up to 120 s)",
+	  "the apiserver's etcd connection re-dials after a failed pass"),
 };
 
 /* one row per field, every field a sim_time */

@@ -47,7 +47,6 @@ struct k3s_params {
 	sim_time etcd_status_timeout;	/* each etcd health test: 30s */
 	sim_time apiservers_poll;	/* agent apiserver list poll: 5s */
 	sim_time tcp_syn_timeout;	/* a dial without a timeout: 127s */
-	sim_time tunnel_ping_timeout;	/* silent tunnel noticed: 60s */
 	sim_time etcd_dial_timeout;	/* blocking etcd client connect: 5s */
 	sim_time etcd_member_sync;	/* etcd LB member-list sync: 30s */
 	/* after Ready (K3S-MODEL.md section 7; failover experiments) */
@@ -66,6 +65,16 @@ struct k3s_params {
 	sim_time kcm_retry_period;	/* candidates retry: 2s */
 	sim_time tunnel_ping_interval;	/* remotedialer ping: 5s */
 	sim_time tunnel_ping_wait;	/* ... read deadline: 60s */
+	/* the `kubernetes` EndpointSlice (K3S-MODEL.md section 7) */
+	sim_time endpoint_reconcile_interval; /* apiserver endpoint lease
+					 * renewal and slice update: 10s */
+	sim_time endpoint_lease_ttl;	/* ... the lease's TTL: 15s */
+	sim_time endpointslice_debounce; /* agent: slice event -> LB: 3s */
+	/* the apiserver's etcd connection (control-plane-only servers) */
+	sim_time apiserver_etcd_keepalive; /* gRPC keepalive ping after: 30s */
+	sim_time apiserver_etcd_keepalive_timeout; /* ... unanswered: 10s */
+	sim_time apiserver_etcd_dial_timeout; /* a connect gives up: 20s */
+	sim_time etcd_grpc_backoff_base; /* gRPC reconnect backoff: 1s */
 };
 
 /*

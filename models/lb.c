@@ -35,6 +35,8 @@ struct lb {
 	sim_timer check_timer[CONFIG_MAX_SERVERS];
 	bool check_busy[CONFIG_MAX_SERVERS];	/* a dial or ping in flight */
 	sim_time check_since[CONFIG_MAX_SERVERS]; /* a tunnel: connected at */
+	bool cancelled[CONFIG_MAX_SERVERS];	/* lb__cancel_check() */
+	uint32_t check_gen[CONFIG_MAX_SERVERS];	/* bumped at a cancel */
 	int n_checked;
 	bool checks_on;		/* checkers run (the etcd LB's only once
 				 * lb__attach_checks(), K3S-MODEL 6.3) */
@@ -43,7 +45,7 @@ struct lb {
 struct lbs {
 	struct lb *lb;		/* n x LB_N */
 	struct lb_hooks hooks;
-	lb_close_fn held_close;	/* session.c's, or NULL */
+	lb_close_fn held_close[2]; /* session.c's, apietcd.c's, or NULL */
 };
 
 static struct lb *get(struct world *w, int node, int kind)
@@ -74,7 +76,10 @@ void lb__set_hooks(struct world *w, const struct lb_hooks *hooks)
 
 void lb__set_held_close(struct world *w, lb_close_fn fn)
 {
-	w->lbs->held_close = fn;
+	int k = w->lbs->held_close[0] != NULL;
+
+	SIM_ASSERT(w->lbs->held_close[k] == NULL);
+	w->lbs->held_close[k] = fn;
 }
 
 void lb__reset(struct world *w)
@@ -126,8 +131,10 @@ static void lb_close_conns(void *model, int server)
 	struct lb *lb = model;
 
 	lb->w->lbs->hooks.close_conns(lb->w, lb->node, lb->kind, server);
-	if (lb->w->lbs->held_close)
-		lb->w->lbs->held_close(lb->w, lb->node, lb->kind, server);
+	if (lb->w->lbs->held_close[0])
+		lb->w->lbs->held_close[0](lb->w, lb->node, lb->kind, server);
+	if (lb->w->lbs->held_close[1])
+		lb->w->lbs->held_close[1](lb->w, lb->node, lb->kind, server);
 }
 
 static void lb_on_state(void *model, int server, const char *from,
@@ -157,12 +164,18 @@ static bool in_list(const int *list, int n, int x)
 /* Adds a checker for @server. An alias id (a named --server) gets none:
  * K3s attaches no check to a STANDBY default (K3S-MODEL 6.6), and no
  * member list names the alias. */
+static void revive_checked(struct lb *lb, int server);
+
 static void add_checked(struct lb *lb, int server)
 {
+	if (server >= 0 && server < lb->w->n &&
+	    in_list(lb->checked, lb->n_checked, server))
+		revive_checked(lb, server);
 	if (server < 0 || server >= lb->w->n ||
 	    in_list(lb->checked, lb->n_checked, server) ||
 	    lb->n_checked == CONFIG_MAX_SERVERS)
 		return;
+	lb->cancelled[lb->n_checked] = false;
 	lb->checked[lb->n_checked] = server;
 	lb->check[lb->n_checked] = HEALTH_UNKNOWN;
 	lb->fresh[lb->n_checked] = false;
@@ -173,7 +186,8 @@ static void add_checked(struct lb *lb, int server)
 
 static uint64_t check_tag(const struct lb *lb, int i)
 {
-	return ((uint64_t)lb->kind << 16) | (uint64_t)i;
+	return ((uint64_t)lb->check_gen[i] << 32) |
+	       ((uint64_t)lb->kind << 16) | (uint64_t)i;
 }
 
 static struct lb *check_lb(struct world *w, struct call *c, int *i)
@@ -181,6 +195,11 @@ static struct lb *check_lb(struct world *w, struct call *c, int *i)
 	struct lb *lb = get(w, c->node, (int)((c->tag >> 16) & 0xff));
 
 	*i = (int)(c->tag & 0xffff);
+	/* a cancelled checker's dial or ping ends unheard */
+	if (lb->state && *i < lb->n_checked &&
+	    (lb->cancelled[*i] ||
+	     lb->check_gen[*i] != (uint32_t)(c->tag >> 32)))
+		return NULL;
 	return lb->state ? lb : NULL;
 }
 
@@ -188,19 +207,17 @@ static void checker_due(sim *s, void *ctx, uint64_t arg);
 
 /*
  * How long a connected tunnel to checked server @i takes to notice that
- * its server went silent now. Without failover: tunnel_ping_timeout
- * (K3S-MODEL 6.13, the join model's reading). With it, remotedialer's: pings every
- * tunnel_ping_interval since it connected, each resetting a read deadline
- * of tunnel_ping_wait (K3S-MODEL 7, V: session.go:171-210, wsconn.go:
- * 79-98), so the deadline is the last ping's time plus the wait.
+ * its server went silent now, in joins and after Ready alike (K3S-MODEL
+ * 6.13 and 7): remotedialer pings every tunnel_ping_interval since it
+ * connected, each resetting a read deadline of tunnel_ping_wait (V:
+ * session.go:171-210, wsconn.go:79-98), so the deadline is the last
+ * ping's time plus the wait: 55-60 s with the defaults.
  */
 static sim_time silent_delay(struct world *w, const struct lb *lb, int i)
 {
 	sim_time iv = w->kp->tunnel_ping_interval;
 	sim_time up = sim_now(w->sim) - lb->check_since[i];
 
-	if (!w->cfg->failover)
-		return w->kp->tunnel_ping_timeout;
 	return w->kp->tunnel_ping_wait - (iv > 0 ? up % iv : 0);
 }
 
@@ -263,7 +280,7 @@ static void start_checker(struct world *w, struct lb *lb, int i)
 {
 	int server = lb->checked[i];
 
-	if (lb->check_busy[i] || !lb->checks_on)
+	if (lb->check_busy[i] || !lb->checks_on || lb->cancelled[i])
 		return;
 	lb->check_busy[i] = true;
 	lb->check_timer[i] = SIM_TIMER_NONE;
@@ -292,6 +309,8 @@ static void checker_due(sim *s, void *ctx, uint64_t arg)
 		if (net__reachable(w, lb->node, server) &&
 		    server__listening(w, server, PORT_SUPERVISOR))
 			return;
+		/* (told in failover stories; the join traces stay as
+		 * they were) */
 		if (w->cfg->failover)
 			WTRACE(w, TRACE_CONN, lb->node, server, "%s: tunnel to "
 			       "%s: no ping for %.0fs: remotedialer read "
@@ -311,7 +330,7 @@ void lb__server_changed(struct world *w, int server)
 
 	/* connected tunnels to @server notice: a reset at once when the
 	 * process is gone but the host answers, else at the remotedialer
-	 * ping read deadline (row 6.13; the last pong is taken as now) */
+	 * ping read deadline (rows 6.13, 7: silent_delay()) */
 	for (n = 0; n < w->n; n++) {
 		struct lb *lb = get(w, n, LB_SUPERVISOR);
 
@@ -352,6 +371,8 @@ static void health_loop(sim *s, void *ctx, uint64_t arg)
 	for (i = 0; i < lb->n_checked && lb->state; i++) {
 		health h = lb->check[i];
 
+		if (lb->cancelled[i])
+			continue;
 		/* K3s's etcd check returns the last /ping status and resets
 		 * it to Unknown (etcdproxy.go:100-105, K3S-MODEL 6.4): one
 		 * ping counts once; a tunnel's status stays (tunnel.go) */
@@ -628,4 +649,58 @@ void lb__dial_failed(struct world *w, struct lb *lb, int server,
 	struct lb_feedback fb = { .connect = connect, .dial_failed = true };
 
 	policy_observe(w->ops, lb->state, server, &fb);
+}
+
+/* ---- the list the EndpointSlice gives (endpoints.c) ---- */
+
+int lb__list(struct world *w, int node, lb_kind kind, int *out)
+{
+	struct lb *lb = get(w, node, kind);
+
+	if (!lb->state)
+		return 0;
+	memcpy(out, lb->servers, (size_t)lb->n_servers * sizeof(int));
+	return lb->n_servers;
+}
+
+void lb__cancel_check(struct world *w, int node, lb_kind kind, int server)
+{
+	struct lb *lb = get(w, node, kind);
+	int i;
+
+	if (!lb->state)
+		return;
+	for (i = 0; i < lb->n_checked; i++) {
+		if (lb->checked[i] != server || lb->cancelled[i])
+			continue;
+		sim_cancel(w->sim, lb->check_timer[i]);
+		lb->check_timer[i] = SIM_TIMER_NONE;
+		lb->cancelled[i] = true;
+		lb->check_gen[i]++;
+		lb->check_busy[i] = false;
+		lb->check[i] = HEALTH_UNKNOWN;
+		lb->fresh[i] = false;
+		WTRACE(w, TRACE_HEALTH, node, server, "%s: %s to %s cancelled",
+		       frame__name(w, node),
+		       kind == LB_ETCD ? "etcd /ping" : "tunnel",
+		       frame__name(w, server));
+	}
+}
+
+/* A cancelled checker of @server listed again: a new one (K3s starts a
+ * new tunnel for an added address, tunnel.go:495-502). */
+static void revive_checked(struct lb *lb, int server)
+{
+	int i;
+
+	for (i = 0; i < lb->n_checked; i++) {
+		if (lb->checked[i] != server || !lb->cancelled[i])
+			continue;
+		lb->cancelled[i] = false;
+		lb->check[i] = HEALTH_UNKNOWN;
+		lb->fresh[i] = false;
+		lb->check_busy[i] = false;
+		lb->check_timer[i] = SIM_TIMER_NONE;
+		start_checker(lb->w, lb, i);
+	}
 }

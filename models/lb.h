@@ -10,10 +10,10 @@
  *  - supervisor LB: the per-server tunnel: unknown until its first dial,
  *    OK while connected, failed after a disconnect; reconnects after
  *    tunnel_reconnect. A stopped process is noticed at once (reset), a
- *    vanished host after tunnel_ping_timeout; with world_config.failover,
- *    at the remotedialer read deadline instead (K3S-MODEL 7: the last ping
- *    on the tunnel_ping_interval grid since it connected, plus
- *    tunnel_ping_wait: 55-60 s with the defaults); a dial ends at
+ *    vanished host at the remotedialer read deadline (K3S-MODEL 6.13 and
+ *    7: the last ping on the tunnel_ping_interval grid since it
+ *    connected, plus tunnel_ping_wait: 55-60 s with the defaults), in
+ *    joins and after Ready alike; a dial ends at
  *    tcp_syn_timeout. The tunnels start with lb__attach_checks().
  *  - etcd LB: GET /ping with etcd_ping_timeout, every uniform
  *    [etcd_ping_min, etcd_ping_max), the first once the checks are
@@ -53,8 +53,8 @@ void lb__init(struct world *w);
 void lb__release(struct world *w);
 void lb__set_hooks(struct world *w, const struct lb_hooks *hooks);
 /* A second way up for closing connections: the long-lived connections
- * session.c holds through the LB hear of the policy's closes here too
- * (set-up; NULL for none). */
+ * session.c (and apietcd.c) hold through an LB hear of the policy's
+ * closes here too (set-up; up to two, called in the order registered). */
 typedef void (*lb_close_fn)(struct world *w, int node, int kind, int server);
 void lb__set_held_close(struct world *w, lb_close_fn fn);
 /* A run starts: each node's saved address lists are its cached list
@@ -92,6 +92,16 @@ void lb__attach_checks(struct world *w, int node, lb_kind kind);
 /* @server went up, down, or changed reachability: connected tunnels to
  * it notice (a reset at once, a vanished host at the keepalive). */
 void lb__server_changed(struct world *w, int server);
+
+/* Copies the running LB's address list (as last set, without a default
+ * kept only as the default) into @out (CONFIG_MAX_SERVERS entries);
+ * returns its length, 0 when the LB does not run. */
+int lb__list(struct world *w, int node, lb_kind kind, int *out);
+/* Cancels the checker of @server (K3s cancels the tunnel of a server
+ * the EndpointSlice removed, tunnel.go:504-511): its results no longer
+ * reach the policy; lb__set_list() starts a new one if it is listed
+ * again. */
+void lb__cancel_check(struct world *w, int node, lb_kind kind, int server);
 
 /* ---- for client.c: one request's passes through a running LB ---- */
 

@@ -1,6 +1,7 @@
 /* Servers: ports, endpoints, queues (server.h). */
 #include "server.h"
 #include "etcd.h"
+#include "net.h"
 #include "node.h"
 
 #include <math.h>
@@ -21,12 +22,27 @@ struct server {
 struct servers {
 	struct server *s;	/* per node */
 	server_leave_fn leave;
+	/* per node: the etcd member its apiserver's connection is open to
+	 * (apietcd.c tells), -1 for none, ETCD_UNTRACKED when not followed
+	 * (joins: any leader will do) */
+	int *etcd_conn;
+	GArray *hung;		/* struct waiting + its server: lease
+				 * writes waiting for that connection */
+};
+
+#define ETCD_UNTRACKED (-2)
+
+struct hung_call {
+	struct waiting q;
+	int server;
 };
 
 void server__init(struct world *w)
 {
 	w->servers = g_new0(struct servers, 1);
 	w->servers->s = g_new0(struct server, w->n);
+	w->servers->etcd_conn = g_new0(int, w->n);
+	w->servers->hung = g_array_new(FALSE, FALSE, sizeof(struct hung_call));
 }
 
 void server__release(struct world *w)
@@ -38,6 +54,8 @@ void server__release(struct world *w)
 	for (i = 0; i < w->n; i++)
 		g_free(w->servers->s[i].ring);
 	g_free(w->servers->s);
+	g_free(w->servers->etcd_conn);
+	g_array_free(w->servers->hung, TRUE);
 	g_free(w->servers);
 	w->servers = NULL;
 }
@@ -55,7 +73,9 @@ void server__reset(struct world *w)
 		w->servers->s[i].busy = 0;
 		w->servers->s[i].slow = 1;
 		w->servers->s[i].head = w->servers->s[i].len = 0;
+		w->servers->etcd_conn[i] = ETCD_UNTRACKED;
 	}
+	g_array_set_size(w->servers->hung, 0);
 }
 
 void server__cleanup(struct world *w)
@@ -64,6 +84,7 @@ void server__cleanup(struct world *w)
 
 	for (i = 0; i < w->n; i++)
 		w->servers->s[i].head = w->servers->s[i].len = 0;
+	g_array_set_size(w->servers->hung, 0);
 }
 
 void server__set_slow(struct world *w, int node, double factor)
@@ -87,11 +108,48 @@ static bool supervisor_up(const struct world *w, int server)
 /* Whether @server's own datastore read (K3s getBootstrapData) succeeds:
  * its local member on a server with etcd, the cluster through its etcd
  * LB on a control-plane-only server. */
+/* Whether the member @server's apiserver holds a connection to answers
+ * on it (alive and reachable); a silent one is not known to be dead until
+ * apietcd.c closes the connection. */
+static bool etcd_conn_live(const struct world *w, int server)
+{
+	int m = w->servers->etcd_conn[server];
+
+	return m >= 0 && node__running(w, m) && node__etcd_up(w, m) &&
+	       net__reachable(w, server, m);
+}
+
+/*
+ * Whether a write by @server's apiserver waits now: its etcd connection
+ * is being re-dialed or is open to a member that no longer answers. The
+ * etcd client calls with WaitForReady (clientv3 defaultWaitForReady), so
+ * the request waits for a connection, and one sent on a silent
+ * connection waits for its answer: the kubelet's own 10 s timeout ends
+ * it (I). A member that answers but has no leader fails the write at
+ * once (raft drops a proposal without a leader, etcd-io/raft
+ * stepFollower/stepCandidate: ErrProposalDropped), as before.
+ */
+static bool etcd_hangs(const struct world *w, int server)
+{
+	int m = w->servers->etcd_conn[server];
+
+	return m != ETCD_UNTRACKED && !etcd_conn_live(w, server);
+}
+
 static bool datastore_reads(const struct world *w, int server)
 {
-	return role_has_etcd(w->cfg->nodes[server].role)
-		       ? etcd__serving(w, server)
-		       : etcd__has_leader(w);
+	int m = w->servers->etcd_conn[server];
+
+	if (role_has_etcd(w->cfg->nodes[server].role))
+		return etcd__serving(w, server);
+	if (m == ETCD_UNTRACKED)
+		return etcd__has_leader(w);
+	return m >= 0 && etcd_conn_live(w, server) && etcd__serving(w, m);
+}
+
+bool server__datastore(const struct world *w, int server)
+{
+	return datastore_reads(w, server);
 }
 
 bool server__serves(const struct world *w, int server, endpoint ep)
@@ -133,8 +191,7 @@ bool server__serves(const struct world *w, int server, endpoint ep)
 		/* a write (and a quorum read): through etcd */
 		if (!role_has_apiserver(r) || !ready)
 			return false;
-		return role_has_etcd(r) ? etcd__serving(w, server)
-					: etcd__has_leader(w);
+		return datastore_reads(w, server);
 	case EP_NODE_STATUS:
 	case EP_WATCH:
 		/* from the apiserver's watch cache */
@@ -253,12 +310,56 @@ static void served(sim *s, void *ctx, uint64_t arg)
 	w->servers->s[server].busy--;
 	c->queue = w->servers->s[server].len;
 	if (c->srv_inc != node__inc(w, server) ||
-	    !server__listening(w, server, c->port))
+	    !server__listening(w, server, c->port)) {
 		r = RES_REFUSED;	/* the process died meanwhile: RST */
-	else
+	} else if (c->ep == EP_LEASE && etcd_hangs(w, server)) {
+		/* the write waits for the apiserver's etcd connection */
+		struct hung_call h = { { c->index, c->gen }, server };
+
+		g_array_append_val(w->servers->hung, h);
+		next_waiting(w, server);
+		return;
+	} else {
 		r = server__serves(w, server, c->ep) ? RES_OK : RES_REFUSED;
+	}
 	w->servers->leave(w, c, r);
 	next_waiting(w, server);
+}
+
+/* The writes waiting at @server go on: answered now (a reset when its
+ * process stopped, @stopped), unless they must wait still. */
+static void hung_go_on(struct world *w, int server, bool stopped)
+{
+	GArray *hung = w->servers->hung;
+	guint i = 0;
+
+	while (i < hung->len) {
+		struct hung_call h = g_array_index(hung, struct hung_call, i);
+		struct call *c;
+
+		if (h.server != server ||
+		    (!stopped && etcd_hangs(w, server))) {
+			i++;
+			continue;
+		}
+		g_array_remove_index(hung, i);	/* keeps the order */
+		c = call__get(w, h.q.index, h.q.gen);
+		if (c)
+			w->servers->leave(w, c, !stopped &&
+					  server__serves(w, server, c->ep)
+					  ? RES_OK : RES_REFUSED);
+	}
+}
+
+void server__set_etcd_conn(struct world *w, int server, int member)
+{
+	w->servers->etcd_conn[server] = member;
+	hung_go_on(w, server, false);
+}
+
+int server__etcd_conn(const struct world *w, int server)
+{
+	return w->servers->etcd_conn[server];
 }
 
 void server__stopped(struct world *w, int node)
@@ -270,4 +371,7 @@ void server__stopped(struct world *w, int node)
 	 * one when their service ends (served() sees the new incarnation) */
 	while ((c = pop(w, sv)) != NULL)
 		w->servers->leave(w, c, RES_REFUSED);
+	hung_go_on(w, node, true);
+	if (w->servers->etcd_conn[node] != ETCD_UNTRACKED)
+		w->servers->etcd_conn[node] = -1;
 }

@@ -13,7 +13,8 @@
  * Owns: each node's workers in use, its queue and its slowness factor.
  * A call leaves the server through the hook client.c registered with
  * server__set_leave(), the only way up.
- * Calls: frame.h, call.h, node.h (processes, phase, CA), etcd.h (quorum).
+ * Calls: frame.h, call.h, net.h (reachability), node.h (processes, phase,
+ * CA), etcd.h (quorum).
  */
 #ifndef MODELS_SERVER_H
 #define MODELS_SERVER_H
@@ -49,6 +50,18 @@ static inline bool server__listening(const struct world *w, int node, port p)
 }
 /* Whether @node answers @ep with success now. */
 bool server__serves(const struct world *w, int node, endpoint ep);
+/* Whether @server's apiserver reaches a datastore that answers now: its
+ * local member (which reaches the leader) on a server with etcd, a
+ * leader through its etcd LB on a control-plane-only server. */
+bool server__datastore(const struct world *w, int server);
+/* The etcd member @server's apiserver holds its connection to (-1: none,
+ * being dialed), as apietcd.c tells it; from then on a lease write at a
+ * control-plane-only @server waits while that connection is not usable
+ * (server.c's etcd_hangs()) and those waiting go on when it is. Not
+ * called: any etcd leader will do (the joins). */
+void server__set_etcd_conn(struct world *w, int server, int member);
+/* ... the member told last, -1, or < -1 when never told this run. */
+int server__etcd_conn(const struct world *w, int server);
 /* The service-time factor of @node (a gray failure; 1 = normal). */
 void server__set_slow(struct world *w, int node, double factor);
 

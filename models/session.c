@@ -2,6 +2,7 @@
 #include "session.h"
 #include "call.h"
 #include "client.h"
+#include "endpoints.h"
 #include "lb.h"
 #include "net.h"
 #include "node.h"
@@ -170,6 +171,8 @@ static void h_close(struct world *w, int node, int slot, const char *why)
 			continue;
 		if (a->r[rq].watching) {
 			a->r[rq].watching = false;
+			if (rq == RQ_AGENT_WATCH)
+				endpoints__unwatched(w, node);
 			req_end(w, node, rq, RES_REFUSED);
 		} else if (a->r[rq].pending) {
 			req_end(w, node, rq, RES_REFUSED);
@@ -661,9 +664,13 @@ static void req_end(struct world *w, int node, int rq, result res)
 	default:
 		/* a watch: listed, it stays open until its connection
 		 * breaks; then, or when the list failed, it re-lists */
-		if (res == RES_OK && !was_watching)
+		if (res == RES_OK && !was_watching) {
 			r->watching = true;
-		else
+			/* the k3s agent's watch is of the EndpointSlice */
+			if (rq == RQ_AGENT_WATCH)
+				endpoints__watching(w, node, server,
+					w->sessions->a[node].h[HC_AGENT].rtt);
+		} else
 			later(w, node, rq, w->kp->watch_retry);
 		break;
 	}
@@ -753,6 +760,7 @@ void session__stopped(struct world *w, int node)
 	if (!a->on)
 		return;
 	a->on = false;
+	endpoints__unwatched(w, node);
 	for (i = 0; i < HC_N; i++) {
 		struct held *h = &a->h[i];
 

@@ -30,7 +30,7 @@
  *
  * Owns: each agent's held connections and request loops.
  * Calls: frame.h, call.h, net.h, node.h, server.h, lb.h, client.h,
- * nodectl.h; registers lb__set_held_close().
+ * nodectl.h, endpoints.h; registers lb__set_held_close().
  */
 #ifndef MODELS_SESSION_H
 #define MODELS_SESSION_H

@@ -22,7 +22,9 @@
 #include "server.h"
 #include "lb.h"
 #include "client.h"
+#include "apietcd.h"
 #include "nodectl.h"
+#include "endpoints.h"
 #include "session.h"
 #include "join.h"
 #include "timeline.h"
@@ -62,24 +64,33 @@ static void notify(struct world *w, world_change what, int node)
 		node_changed(w, node);
 		session__changed(w, node);
 		nodectl__server_changed(w, node);
+		apietcd__changed(w, node);
+		endpoints__changed(w, node);
 		break;
 	case CHANGE_HOST:
 		node_changed(w, node);
 		session__changed(w, node);
 		nodectl__server_changed(w, node);
+		apietcd__changed(w, node);
+		endpoints__changed(w, node);
 		break;
 	case CHANGE_REACH:
 		etcd__changed(w);
 		for (i = 0; i < w->n; i++)
 			lb__server_changed(w, i);
 		session__changed(w, -1);
+		apietcd__changed(w, -1);
+		endpoints__changed(w, -1);
 		break;
 	case CHANGE_ETCD:
 		join__etcd_changed(w);
+		endpoints__etcd_changed(w);
 		break;
 	case CHANGE_READY:
 		timeline__ready(w, node);
 		session__ready(w, node);
+		apietcd__changed(w, node);
+		endpoints__changed(w, node);
 		break;
 	}
 }
@@ -127,7 +138,9 @@ struct world *world_new(const struct world_config *cfg,
 	server__init(w);
 	lb__init(w);
 	client__init(w);
+	apietcd__init(w);
 	nodectl__init(w);
+	endpoints__init(w);
 	session__init(w);
 	join__init(w);
 	timeline__init(w);
@@ -152,7 +165,9 @@ void world_free(struct world *w)
 	timeline__release(w);
 	join__release(w);
 	session__release(w);
+	endpoints__release(w);
 	nodectl__release(w);
+	apietcd__release(w);
 	lb__release(w);
 	server__release(w);
 	etcd__release(w);
@@ -233,6 +248,8 @@ void world_run(struct world *w, uint64_t seed, uint64_t scenario,
 	rec->fo_happened = false;
 	rec->fo_at = 0;
 	nodectl__reset(w);
+	apietcd__reset(w, seed, scenario);
+	endpoints__reset(w, seed, scenario);
 	session__reset(w);
 	/* with failover the run goes on to the deadline */
 	if (timeline__start(w) || w->cfg->failover)

@@ -28,7 +28,11 @@
  *                   their health checkers
  *   client          a call's life: dial passes, TLS, answers, timeouts,
  *                   hedging
+ *   apietcd         after Ready: a control-plane-only apiserver's etcd
+ *                   connection through its etcd LB
  *   nodectl         after Ready: the controller-manager's NotReady
+ *   endpoints       after Ready: the apiservers' endpoint leases, the
+ *                   `kubernetes` EndpointSlice and the agents' watch of it
  *   session         after Ready: an agent's held connections, lease
  *                   renewals, watches, and how a break is noticed
  *   join            the K3s join flows

@@ -32,6 +32,8 @@ typedef enum {
 	SIM_RNG_JOIN,		/* join-flow jitter (retry intervals) */
 	SIM_RNG_TEST,		/* tests */
 	SIM_RNG_STATS,		/* bootstrap resampling */
+	SIM_RNG_ENDPOINTS,	/* apiserver endpoint reconciler phases */
+	SIM_RNG_APIETCD,	/* control-plane etcd LB phases (failover) */
 } sim_rng_purpose;
 
 /* splitmix64's finaliser: a bijective mixer of 64-bit integers. */

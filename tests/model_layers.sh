@@ -8,7 +8,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 b=${1:-build}; case $b in /*) ;; *) b=$PWD/$b;; esac
 obj=$b/CMakeFiles/models.dir/models
-order="dist batch_means config k3s_params frame call net node etcd server lb client nodectl session join timeline world"
+order="dist batch_means config k3s_params frame call net node etcd server lb client apietcd nodectl endpoints session join timeline world"
 beside="queueing contention"	# the study models: on dist, batch_means and config only (rank of frame, which they must not call)
 rank() {
 	local i=0 x

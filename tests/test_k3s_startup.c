@@ -290,15 +290,17 @@ static void test_row_6_9(void)
  * LB lives past 127 s): no tunnel before the config answer; GET
  * /v1-k3s/apiservers at the config answer; the tunnel to cp-1 fails at
  * t_list + tcp_syn_timeout exactly (t_list: the list's answer). cp-2
- * crashes at 60 s: its tunnel fails at 60 s + tunnel_ping_timeout
- * (remotedialer types.go:6-7: a silent peer is noticed by the ping read
- * deadline).
+ * crashes at 60 s: its tunnel (connected at t_conn) fails at the
+ * remotedialer ping read deadline: the last ping on the
+ * tunnel_ping_interval grid since t_conn, plus tunnel_ping_wait
+ * (remotedialer types.go:6-7, session.go:171-210):
+ *   60 s + tunnel_ping_wait - ((60 s - t_conn) mod tunnel_ping_interval).
  */
 static void test_row_6_5_and_6_13(void)
 {
 	struct k3s_params kp;
 	struct traced r;
-	sim_time t_cfg, t_list, t_tunnel;
+	sim_time t_cfg, t_list, t_tunnel, t_conn;
 
 	k3s_params_default(&kp);
 	ASSERT_EQ(kp.tcp_syn_timeout, 127 * SIM_S);
@@ -319,11 +321,14 @@ static void test_row_6_5_and_6_13(void)
 	ASSERT_LT(t_list, t_cfg + EPS);
 	ASSERT_EQ(first(&r, 0, "agent-1: tunnel to cp-1: failed"),
 		  t_list + kp.tcp_syn_timeout);
-	ASSERT(first(&r, 0, "agent-1: tunnel to cp-2: connected") > t_list);
+	t_conn = first(&r, 0, "agent-1: tunnel to cp-2: connected");
+	ASSERT(t_conn > t_list);
+	ASSERT_LT(t_conn, 60 * SIM_S);
 	/* cp-2's host vanishes at 60 s: its connected tunnel notices at the
 	 * remotedialer ping read deadline, not at a TCP keepalive */
 	ASSERT_EQ(first(&r, 0, "agent-1: tunnel to cp-2: failed"),
-		  60 * SIM_S + kp.tunnel_ping_timeout);
+		  60 * SIM_S + kp.tunnel_ping_wait -
+		  (60 * SIM_S - t_conn) % kp.tunnel_ping_interval);
 	ASSERT(node(&r, "agent-1")->ready);
 	traced_release(&r);
 }

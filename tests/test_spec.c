@@ -629,7 +629,6 @@ static void test_k3s_constants(void)
 		{ "etcd_status_timeout", 30 * SIM_S, true },
 		{ "apiservers_poll", 5 * SIM_S, true },
 		{ "tcp_syn_timeout", 127 * SIM_S, true },
-		{ "tunnel_ping_timeout", 60 * SIM_S, true },
 		{ "etcd_dial_timeout", 5 * SIM_S, true },
 		{ "etcd_member_sync", 30 * SIM_S, true },
 		{ "http2_read_idle_timeout", 30 * SIM_S, true },
@@ -647,6 +646,13 @@ static void test_k3s_constants(void)
 		{ "kcm_retry_period", 2 * SIM_S, true },
 		{ "tunnel_ping_interval", 5 * SIM_S, true },
 		{ "tunnel_ping_wait", 60 * SIM_S, true },
+		{ "endpoint_reconcile_interval", 10 * SIM_S, true },
+		{ "endpoint_lease_ttl", 15 * SIM_S, true },
+		{ "endpointslice_debounce", 3 * SIM_S, true },
+		{ "apiserver_etcd_keepalive", 30 * SIM_S, true },
+		{ "apiserver_etcd_keepalive_timeout", 10 * SIM_S, true },
+		{ "apiserver_etcd_dial_timeout", 20 * SIM_S, true },
+		{ "etcd_grpc_backoff_base", 1 * SIM_S, true },
 	};
 	struct policy_params p;
 	struct k3s_params k;
