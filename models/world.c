@@ -73,6 +73,7 @@ static void notify(struct world *w, world_change what, int node)
 		for (i = 0; i < w->n; i++)
 			lb__server_changed(w, i);
 		session__changed(w, -1);
+		nodectl__reach_changed(w);
 		break;
 	case CHANGE_ETCD:
 		join__etcd_changed(w);
@@ -80,6 +81,7 @@ static void notify(struct world *w, world_change what, int node)
 	case CHANGE_READY:
 		timeline__ready(w, node);
 		session__ready(w, node);
+		nodectl__joined(w, node);
 		break;
 	}
 }
