@@ -628,22 +628,25 @@ static void next_round(sim *s, void *ctx, uint64_t arg)
 	}
 }
 
-/* The first kubelet answer through another server after a cut: back;
- * the record keeps the longest time back. */
-static void note_success(struct world *w, int node, int server)
+/* The first kubelet request begun after a cut and answered: back (from
+ * another server, or from the cut one restarted or reachable again); the
+ * record keeps the longest time back. */
+static void note_success(struct world *w, int node, int server,
+			 sim_time started)
 {
 	struct node_record *nr = rec_of(w, node);
 	struct agent *a = &w->sessions->a[node];
 	sim_time t = sim_now(w->sim) - a->cut_at;
 
-	if (!a->cut_open || server == a->cut_from)
+	if (!a->cut_open || started < a->cut_at)
 		return;
 	a->cut_open = false;
 	nr->fo_back = true;
 	nr->fo_back_time = MAX(nr->fo_back_time, t);
 	WTRACE(w, TRACE_CONN, node, server, "%s: API back through %s, %.1fs "
-	       "after the failure", frame__name(w, node),
-	       frame__name(w, server), sim_time_to_s(t));
+	       "after the failure%s", frame__name(w, node),
+	       frame__name(w, server), sim_time_to_s(t),
+	       server == a->cut_from ? " (the server it was cut from)" : "");
 }
 
 static void req_end(struct world *w, int node, int rq, result res)
@@ -657,7 +660,7 @@ static void req_end(struct world *w, int node, int rq, result res)
 	sim_cancel(w->sim, r->timer);
 	r->timer = SIM_TIMER_NONE;
 	if (res == RES_OK && rq_conn[rq] == HC_KUBELET)
-		note_success(w, node, server);
+		note_success(w, node, server, r->started);
 	switch (rq) {
 	case RQ_LEASE:
 		lease_result(w, node, res, server);
