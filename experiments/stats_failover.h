@@ -11,8 +11,7 @@
  * connection was open to a server the failure stopped or made
  * unreachable from it (models/session.h). A scenario's failover succeeds
  * when no counted agent went NotReady and every affected agent got a
- * kubelet request answered through another server after each cut by the
- * deadline. Scenarios in which no failure cut a counted kubelet off count
+ * kubelet request begun after each cut answered by the deadline. Scenarios in which no failure cut a counted kubelet off count
  * in neither the successes nor the trials.
  *
  * Like stats.h: sums are integers and back times sorted before use, so a
@@ -37,8 +36,9 @@
 	"counted agent is affected when a failure cuts its kubelet off (its " \
 	"kubelet's connection was open to a server the failure stopped or " \
 	"made unreachable from it), and its time back is the longest, over " \
-	"such cuts, from the failure to its first kubelet request answered " \
-	"through another server"
+	"such cuts, from the failure to the answer of its first kubelet " \
+	"request begun after it (from another server, or the same one " \
+	"restarted or reachable again)"
 
 /* One scenario, for the paired differences. */
 struct fo_scenario {

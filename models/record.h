@@ -28,8 +28,8 @@ struct node_record {
 				 * connection was open to a server the
 				 * failure stopped or made unreachable */
 	bool fo_back;		/* affected, and after each such cut a kubelet
-				 * request succeeded through another server
-				 * by the deadline */
+				 * request begun after it succeeded by the
+				 * deadline */
 	sim_time fo_back_time;	/* the longest of those, cut to success */
 	sim_time fo_cut_at;	/* when its last cut began */
 	uint32_t fo_notready;	/* times it became NotReady */
