@@ -51,7 +51,7 @@ void fo_acc_add(struct fo_acc *a, const struct run_record *r)
 		a->failed_renewals += nr->fo_failed_renewals;
 		a->requests += nr->fo_requests;
 		a->dials += nr->fo_dials;
-		if (nr->fo_was_ready && nr->fo_notready > 0)
+		if (nr->fo_notready > 0)
 			fell = true;
 		if (!nr->fo_affected)
 			continue;
@@ -63,7 +63,8 @@ void fo_acc_add(struct fo_acc *a, const struct run_record *r)
 			g_array_append_val(a->back_s, s);
 			back_sum += nr->fo_back_time;
 		} else {
-			back_sum += r->end - r->fo_at;
+			back_sum += MAX(nr->fo_back_time,
+					r->end - nr->fo_cut_at);
 		}
 	}
 	a->notready_time += notready;

@@ -5,13 +5,14 @@
  * struct fo_summary (inside cell_summary); the paired differences to the
  * baseline cell go into a struct fo_paired (inside stats_paired).
  *
- * An agent is "affected" when, at the first failure of the scenario that
- * cut any kubelet off, its kubelet's connection was open to a server that
- * the failure stopped or made unreachable from it. A scenario's failover
- * succeeds when no node that was Ready at that moment went NotReady and
- * every affected agent got a kubelet request answered through another
- * server by the deadline. Scenarios in which no failure cut a kubelet off
- * count in neither the successes nor the trials.
+ * The record counts an agent only while no failure acts on the agent
+ * itself (models/nodectl.h nodectl__counted()); a counted agent is
+ * "affected" when a failure cuts its kubelet off: its kubelet's
+ * connection was open to a server the failure stopped or made
+ * unreachable from it (models/session.h). A scenario's failover succeeds
+ * when no counted agent went NotReady and every affected agent got a
+ * kubelet request begun after each cut answered by the deadline. Scenarios in which no failure cut a counted kubelet off count
+ * in neither the successes nor the trials.
  *
  * Like stats.h: sums are integers and back times sorted before use, so a
  * summary depends only on the multiset of records; per-scenario figures
@@ -32,10 +33,16 @@
 
 /* The definition, in the one sentence README and the report use. */
 #define FO_AFFECTED_DEFINITION \
-	"an agent is affected when, at the first failure that cut any " \
-	"kubelet off, its kubelet's connection was open to a server the " \
-	"failure stopped or made unreachable from it; time back = from that " \
-	"failure to its first kubelet request answered through another server"
+	"the figures count an agent except while a failure acts on the " \
+	"agent itself (from its own process stop, restart or host crash, or " \
+	"the loss of its AZ, until that is over, its join is Ready again " \
+	"and it has renewed its lease or a grace period has passed); a " \
+	"counted agent is affected when a failure cuts its kubelet off (its " \
+	"kubelet's connection was open to a server the failure stopped or " \
+	"made unreachable from it), and its time back is the longest, over " \
+	"such cuts, from the failure to the answer of its first kubelet " \
+	"request begun after it (from another server, or the same one " \
+	"restarted or reachable again)"
 
 /* One scenario, for the paired differences. */
 struct fo_scenario {

@@ -61,6 +61,12 @@ static inline bool net__host_up(const struct world *w, int node)
 	return w->net->host_up[node];
 }
 
+/* Whether an outage of @node's own AZ is in force. */
+static inline bool net__az_down(const struct world *w, int node)
+{
+	return w->net->az_out[w->cfg->nodes[node].az] > 0;
+}
+
 /* Whether packets can flow between @a and @b now (both hosts up, no
  * partition, no AZ outage between them). */
 static inline bool net__reachable(const struct world *w, int a, int b)

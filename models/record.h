@@ -21,20 +21,23 @@ struct node_record {
 	sim_time timeout_wait;	/* time spent in attempts that timed out */
 	uint32_t requests;	/* requests that reached a server's queue */
 	uint32_t fatal_restarts; /* process exits restarted by systemd */
-	/* After Ready (world_config.failover), from the first failure that
-	 * cut an agent's kubelet connection off (run_record.fo_at): */
-	bool fo_affected;	/* its kubelet connection was open to a server
-				 * that failure stopped or cut off */
-	bool fo_back;		/* affected, and a kubelet request succeeded
-				 * through another server by the deadline */
-	sim_time fo_back_time;	/* failure to that first success */
-	bool fo_was_ready;	/* Ready (by the controller-manager) when the
-				 * failure began */
+	/* After Ready (world_config.failover), only while the node is
+	 * counted (models/nodectl.h nodectl__counted(): no failure acts on
+	 * the node itself): */
+	bool fo_affected;	/* a failure cut its kubelet off: its kubelet
+				 * connection was open to a server the
+				 * failure stopped or made unreachable */
+	bool fo_back;		/* affected, and after each such cut a kubelet
+				 * request begun after it succeeded by the
+				 * deadline */
+	sim_time fo_back_time;	/* the longest of those, cut to success */
+	sim_time fo_cut_at;	/* when its last cut began */
 	uint32_t fo_notready;	/* times it became NotReady */
 	sim_time fo_notready_time; /* time spent NotReady (to the run end) */
 	uint32_t fo_failed_renewals; /* lease requests that failed */
-	uint32_t fo_requests;	/* its held connections' requests sent */
-	uint32_t fo_dials;	/* its held connections' dials */
+	uint32_t fo_requests;	/* its held connections' requests sent
+				 * after run_record.fo_at */
+	uint32_t fo_dials;	/* its held connections' dials after it */
 };
 
 struct run_record {
@@ -45,8 +48,8 @@ struct run_record {
 	uint64_t events;	/* engine events run */
 	bool failover;		/* world_config.failover: the fo_ fields
 				 * are filled */
-	bool fo_happened;	/* a failure cut some kubelet connection */
-	sim_time fo_at;		/* when */
+	bool fo_happened;	/* a failure cut some counted kubelet off */
+	sim_time fo_at;		/* when, the first time */
 };
 
 #endif

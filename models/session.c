@@ -74,6 +74,10 @@ struct agent {
 	sim_time backoff;
 	sim_time last_renewal;
 	int cut_from;		/* the server the failure cut it from */
+	bool cut_open;		/* a failure cut it off; not back yet */
+	sim_time cut_at;	/* when */
+	bool back_before;	/* back from an earlier cut (the record's
+				 * fo_back before this one) */
 };
 
 struct sessions {
@@ -220,7 +224,7 @@ static void h_start_dial(struct world *w, int node, int slot, int server)
 	h->server = server;
 	h->dial_started = sim_now(w->sim);
 	h->pass_dials++;
-	if (w->rec->fo_happened)
+	if (w->rec->fo_happened && nodectl__counted(w, node))
 		rec_of(w, node)->fo_dials++;
 	WTRACE(w, TRACE_DIAL, node, server, "%s: %s: dial %s (supervisor LB)",
 	       frame__name(w, node), hc_names[slot], frame__name(w, server));
@@ -439,7 +443,7 @@ static void req_send(struct world *w, int node, int rq)
 		return;		/* waits for it, or its timer ends it */
 	r->sent = true;
 	r->server = h->server;
-	if (w->rec->fo_happened)
+	if (w->rec->fo_happened && nodectl__counted(w, node))
 		rec_of(w, node)->fo_requests++;
 	client__send(w, node, h->server, h->rtt, rq_ep[rq], left, req_done,
 		     arg3(node, rq, r->seq));
@@ -540,7 +544,8 @@ static void lease_result(struct world *w, int node, result res, int server)
 	sim_time now = sim_now(w->sim);
 
 	if (res != RES_OK) {
-		rec_of(w, node)->fo_failed_renewals++;
+		if (nodectl__counted(w, node))
+			rec_of(w, node)->fo_failed_renewals++;
 		WTRACE(w, TRACE_LEASE, node, server, "%s: lease %s %s (%s); "
 		       "last renewal %.1fs ago", frame__name(w, node),
 		       a->lease_get ? "GET" : "update",
@@ -626,19 +631,25 @@ static void next_round(sim *s, void *ctx, uint64_t arg)
 	}
 }
 
-/* The first kubelet answer through another server after the failure. */
-static void note_success(struct world *w, int node, int server)
+/* The first kubelet request begun after a cut and answered: back (from
+ * another server, or from the cut one restarted or reachable again); the
+ * record keeps the longest time back. */
+static void note_success(struct world *w, int node, int server,
+			 sim_time started)
 {
 	struct node_record *nr = rec_of(w, node);
 	struct agent *a = &w->sessions->a[node];
+	sim_time t = sim_now(w->sim) - a->cut_at;
 
-	if (!nr->fo_affected || nr->fo_back || server == a->cut_from)
+	if (!a->cut_open || started < a->cut_at)
 		return;
+	a->cut_open = false;
 	nr->fo_back = true;
-	nr->fo_back_time = sim_now(w->sim) - w->rec->fo_at;
+	nr->fo_back_time = MAX(nr->fo_back_time, t);
 	WTRACE(w, TRACE_CONN, node, server, "%s: API back through %s, %.1fs "
-	       "after the failure", frame__name(w, node),
-	       frame__name(w, server), sim_time_to_s(nr->fo_back_time));
+	       "after the failure%s", frame__name(w, node),
+	       frame__name(w, server), sim_time_to_s(t),
+	       server == a->cut_from ? " (the server it was cut from)" : "");
 }
 
 static void req_end(struct world *w, int node, int rq, result res)
@@ -652,7 +663,7 @@ static void req_end(struct world *w, int node, int rq, result res)
 	sim_cancel(w->sim, r->timer);
 	r->timer = SIM_TIMER_NONE;
 	if (res == RES_OK && rq_conn[rq] == HC_KUBELET)
-		note_success(w, node, server);
+		note_success(w, node, server, r->started);
 	switch (rq) {
 	case RQ_LEASE:
 		lease_result(w, node, res, server);
@@ -719,7 +730,7 @@ void session__reset(struct world *w)
 	int id, i, k;
 
 	for (id = 0; id < w->n; id++)
-		w->sessions->a[id].on = false;
+		w->sessions->a[id].on = w->sessions->a[id].cut_open = false;
 	if (!w->cfg->failover)
 		return;
 	for (id = 0; id < w->n; id++) {
@@ -751,6 +762,8 @@ void session__ready(struct world *w, int node)
 		start_clients(w, node, false);
 }
 
+static void drop_cut(struct world *w, int node);
+
 void session__stopped(struct world *w, int node)
 {
 	struct agent *a = &w->sessions->a[node];
@@ -759,6 +772,7 @@ void session__stopped(struct world *w, int node)
 
 	if (!a->on)
 		return;
+	drop_cut(w, node);
 	a->on = false;
 	endpoints__unwatched(w, node);
 	for (i = 0; i < HC_N; i++) {
@@ -790,42 +804,65 @@ static void h_eof(sim *s, void *ctx, uint64_t arg)
 		h_close(w, node, slot, "EOF (its server stopped)");
 }
 
-/* Whether @node's connection @h leads to a server it cannot use now. */
+/* Whether @node's connection @h is open to a server it cannot use now
+ * (a dial under way is the reconnect, not a cut). */
 static bool cut(const struct world *w, int node, const struct held *h)
 {
-	return h->state != H_NONE && h->server >= 0 &&
+	return (h->state == H_TLS || h->state == H_OPEN) && h->server >= 0 &&
 	       (!net__reachable(w, node, h->server) ||
 		!server__listening(w, h->server, PORT_SUPERVISOR));
 }
 
-/* The first failure that cuts kubelets off: who is affected. */
-static void note_failure(struct world *w)
+/* @node's open cut no longer counts (a failure acts on the node itself:
+ * nodectl__counted()): it leaves the affected unless an earlier cut of
+ * it ended. */
+static void drop_cut(struct world *w, int node)
+{
+	struct agent *a = &w->sessions->a[node];
+	struct node_record *nr = rec_of(w, node);
+
+	if (!a->cut_open)
+		return;
+	a->cut_open = false;
+	nr->fo_back = a->back_before;
+	nr->fo_affected = a->back_before;
+	WTRACE(w, TRACE_NOTE, node, -1, "%s: a failure acts on it: its open "
+	       "cut leaves the failover figures", frame__name(w, node));
+}
+
+/* A change cut counted agents' kubelets off: each of them is affected
+ * from now (unless a cut of it is already open); the first such cut of
+ * the run is the failover's start. */
+static void note_cuts(struct world *w)
 {
 	int id, n = 0;
 
-	for (id = 0; id < w->n; id++) {
-		struct agent *a = &w->sessions->a[id];
-
-		if (a->on && node__running(w, id) && net__host_up(w, id) &&
-		    cut(w, id, &a->h[HC_KUBELET]))
-			n++;
-	}
-	if (n == 0)
-		return;
-	w->rec->fo_happened = true;
-	w->rec->fo_at = sim_now(w->sim);
 	for (id = 0; id < w->n; id++) {
 		struct agent *a = &w->sessions->a[id];
 		struct node_record *nr = rec_of(w, id);
 
 		if (!a->on)
 			continue;
-		nr->fo_was_ready = nodectl__ready(w, id);
-		if (node__running(w, id) && net__host_up(w, id) &&
-		    cut(w, id, &a->h[HC_KUBELET])) {
-			nr->fo_affected = true;
-			a->cut_from = a->h[HC_KUBELET].server;
+		if (!nodectl__counted(w, id)) {
+			drop_cut(w, id);
+			continue;
 		}
+		if (a->cut_open || !cut(w, id, &a->h[HC_KUBELET]))
+			continue;
+		n++;
+		a->cut_open = true;
+		a->cut_at = sim_now(w->sim);
+		a->cut_from = a->h[HC_KUBELET].server;
+		a->back_before = nr->fo_back;
+		nr->fo_affected = true;
+		nr->fo_back = false;
+		nr->fo_cut_at = a->cut_at;
+	}
+	if (n == 0)
+		return;
+	if (!w->rec->fo_happened) {
+		w->rec->fo_happened = true;
+		w->rec->fo_at = sim_now(w->sim);
 	}
 	WTRACE(w, TRACE_NOTE, -1, -1, "failover: %d agent%s' kubelet cut off",
 	       n, n == 1 ? "" : "s");
@@ -855,6 +892,5 @@ void session__changed(struct world *w, int server)
 			}
 		}
 	}
-	if (!w->rec->fo_happened)
-		note_failure(w);
+	note_cuts(w);
 }

@@ -23,10 +23,14 @@
  * Nothing moves back to a recovered server: a connection changes server
  * only when it breaks.
  *
- * It fills the run record's failover fields: which agents a failure cut
- * off (their kubelet connection was open to a server the failure stopped
- * or made unreachable), when each got a kubelet request answered through
- * another server, failed lease requests, requests and dials after it.
+ * It fills the run record's failover fields for agents the figures count
+ * (nodectl__counted()): which agents a failure cut off (their kubelet
+ * connection was open to a server the failure stopped or made
+ * unreachable; every failure can cut an agent not already cut), the
+ * longest time from such a cut to the answer of a kubelet request begun
+ * after it, failed lease requests, requests and dials after the first
+ * cut. A cut still open when a failure acts on the agent itself leaves
+ * the figures.
  *
  * Owns: each agent's held connections and request loops.
  * Calls: frame.h, call.h, net.h, node.h, server.h, lb.h, client.h,
@@ -48,7 +52,7 @@ void session__ready(struct world *w, int node);
 /* @node's process stopped: its own clients end. */
 void session__stopped(struct world *w, int node);
 /* @server's process or host changed, or reachability did (server -1):
- * connections to a stopped process see EOF; the first failure that cuts
- * kubelets off is recorded. */
+ * connections to a stopped process see EOF; counted agents whose kubelet
+ * it cuts off are affected from now. */
 void session__changed(struct world *w, int server);
 #endif

@@ -81,6 +81,7 @@ static void notify(struct world *w, world_change what, int node)
 		session__changed(w, -1);
 		apietcd__changed(w, -1);
 		endpoints__changed(w, -1);
+		nodectl__reach_changed(w);
 		break;
 	case CHANGE_ETCD:
 		join__etcd_changed(w);
@@ -91,6 +92,7 @@ static void notify(struct world *w, world_change what, int node)
 		session__ready(w, node);
 		apietcd__changed(w, node);
 		endpoints__changed(w, node);
+		nodectl__joined(w, node);
 		break;
 	}
 }

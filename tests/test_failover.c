@@ -157,7 +157,7 @@ static void test_stop(void)
 		ASSERT_GT(n->fo_back_time, RTT / 2);
 		ASSERT_LE(n->fo_back_time, bound);
 		ASSERT_EQ(n->fo_notready, 0);
-		ASSERT(n->fo_was_ready);
+		ASSERT_EQ(n->fo_cut_at, T_FAIL);
 	}
 	run_release(&r);
 	g_free(json);
