@@ -51,12 +51,13 @@ void fo__summary_add(struct fo_acc *a, const struct run_record *r)
 		a->failed_renewals += nr->fo_failed_renewals;
 		a->requests += nr->fo_requests;
 		a->dials += nr->fo_dials;
-		fell |= nr->fo_was_ready && nr->fo_notready > 0;
+		fell |= nr->fo_notready > 0;
 		if (!nr->fo_affected)
 			continue;
 		affected++;
 		if (!nr->fo_back) {
-			back_sum += (u128)(r->end - r->fo_at);
+			back_sum += (u128)MAX(nr->fo_back_time,
+					      r->end - nr->fo_cut_at);
 			continue;
 		}
 		SIM_ASSERT(t >= 0 && stats__hist_index((uint64_t)t) < a->n_hist);

@@ -321,9 +321,9 @@ static void make_fo_record(size_t k, sim_time shift, struct run_record *rec)
 		double back = exp(gsl_ran_flat(r, log(1e-3), log(250.0)));
 
 		*n = (struct node_record){ .counted = true, .ready = true,
-					   .join_time = SIM_S,
-					   .fo_was_ready = true };
+					   .join_time = SIM_S };
 		n->fo_affected = rec->fo_happened && gsl_rng_uniform(r) < 0.6;
+		n->fo_cut_at = rec->fo_at;
 		n->fo_back = n->fo_affected && gsl_rng_uniform(r) < 0.95;
 		n->fo_back_time = n->fo_back ? (sim_time)llround(back * 1e9) +
 			shift : 0;
