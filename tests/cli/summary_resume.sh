@@ -5,19 +5,7 @@
 # the journal was compacted, whose size stays bounded), write the very
 # bytes one uninterrupted run writes; a
 # partial of the other statistics mode is refused (exit 2).
-set -euo pipefail
-selsim=$(realpath "$1")
-spec=$(realpath experiments/specs/az-outage.json)
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
-cd "$out"
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-same() {	# the results of two folders, byte for byte
-	cmp "$1/results.json" "$2/results.json" || fail "$1 vs $2: results.json"
-	cmp "$1/results.csv" "$2/results.csv" || fail "$1 vs $2: results.csv"
-	[ ! -e "$2/run.journal" ] || fail "$2: the journal outlived the results"
-}
+source "$(dirname "$0")/resume_common.bash"
 
 # ---- three shards merged: the folder one run writes ----
 m=300	# 5 chunks a cell (RUNNER_CHUNK = 64): every one of 3 shards has some
