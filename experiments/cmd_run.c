@@ -466,6 +466,7 @@ static int run_mpi(const struct run_args *a, const struct spec *s,
 	if (ck.journal) {
 		runner_run_checkpointed(s, opts, &ck, &res, NULL);
 		runner_result_release(&res);
+		journal_writer_compact(ck.journal);	/* small to send */
 		if (journal_writer_close(ck.journal, &err))
 			g_file_get_contents(tmp, &data, &len, &err);
 	}

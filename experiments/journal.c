@@ -662,6 +662,17 @@ void journal_writer_add(struct journal_writer *w, uint64_t index,
 	g_byte_array_free(r, TRUE);
 }
 
+bool journal_writer_compact(struct journal_writer *w)
+{
+	bool ok = true;
+
+	g_mutex_lock(&w->lock);
+	if (!w->err && w->compact_every && w->since > 0)
+		ok = compact(w);
+	g_mutex_unlock(&w->lock);
+	return ok && !w->err;
+}
+
 uint64_t journal_writer_compactions(const struct journal_writer *w)
 {
 	return w->compactions;

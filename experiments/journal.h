@@ -189,6 +189,12 @@ struct journal_writer *journal_writer_open(const char *path,
 void journal_writer_add(struct journal_writer *w, uint64_t index,
 			const struct cell_acc *acc);
 
+/* Compacts now, when @w compacts at all (summary mode, compact_every >
+ * 0): an MPI rank's partial then travels to rank 0 as one record per
+ * cell, whatever the scenario count (rank 0 holds every partial read
+ * back at once). False with the error kept for journal_writer_close(). */
+bool journal_writer_compact(struct journal_writer *w);
+
 /* Compactions so far (the tests check that they happened). */
 uint64_t journal_writer_compactions(const struct journal_writer *w);
 
