@@ -318,28 +318,51 @@ static const char *merged_decode(struct journal *j, const uint8_t *p,
 static bool parse_chunks(const char *file, const uint8_t *buf, size_t len,
 			 size_t pos, struct journal *out, GError **error)
 {
+	uint64_t n_cells = journal_chunks_total(&out->h) /
+			   journal_chunks_per_cell(&out->h);
+	/* summary mode: each cell's records merged as they are read, so
+	 * that memory is one accumulator per cell (a parsed one holds its
+	 * whole histogram: some 300 KB) */
+	guint *slot = out->h.summary ? g_new0(guint, n_cells) : NULL;
 	const uint8_t *p;
-	size_t n;
+	size_t n, k = 0;
 	bool ok = true;
 
 	out->have = g_malloc0(journal_chunks_total(&out->h) / 8 + 1);
 	while (ok && next_record(buf, len, &pos, &p, &n)) {
-		struct journal_chunk c = { 0 };
+		struct journal_chunk c = { 0 }, *e;
 		const char *why = p[0] == 'C'
 			? chunk_decode(out, p + 1, n - 1, &c)
 			: p[0] == 'S' ? merged_decode(out, p + 1, n - 1, &c)
 			: "not a chunk record";
 
+		e = !why && slot && slot[c.cell]
+			? &g_array_index(out->chunks, struct journal_chunk,
+					 slot[c.cell] - 1) : NULL;
+		if (e && e->acc.deadline_s != c.acc.deadline_s) {
+			cell_acc_release(&c.acc);
+			why = "accumulator of another deadline than its cell's";
+		}
+		k++;
 		if (why) {
 			g_set_error(error, SIM_ERROR, SIM_ERROR_INPUT,
-				    "%s: record %u (at byte %zu): %s", file,
-				    out->chunks->len + 1, pos - n - 8, why);
+				    "%s: record %zu (at byte %zu): %s", file,
+				    k, pos - n - 8, why);
 			ok = false;
 			break;
 		}
-		g_array_append_val(out->chunks, c);
+		if (e) {
+			cell_acc_merge(&e->acc, &c.acc);
+			e->index = JOURNAL_MERGED;
+			cell_acc_release(&c.acc);
+		} else {
+			g_array_append_val(out->chunks, c);
+			if (slot)
+				slot[c.cell] = out->chunks->len;
+		}
 		out->valid_len = pos;
 	}
+	g_free(slot);
 	out->dropped = len - out->valid_len;
 	return ok;
 }

@@ -105,7 +105,10 @@ struct journal_chunk {
 /* A journal read back. */
 struct journal {
 	struct journal_header h;
-	GArray *chunks;		/* struct journal_chunk, in file order */
+	GArray *chunks;		/* struct journal_chunk, in file order;
+				 * summary mode: one per cell, each cell's
+				 * records merged as read (JOURNAL_MERGED
+				 * when more than one) */
 	guint8 *have;		/* one bit per chunk of the run (index i:
 				 * have[i / 8] >> (i % 8) & 1): those in
 				 * the records; owned */
