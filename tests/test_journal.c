@@ -413,13 +413,15 @@ static void test_compaction(void)
 	twice = g_byte_array_new();
 	g_byte_array_append(twice, (const guint8 *)data, (guint)len);
 	{
-		size_t pos = 8, n;
+		size_t pos = 8;
+		uint32_t n;
 
-		pos += 8 + GUINT32_FROM_LE(*(const uint32_t *)(void *)
-					   (data + pos)); /* the header */
-		n = GUINT32_FROM_LE(*(const uint32_t *)(void *)(data + pos));
+		memcpy(&n, data + pos, sizeof(n));	/* the header's length */
+		pos += 8 + GUINT32_FROM_LE(n);
+		memcpy(&n, data + pos, sizeof(n));
 		ASSERT_EQ(data[pos + 8], 'S');
-		record_append(twice, (const uint8_t *)data + pos + 8, n);
+		record_append(twice, (const uint8_t *)data + pos + 8,
+			      GUINT32_FROM_LE(n));
 	}
 	journal_release(&j);
 	ASSERT(!journal_parse("t", twice->data, twice->len, &j, &err));
