@@ -52,10 +52,8 @@ static int merge_read(char **args, int n, struct journal *parts,
  * chunk twice; @names name them. 0 or the exit code. */
 static int merge_check(const struct journal *parts, char **names, int n)
 {
-	GHashTable *owner = g_hash_table_new_full(g_int64_hash, g_int64_equal,
-						  g_free, NULL);
-	int i, rc = 0;
-	guint k;
+	uint64_t total = journal_chunks_total(&parts[0].h), c;
+	int i, k, rc = 0;
 
 	for (i = 0; i < n && rc == 0; i++) {
 		char *diff = i ? journal_header_diff(&parts[0].h, &parts[i].h,
@@ -67,23 +65,23 @@ static int merge_check(const struct journal *parts, char **names, int n)
 			rc = 2;
 		}
 		g_free(diff);
-		for (k = 0; rc == 0 && k < parts[i].chunks->len; k++) {
-			uint64_t c = g_array_index(parts[i].chunks,
-				struct journal_chunk, k).index;
-			gpointer o = g_hash_table_lookup(owner, &c);
-
-			if (o) {
-				fprintf(stderr, "selsim merge: chunk %"
-					G_GUINT64_FORMAT " is in both %s and "
-					"%s: give each shard once\n", c,
-					names[GPOINTER_TO_INT(o) - 1], names[i]);
-				rc = 2;
-			}
-			g_hash_table_insert(owner, g_memdup2(&c, sizeof(c)),
-					    GINT_TO_POINTER(i + 1));
-		}
 	}
-	g_hash_table_destroy(owner);
+	/* the same header: the same number of chunks; a byte at a time
+	 * while no two partials share one */
+	for (c = 0; rc == 0 && c < total; c += 8) {
+		for (i = 0; i < n; i++)
+			for (k = i + 1; k < n; k++)
+				if (parts[i].have[c / 8] & parts[k].have[c / 8])
+					goto twice;
+		continue;
+twice:
+		while (!(journal_has(&parts[i], c) && journal_has(&parts[k], c)))
+			c++;
+		fprintf(stderr, "selsim merge: chunk %" G_GUINT64_FORMAT " is "
+			"in both %s and %s: give each shard once\n", c,
+			names[i], names[k]);
+		rc = 2;
+	}
 	return rc;
 }
 
@@ -92,43 +90,49 @@ static int merge_check(const struct journal *parts, char **names, int n)
 static int merge_complete(const struct journal *parts, int n,
 			  uint64_t total)
 {
-	GHashTable *have = g_hash_table_new(g_int64_hash, g_int64_equal);
-	uint64_t c;
-	int i, rc = 0;
-	guint k;
+	uint64_t c, have = 0, first = total;
+	int i;
 
-	for (i = 0; i < n; i++)
-		for (k = 0; k < parts[i].chunks->len; k++)
-			g_hash_table_add(have, &g_array_index(parts[i].chunks,
-				struct journal_chunk, k).index);
-	for (c = 0; c < total && !rc; c++) {
-		if (g_hash_table_contains(have, &c))
-			continue;
-		fprintf(stderr, "selsim merge: %" G_GUINT64_FORMAT " of %"
-			G_GUINT64_FORMAT " chunks missing, the first chunk %"
-			G_GUINT64_FORMAT " (of shard %u/%u): is every shard "
-			"given, and done?\n",
-			total - g_hash_table_size(have), total, c,
-			journal_chunk_shard(&parts[0].h, c),
-			parts[0].h.n_shards);
-		rc = 2;
+	for (c = 0; c < total; c++) {
+		bool in = false;
+
+		for (i = 0; i < n && !in; i++)
+			in = journal_has(&parts[i], c);
+		have += in;
+		if (!in && first == total)
+			first = c;
 	}
-	g_hash_table_destroy(have);
-	return rc;
+	if (have == total)
+		return 0;
+	fprintf(stderr, "selsim merge: %" G_GUINT64_FORMAT " of %"
+		G_GUINT64_FORMAT " chunks missing, the first chunk %"
+		G_GUINT64_FORMAT " (of shard %u/%u): is every shard "
+		"given, and done?\n", total - have, total, first,
+		journal_chunk_shard(&parts[0].h, first), parts[0].h.n_shards);
+	return 2;
 }
 
-/* Moves the chunks of every partial into @all. */
+/* Moves the records of every partial into @all, a journal of the whole
+ * run (shard 0 of 1). */
 static void merge_gather(struct journal *parts, int n, struct journal *all)
 {
+	uint64_t bytes = journal_chunks_total(&parts[0].h) / 8 + 1, b;
 	int i;
 
 	*all = (struct journal){ 0 };
-	all->h.summary = parts[0].h.summary;	/* the runner's mode */
+	all->h = parts[0].h;	/* its strings moved too */
+	parts[0].h = (struct journal_header){ 0 };
+	all->h.shard = 0;
+	all->h.n_shards = 1;
 	all->chunks = g_array_new(FALSE, FALSE, sizeof(struct journal_chunk));
+	all->have = g_malloc0(bytes);
 	for (i = 0; i < n; i++) {
 		g_array_append_vals(all->chunks, parts[i].chunks->data,
 				    parts[i].chunks->len);
 		g_array_set_size(parts[i].chunks, 0);	/* moved */
+		for (b = 0; b < bytes; b++)
+			all->have[b] |= parts[i].have[b];
+		all->n_have += parts[i].n_have;
 	}
 }
 

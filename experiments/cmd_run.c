@@ -44,6 +44,7 @@ struct run_args {
 	gchar *shard;		/* --shard I/N, as given */
 	guint shard_i, shard_n;	/* its numbers; 0 of 0 when not given */
 	gint64 seed, scenarios;
+	gint64 journal_compact;	/* --journal-compact N, else CLI_UNSET */
 	gint threads;
 	gboolean quiet, no_plots, summary_stats;
 	char threads_help[160];
@@ -80,6 +81,9 @@ static int run_parse(int *argc, char ***argv, struct run_args *a)
 		  "Bounded-memory statistics (histogram quantiles within "
 		  "0.1%, CLT and order-statistic intervals) at any size; "
 		  "above 1000000 scenarios they are on anyway", NULL },
+		{ "journal-compact", 0, 0, G_OPTION_ARG_INT64,
+		  &a->journal_compact, "Summary mode: compact the journal "
+		  "every N chunk records (default 1024; 0: never)", "N" },
 		CLI_TIE_ORDER_ENTRY(a->ties),
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
@@ -102,6 +106,11 @@ static int run_parse(int *argc, char ***argv, struct run_args *a)
 			 a->shard_i >= a->shard_n))
 		return cli_usage_error("run", "--shard: '%s' is not I/N with "
 				       "0 <= I < N", a->shard);
+	if (a->journal_compact == CLI_UNSET)
+		a->journal_compact = JOURNAL_COMPACT_EVERY;
+	if (a->journal_compact < 0)
+		return cli_usage_error("run", "%s", "--journal-compact: not a "
+				       "count of records (0: never)");
 	if (a->resume && a->outdir && strcmp(a->resume, a->outdir))
 		return cli_usage_error("run", "%s", "--resume DIR writes to DIR:"
 				       " give -o the same folder or leave it out");
@@ -316,8 +325,8 @@ static int journal_open(const struct run_args *a, const struct spec *s,
 		fprintf(stderr, "selsim run: %s: %s\n", a->outdir,
 			g_strerror(errno));
 		rc = 1;
-	} else if (!(*w = journal_writer_open(path, &h,
-					      done ? done->valid_len : 0,
+	} else if (!(*w = journal_writer_open(path, &h, done,
+					      (uint64_t)a->journal_compact,
 					      &err))) {
 		rc = cli_fail("run", err);
 	}
@@ -448,13 +457,16 @@ static int run_mpi(const struct run_args *a, const struct spec *s,
 		journal_header_of_spec(s, RUNNER_CHUNK, (uint32_t)rank,
 				       (uint32_t)size, &h);
 		h.summary = runner_summary_mode(s, opts);
-		ck.journal = journal_writer_open(tmp, &h, 0, &err);
+		ck.journal = journal_writer_open(tmp, &h, NULL,
+						 (uint64_t)a->journal_compact,
+						 &err);
 		journal_header_release(&h);
 	}
 	opts->progress = opts->progress && rank == 0;
 	if (ck.journal) {
 		runner_run_checkpointed(s, opts, &ck, &res, NULL);
 		runner_result_release(&res);
+		journal_writer_compact(ck.journal);	/* small to send */
 		if (journal_writer_close(ck.journal, &err))
 			g_file_get_contents(tmp, &data, &len, &err);
 	}
@@ -512,7 +524,8 @@ static int run_launch(struct run_args *a, const struct spec *s,
 
 int run_main(int argc, char **argv)
 {
-	struct run_args a = { .seed = CLI_UNSET, .scenarios = CLI_UNSET };
+	struct run_args a = { .seed = CLI_UNSET, .scenarios = CLI_UNSET,
+			      .journal_compact = CLI_UNSET };
 	struct journal done = { 0 };
 	const char *spec_path = NULL;
 	struct spec s;

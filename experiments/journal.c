@@ -178,7 +178,28 @@ static bool header_decode(struct bytes_in *in, struct journal_header *h)
 	return bytes_left(in) == 0 && h->chunk > 0 && h->scenarios > 0 &&
 	       h->scenarios <= UINT32_MAX && h->grid > 0 &&
 	       h->grid <= SPEC_MAX_GRID && strlen(h->policies) < 4096 &&
-	       h->n_shards > 0 && h->shard < h->n_shards && h->summary <= 1;
+	       h->n_shards > 0 && h->shard < h->n_shards && h->summary <= 1 &&
+	       /* chunks a cell < 2^32, grid <= 10^6 < 2^20, policies
+	        * < 2^11: no overflow */
+	       journal_chunks_total(h) <= JOURNAL_MAX_CHUNKS;
+}
+
+/* Scenarios of chunk k of a cell of @h's run. */
+static uint64_t chunk_size(const struct journal_header *h, uint64_t k)
+{
+	return MIN((uint64_t)h->chunk, h->scenarios - k * h->chunk);
+}
+
+/* Marks chunk @index present in @j; false when it was already. */
+static bool have_add(struct journal *j, uint64_t index)
+{
+	guint8 bit = (guint8)(1u << (index % 8));
+
+	if (j->have[index / 8] & bit)
+		return false;
+	j->have[index / 8] |= bit;
+	j->n_have++;
+	return true;
 }
 
 /* The record at @buf + *@pos: its payload into *@payload, *@n; false
@@ -199,15 +220,35 @@ static bool next_record(const uint8_t *buf, size_t len, size_t *pos,
 	return true;
 }
 
-/* One chunk record's payload after its kind byte, checked against the
- * header and the chunks before it (@seen). NULL or the reason it is bad. */
-static const char *chunk_decode(const struct journal_header *h,
-				const uint8_t *p, size_t n, GHashTable *seen,
-				struct journal_chunk *c)
+/* The accumulator at @in of a record of @scenarios scenarios into @c.
+ * NULL or the reason it is bad. */
+static const char *acc_decode(const struct journal_header *h,
+			      struct bytes_in *in, uint64_t scenarios,
+			      struct journal_chunk *c)
 {
+	size_t pos = in->pos;
+
+	if (!cell_acc_decode(in->p, in->len, &pos, &c->acc))
+		return "accumulator does not decode";
+	if (c->acc.summary != (h->summary == 1)) {
+		cell_acc_release(&c->acc);
+		return "accumulator of the other statistics mode";
+	}
+	if (pos != in->len || c->acc.scenarios != scenarios) {
+		cell_acc_release(&c->acc);
+		return "accumulator of the wrong size";
+	}
+	return NULL;
+}
+
+/* One chunk record's payload after its kind byte, checked against the
+ * header and the chunks before it (@j's). NULL or the reason it is bad. */
+static const char *chunk_decode(struct journal *j, const uint8_t *p,
+				size_t n, struct journal_chunk *c)
+{
+	const struct journal_header *h = &j->h;
 	struct bytes_in in = { .p = p, .len = n, .pos = 0 };
-	uint64_t per_cell = journal_chunks_per_cell(h), first;
-	size_t pos;
+	uint64_t per_cell = journal_chunks_per_cell(h);
 
 	if (!bytes_get_u64(&in, &c->index))
 		return "short chunk record";
@@ -215,51 +256,113 @@ static const char *chunk_decode(const struct journal_header *h,
 		return "chunk index beyond the run";
 	if (journal_chunk_shard(h, c->index) != h->shard)
 		return "chunk of another shard";
-	if (g_hash_table_contains(seen, &c->index))
+	if (!have_add(j, c->index))
 		return "chunk recorded twice";
-	pos = in.pos;
-	if (!cell_acc_decode(p, n, &pos, &c->acc))
-		return "accumulator does not decode";
-	if (c->acc.summary != (h->summary == 1)) {
-		cell_acc_release(&c->acc);
-		return "accumulator of the other statistics mode";
-	}
-	first = (c->index % per_cell) * h->chunk;
-	if (pos != n || c->acc.scenarios != MIN((uint64_t)h->chunk,
-						h->scenarios - first)) {
-		cell_acc_release(&c->acc);
-		return "accumulator of the wrong size";
+	c->cell = c->index / per_cell;
+	return acc_decode(h, &in, chunk_size(h, c->index % per_cell), c);
+}
+
+/* The runs of chunks of an 'S' record of cell @cell, from @in: each
+ * marked present in @j; their scenarios into *@scenarios. NULL or the
+ * reason they are bad. */
+static const char *runs_decode(struct journal *j, uint64_t cell,
+			       struct bytes_in *in, uint64_t *scenarios)
+{
+	const struct journal_header *h = &j->h;
+	uint64_t per_cell = journal_chunks_per_cell(h), runs, r, i, k, count;
+	uint64_t next = 0;	/* the least k the next run may start at */
+
+	if (!bytes_get_u64(in, &runs) || runs == 0 ||
+	    runs > bytes_left(in) / 16)
+		return "short or empty list of runs";
+	*scenarios = 0;
+	for (r = 0; r < runs; r++) {
+		if (!bytes_get_u64(in, &k) || !bytes_get_u64(in, &count))
+			return "short run";
+		if (k < next || k >= per_cell || count == 0 ||
+		    count - 1 > (per_cell - 1 - k) / h->n_shards)
+			return "run of chunks out of order or beyond the cell";
+		if (journal_chunk_shard(h, cell * per_cell + k) != h->shard)
+			return "chunk of another shard";
+		for (i = 0; i < count; i++, k += h->n_shards) {
+			if (!have_add(j, cell * per_cell + k))
+				return "chunk recorded twice";
+			*scenarios += chunk_size(h, k);
+		}
+		next = k;
 	}
 	return NULL;
+}
+
+/* An 'S' record's payload after its kind byte, as chunk_decode(). */
+static const char *merged_decode(struct journal *j, const uint8_t *p,
+				 size_t n, struct journal_chunk *c)
+{
+	const struct journal_header *h = &j->h;
+	struct bytes_in in = { .p = p, .len = n, .pos = 0 };
+	uint64_t scenarios;
+	const char *why;
+
+	if (!h->summary)
+		return "merged chunks in an exact journal";
+	if (!bytes_get_u64(&in, &c->cell))
+		return "short merged record";
+	if (c->cell >= journal_chunks_total(h) / journal_chunks_per_cell(h))
+		return "cell beyond the run";
+	c->index = JOURNAL_MERGED;
+	why = runs_decode(j, c->cell, &in, &scenarios);
+	return why ? why : acc_decode(h, &in, scenarios, c);
 }
 
 /* The chunk records after the header, from @pos. */
 static bool parse_chunks(const char *file, const uint8_t *buf, size_t len,
 			 size_t pos, struct journal *out, GError **error)
 {
-	GHashTable *seen = g_hash_table_new_full(g_int64_hash, g_int64_equal,
-						   g_free, NULL);
+	uint64_t n_cells = journal_chunks_total(&out->h) /
+			   journal_chunks_per_cell(&out->h);
+	/* summary mode: each cell's records merged as they are read, so
+	 * that memory is one accumulator per cell (a parsed one holds its
+	 * whole histogram: some 300 KB) */
+	guint *slot = out->h.summary ? g_new0(guint, n_cells) : NULL;
 	const uint8_t *p;
-	size_t n;
+	size_t n, k = 0;
 	bool ok = true;
 
+	out->have = g_malloc0(journal_chunks_total(&out->h) / 8 + 1);
 	while (ok && next_record(buf, len, &pos, &p, &n)) {
-		struct journal_chunk c = { 0 };
-		const char *why = p[0] != 'C' ? "not a chunk record"
-			: chunk_decode(&out->h, p + 1, n - 1, seen, &c);
+		struct journal_chunk c = { 0 }, *e;
+		const char *why = p[0] == 'C'
+			? chunk_decode(out, p + 1, n - 1, &c)
+			: p[0] == 'S' ? merged_decode(out, p + 1, n - 1, &c)
+			: "not a chunk record";
 
+		e = !why && slot && slot[c.cell]
+			? &g_array_index(out->chunks, struct journal_chunk,
+					 slot[c.cell] - 1) : NULL;
+		if (e && e->acc.deadline_s != c.acc.deadline_s) {
+			cell_acc_release(&c.acc);
+			why = "accumulator of another deadline than its cell's";
+		}
+		k++;
 		if (why) {
 			g_set_error(error, SIM_ERROR, SIM_ERROR_INPUT,
-				    "%s: record %u (at byte %zu): %s", file,
-				    out->chunks->len + 1, pos - n - 8, why);
+				    "%s: record %zu (at byte %zu): %s", file,
+				    k, pos - n - 8, why);
 			ok = false;
 			break;
 		}
-		g_array_append_val(out->chunks, c);
-		g_hash_table_add(seen, g_memdup2(&c.index, sizeof(c.index)));
+		if (e) {
+			cell_acc_merge(&e->acc, &c.acc);
+			e->index = JOURNAL_MERGED;
+			cell_acc_release(&c.acc);
+		} else {
+			g_array_append_val(out->chunks, c);
+			if (slot)
+				slot[c.cell] = out->chunks->len;
+		}
 		out->valid_len = pos;
 	}
-	g_hash_table_destroy(seen);
+	g_free(slot);
 	out->dropped = len - out->valid_len;
 	return ok;
 }
@@ -325,6 +428,7 @@ void journal_release(struct journal *j)
 					 struct journal_chunk, i).acc);
 		g_array_free(j->chunks, TRUE);
 	}
+	g_free(j->have);
 	journal_header_release(&j->h);
 	*j = (struct journal){ 0 };
 }
@@ -334,13 +438,23 @@ struct journal_writer {
 	int fd;
 	int err;		/* errno of the first failed write, else 0 */
 	char *path;
+	struct journal_header h; /* a copy */
+	/* compaction (summary mode; else compact_every is 0) */
+	uint64_t compact_every;	/* chunk records between compactions */
+	uint64_t since;		/* chunk records since the last one */
+	uint64_t compactions;
+	guint8 *have;		/* one bit per chunk in the file */
+	struct cell_acc *cells;	/* per cell: its chunks merged (summary,
+				 * deadline 0 until its first chunk) */
+	uint64_t n_cells;
 };
 
-/* Writes all of @n bytes; false with w->err set. */
-static bool write_all(struct journal_writer *w, const uint8_t *p, size_t n)
+/* Writes all of @n bytes to @fd; false with w->err set. */
+static bool write_fd(struct journal_writer *w, int fd, const uint8_t *p,
+		     size_t n)
 {
 	while (n > 0) {
-		ssize_t k = write(w->fd, p, n);
+		ssize_t k = write(fd, p, n);
 
 		if (k < 0 && errno == EINTR)
 			continue;
@@ -352,6 +466,11 @@ static bool write_all(struct journal_writer *w, const uint8_t *p, size_t n)
 		n -= (size_t)k;
 	}
 	return true;
+}
+
+static bool write_all(struct journal_writer *w, const uint8_t *p, size_t n)
+{
+	return write_fd(w, w->fd, p, n);
 }
 
 /* @payload framed as a record: length, CRC, payload. */
@@ -366,29 +485,174 @@ static GByteArray *frame(GByteArray *payload)
 	return r;
 }
 
+/* The magic and @h's record, to @fd. */
+static bool write_head(struct journal_writer *w, int fd,
+		       const struct journal_header *h)
+{
+	GByteArray *p = g_byte_array_new(), *r;
+	bool ok;
+
+	header_encode(h, p);
+	r = frame(p);
+	ok = write_fd(w, fd, (const uint8_t *)magic, sizeof(magic)) &&
+	     write_fd(w, fd, r->data, r->len);
+	g_byte_array_free(r, TRUE);
+	return ok;
+}
+
+/* Notes chunk @index with @acc (borrowed) in what compaction merges. */
+static void state_add(struct journal_writer *w, uint64_t index,
+		      const struct cell_acc *acc)
+{
+	struct cell_acc *c = &w->cells[index / journal_chunks_per_cell(&w->h)];
+
+	if (c->deadline_s == 0)
+		cell_acc_init_summary(c, acc->deadline_s);
+	cell_acc_merge(c, acc);
+	w->have[index / 8] |= (guint8)(1u << (index % 8));
+}
+
+/* Cell @cell's 'S' record: its runs of chunks (this shard's, k, k +
+ * n_shards, ...) and its merged accumulator. */
+static GByteArray *merged_record(const struct journal_writer *w,
+				 uint64_t cell)
+{
+	const struct journal_header *h = &w->h;
+	uint64_t per_cell = journal_chunks_per_cell(h), base = cell * per_cell;
+	uint64_t point = cell / count_policies(h->policies), k, runs = 0;
+	GByteArray *p = g_byte_array_new(), *list = g_byte_array_new();
+	uint64_t start = 0, count = 0;
+
+	/* the first k of this shard's in the cell (journal_chunk_shard()) */
+	k = (h->shard + h->n_shards - (point * per_cell) % h->n_shards) %
+	    h->n_shards;
+	for (; k < per_cell + h->n_shards; k += h->n_shards) {
+		bool in = k < per_cell &&
+			  (w->have[(base + k) / 8] >> ((base + k) % 8) & 1);
+
+		if (in && count++ == 0)
+			start = k;
+		if (!in && count) {
+			bytes_put_u64(list, start);
+			bytes_put_u64(list, count);
+			runs++;
+			count = 0;
+		}
+	}
+	g_byte_array_append(p, (const guint8 *)"S", 1);
+	bytes_put_u64(p, cell);
+	bytes_put_u64(p, runs);
+	g_byte_array_append(p, list->data, list->len);
+	g_byte_array_free(list, TRUE);
+	cell_acc_encode(&w->cells[cell], p);
+	return frame(p);
+}
+
+/* Rewrites the journal as its header and one 'S' record per cell (see
+ * journal.h), atomically; with w->lock held. False with w->err set. */
+static bool compact(struct journal_writer *w)
+{
+	char *tmp = g_strconcat(w->path, ".tmp", NULL);
+	char *dir = g_path_get_dirname(w->path);
+	int fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), dfd;
+	bool ok = fd >= 0 && write_head(w, fd, &w->h);
+	uint64_t c;
+
+	if (fd < 0)
+		w->err = errno;
+	for (c = 0; ok && c < w->n_cells; c++) {
+		GByteArray *r;
+
+		if (w->cells[c].deadline_s == 0)
+			continue;
+		r = merged_record(w, c);
+		ok = write_fd(w, fd, r->data, r->len);
+		g_byte_array_free(r, TRUE);
+	}
+	if (ok && (fsync(fd) != 0 || rename(tmp, w->path) != 0)) {
+		w->err = errno;
+		ok = false;
+	}
+	/* the rename itself is durable once the folder is */
+	dfd = ok ? open(dir, O_RDONLY | O_CLOEXEC) : -1;
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	if (ok) {
+		close(w->fd);
+		w->fd = fd;
+		w->since = 0;
+		w->compactions++;
+	} else if (fd >= 0) {
+		close(fd);
+		unlink(tmp);
+	}
+	g_free(dir);
+	g_free(tmp);
+	return ok;
+}
+
+/* Sets up compaction's state for @w (summary mode), from @done's records
+ * when resuming. */
+static void state_init(struct journal_writer *w, const struct journal *done,
+		       uint64_t compact_every)
+{
+	uint64_t per_cell = journal_chunks_per_cell(&w->h), c;
+	guint i;
+
+	if (!w->h.summary || compact_every == 0)
+		return;
+	w->compact_every = compact_every;
+	w->n_cells = journal_chunks_total(&w->h) / per_cell;
+	w->cells = g_new0(struct cell_acc, w->n_cells);
+	w->have = g_malloc0(journal_chunks_total(&w->h) / 8 + 1);
+	for (i = 0; done && i < done->chunks->len; i++) {
+		const struct journal_chunk *r =
+			&g_array_index(done->chunks, struct journal_chunk, i);
+
+		c = r->cell;
+		if (w->cells[c].deadline_s == 0)
+			cell_acc_init_summary(&w->cells[c], r->acc.deadline_s);
+		cell_acc_merge(&w->cells[c], &r->acc);
+		w->since += r->index != JOURNAL_MERGED;
+	}
+	if (done)
+		memcpy(w->have, done->have, journal_chunks_total(&w->h) / 8 + 1);
+}
+
+static void header_copy(const struct journal_header *h,
+			struct journal_header *out)
+{
+	*out = *h;
+	out->version = g_strdup(h->version);
+	out->spec_file = g_strdup(h->spec_file);
+	out->digest = g_strdup(h->digest);
+	out->policies = g_strdup(h->policies);
+}
+
 struct journal_writer *journal_writer_open(const char *path,
 					   const struct journal_header *h,
-					   size_t append_at, GError **error)
+					   const struct journal *done,
+					   uint64_t compact_every,
+					   GError **error)
 {
 	struct journal_writer *w = g_new0(struct journal_writer, 1);
-	int flags = O_WRONLY | O_CLOEXEC | (append_at ? 0 : O_CREAT | O_TRUNC);
+	int flags = O_WRONLY | O_CLOEXEC | (done ? 0 : O_CREAT | O_TRUNC);
+	char *tmp = g_strconcat(path, ".tmp", NULL);
 
 	g_mutex_init(&w->lock);
 	w->path = g_strdup(path);
+	header_copy(h, &w->h);
+	unlink(tmp);	/* a compaction's, cut short */
+	g_free(tmp);
 	w->fd = open(path, flags, 0644);
-	if (w->fd >= 0 && append_at &&
-	    (ftruncate(w->fd, (off_t)append_at) != 0 ||
+	if (w->fd >= 0 && done &&
+	    (ftruncate(w->fd, (off_t)done->valid_len) != 0 ||
 	     lseek(w->fd, 0, SEEK_END) < 0))
 		w->err = errno;
-	if (w->fd >= 0 && !append_at) {
-		GByteArray *p = g_byte_array_new(), *r;
-
-		header_encode(h, p);
-		r = frame(p);
-		if (write_all(w, (const uint8_t *)magic, sizeof(magic)))
-			write_all(w, r->data, r->len);
-		g_byte_array_free(r, TRUE);
-	}
+	if (w->fd >= 0 && !done)
+		write_head(w, w->fd, h);
 	if (w->fd < 0 || w->err || fsync(w->fd) != 0) {
 		g_set_error(error, SIM_ERROR, SIM_ERROR_IO, "%s: %s", path,
 			    g_strerror(w->fd < 0 || !w->err ? errno : w->err));
@@ -398,6 +662,7 @@ struct journal_writer *journal_writer_open(const char *path,
 		journal_writer_close(w, NULL);
 		return NULL;
 	}
+	state_init(w, done, compact_every);
 	return w;
 }
 
@@ -411,15 +676,35 @@ void journal_writer_add(struct journal_writer *w, uint64_t index,
 	cell_acc_encode(acc, p);
 	r = frame(p);
 	g_mutex_lock(&w->lock);
-	if (!w->err)
-		write_all(w, r->data, r->len);
+	if (!w->err && write_all(w, r->data, r->len) && w->compact_every) {
+		state_add(w, index, acc);
+		if (++w->since >= w->compact_every)
+			compact(w);
+	}
 	g_mutex_unlock(&w->lock);
 	g_byte_array_free(r, TRUE);
+}
+
+bool journal_writer_compact(struct journal_writer *w)
+{
+	bool ok = true;
+
+	g_mutex_lock(&w->lock);
+	if (!w->err && w->compact_every && w->since > 0)
+		ok = compact(w);
+	g_mutex_unlock(&w->lock);
+	return ok && !w->err;
+}
+
+uint64_t journal_writer_compactions(const struct journal_writer *w)
+{
+	return w->compactions;
 }
 
 bool journal_writer_close(struct journal_writer *w, GError **error)
 {
 	bool ok;
+	uint64_t c;
 
 	if (w->fd >= 0 && !w->err && fsync(w->fd) != 0)
 		w->err = errno;
@@ -429,6 +714,11 @@ bool journal_writer_close(struct journal_writer *w, GError **error)
 	if (!ok)
 		g_set_error(error, SIM_ERROR, SIM_ERROR_IO, "%s: %s", w->path,
 			    g_strerror(w->err));
+	for (c = 0; c < w->n_cells; c++)
+		cell_acc_release(&w->cells[c]);
+	g_free(w->cells);
+	g_free(w->have);
+	journal_header_release(&w->h);
 	g_mutex_clear(&w->lock);
 	g_free(w->path);
 	g_free(w);

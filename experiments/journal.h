@@ -14,7 +14,25 @@
  * length (u32, little-endian), the CRC-32 of the payload (u32, the
  * IEEE/zlib polynomial), then the payload, whose first byte is its kind:
  * 'H' the header (the first record, exactly once), 'C' a chunk (u64
- * index, then the accumulator as cell_acc_encode() writes it).
+ * index, then the accumulator as cell_acc_encode() writes it), 'S' (summary
+ * mode only) several chunks of one cell merged: u64 cell, u64 number of
+ * runs, each run u64 first k and u64 count (the chunks k, k + n_shards,
+ * ..., of this shard's, count of them), then the accumulator of all of
+ * them merged (cell_acc_merge()). A chunk is in at most one record.
+ *
+ * Compaction (summary mode). Summary merges are exact and order-free
+ * (stats.h), so the chunk records of a cell may be replaced by their
+ * merge: every @compact_every chunk records (journal_writer_open()), the
+ * writer rewrites the journal as its header and one 'S' record per cell
+ * holding chunks: a temporary file (JOURNAL_FILE ".tmp" beside it) written
+ * and fsynced, renamed over the journal, the folder fsynced. A signal or
+ * a crash at any moment leaves the old journal or the new one, both
+ * whole. So the journal holds at most: the header, one 'S' record per
+ * cell (the accumulator, about 3.2 KB for first-etcd-down, and 16 bytes a
+ * run of chunks: a run has as many runs as holes its threads left, a
+ * few), and @compact_every chunk records: bounded whatever the scenario
+ * count. An exact-mode journal is never compacted (its merges keep the
+ * scenarios' order; exact mode has at most STATS_EXACT_MAX_SCENARIOS).
  *
  * Durability. Each record goes to the file in one write(2) from one
  * thread at a time, as soon as its chunk is done; the header and the
@@ -36,8 +54,19 @@
 #include <stdint.h>
 
 #define JOURNAL_FILE "run.journal"	/* inside the results folder */
-#define JOURNAL_FORMAT 4		/* the layout above; 4: summary-mode
-					 * failover figures (stats_failover.h) */
+#define JOURNAL_FORMAT 4		/* the layout above (3: without 'S'
+					 * records and summary-mode failover
+					 * figures) */
+/* Chunk records between compactions (summary mode), unless the run says
+ * otherwise (`selsim run --journal-compact N`): 1,024 records of about
+ * 3.2 KB (a 64-scenario chunk of first-etcd-down) keep the journal under
+ * 4 MB; a compaction writes one record per cell, so at 10^8 scenarios x 3
+ * policies (4.7M chunks) about 4,600 compactions, each a small file and
+ * two fsyncs. */
+#define JOURNAL_COMPACT_EVERY 1024
+/* The most chunks a journal's run may have (its header is refused
+ * beyond): the reader keeps one bit per chunk (512 MB at most). */
+#define JOURNAL_MAX_CHUNKS (UINT64_C(1) << 32)
 
 struct spec;
 
@@ -64,16 +93,28 @@ struct journal_header {
 				 * 0: exact */
 };
 
-/* A chunk read back. */
+/* A record read back: a chunk ('C'), or a cell's merged chunks ('S'). */
 struct journal_chunk {
-	uint64_t index;		/* cell * chunks per cell + k */
+	uint64_t index;		/* a chunk: cell * chunks per cell + k;
+				 * JOURNAL_MERGED for several */
+	uint64_t cell;		/* the cell (grid point x policies +
+				 * policy) its chunks are of */
 	struct cell_acc acc;	/* owned */
 };
+
+#define JOURNAL_MERGED UINT64_MAX
 
 /* A journal read back. */
 struct journal {
 	struct journal_header h;
-	GArray *chunks;		/* struct journal_chunk, in file order */
+	GArray *chunks;		/* struct journal_chunk, in file order;
+				 * summary mode: one per cell, each cell's
+				 * records merged as read (JOURNAL_MERGED
+				 * when more than one) */
+	guint8 *have;		/* one bit per chunk of the run (index i:
+				 * have[i / 8] >> (i % 8) & 1): those in
+				 * the records; owned */
+	uint64_t n_have;	/* chunks in the records */
 	size_t valid_len;	/* bytes up to the end of the last good
 				 * record: where appending resumes */
 	size_t dropped;		/* bytes of torn or corrupt tail after it */
@@ -104,6 +145,12 @@ uint32_t journal_chunk_shard(const struct journal_header *h, uint64_t index);
 char *journal_header_diff(const struct journal_header *a,
 			  const struct journal_header *b, bool with_shard);
 
+/* Whether chunk @index (< journal_chunks_total()) is in @j's records. */
+static inline bool journal_has(const struct journal *j, uint64_t index)
+{
+	return j->have[index / 8] >> (index % 8) & 1;
+}
+
 /*
  * Reads a journal from @len bytes at @buf into @out (release with
  * journal_release()). A torn or corrupt tail is dropped (out->dropped
@@ -111,7 +158,8 @@ char *journal_header_diff(const struct journal_header *a,
  * message starting with @file) and @out released, when there is no
  * complete header, the format is unknown, or a record whose checksum
  * matches is not a valid record (a chunk index out of range or seen
- * twice, an accumulator that does not decode). Safe on any bytes: this is
+ * twice, an accumulator that does not decode or whose scenarios are not
+ * its chunks', an 'S' record in an exact journal). Safe on any bytes: this is
  * the function the fuzzer calls.
  */
 bool journal_parse(const char *file, const uint8_t *buf, size_t len,
@@ -125,19 +173,35 @@ void journal_release(struct journal *j);
 /* Appends chunks to a journal file; thread-safe. */
 struct journal_writer;
 
-/* Creates @path anew with header @h (fsynced), or, when @append_at is not
- * 0, opens the existing journal and cuts it to @append_at bytes (its
- * journal.valid_len: the torn tail goes) to append after it. NULL with
- * @error set (SIM_ERROR_IO) on failure. */
+/* Creates @path anew with header @h (fsynced), or, when @done is not
+ * NULL (the journal read back from @path, whose header must be @h's),
+ * cuts it to done->valid_len bytes (the torn tail goes) to append after
+ * it, and takes its records as the start of what compaction merges. In
+ * summary mode (@h->summary) the journal is compacted (see the top) after
+ * every @compact_every chunk records (0: never; JOURNAL_COMPACT_EVERY is
+ * the default); the writer keeps one merged accumulator per cell for it.
+ * NULL with @error set (SIM_ERROR_IO) on failure. */
 struct journal_writer *journal_writer_open(const char *path,
 					   const struct journal_header *h,
-					   size_t append_at, GError **error);
+					   const struct journal *done,
+					   uint64_t compact_every,
+					   GError **error);
 
-/* Appends chunk @index with @acc (borrowed), in one write. A failed
- * write is kept for journal_writer_close() and later chunks are not
- * written: the run goes on, only its resumability is lost. */
+/* Appends chunk @index with @acc (borrowed), in one write, then compacts
+ * when it is time (the caller waits for it). A failed write or compaction
+ * is kept for journal_writer_close() and later chunks are not written:
+ * the run goes on, only its resumability is lost. */
 void journal_writer_add(struct journal_writer *w, uint64_t index,
 			const struct cell_acc *acc);
+
+/* Compacts now, when @w compacts at all (summary mode, compact_every >
+ * 0): an MPI rank's partial then travels to rank 0 as one record per
+ * cell, whatever the scenario count (rank 0 holds every partial read
+ * back at once). False with the error kept for journal_writer_close(). */
+bool journal_writer_compact(struct journal_writer *w);
+
+/* Compactions so far (the tests check that they happened). */
+uint64_t journal_writer_compactions(const struct journal_writer *w);
 
 /* Fsyncs, closes and frees @w; false with @error set (SIM_ERROR_IO) when
  * any write failed. */

@@ -433,34 +433,41 @@ static void groups_worker(gpointer data, gpointer user)
 	}
 }
 
-/* Merges @ck->done's chunks into the cells of @g (summary mode); false
- * with @error set when one does not fit. */
+/* Merges @ck->done's records (chunks, or a cell's chunks merged:
+ * journal.h) into the cells of @g (summary mode); false with @error set
+ * when one does not fit. The journal's reader checked that each record's
+ * scenarios are its chunks' and that no chunk is in two. */
 static bool groups_adopt(struct groups *g, struct journal *j, GError **error)
 {
 	uint64_t n = g->chunks * g->out->n_cells;
 	size_t i;
 
+	if (j->h.chunk != CHUNK || journal_chunks_total(&j->h) != n) {
+		g_set_error(error, SIM_ERROR, SIM_ERROR_INPUT, "journal of "
+			    "another run: %" G_GUINT64_FORMAT " chunks of %u "
+			    "scenarios, not %" G_GUINT64_FORMAT " of %d",
+			    journal_chunks_total(&j->h), j->h.chunk, n, CHUNK);
+		return false;
+	}
 	for (i = 0; i < j->chunks->len; i++) {
 		struct journal_chunk *c =
 			&g_array_index(j->chunks, struct journal_chunk, i);
 		struct runner_cell *cell =
-			c->index < n ? &g->out->cells[c->index / g->chunks] : NULL;
-		uint64_t k = c->index % g->chunks;
+			c->cell < g->out->n_cells ? &g->out->cells[c->cell]
+						  : NULL;
 
-		if (!cell || g->present[c->index] || !c->acc.summary ||
-		    c->acc.deadline_s != cell->acc.deadline_s ||
-		    c->acc.scenarios != MIN((uint64_t)CHUNK,
-					    (uint64_t)g->spec->scenarios -
-					    k * CHUNK)) {
+		if (!cell || !c->acc.summary ||
+		    c->acc.deadline_s != cell->acc.deadline_s) {
 			g_set_error(error, SIM_ERROR, SIM_ERROR_INPUT,
-				    "journal chunk %" G_GUINT64_FORMAT ": does "
-				    "not fit this run (index, deadline, size "
-				    "or statistics mode)", c->index);
+				    "journal record %zu (cell %" G_GUINT64_FORMAT
+				    "): does not fit this run (cell, deadline "
+				    "or statistics mode)", i + 1, c->cell);
 			return false;
 		}
 		cell_acc_merge(&cell->acc, &c->acc);
-		g->present[c->index] = 1;
 	}
+	for (i = 0; i < n; i++)
+		g->present[i] = journal_has(j, i);
 	return true;
 }
 

@@ -197,24 +197,40 @@ static bool new_pass_later(struct world *w, struct call *c, struct lb *lb)
 	return true;
 }
 
+/*
+ * The start of a dial pass, which @arg's timer began (new_pass(),
+ * pass_start()): NULL when the call is gone, or was abandoned or lost its
+ * LB (then finished here, refused); else the call, with its LB in *@lb and
+ * the pass's first server in *@first (-1: none to dial).
+ */
+static struct call *pass_open(struct world *w, uint64_t arg, struct lb **lb,
+			      int *first)
+{
+	struct call *c = call__from_arg(w, arg);
+
+	if (!c)
+		return NULL;
+	c->dial_timer = SIM_TIMER_NONE;
+	*lb = lb_of_call(w, c);
+	if (c->abandoned || !*lb) {
+		finish(w, c, RES_REFUSED, true);
+		return NULL;
+	}
+	c->pass_started = sim_now(w->sim);
+	*first = lb__first(w, *lb, &c->pass);
+	return c;
+}
+
 static void new_pass(sim *s, void *ctx, uint64_t arg)
 {
 	struct world *w = ctx;
-	struct call *c = call__from_arg(w, arg);
 	struct lb *lb;
 	int first;
+	struct call *c = pass_open(w, arg, &lb, &first);
 
 	(void)s;
 	if (!c)
 		return;
-	c->dial_timer = SIM_TIMER_NONE;
-	lb = lb_of_call(w, c);
-	if (c->abandoned || !lb) {
-		finish(w, c, RES_REFUSED, true);
-		return;
-	}
-	c->pass_started = sim_now(w->sim);
-	first = lb__first(w, lb, &c->pass);
 	if (first >= 0)
 		start_dial(w, c, first);
 	else if (!new_pass_later(w, c, lb))
@@ -541,21 +557,13 @@ static void client_timeout(sim *s, void *ctx, uint64_t arg)
 static void pass_start(sim *s, void *ctx, uint64_t arg)
 {
 	struct world *w = ctx;
-	struct call *c = call__from_arg(w, arg);
 	struct lb *lb;
 	int first;
+	struct call *c = pass_open(w, arg, &lb, &first);
 
 	(void)s;
 	if (!c)
 		return;
-	c->dial_timer = SIM_TIMER_NONE;
-	lb = lb_of_call(w, c);
-	if (c->abandoned || !lb) {
-		finish(w, c, RES_REFUSED, true);
-		return;
-	}
-	c->pass_started = sim_now(w->sim);
-	first = lb__first(w, lb, &c->pass);
 	if (first < 0) {
 		finish(w, c, RES_REFUSED, true);
 		return;

@@ -149,7 +149,7 @@ static GBytes *journal_make(void)
 	close(fd);
 	header_make(&h);
 	acc_make(&a);
-	w = journal_writer_open(path, &h, 0, &err);
+	w = journal_writer_open(path, &h, NULL, 0, &err);
 	ASSERT(w);
 	journal_writer_add(w, 1, &a);
 	journal_writer_add(w, 0, &a);
@@ -279,7 +279,7 @@ static void test_resume_every_cut(void)
 	ASSERT(fd >= 0);
 	close(fd);
 	journal_header_of_spec(&s, RUNNER_CHUNK, 0, 1, &h);
-	ck.journal = journal_writer_open(path, &h, 0, &err);
+	ck.journal = journal_writer_open(path, &h, NULL, 0, &err);
 	ASSERT(ck.journal);
 	ASSERT(runner_run_checkpointed(&s, &o, &ck, &ref, &err));
 	ASSERT(journal_writer_close(ck.journal, &err));
@@ -317,6 +317,124 @@ static void test_resume_every_cut(void)
 	spec_release(&s);
 }
 
+/* Appends @payload to @b as a record (length, CRC, payload). */
+static void record_append(GByteArray *b, const uint8_t *payload, size_t n)
+{
+	uint32_t w[2] = { GUINT32_TO_LE((uint32_t)n),
+			  GUINT32_TO_LE(journal_crc32(payload, n)) };
+
+	g_byte_array_append(b, (const guint8 *)w, sizeof(w));
+	g_byte_array_append(b, payload, (guint)n);
+}
+
+/* A journal compacted: its records, and what a resume from it gives. */
+static void check_compacted(const struct spec *s, const char *data,
+			    gsize len, const struct runner_result *ref,
+			    uint64_t chunks)
+{
+	struct runner_opts o = { .threads = 2, .summary_stats = true };
+	struct runner_checkpoint r = { 0 };
+	struct runner_result res;
+	GError *err = NULL;
+	struct journal j;
+	guint i, merged = 0;
+
+	ASSERT(journal_parse("t", (const uint8_t *)data, len, &j, &err));
+	for (i = 0; i < j.chunks->len; i++)
+		merged += g_array_index(j.chunks, struct journal_chunk,
+					i).index == JOURNAL_MERGED;
+	ASSERT(merged >= 1);
+	ASSERT(merged <= 2);	/* at most one per cell */
+	ASSERT_EQ(j.n_have, chunks);
+	r.done = &j;
+	ASSERT(runner_run_checkpointed(s, &o, &r, &res, &err));
+	ASSERT_EQ(r.chunks_run, 0);
+	assert_same_results(ref, &res);
+	runner_result_release(&res);
+	journal_release(&j);
+}
+
+/*
+ * Summary mode's compaction (journal.h): a run of 2 policies x 6 chunks
+ * (330 scenarios: 5 of 64 and one of 10) compacted every 5 chunk records
+ * (after the 5th and the 10th: 2 compactions) leaves 'S' records whose
+ * resume runs nothing and gives the figures of a run without a journal;
+ * cut at 8 places in its second half, it resumes to the
+ * same figures; an 'S' record given twice is refused.
+ */
+static void test_compaction(void)
+{
+	struct spec s;
+	struct journal_header h;
+	struct runner_opts o = { .threads = 2, .summary_stats = true };
+	struct runner_checkpoint ck = { 0 };
+	struct runner_result ref, res;
+	GError *err = NULL;
+	GByteArray *twice;
+	char *path, *data;
+	gsize len, k;
+	struct journal j;
+	int fd;
+
+	ASSERT(spec_load("experiments/specs/first-etcd-down.json", &s, &err));
+	ASSERT(spec_select_policies(&s, "k3s,k3s-legacy", &err));
+	s.scenarios = 5 * RUNNER_CHUNK + 10;
+	runner_run(&s, &o, &ref);
+	fd = g_file_open_tmp("selsim-journal-XXXXXX", &path, NULL);
+	ASSERT(fd >= 0);
+	close(fd);
+	journal_header_of_spec(&s, RUNNER_CHUNK, 0, 1, &h);
+	h.summary = 1;
+	ck.journal = journal_writer_open(path, &h, NULL, 5, &err);
+	ASSERT(ck.journal);
+	ASSERT(runner_run_checkpointed(&s, &o, &ck, &res, &err));
+	runner_result_release(&res);
+	ASSERT_EQ(journal_writer_compactions(ck.journal), 2);
+	ASSERT(journal_writer_close(ck.journal, &err));
+	ASSERT(g_file_get_contents(path, &data, &len, NULL));
+	g_unlink(path);
+	check_compacted(&s, data, len, &ref, 12);
+	/* cut: whatever whole records remain resume to the same figures */
+	for (k = len / 2; k < len; k += len / 16) {
+		struct runner_checkpoint r = { 0 };
+
+		if (!journal_parse("t", (const uint8_t *)data, k, &j, &err)) {
+			g_clear_error(&err);
+			continue;
+		}
+		r.done = &j;
+		ASSERT(runner_run_checkpointed(&s, &o, &r, &res, &err));
+		assert_same_results(&ref, &res);
+		runner_result_release(&res);
+		journal_release(&j);
+	}
+	/* the first 'S' record again at the end: its chunks twice */
+	ASSERT(journal_parse("t", (const uint8_t *)data, len, &j, &err));
+	twice = g_byte_array_new();
+	g_byte_array_append(twice, (const guint8 *)data, (guint)len);
+	{
+		size_t pos = 8;
+		uint32_t n;
+
+		memcpy(&n, data + pos, sizeof(n));	/* the header's length */
+		pos += 8 + GUINT32_FROM_LE(n);
+		memcpy(&n, data + pos, sizeof(n));
+		ASSERT_EQ(data[pos + 8], 'S');
+		record_append(twice, (const uint8_t *)data + pos + 8,
+			      GUINT32_FROM_LE(n));
+	}
+	journal_release(&j);
+	ASSERT(!journal_parse("t", twice->data, twice->len, &j, &err));
+	ASSERT_STR_CONTAINS(err->message, "chunk recorded twice");
+	g_clear_error(&err);
+	g_byte_array_free(twice, TRUE);
+	runner_result_release(&ref);
+	journal_header_release(&h);
+	g_free(data);
+	g_free(path);
+	spec_release(&s);
+}
+
 int main(void)
 {
 	test_crc();
@@ -324,6 +442,7 @@ int main(void)
 	test_journal_read_back();
 	test_journal_corrupt();
 	test_resume_every_cut();
+	test_compaction();
 	printf("test_journal: ok\n");
 	return 0;
 }

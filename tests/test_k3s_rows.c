@@ -7,6 +7,7 @@
 #include "experiments/spec.h"
 #include "models/world.h"
 #include "test.h"
+#include "traced.h"
 
 #include <string.h>
 
@@ -35,75 +36,16 @@
 	EXTRA "  ] }," \
 	"  \"failures\": [ " FAILURES " ] }"
 
-struct event {
-	sim_time t;
-	char *text;
-};
-
-struct traced {
-	struct spec spec;
-	struct run_record rec;
-	GArray *ev;		/* struct event, in time order */
-};
-
-static void keep(void *ctx, const struct trace_event *ev)
-{
-	struct traced *r = ctx;
-	struct event e = { ev->t, g_strdup(ev->text) };
-
-	g_array_append_val(r->ev, e);
-}
-
 /* Runs scenario @scenario of @json under its policy @policy. */
 static void run_policy(const char *json, const char *policy,
 		       uint64_t scenario, struct traced *r)
 {
-	GError *err = NULL;
-	struct world *w;
-	int p;
-
-	if (!spec_parse("rows.json", json, &r->spec, &err))
-		TEST_FAIL("spec: %s", err->message);
-	p = spec_policy_index(&r->spec, policy);
-	ASSERT_GE(p, 0);
-	r->ev = g_array_new(FALSE, FALSE, sizeof(struct event));
-	w = world_new(&r->spec.world, r->spec.policies[p].ops,
-		      &r->spec.policies[p].params, &r->spec.policies[p].k3s);
-	world_set_trace(w, keep, r);
-	run_record_init(&r->rec, r->spec.world.n_nodes);
-	world_run(w, r->spec.seed, scenario, &r->rec);
-	world_free(w);
+	traced_run("rows.json", json, policy, scenario, r);
 }
 
 static void run_traced(const char *json, uint64_t scenario, struct traced *r)
 {
 	run_policy(json, "k3s", scenario, r);
-}
-
-static void traced_release(struct traced *r)
-{
-	guint i;
-
-	for (i = 0; i < r->ev->len; i++)
-		g_free(g_array_index(r->ev, struct event, i).text);
-	g_array_free(r->ev, TRUE);
-	run_record_release(&r->rec);
-	spec_release(&r->spec);
-}
-
-/* The time of the first event at or after @from whose text contains
- * @what, or -1. */
-static sim_time first(const struct traced *r, sim_time from, const char *what)
-{
-	guint i;
-
-	for (i = 0; i < r->ev->len; i++) {
-		const struct event *e = &g_array_index(r->ev, struct event, i);
-
-		if (e->t >= from && strstr(e->text, what))
-			return e->t;
-	}
-	return -1;
 }
 
 /* How many events' texts contain @what. */

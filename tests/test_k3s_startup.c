@@ -9,6 +9,7 @@
 #include "experiments/spec.h"
 #include "models/world.h"
 #include "test.h"
+#include "traced.h"
 
 #include <string.h>
 
@@ -38,50 +39,9 @@
 	"  ] }," \
 	"  \"failures\": [ " FAILURES " ] }"
 
-struct event {
-	sim_time t;
-	char *text;
-};
-
-struct traced {
-	struct spec spec;
-	struct run_record rec;
-	GArray *ev;		/* struct event, in time order */
-};
-
-static void keep(void *ctx, const struct trace_event *ev)
-{
-	struct traced *r = ctx;
-	struct event e = { ev->t, g_strdup(ev->text) };
-
-	g_array_append_val(r->ev, e);
-}
-
 static void run_traced(const char *json, struct traced *r)
 {
-	GError *err = NULL;
-	struct world *w;
-
-	if (!spec_parse("startup.json", json, &r->spec, &err))
-		TEST_FAIL("spec: %s", err->message);
-	r->ev = g_array_new(FALSE, FALSE, sizeof(struct event));
-	w = world_new(&r->spec.world, r->spec.policies[0].ops,
-		      &r->spec.policies[0].params, &r->spec.policies[0].k3s);
-	world_set_trace(w, keep, r);
-	run_record_init(&r->rec, r->spec.world.n_nodes);
-	world_run(w, r->spec.seed, 0, &r->rec);
-	world_free(w);
-}
-
-static void traced_release(struct traced *r)
-{
-	guint i;
-
-	for (i = 0; i < r->ev->len; i++)
-		g_free(g_array_index(r->ev, struct event, i).text);
-	g_array_free(r->ev, TRUE);
-	run_record_release(&r->rec);
-	spec_release(&r->spec);
+	traced_run("startup.json", json, NULL, 0, r);
 }
 
 /* The time of the last event at or before @until containing @what, or
@@ -99,20 +59,6 @@ static sim_time last_before(const struct traced *r, sim_time until,
 			t = e->t;
 	}
 	return t;
-}
-
-/* The time of the first event at or after @from containing @what, or -1. */
-static sim_time first(const struct traced *r, sim_time from, const char *what)
-{
-	guint i;
-
-	for (i = 0; i < r->ev->len; i++) {
-		const struct event *e = &g_array_index(r->ev, struct event, i);
-
-		if (e->t >= from && strstr(e->text, what))
-			return e->t;
-	}
-	return -1;
 }
 
 static const struct node_record *node(const struct traced *r,

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `selsim bench`: one line per size in the documented format; bad options exit 2.
+# `selsim bench`: one line per size in the documented format; bad options exit 2;
+# tests/bench/ranks.sh prints its table.
 set -euo pipefail
 selsim=$1
 out=$(mktemp -d)
@@ -15,4 +16,15 @@ set +e
 set -e
 [ "$rc" -eq 2 ]
 grep -q "'abc' is not a count" "$out/err.txt"
+
+# tests/bench/ranks.sh at a tiny size, so that it does not rot: only that
+# it prints its table (no wall-clock figure is checked)
+bash tests/bench/ranks.sh "$selsim" experiments/specs/first-etcd-down.json \
+	"60 130" "1 2" 1300 > "$out/ranks.txt" 2>/dev/null
+grep -q '^ranks   scenarios    wall_s    scen/s efficiency  rank_MB total_MB  how$' "$out/ranks.txt"
+grep -Eq '^ +1 +60 .* measured$' "$out/ranks.txt"
+grep -Eq '^ +1 +1300 .* EXTRAPOLATED from the measured slope$' "$out/ranks.txt"
+if grep -q '(MPI)' <<< "$("$selsim" --version)" && command -v mpirun >/dev/null; then
+	grep -Eq '^ +2 +130 +[0-9.]+ +[0-9]+ +[0-9.]+ .* measured$' "$out/ranks.txt"
+fi
 echo "bench CLI ok"

@@ -6,20 +6,7 @@
 # bytes, cut in its header it is refused with exit 2; three
 # shards merged write the very folder one run writes; what does not match
 # is refused with exit 2.
-set -euo pipefail
-selsim=$(realpath "$1")
-spec=$(realpath experiments/specs/az-outage.json)
-small=$(realpath experiments/specs/first-etcd-down.json)
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
-cd "$out"
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-same() {	# the results of two folders, byte for byte
-	cmp "$1/results.json" "$2/results.json" || fail "$1 vs $2: results.json"
-	cmp "$1/results.csv" "$2/results.csv" || fail "$1 vs $2: results.csv"
-	[ ! -e "$2/run.journal" ] || fail "$2: the journal outlived the results"
-}
+source "$(dirname "$0")/resume_common.bash"
 
 # ---- interrupted at a random moment, then resumed ----
 # scenarios of one policy: about 0.3 s on 2 quiet cores (seconds under

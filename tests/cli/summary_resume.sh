@@ -1,22 +1,11 @@
 #!/usr/bin/env bash
 # Summary mode (--summary-stats, stats.h) with the journal (journal.h):
 # three shards merged, a journal with some of a grid point's chunks, and a
-# run stopped by SIGINT and resumed on another thread count, write the very
+# run stopped by SIGINT and resumed on another thread count (also after
+# the journal was compacted, whose size stays bounded), write the very
 # bytes one uninterrupted run writes; a
 # partial of the other statistics mode is refused (exit 2).
-set -euo pipefail
-selsim=$(realpath "$1")
-spec=$(realpath experiments/specs/az-outage.json)
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
-cd "$out"
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-same() {	# the results of two folders, byte for byte
-	cmp "$1/results.json" "$2/results.json" || fail "$1 vs $2: results.json"
-	cmp "$1/results.csv" "$2/results.csv" || fail "$1 vs $2: results.csv"
-	[ ! -e "$2/run.journal" ] || fail "$2: the journal outlived the results"
-}
+source "$(dirname "$0")/resume_common.bash"
 
 # ---- three shards merged: the folder one run writes ----
 m=300	# 5 chunks a cell (RUNNER_CHUNK = 64): every one of 3 shards has some
@@ -24,9 +13,12 @@ mkdir one merged
 (cd one && "$selsim" run "$spec" --scenarios $m --summary-stats \
 	--threads 2 -o res --quiet >/dev/null)
 grep -qE '"mode":[[:space:]]*"summary"' one/res/results.json || fail "not summary mode"
+# shards 1 and 2 compact their journals (every 1 and 2 chunk records):
+# their partials hold merged records, shard 0's chunk records only
 for i in 0 1 2; do
 	"$selsim" run "$spec" --scenarios $m --summary-stats \
-		--threads $((i % 2 + 1)) --shard $i/3 -o part$i --quiet 2>/dev/null
+		--threads $((i % 2 + 1)) --shard $i/3 -o part$i --quiet \
+		--journal-compact $((i ? i : 1024)) 2>/dev/null
 	[ ! -e part$i/results.json ] || fail "a shard wrote results"
 done
 # the mode comes from the partials: merge takes no --summary-stats
@@ -88,4 +80,53 @@ case $rc in
 *) fail "SIGINT: exit $rc, expected 130: $(cat int.err)" ;;
 esac
 same ref int
+
+# ---- compaction (journal.h): bounded journal, SIGINT, resume ----
+# --journal-compact 8: after every 8 chunk records the journal becomes its
+# header and one merged record per cell (3 policies: 3 cells), so it never
+# holds more than 1 + 3 + 8 records after the magic: its size is at most
+# magic + header + 3 x the largest merged record + 8 x the largest chunk
+# record (the uncompacted journal of 6000 scenarios holds 3 x 94 chunk
+# records); checked at every size seen while it ran. The size falling is
+# a compaction: SIGINT comes after one, and the resumed run writes the
+# bytes of the run never stopped.
+"$selsim" run "$spec" "${run[@]}" --threads 2 -o cmp --journal-compact 8 \
+	>/dev/null 2>cmp.err &
+pid=$!
+max=0 last=0 fell=0
+while kill -0 $pid 2>/dev/null; do
+	size=$(stat -c %s cmp/run.journal 2>/dev/null || echo 0)
+	[ "$size" -gt "$max" ] && max=$size
+	[ "$size" -lt "$last" ] && [ "$fell" = 0 ] && {
+		fell=1
+		sleep "0.$((RANDOM % 3))"
+		kill -s INT $pid 2>/dev/null || true
+	}
+	last=$size
+	sleep 0.02
+done
+rc=0
+wait $pid || rc=$?
+case $rc in
+130)	python3 - cmp/run.journal "$max" <<'PY'
+import struct, sys
+b = open(sys.argv[1], "rb").read()
+pos, size = 8, {"H": [], "S": [], "C": []}
+while pos < len(b):
+    n, crc = struct.unpack_from("<II", b, pos)
+    size[chr(b[pos + 8])].append(8 + n)
+    pos += 8 + n
+assert size["S"], "no merged record after a compaction"
+assert len(size["S"]) <= 3 and len(size["C"]) < 8, size
+top_s = max(size["S"])
+top_c = max(size["C"] + size["S"])	# a chunk's record is no larger
+bound = 8 + size["H"][0] + 3 * top_s + 8 * top_c
+assert int(sys.argv[2]) <= bound, (sys.argv[2], bound)
+print(f"journal at most {sys.argv[2]} bytes (bound {bound})")
+PY
+	"$selsim" run --resume cmp --threads 1 --quiet --no-plots >/dev/null ;;
+0) echo "note: the run ended before SIGINT" ;;
+*) fail "SIGINT after compaction: exit $rc: $(cat cmp.err)" ;;
+esac
+same ref cmp
 echo ok

@@ -10,7 +10,7 @@
 #
 # The checkpoint journal's reader: tests/fuzz/fuzz_journal.c feeds
 # journal_parse(); its seeds are a shard's run.journal, whole and cut
-# mid-record.
+# mid-record, of both statistics modes, and a compacted one (format 4).
 set(FUZZ_HARNESSES spec study results journal)
 set(FUZZ_SEEDS_spec ${CMAKE_SOURCE_DIR}/experiments/specs)
 set(FUZZ_SEEDS_study ${CMAKE_SOURCE_DIR}/experiments/specs)
