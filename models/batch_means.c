@@ -62,12 +62,39 @@ double batch_means_lag1(const double *m, uint64_t k)
 	return den > 0.0 ? num / den : 0.0;
 }
 
-/* The means of @k batches of @size observations of @x into @bm. */
+/*
+ * The means of @k batches of @size observations of @x into @bm, each bit
+ * for bit what gsl_stats_mean() gives: its recurrence m += (x_i - m) /
+ * (i + 1) in long double, rounded to double at the end. The recurrences
+ * of four batches run side by side: each is a chain of divisions that
+ * waits on the one before, and independent chains overlap (a pass over
+ * the run, one batch after the other, cost a seventh of a 1M-request
+ * study). Written out, not as a loop over an array, so that the four
+ * stay in registers.
+ */
 static void batch(const double *x, uint64_t k, uint64_t size, double *bm)
 {
-	uint64_t b;
+	uint64_t b, i;
 
-	for (b = 0; b < k; b++)
+	for (b = 0; b + 4 <= k; b += 4) {
+		const double *p0 = x + b * size, *p1 = p0 + size,
+			     *p2 = p1 + size, *p3 = p2 + size;
+		long double m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+
+		for (i = 0; i < size; i++) {
+			long double d = (long double)(i + 1);
+
+			m0 += (p0[i] - m0) / d;
+			m1 += (p1[i] - m1) / d;
+			m2 += (p2[i] - m2) / d;
+			m3 += (p3[i] - m3) / d;
+		}
+		bm[b] = (double)m0;
+		bm[b + 1] = (double)m1;
+		bm[b + 2] = (double)m2;
+		bm[b + 3] = (double)m3;
+	}
+	for (; b < k; b++)
 		bm[b] = gsl_stats_mean(x + b * size, 1, size);
 }
 
