@@ -12,21 +12,20 @@
 uint64_t batch_means_mser5(const double *x, uint64_t n)
 {
 	uint64_t m = n / 5, j, d, best = 0;
-	double *z, s1 = 0.0, s2 = 0.0, best_v = INFINITY;
+	double s1 = 0.0, s2 = 0.0, best_v = INFINITY;
 
 	if (n < 10)
 		return 0;
-	z = g_new(double, m);
-	for (j = 0; j < m; j++) {
-		const double *b = x + 5 * j;
-
-		z[j] = (b[0] + b[1] + b[2] + b[3] + b[4]) / 5.0;
-	}
-	/* suffix sums, from the end, so that each cut d is O(1); the sum
-	 * of squares about the mean as s2 - s1^2 / c */
+	/* suffix sums of the block means z_j, from the end, so that each
+	 * cut d is O(1); the sum of squares about the mean as
+	 * s2 - s1^2 / c. Each z_j is taken as it is needed (no array of
+	 * them: n / 5 doubles to fault in and write, for one read) */
 	for (j = m; j-- > 0;) {
-		s1 += z[j];
-		s2 += z[j] * z[j];
+		const double *b = x + 5 * j;
+		double z = (b[0] + b[1] + b[2] + b[3] + b[4]) / 5.0;
+
+		s1 += z;
+		s2 += z * z;
 		d = j;
 		if (d <= m / 2) {
 			double c = (double)(m - d);
@@ -40,7 +39,6 @@ uint64_t batch_means_mser5(const double *x, uint64_t n)
 			}
 		}
 	}
-	g_free(z);
 	return 5 * best;
 }
 
