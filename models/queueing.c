@@ -31,6 +31,12 @@
 
 #define QUEUEING_NONE UINT32_MAX	/* end of a FIFO list */
 
+#if defined(__GNUC__) || defined(__clang__)
+#define QUEUEING_PREFETCH_W(p) __builtin_prefetch((p), 1)
+#else
+#define QUEUEING_PREFETCH_W(p) ((void)(p))
+#endif
+
 struct queueing_server {
 	int busy;		/* workers serving a request */
 	uint32_t head, tail;	/* waiting requests' slots, FIFO;
@@ -61,7 +67,9 @@ struct queueing {
 	uint32_t req_n, req_cap;
 	uint32_t req_free;		/* first free slot; QUEUEING_NONE */
 	double *response;		/* per request, in arrival order: its
-					 * time in system, seconds */
+					 * time in system, in nanoseconds as
+					 * a double until the run ends, then
+					 * in seconds */
 	bool response_mapped;		/* queueing_big_alloc()'s way */
 	uint64_t arrived;		/* requests arrived so far */
 	sim_time busy_total;		/* service time of every request */
@@ -153,6 +161,11 @@ static void queueing_arrive(sim *s, void *ctx, uint64_t arg)
 	int k;
 
 	(void)arg;
+	/* its response time is written at its completion, far ahead in
+	 * an array too large for the caches: fetch the line now (for
+	 * writing), so that the store then does not wait on memory (it
+	 * held back every later store: a tenth of the run) */
+	QUEUEING_PREFETCH_W(&q->response[q->arrived]);
 	rq->index = q->arrived++;
 	rq->arrival = sim_now(s);
 	rq->service = dist_sample_time(&q->cfg->service, q->service_rng);
@@ -198,7 +211,9 @@ static void queueing_complete(sim *s, void *ctx, uint64_t arg)
 
 	q->req[r].next = q->req_free;	/* the slot is free again */
 	q->req_free = r;
-	q->response[done.index] = sim_time_to_s(sim_now(s) - done.arrival);
+	/* sim_time_to_s()'s conversion; its division by 1e9 after the
+	 * run, in one pass (a division here cost a tenth of the run) */
+	q->response[done.index] = (double)(sim_now(s) - done.arrival);
 	q->last_done = sim_now(s);
 	sv->busy--;
 	if (sv->head != QUEUEING_NONE) {
@@ -406,7 +421,7 @@ gboolean queueing_run(const struct queueing_cfg *cfg,
 	struct queueing q = { .cfg = cfg };
 	struct lb_env env = { 0 };
 	int ids[LB_MAX_SERVERS];
-	uint64_t n = cfg->requests;
+	uint64_t n = cfg->requests, i;
 	int k;
 
 	SIM_ASSERT(cfg && out);
@@ -444,6 +459,8 @@ gboolean queueing_run(const struct queueing_cfg *cfg,
 	/* memset, not an initialiser: the padding too, so that equal runs
 	 * give equal bytes */
 	memset(out, 0, sizeof(*out));
+	for (i = 0; i < n; i++)	/* sim_time_to_s(), its second half */
+		q.response[i] /= (double)SIM_S;
 	queueing_summarise(q.response, n, out);
 	out->utilisation = q.last_done > 0
 		? (double)q.busy_total /
