@@ -63,8 +63,8 @@ double batch_means_lag1(const double *m, uint64_t k);
 /*
  * The whole method (the top of this file) on the @n observations @x, in
  * the order they were observed, into @out. n >= 2 * BATCH_MEANS_MIN
- * (a bug otherwise). Allocates O(n / 5) scratch; @x is borrowed and not
- * changed. Deterministic.
+ * (a bug otherwise). Allocates BATCH_MEANS_START doubles at most; @x is
+ * borrowed and not changed. Deterministic.
  */
 void batch_means_run(const double *x, uint64_t n, struct batch_means *out);
 

@@ -19,9 +19,11 @@
  * request i gets the same service time whatever server serves it, and the
  * LB's own stream is (seed, 0, SIM_RNG_POLICY, 0).
  *
- * What it costs: the per-request records (arrival, service, FIFO link,
- * response) are kept for the whole run, about 36 bytes a request, so that
- * quantiles are exact and no allocation happens per event.
+ * What it costs: each request's response time is kept for the whole run,
+ * 8 bytes a request, so that quantiles are exact; a request's other
+ * records (arrival, service, FIFO link) live in a pool of slots as large
+ * as the most requests in the system at once. No allocation happens per
+ * event once the pool has grown.
  */
 #ifndef MODELS_QUEUEING_H
 #define MODELS_QUEUEING_H

@@ -5,7 +5,11 @@
 # (mean 1 s), the "random" policy, REQUESTS requests for both. Prints the
 # CPU seconds (user + sys, from /usr/bin/time: the machines are shared, so
 # wall time says more about the neighbours) and requests per CPU second of
-# each, and the ratio selsim / SimPy. Needs python3-simpy (make deps with
+# each, and the ratio selsim / SimPy. CPU time still grows with the load
+# (a busy sibling core slows both sides, not always alike: SimPy's CPU
+# time for 1M requests ranged from 9.6 to 13.8 s on 2 shared cores), so
+# it prints the cores and the load average before and after: compare
+# ratios measured under like loads. Needs python3-simpy (make deps with
 # the test packages installs it). Not in CTest.
 #
 #   tests/bench/study_vs_simpy.sh [SELSIM] [REQUESTS] [RHO]
@@ -27,14 +31,18 @@ s["requests"] = [int(sys.argv[3])]
 s["policies"] = ["random"]
 json.dump(s, open(sys.argv[2], "w"))
 PY
+load0=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 /usr/bin/time -f "%U %S %e" -o "$out/selsim.time" \
 	"$selsim" study "$out/spec.json" -o "$out/r" --no-plots -q
 /usr/bin/time -f "%U %S %e" -o "$out/simpy.time" \
 	/usr/bin/python3 tests/bench/simpy_dispatch.py "$n" "$rho" 20 1 \
 	> "$out/simpy.txt"
-python3 - "$out" "$n" <<'PY'
+load1=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
+python3 - "$out" "$n" "$(nproc)" "$load0" "$load1" <<'PY'
 import json, sys
 out, n = sys.argv[1], int(sys.argv[2])
+print(f"machine: {sys.argv[3]} cores; load average (1, 5, 15 min) "
+      f"before {sys.argv[4]}, after {sys.argv[5]}")
 def cpu(name):
     u, s, w = (float(v) for v in open(f"{out}/{name}.time").read().split())
     return u + s, w
