@@ -61,7 +61,7 @@ rc=0
 echo "shards: ${SECONDS}s"
 
 # ---- SIGINT at a random moment, then resumed on one thread ----
-n=6000	# a few seconds, so that the signal lands mid-run
+n=1500	# a few seconds (az-outage with failover), so that the signal lands mid-run
 run=(--scenarios $n --summary-stats --quiet --no-plots)
 "$selsim" run "$spec" "${run[@]}" --threads 2 -o ref >/dev/null
 "$selsim" run "$spec" "${run[@]}" --threads 2 -o int >/dev/null 2>int.err &
@@ -86,7 +86,7 @@ same ref int
 # header and one merged record per cell (3 policies: 3 cells), so it never
 # holds more than 1 + 3 + 8 records after the magic: its size is at most
 # magic + header + 3 x the largest merged record + 8 x the largest chunk
-# record (the uncompacted journal of 6000 scenarios holds 3 x 94 chunk
+# record (the uncompacted journal of 1500 scenarios holds 3 x 24 chunk
 # records); checked at every size seen while it ran. The size falling is
 # a compaction: SIGINT comes after one, and the resumed run writes the
 # bytes of the run never stopped.
