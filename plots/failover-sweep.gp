@@ -40,7 +40,13 @@ set yrange [0:*]
 set format x '%g'
 set xrange [xlo - (xhi - xlo) * 0.05 - 0.001:xhi + (xhi - xlo) * 0.05 + 0.001]
 set xtics scale 0.6
-set key outside right top
+# many lines (11 policies x 2 grace periods): the key goes under the plot,
+# four to a row, so that it does not squeeze the plot into a corner
+if (nblocks > 8) {
+	set key outside below center horizontal maxcols 4 maxrows 6 width -3 font ",9" samplen 1.5
+} else {
+	set key outside right top
+}
 
 do for [fmt in formats] {
 	if (fmt eq 'svg') { eval svg_terminal } else { eval png_terminal }
