@@ -134,7 +134,7 @@ static void plan_fo_cdf(GPtrArray *plan, const struct results *r)
 	plot__dat_header(j->data, r, "time-back CDF per cell",
 			 "quantile (0-1, of the affected agents), time_back_s "
 			 "(that quantile of their time from the failure to a "
-			 "kubelet request answered through another server; "
+			 "kubelet request answered, begun after the failure; "
 			 "the block stops before the first quantile not back "
 			 "by the deadline), back_pct, policy (1-based); one "
 			 "block per cell, two blank lines apart, each "
@@ -155,8 +155,8 @@ static void plan_fo_cdf(GPtrArray *plan, const struct results *r)
 	j->title = plot__title_for(r, "Time back after the failure",
 				   mode == FO_CDF_FIRST_POINT);
 	j->caption = g_strdup_printf(
-		"Share of the affected agents whose kubelet had a request "
-		"answered through another server within a given time of the "
+		"Share of the affected agents whose kubelet had a request, "
+		"begun after the failure, answered within a given time of it "
 		"failure (log scale), %s; dashed grey: the node-monitor grace "
 		"period%s (%s s), past which a node whose lease was not "
 		"renewed goes NotReady.",

@@ -6,7 +6,7 @@
  * plots/timeline.gp), what is still open at the end closes there. After a
  * failover the node rows show NotReady spans, and marks for the moments a
  * broken connection was noticed, a lease renewal failed and the API came
- * back through another server.
+ * back (a kubelet request answered after the failure).
  */
 #include "timeline.h"
 #include "gnuplot.h"

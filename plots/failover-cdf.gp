@@ -1,5 +1,5 @@
 # selsim: CDF of the affected agents' time back after a failure (from the
-# failure to a kubelet request answered through another server), one line
+# failure to the first kubelet request answered after it), one line
 # per cell, log time axis, the node-monitor grace period(s) as dashed
 # vertical lines: an agent right of a grace line went NotReady unless a
 # lease renewal got through another way.
@@ -44,7 +44,7 @@ set format x '%g'
 set mxtics 10
 # 1-2-5 tics: a range within one decade or two still reads
 set xtics ('0.001' 0.001, '0.002' 0.002, '0.005' 0.005, '0.01' 0.01, '0.02' 0.02, '0.05' 0.05, '0.1' 0.1, '0.2' 0.2, '0.5' 0.5, '1' 1, '2' 2, '5' 5, '10' 10, '20' 20, '50' 50, '100' 100, '200' 200, '500' 500, '1000' 1000, '2000' 2000, '5000' 5000)
-set xlabel 'time back, failure to a request through another server (s, log scale)'
+set xlabel 'time back, failure to the first kubelet request answered after it (s, log scale)'
 set ylabel 'affected agents back (%)'
 set yrange [0:105]
 set ytics 0, 20, 100

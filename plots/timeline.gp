@@ -5,7 +5,7 @@
 # coloured by outcome (a timed-out dial's wait drawn as a red line), Ready
 # as a green dot, a fatal exit as a red cross; after a failover, NotReady
 # as a purple bar, a broken connection noticed as a black tick, a failed
-# lease renewal as an orange tick, the API back through another server as
+# lease renewal as an orange tick, the API back (a kubelet request answered) as
 # a green triangle, and each failure of one node as a dashed vertical line.
 #
 #   gnuplot -e "data='PREFIX.dat'; out='PREFIX'" plots/timeline.gp
