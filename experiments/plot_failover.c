@@ -157,7 +157,7 @@ static void plan_fo_cdf(GPtrArray *plan, const struct results *r)
 	j->caption = g_strdup_printf(
 		"Share of the affected agents whose kubelet had a request, "
 		"begun after the failure, answered within a given time of it "
-		"failure (log scale), %s; dashed grey: the node-monitor grace "
+		"(log scale), %s; dashed grey: the node-monitor grace "
 		"period%s (%s s), past which a node whose lease was not "
 		"renewed goes NotReady.",
 		mode == FO_CDF_BASELINE ? "for the first policy, a line per "

@@ -511,16 +511,9 @@ static void report_table(struct doc *d, const struct results *r)
 static void report_plots(struct doc *d, const struct results *r,
 			 const char *dir, GPtrArray *plan, size_t fig)
 {
-	size_t i;
-
 	doc_section(d, "plots", "Plots");
-	for (i = 0; i < plan->len; i++) {
-		const struct plot_job *j = g_ptr_array_index(plan, i);
-
-		/* the failover plots are in their own section */
-		if (!j->failover && report_figure(d, dir, j, fig + 1))
-			fig++;
-	}
+	/* the failover plots are in their own section */
+	report_figures(d, dir, plan, false, fig);
 	if (r->n_axes > 2)
 		doc_para(d, "A sweep over more than two parameters has no "
 			    "sweep plot: its cells are in results.csv.");

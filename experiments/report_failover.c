@@ -50,21 +50,6 @@ static void fill_row(char **row, const struct results_cell *c)
 		: g_strdup("\xe2\x80\x93");
 }
 
-/* The failover plots of @plan, numbered from 1; how many were shown. */
-static size_t failover_figures(struct doc *d, const char *dir,
-			       GPtrArray *plan)
-{
-	size_t i, fig = 0;
-
-	for (i = 0; i < plan->len; i++) {
-		const struct plot_job *j = g_ptr_array_index(plan, i);
-
-		if (j->failover && report_figure(d, dir, j, fig + 1))
-			fig++;
-	}
-	return fig;
-}
-
 size_t report_failover(struct doc *d, const struct results *r,
 		       const char *dir, GPtrArray *plan)
 {
@@ -118,7 +103,7 @@ size_t report_failover(struct doc *d, const struct results *r,
 		g_free(cells[i]);
 	g_free(cells);
 	g_free(numeric);
-	any = failover_figures(d, dir, plan);
+	any = report_figures(d, dir, plan, true, 0);
 	doc_section_end(d);
 	return any;
 }

@@ -53,3 +53,16 @@ bool report_figure(struct doc *d, const char *dir,
 	return true;
 }
 
+size_t report_figures(struct doc *d, const char *dir, GPtrArray *plan,
+		      bool failover, size_t fig)
+{
+	size_t i;
+
+	for (i = 0; i < plan->len; i++) {
+		const struct plot_job *j = g_ptr_array_index(plan, i);
+
+		if (j->failover == failover && report_figure(d, dir, j, fig + 1))
+			fig++;
+	}
+	return fig;
+}

@@ -17,4 +17,9 @@
 bool report_figure(struct doc *d, const char *dir, const struct plot_job *j,
 		   size_t fig);
 
+/* The plots of @plan that are (@failover) or are not failover plots, as
+ * figures numbered on from @fig; the number of the last one shown. */
+size_t report_figures(struct doc *d, const char *dir, GPtrArray *plan,
+		      bool failover, size_t fig);
+
 #endif

@@ -200,10 +200,13 @@ static void pass_event(sim *s, void *ctx, uint64_t arg);
 static void pass_failed(struct world *w, int node, const char *why)
 {
 	struct conn *c = &w->apietcd->c[node];
-	double f = pow(GRPC_BACKOFF_MULT, c->fails++);
-	sim_time d = (sim_time)llround((double)w->kp->etcd_grpc_backoff_base * f);
+	double x = (double)w->kp->etcd_grpc_backoff_base *
+		   pow(GRPC_BACKOFF_MULT, c->fails++);
+	/* capped before the conversion: after ~49 failed passes x passes
+	 * 2^63 (and pow() reaches inf), which llround() cannot return */
+	sim_time d = x >= (double)GRPC_BACKOFF_MAX ? GRPC_BACKOFF_MAX
+		     : (sim_time)llround(x);
 
-	d = MIN(d, GRPC_BACKOFF_MAX);
 	stop_timers(w, c);
 	c->gen++;
 	c->state = C_DIALING;
