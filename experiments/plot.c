@@ -48,7 +48,7 @@ static cdf_mode cdf_mode_of(const struct results *r)
 
 /* Whether the success and load bars show every cell (else those of the
  * first grid point). */
-static bool bars_all(const struct results *r)
+bool plot__bars_all(const struct results *r)
 {
 	return r->n_cells <= MAX_BARS;
 }
@@ -56,7 +56,7 @@ static bool bars_all(const struct results *r)
 /* Whether the bars are grouped by grid point (a sweep, every cell). */
 static bool bars_grouped(const struct results *r)
 {
-	return r->n_grid > 1 && bars_all(r);
+	return r->n_grid > 1 && plot__bars_all(r);
 }
 
 /* ---- the plan: which plots, from which data ---- */
@@ -324,15 +324,15 @@ static void plan_cdf(GPtrArray *plan, const struct results *r)
 
 /* Bar positions: one bar per drawn cell; with a sweep, grouped by grid
  * point with a gap between groups, the tic under the middle bar. */
-static double bar_x(const struct results *r, const struct results_cell *c,
-		    size_t order)
+double plot__bar_x(const struct results *r, const struct results_cell *c,
+		   size_t order)
 {
 	if (!bars_grouped(r))
 		return (double)order;
 	return (double)(c->grid * (r->n_policies + 1) + c->pol);
 }
 
-static char *bar_tic(const struct results *r, const struct results_cell *c)
+char *plot__bar_tic(const struct results *r, const struct results_cell *c)
 {
 	if (!bars_grouped(r))
 		return g_strdup(c->policy);
@@ -341,7 +341,7 @@ static char *bar_tic(const struct results *r, const struct results_cell *c)
 	return results_grid_values(r, c);
 }
 
-static void bar_vars(struct plot_job *j, const struct results *r)
+void plot__bar_vars(struct plot_job *j, const struct results *r)
 {
 	GString *p;
 	size_t i;
@@ -381,7 +381,7 @@ static void bars_row(struct plot_job *s, struct plot_job *l,
 		     const struct results *r, const struct results_cell *c,
 		     double x)
 {
-	char *label = results_cell_label(r, c), *tic = bar_tic(r, c);
+	char *label = results_cell_label(r, c), *tic = plot__bar_tic(r, c);
 
 	gnuplot_dat_num(s->data, x);
 	gnuplot_dat_str(s->data, label);
@@ -412,7 +412,7 @@ static void plan_bars(GPtrArray *plan, const struct results *r)
 	struct plot_job *s = job_new(plan, "success", "success.gp", "success.dat",
 				true);
 	struct plot_job *l = job_new(plan, "load", "load.gp", "load.dat", true);
-	bool partial = !bars_all(r);
+	bool partial = !plot__bars_all(r);
 	char *note = drawn_note(r, partial), *axes_note;
 	size_t i, order = 0;
 
@@ -421,7 +421,7 @@ static void plan_bars(GPtrArray *plan, const struct results *r)
 				r->n_axes == 1 ? r->axes[0].key : "the swept "
 				"values, in the order of the axes") :
 		g_strdup("");
-	dat_header(s->data, r, "failover success per cell",
+	dat_header(s->data, r, "join success per cell",
 		   "x (bar position), label, policy (1-based), rate_pct, "
 		   "ci95_lo_pct, ci95_hi_pct (95% Wilson interval), count, "
 		   "scenarios, tic (x tic label)", partial);
@@ -432,16 +432,16 @@ static void plan_bars(GPtrArray *plan, const struct results *r)
 	for (i = 0; i < r->n_cells; i++) {
 		if (partial && r->cells[i].grid != 0)
 			continue;
-		bars_row(s, l, r, &r->cells[i], bar_x(r, &r->cells[i],
-						       order++));
+		bars_row(s, l, r, &r->cells[i],
+			 plot__bar_x(r, &r->cells[i], order++));
 	}
-	s->title = title_for(r, "Failover success", partial);
+	s->title = title_for(r, "Join success", partial);
 	s->caption = g_strdup_printf(
 		"Share of scenarios in which every node that (re)started was "
 		"Ready by the deadline, with its 95%% Wilson interval.%s%s",
 		axes_note, note);
 	gnuplot_var_str(s->vars, "plot_title", s->title);
-	bar_vars(s, r);
+	plot__bar_vars(s, r);
 	l->title = title_for(r, "Server load per join", partial);
 	l->caption = g_strdup_printf(
 		"Load amplification: requests the servers received per join "
@@ -449,7 +449,7 @@ static void plan_bars(GPtrArray *plan, const struct results *r)
 		"(right; the dark part failed: refused or timed out).%s%s",
 		axes_note, note);
 	gnuplot_var_str(l->vars, "plot_title", l->title);
-	bar_vars(l, r);
+	plot__bar_vars(l, r);
 	g_free(axes_note);
 	g_free(note);
 	/* no node joined anywhere: there is no load per join to draw */
@@ -530,7 +530,7 @@ static void plan_sweep1(GPtrArray *plan, const struct results *r)
 				      "policies' runs do not change along it.",
 				      ax->key, only)
 		    : g_strdup("");
-	s->title = g_strdup_printf("Failover success against %s: %s", ax->key,
+	s->title = g_strdup_printf("Join success against %s: %s", ax->key,
 				   r->spec);
 	s->caption = g_strdup_printf("Share of scenarios in which every node "
 				     "rejoined, a line per policy, with 95%% "
@@ -593,7 +593,7 @@ static void plan_sweep2(GPtrArray *plan, const struct results *r)
 					   r->policies[p], ax->key, ay->key,
 					   r->spec);
 		j->caption = g_strdup_printf(
-			"Policy %s at every grid point: failover success (%%, "
+			"Policy %s at every grid point: join success (%%, "
 			"left) and p99 join time (s, right; blank where no "
 			"node joined).", r->policies[p]);
 		gnuplot_var_str(j->vars, "plot_title", j->title);

@@ -16,7 +16,6 @@
 #define FO_MAX_CDF_LINES 12
 #define FO_MAX_DASHES 4
 #define FO_MAX_COLORS 10
-#define FO_MAX_BARS 24
 
 /* The key every grace-period axis ends with. */
 #define GRACE_KEY "node_monitor_grace_period"
@@ -177,39 +176,13 @@ static void plan_fo_cdf(GPtrArray *plan, const struct results *r)
 	g_free(graces);
 }
 
-/* Bars of every cell, grouped by grid point in a sweep; else those of the
- * first grid point. */
-static bool fo_bars_all(const struct results *r)
-{
-	return r->n_cells <= FO_MAX_BARS;
-}
-
-static double fo_bar_x(const struct results *r, const struct results_cell *c,
-		       size_t order)
-{
-	if (r->n_grid <= 1 || !fo_bars_all(r))
-		return (double)order;
-	return (double)(c->grid * (r->n_policies + 1) + c->pol);
-}
-
-/* The x tic of a bar: the policy, or in a grouped sweep the grid point's
- * values under the middle bar of each group. */
-static char *fo_bar_tic(const struct results *r, const struct results_cell *c)
-{
-	if (r->n_grid <= 1 || !fo_bars_all(r))
-		return g_strdup(c->policy);
-	if (c->pol != (r->n_policies - 1) / 2)
-		return g_strdup("");
-	return results_grid_values(r, c);
-}
-
 /* The rows of @c in failover-success.dat (@s) and failover-notready.dat
  * (@n), at @x. */
 static void fo_bars_row(struct plot_job *s, struct plot_job *n,
 			const struct results *r,
 			const struct results_cell *c, double x)
 {
-	char *label = results_cell_label(r, c), *tic = fo_bar_tic(r, c);
+	char *label = results_cell_label(r, c), *tic = plot__bar_tic(r, c);
 
 	gnuplot_dat_num(s->data, x);
 	gnuplot_dat_str(s->data, label);
@@ -238,30 +211,6 @@ static void fo_bars_row(struct plot_job *s, struct plot_job *n,
 	g_free(tic);
 }
 
-/* The variables of grouped bars: what the tics name and a legend entry
- * per policy. */
-static void fo_bar_vars(struct plot_job *j, const struct results *r)
-{
-	GString *p;
-	size_t i;
-
-	if (r->n_grid <= 1 || !fo_bars_all(r))
-		return;
-	if (r->n_grid > 6)
-		gnuplot_var_num(j->vars, "tic_rotate", 1);
-	p = g_string_new(NULL);
-	for (i = 0; i < r->n_axes; i++)
-		g_string_append_printf(p, "%s%s", i ? ", " : "",
-				       r->axes[i].key);
-	gnuplot_var_str(j->vars, "xname", p->str);
-	g_string_truncate(p, 0);
-	for (i = 0; i < r->n_policies; i++)
-		g_string_append_printf(p, "%s\"%s\"", i ? " " : "",
-				       r->policies[i]);
-	gnuplot_var_str(j->vars, "policies", p->str);
-	g_string_free(p, TRUE);
-}
-
 static void plan_fo_bars(GPtrArray *plan, const struct results *r)
 {
 	struct plot_job *n = plot__job_new(plan, "failover-notready",
@@ -270,7 +219,7 @@ static void plan_fo_bars(GPtrArray *plan, const struct results *r)
 	struct plot_job *s = plot__job_new(plan, "failover-success",
 					   "success.gp",
 					   "failover-success.dat", true);
-	bool partial = !fo_bars_all(r);
+	bool partial = !plot__bars_all(r);
 	size_t i, order = 0;
 
 	n->failover = s->failover = true;
@@ -292,7 +241,7 @@ static void plan_fo_bars(GPtrArray *plan, const struct results *r)
 
 		if (!c->has_fo || (partial && c->grid != 0))
 			continue;
-		fo_bars_row(s, n, r, c, fo_bar_x(r, c, order++));
+		fo_bars_row(s, n, r, c, plot__bar_x(r, c, order++));
 	}
 	s->title = plot__title_for(r, "Failover success", partial);
 	s->caption = g_strdup(
@@ -302,7 +251,7 @@ static void plan_fo_bars(GPtrArray *plan, const struct results *r)
 	gnuplot_var_str(s->vars, "plot_title", s->title);
 	gnuplot_var_str(s->vars, "ylabel", "failovers without NotReady, "
 			"every agent back (%)");
-	fo_bar_vars(s, r);
+	plot__bar_vars(s, r);
 	n->title = plot__title_for(r, "NotReady node-seconds", partial);
 	n->caption = g_strdup_printf(
 		"Left: node-seconds spent NotReady per scenario, with its "
@@ -311,7 +260,7 @@ static void plan_fo_bars(GPtrArray *plan, const struct results *r)
 		"interval (below 0: fewer NotReady node-seconds).",
 		r->baseline ? r->baseline : "the first policy");
 	gnuplot_var_str(n->vars, "plot_title", n->title);
-	fo_bar_vars(n, r);
+	plot__bar_vars(n, r);
 }
 
 /* The axis a failover sweep plots along: the first that is not a grace

@@ -18,7 +18,7 @@ if (!exists("plotsdir")) {
 	do for [i = 1:strlen(ARG0)] { if (ARG0[i:i] eq '/') { plotsdir = ARG0[1:i] } }
 }
 load plotsdir.'style.gp'
-if (!exists("plot_title")) { plot_title = 'Failover success' }
+if (!exists("plot_title")) { plot_title = 'Join success' }
 
 stats data using 1 nooutput
 # A lone bar or two keep a bar's width, not the whole plot's.

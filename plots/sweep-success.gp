@@ -16,7 +16,7 @@ if (!exists("plotsdir")) {
 	do for [i = 1:strlen(ARG0)] { if (ARG0[i:i] eq '/') { plotsdir = ARG0[1:i] } }
 }
 load plotsdir.'style.gp'
-if (!exists("plot_title")) { plot_title = 'Failover success' }
+if (!exists("plot_title")) { plot_title = 'Join success' }
 if (!exists("xname")) { xname = 'parameter' }
 stats data using 1 nooutput
 nblocks = STATS_blocks
