@@ -102,9 +102,21 @@ static void *grow_lines(void *old, size_t old_n, size_t new_n, size_t size)
 	return p;
 }
 
+/*
+ * The order as one 128-bit number: time (never negative) above key. One
+ * compare, no branch: the outcome of a heap comparison is unpredictable,
+ * and a mispredicted branch costs more than the whole comparison.
+ */
+typedef unsigned __int128 order;
+
+static inline order order_of(const struct entry *e)
+{
+	return ((order)(uint64_t)e->time << 64) | e->key;
+}
+
 static inline bool before(const struct entry *a, const struct entry *b)
 {
-	return a->time < b->time || (a->time == b->time && a->key < b->key);
+	return order_of(a) < order_of(b);
 }
 
 static inline void sift_up(struct entry *h, size_t i, struct entry e)
@@ -123,17 +135,36 @@ static inline void sift_up(struct entry *h, size_t i, struct entry e)
 static inline void sift_down(struct entry *h, size_t n, size_t i,
 			     struct entry e)
 {
+	order eo = order_of(&e);
+
 	for (;;) {
 		size_t c = 4 * i + 1, m, end;
+		order mo;
 
 		if (c >= n)
 			break;
-		end = c + 4 < n ? c + 4 : n;
-		m = c;
-		for (c++; c < end; c++)
-			if (before(&h[c], &h[m]))
-				m = c;
-		if (!before(&h[m], &e))
+		if (c + 4 <= n) {	/* four children: a tournament */
+			order o0 = order_of(&h[c]), o1 = order_of(&h[c + 1]);
+			order o2 = order_of(&h[c + 2]), o3 = order_of(&h[c + 3]);
+			size_t a = o1 < o0 ? c + 1 : c;
+			size_t b = o3 < o2 ? c + 3 : c + 2;
+			order ao = o1 < o0 ? o1 : o0;
+			order bo = o3 < o2 ? o3 : o2;
+
+			m = bo < ao ? b : a;
+			mo = bo < ao ? bo : ao;
+		} else {
+			end = n;
+			m = c;
+			mo = order_of(&h[c]);
+			for (c++; c < end; c++) {
+				order co = order_of(&h[c]);
+
+				m = co < mo ? c : m;
+				mo = co < mo ? co : mo;
+			}
+		}
+		if (!(mo < eo))
 			break;
 		h[i] = h[m];
 		i = m;
