@@ -27,4 +27,9 @@ grep -Eq '^ +1 +1300 .* EXTRAPOLATED from the measured slope$' "$out/ranks.txt"
 if grep -q '(MPI)' <<< "$("$selsim" --version)" && command -v mpirun >/dev/null; then
 	grep -Eq '^ +2 +130 +[0-9.]+ +[0-9]+ +[0-9.]+ .* measured$' "$out/ranks.txt"
 fi
+# tests/bench/identity.sh at a tiny size, so that it does not rot: the
+# four ways agree
+bash tests/bench/identity.sh "$selsim" experiments/specs/first-etcd-down.json \
+	70 "$out/id" -- --policies k3s,k3s-legacy > "$out/id.txt"
+grep -q '^identical: .*(exact statistics, 70 scenarios a cell)$' "$out/id.txt"
 echo "bench CLI ok"
