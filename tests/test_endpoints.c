@@ -9,6 +9,7 @@
 #include "experiments/spec.h"
 #include "models/world.h"
 #include "test.h"
+#include "traced.h"
 
 #include <string.h>
 
@@ -45,79 +46,20 @@ static char *spec_of(int n, const char *failures, const char *deadline)
 	return g_string_free(g, FALSE);
 }
 
-struct ev {
-	sim_time t;
-	int node;
-	char *text;
-};
-
-static void collect(void *ctx, const struct trace_event *e)
+static void run(const char *json, struct traced *r)
 {
-	struct ev v = { e->t, e->node, g_strdup(e->text) };
-
-	g_array_append_val((GArray *)ctx, v);
-}
-
-struct run {
-	struct spec spec;
-	struct run_record rec;
-	GArray *ev;
-	struct k3s_params kp;
-};
-
-static void run(const char *json, struct run *r)
-{
-	GError *err = NULL;
-	struct world *w;
-
-	if (!spec_parse("test.json", json, &r->spec, &err))
-		TEST_FAIL("spec: %s", err->message);
-	w = world_new(&r->spec.world, r->spec.policies[0].ops,
-		      &r->spec.policies[0].params, &r->spec.policies[0].k3s);
-	r->kp = r->spec.policies[0].k3s;
-	r->ev = g_array_new(FALSE, FALSE, sizeof(struct ev));
-	world_set_trace(w, collect, r->ev);
-	run_record_init(&r->rec, r->spec.world.n_nodes);
-	world_run(w, r->spec.seed, 0, &r->rec);
-	world_free(w);
-}
-
-static void run_release(struct run *r)
-{
-	guint i;
-
-	for (i = 0; i < r->ev->len; i++)
-		g_free(g_array_index(r->ev, struct ev, i).text);
-	g_array_free(r->ev, TRUE);
-	run_record_release(&r->rec);
-	spec_release(&r->spec);
-}
-
-/* The first event in [@from, @to) of @node (-1: any) holding @needle. */
-static const struct ev *find(const struct run *r, int node, sim_time from,
-			     sim_time to, const char *needle)
-{
-	guint i;
-
-	for (i = 0; i < r->ev->len; i++) {
-		const struct ev *e = &g_array_index(r->ev, struct ev, i);
-
-		if (e->t >= from && e->t < to &&
-		    (node < 0 || e->node == node) && strstr(e->text, needle))
-			return e;
-	}
-	return NULL;
+	traced_run("test.json", json, NULL, 0, r);
 }
 
 /* The last event before @to of @node holding @needle. */
-static const struct ev *find_last(const struct run *r, int node,
+static const struct event *find_last(const struct traced *r, int node,
 				  sim_time to, const char *needle)
 {
-	const struct ev *last = NULL;
+	const struct event *last = NULL;
 	guint i;
 
 	for (i = 0; i < r->ev->len; i++) {
-		const struct ev *e = &g_array_index(r->ev, struct ev, i);
+		const struct event *e = &g_array_index(r->ev, struct event, i);
 
 		if (e->t < to && e->node == node && strstr(e->text, needle))
 			last = e;
@@ -137,10 +79,10 @@ static const struct ev *find_last(const struct run *r, int node,
  */
 static void test_unaffected(void)
 {
-	struct run r;
+	struct traced r;
 	char *json = spec_of(6, "{ \"at\": \"120s\", \"crash\": "
 			     "\"server-3\" }", "4m");
-	const struct ev *renew, *gone, *e;
+	const struct event *renew, *gone, *e;
 	sim_time lo, hi;
 	size_t i;
 
@@ -172,7 +114,7 @@ static void test_unaffected(void)
 		/* nobody was cut off */
 		ASSERT(!r.rec.nodes[i].fo_affected);
 	}
-	run_release(&r);
+	traced_release(&r);
 	g_free(json);
 }
 
@@ -186,10 +128,10 @@ static void test_unaffected(void)
  */
 static void test_affected(void)
 {
-	struct run r;
+	struct traced r;
 	char *json = spec_of(6, "{ \"at\": \"120s\", \"crash\": "
 			     "\"server-1\" }", "5m");
-	const struct ev *elected, *gone, *e, *moved;
+	const struct event *elected, *gone, *e, *moved;
 	sim_time exp;
 	size_t i;
 
@@ -214,7 +156,7 @@ static void test_affected(void)
 		ASSERT_GE(e->t, MAX(moved->t, gone->t) +
 			  r.kp.endpointslice_debounce);
 	}
-	run_release(&r);
+	traced_release(&r);
 	g_free(json);
 }
 
@@ -227,10 +169,10 @@ static void test_affected(void)
  */
 static void test_return(void)
 {
-	struct run r;
+	struct traced r;
 	char *json = spec_of(6, "{ \"at\": \"120s\", \"crash\": "
 			     "\"server-3\", \"duration\": \"60s\" }", "5m");
-	const struct ev *gone, *back, *e;
+	const struct event *gone, *back, *e;
 	size_t i;
 
 	run(json, &r);
@@ -252,7 +194,7 @@ static void test_return(void)
 		ASSERT(find(&r, (int)i, T_FAIL, 5 * SIM_MIN,
 			    "connection to server-1 closed") == NULL);
 	}
-	run_release(&r);
+	traced_release(&r);
 	g_free(json);
 }
 
@@ -260,11 +202,11 @@ static void test_return(void)
  * much. */
 static void test_ttl_param(void)
 {
-	struct run r;
+	struct traced r;
 	char *json = spec_of(3, "{ \"at\": \"120s\", \"crash\": "
 			     "\"server-3\" }", "4m");
 	char *p = g_strdup(json);
-	const struct ev *renew, *gone;
+	const struct event *renew, *gone;
 	GString *g;
 
 	g_free(json);
@@ -285,7 +227,7 @@ static void test_ttl_param(void)
 	ASSERT_GE(gone->t, renew->t + r.kp.endpoint_lease_ttl);
 	ASSERT_LE(gone->t, renew->t + r.kp.endpoint_lease_ttl +
 		  r.kp.endpoint_reconcile_interval);
-	run_release(&r);
+	traced_release(&r);
 	g_free(p);
 }
 
@@ -327,7 +269,8 @@ static char *cp_spec(int n, const char *failures, const char *params)
 
 /* No agent's lease request failed with an answer (refused) in [@from,
  * @to): the apiserver's writes wait, they do not fail. */
-static void assert_no_refusal(const struct run *r, sim_time from, sim_time to)
+static void assert_no_refusal(const struct traced *r, sim_time from,
+			      sim_time to)
 {
 	size_t i;
 
@@ -349,10 +292,10 @@ static void assert_no_refusal(const struct run *r, sim_time from, sim_time to)
  */
 static void test_cp_etcd_lb(void)
 {
-	struct run r;
+	struct traced r;
 	char *json = cp_spec(4, "{ \"at\": \"120s\", \"crash\": \"etcd-2\" }",
 			     "");
-	const struct ev *closed, *open;
+	const struct event *closed, *open;
 
 	run(json, &r);
 	ASSERT(find(&r, -1, T_FAIL, 5 * SIM_MIN, "etcd: leader") == NULL);
@@ -370,7 +313,7 @@ static void test_cp_etcd_lb(void)
 	ASSERT_LE(open->t, closed->t + SLACK);
 	ASSERT(find(&r, 4, T_FAIL, 5 * SIM_MIN, "etcd connection") == NULL);
 	assert_no_refusal(&r, T_FAIL, closed->t);
-	run_release(&r);
+	traced_release(&r);
 	g_free(json);
 }
 
@@ -386,11 +329,11 @@ static void test_cp_etcd_lb(void)
  */
 static void test_cp_keepalive(void)
 {
-	struct run r;
+	struct traced r;
 	char *json = cp_spec(4, "{ \"at\": \"120s\", \"crash\": \"etcd-2\" }",
 			     "\"etcd_ping_min\": \"10m\", "
 			     "\"etcd_ping_max\": \"11m\"");
-	const struct ev *closed, *e;
+	const struct event *closed, *e;
 	sim_time t_c;
 
 	run(json, &r);
@@ -418,7 +361,7 @@ static void test_cp_keepalive(void)
 	/* the waiting writes go on then: the agents renew */
 	ASSERT(find(&r, 5, e->t, e->t + SLACK, "lease renewed through cp-1")
 	       != NULL);
-	run_release(&r);
+	traced_release(&r);
 	g_free(json);
 }
 
@@ -434,11 +377,11 @@ static void test_cp_keepalive(void)
  */
 static void test_local_member(void)
 {
-	struct run r;
+	struct traced r;
 	char *json = spec_of(3, "{ \"at\": \"120s\", \"partition\": "
 			     "\"server-1\", \"from\": [\"server-2\", "
 			     "\"server-3\"] }", "4m");
-	const struct ev *lost, *e;
+	const struct event *lost, *e;
 	size_t i;
 
 	run(json, &r);
@@ -455,7 +398,7 @@ static void test_local_member(void)
 	}
 	ASSERT(find(&r, -1, T_FAIL, 4 * SIM_MIN, "server-1 removed from "
 		    "the kubernetes EndpointSlice") != NULL);
-	run_release(&r);
+	traced_release(&r);
 	g_free(json);
 }
 
