@@ -384,7 +384,7 @@ char *output_json_string(const struct spec *s, const struct out_cell *cells,
 	cJSON *root = must(cJSON_CreateObject());
 	cJSON *axes = must(cJSON_CreateArray());
 	cJSON *results = must(cJSON_CreateArray());
-	char *text, *out;
+	char *out;
 	size_t i;
 
 	put(root, "selsim_version", j_str(SELSIM_VERSION));
@@ -409,11 +409,7 @@ char *output_json_string(const struct spec *s, const struct out_cell *cells,
 		push(results, json_cell(s, &cells[i]));
 	put(root, "results", results);
 
-	text = cJSON_Print(root);
-	if (!text)
-		g_error("out of memory printing results JSON");
-	out = g_strconcat(text, "\n", NULL);
-	cJSON_free(text);
+	out = fmt_json_text(root);
 	cJSON_Delete(root);
 	return out;
 }
@@ -441,11 +437,7 @@ static void csv_field(GString *g, const char *v)
 /* The shortest text that reads back to @v (fmt.h); NAN: empty. */
 static void csv_num(GString *g, double v)
 {
-	char buf[FMT_DOUBLE_LEN];
-
-	g_string_append_c(g, ',');
-	if (isfinite(v))
-		g_string_append(g, fmt_double(buf, v));
+	fmt_csv_num(g, v);
 }
 
 /* A censored figure: "inf" when beyond the deadline, else csv_num(). */
