@@ -727,26 +727,19 @@ static void start_clients(struct world *w, int node, bool boot)
 
 void session__reset(struct world *w)
 {
-	int id, i, k;
+	int id;
 
 	for (id = 0; id < w->n; id++)
 		w->sessions->a[id].on = w->sessions->a[id].cut_open = false;
 	if (!w->cfg->failover)
 		return;
 	for (id = 0; id < w->n; id++) {
-		int apis[CONFIG_MAX_SERVERS];
-
 		if (w->cfg->nodes[id].role != ROLE_AGENT ||
 		    !node__running(w, id))
 			continue;
-		for (i = k = 0; i < w->n && k < CONFIG_MAX_SERVERS; i++)
-			if (role_has_apiserver(w->cfg->nodes[i].role))
-				apis[k++] = i;
-		lb__start(w, id, LB_SUPERVISOR);
-		lb__set_list(w, id, LB_SUPERVISOR, apis, k);
 		/* Ready before the run: it has had its apiserver list and
 		 * its tunnels since (K3S-MODEL 6.5) */
-		lb__attach_checks(w, id, LB_SUPERVISOR);
+		lb__start_settled(w, id, LB_SUPERVISOR);
 		/* it has been running: its health loop is in any phase (and
 		 * so its ticks do not fall on the failures' whole seconds) */
 		lb__health_phase(w, id, LB_SUPERVISOR, w->kp->health_check_interval -
