@@ -641,6 +641,14 @@ static void note_success(struct world *w, int node, int server,
 	struct agent *a = &w->sessions->a[node];
 	sim_time t = sim_now(w->sim) - a->cut_at;
 
+	/* The rule for a request begun at the cut's very instant: it counts
+	 * as begun after the cut, whichever of the two same-instant events
+	 * ran first, as the test compares their instants, never their order
+	 * (test_failover.c test_tie_request_at_cut). It is safe to count:
+	 * such a request went on the cut connection (open or in TLS, or it
+	 * would be no cut), and its answer comes only if the path came back
+	 * first (client.c checks it on arrival and on the answer; a closed
+	 * connection fails its requests), so an answer shows the agent back. */
 	if (!a->cut_open || started < a->cut_at)
 		return;
 	a->cut_open = false;

@@ -11,6 +11,7 @@
 #include "test.h"
 #include "traced.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -319,6 +320,76 @@ static void test_tie_order(void)
 	}
 }
 
+/*
+ * A kubelet request begun at the very instant of its agent's cut, the tie
+ * note_success()'s rule settles by instants alone. The tie is built from
+ * a first run: server-1 slowed x1000 at T_FAIL (service 1 ms x 1000 = 1 s
+ * > lease_request_timeout 500 ms) times every lease update out, and each
+ * agent begins its next one in the same event, at a known instant X (its
+ * "lease update failed (timed out)"). The same spec with server-1 also
+ * crashing, stopping or restarting at X runs as the first up to X, so the
+ * retry begins at X and the agent's cut opens at X: both orders of the
+ * two events give the same failover figures.
+ */
+static void test_tie_request_at_cut(void)
+{
+	static const char *const kinds[] = { "crash", "stop", "restart" };
+	const char *slow = "{ \"at\": \"120s\", \"slow\": \"server-1\", "
+			   "\"factor\": 1000, \"duration\": \"10m\" }";
+	const char *params = "\"k3s\": { \"lease_request_timeout\": "
+			     "\"500ms\" }";
+	char *json = failover_spec(6, slow, params, "4m");
+	const struct event *e;
+	struct traced probe;
+	sim_time x;
+	size_t k, i;
+	int node;
+
+	run(json, "k3s", true, &probe);
+	e = find(&probe, -1, T_FAIL, SIM_TIME_MAX,
+		 "lease update failed (timed out)");
+	ASSERT(e != NULL);
+	x = e->t;
+	node = e->node;
+	ASSERT_GE(node, 3);
+	ASSERT(!probe.rec.nodes[node].fo_affected);	/* slow: no cut */
+	traced_release(&probe);
+	g_free(json);
+	for (k = 0; k < G_N_ELEMENTS(kinds); k++) {
+		char *fails = g_strdup_printf(
+			"%s, { \"at\": \"%" PRId64 "ns\", \"%s\": "
+			"\"server-1\" }", slow, (int64_t)x, kinds[k]);
+		struct traced r[2];
+		int o;
+
+		json = failover_spec(6, fails, params, "4m");
+		for (o = 0; o < 2; o++) {
+			traced_run_with("test.json", json, "k3s", 0, true,
+					o == 1, &r[o]);
+			/* the tie: the retry begins at X, the cut opens at X */
+			ASSERT(find(&r[o], node, x, x + 1, "lease update "
+				    "failed (timed out)") != NULL);
+			ASSERT(r[o].rec.nodes[node].fo_affected);
+			ASSERT_EQ(r[o].rec.nodes[node].fo_cut_at, x);
+		}
+		for (i = 0; i < r[0].rec.n_nodes; i++) {
+			const struct node_record *a = &r[0].rec.nodes[i],
+						 *b = &r[1].rec.nodes[i];
+
+			ASSERT_EQ(a->fo_affected, b->fo_affected);
+			ASSERT_EQ(a->fo_back, b->fo_back);
+			ASSERT_EQ(a->fo_back_time, b->fo_back_time);
+			ASSERT_EQ(a->fo_notready, b->fo_notready);
+			ASSERT_EQ(a->fo_notready_time, b->fo_notready_time);
+		}
+		ASSERT_EQ(r[0].rec.fo_happened, r[1].rec.fo_happened);
+		traced_release(&r[0]);
+		traced_release(&r[1]);
+		g_free(json);
+		g_free(fails);
+	}
+}
+
 /* 1,000 agents reconnecting after a crash: seconds, not minutes. */
 static void test_thousand(void)
 {
@@ -350,6 +421,7 @@ int main(void)
 	TEST_RUN(test_no_failback);
 	TEST_RUN(test_off);
 	TEST_RUN(test_tie_order);
+	TEST_RUN(test_tie_request_at_cut);
 	TEST_RUN(test_thousand);
 	return 0;
 }
