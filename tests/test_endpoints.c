@@ -18,32 +18,20 @@
  * formulas: a few requests' worth */
 #define SLACK (100 * SIM_MS)
 
+/* A spec of 3 servers and @n agents; @failures is the "failures" array's
+ * body, @params the "params" object's body. Caller frees. */
+static char *spec_with(int n, const char *failures, const char *params,
+		       const char *deadline)
+{
+	GString *g = traced_spec_head(deadline, "\"k3s\"", params);
+
+	traced_spec_agents(g, n);
+	return traced_spec_end(g, failures);
+}
+
 static char *spec_of(int n, const char *failures, const char *deadline)
 {
-	GString *g = g_string_new(NULL);
-	int i;
-
-	g_string_append_printf(g, "{ \"name\": \"t\", \"scenarios\": 1, "
-		"\"deadline\": \"%s\", \"failover\": true, "
-		"\"controller_manager\": \"server-2\", "
-		"\"policies\": [\"k3s\"], "
-		"\"network\": { \"rtt\": { \"same_az\": \"1ms\", "
-		"\"cross_az\": \"1ms\" } }, "
-		"\"servers\": { \"service_time\": \"1ms\" }, "
-		"\"topology\": { \"azs\": { \"a\": \"r\", \"b\": \"r\", "
-		"\"c\": \"r\" }, \"nodes\": ["
-		"{ \"name\": \"server-1\", \"role\": \"server\", \"az\": \"a\" },"
-		"{ \"name\": \"server-2\", \"role\": \"server\", \"az\": \"b\", "
-		"\"server\": \"server-1\" },"
-		"{ \"name\": \"server-3\", \"role\": \"server\", \"az\": \"c\", "
-		"\"server\": \"server-1\" }", deadline);
-	for (i = 0; i < n; i++)
-		g_string_append_printf(g, ", { \"name\": \"agent-%d\", "
-				       "\"role\": \"agent\", \"az\": \"%c\", "
-				       "\"server\": \"server-1\" }", i + 1,
-				       "abc"[i % 3]);
-	g_string_append_printf(g, "] }, \"failures\": [ %s ] }", failures);
-	return g_string_free(g, FALSE);
+	return spec_with(n, failures, "", deadline);
 }
 
 static void run(const char *json, struct traced *r)
@@ -203,20 +191,12 @@ static void test_return(void)
 static void test_ttl_param(void)
 {
 	struct traced r;
-	char *json = spec_of(3, "{ \"at\": \"120s\", \"crash\": "
-			     "\"server-3\" }", "4m");
-	char *p = g_strdup(json);
-	const struct event *renew, *gone;
-	GString *g;
-
-	g_free(json);
 	/* "params" of the k3s policy: a 40 s TTL */
-	g = g_string_new(p);
-	g_string_replace(g, "\"policies\": [\"k3s\"], ",
-			 "\"policies\": [\"k3s\"], \"params\": { \"k3s\": "
-			 "{ \"endpoint_lease_ttl\": \"40s\" } }, ", 1);
-	g_free(p);
-	p = g_string_free(g, FALSE);
+	char *p = spec_with(3, "{ \"at\": \"120s\", \"crash\": "
+			    "\"server-3\" }", "\"k3s\": { "
+			    "\"endpoint_lease_ttl\": \"40s\" }", "4m");
+	const struct event *renew, *gone;
+
 	run(p, &r);
 	ASSERT_EQ(r.kp.endpoint_lease_ttl, 40 * SIM_S);
 	renew = find_last(&r, 2, T_FAIL + 1, "endpoint lease renewed");

@@ -27,31 +27,11 @@
 static char *failover_spec(int n, const char *failures, const char *params,
 			   const char *deadline)
 {
-	GString *g = g_string_new(NULL);
-	int i;
+	GString *g = traced_spec_head(deadline, "\"k3s\", \"pick-first\"",
+				      params);
 
-	g_string_append_printf(g, "{ \"name\": \"t\", \"scenarios\": 1, "
-		"\"deadline\": \"%s\", \"failover\": true, "
-		"\"controller_manager\": \"server-2\", "
-		"\"policies\": [\"k3s\", \"pick-first\"], "
-		"\"params\": { %s }, "
-		"\"network\": { \"rtt\": { \"same_az\": \"1ms\", "
-		"\"cross_az\": \"1ms\" } }, "
-		"\"servers\": { \"service_time\": \"1ms\" }, "
-		"\"topology\": { \"azs\": { \"a\": \"r\", \"b\": \"r\", "
-		"\"c\": \"r\" }, \"nodes\": ["
-		"{ \"name\": \"server-1\", \"role\": \"server\", \"az\": \"a\" },"
-		"{ \"name\": \"server-2\", \"role\": \"server\", \"az\": \"b\", "
-		"\"server\": \"server-1\" },"
-		"{ \"name\": \"server-3\", \"role\": \"server\", \"az\": \"c\", "
-		"\"server\": \"server-1\" }", deadline, params);
-	for (i = 0; i < n; i++)
-		g_string_append_printf(g, ", { \"name\": \"agent-%d\", "
-				       "\"role\": \"agent\", \"az\": \"%c\", "
-				       "\"server\": \"server-1\" }", i + 1,
-				       "abc"[i % 3]);
-	g_string_append_printf(g, "] }, \"failures\": [ %s ] }", failures);
-	return g_string_free(g, FALSE);
+	traced_spec_agents(g, n);
+	return traced_spec_end(g, failures);
 }
 
 static void run(const char *json, const char *policy, bool traced,

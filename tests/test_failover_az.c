@@ -35,30 +35,19 @@ enum { A1 = 3, B1, C1, B2, C2, B3 };	/* node indices (3 servers first) */
  * "params" object's body. Caller frees. */
 static char *az_spec(const char *failures, const char *params)
 {
-	GString *g = g_string_new(NULL);
+	char deadline[32];
+	GString *g;
 	size_t i;
 
-	g_string_append_printf(g, "{ \"name\": \"t\", \"scenarios\": 1, "
-		"\"deadline\": \"%.0fs\", \"failover\": true, "
-		"\"controller_manager\": \"server-2\", "
-		"\"policies\": [\"k3s\"], \"params\": { %s }, "
-		"\"network\": { \"rtt\": { \"same_az\": \"1ms\", "
-		"\"cross_az\": \"1ms\" } }, "
-		"\"servers\": { \"service_time\": \"1ms\" }, "
-		"\"topology\": { \"azs\": { \"a\": \"r\", \"b\": \"r\", "
-		"\"c\": \"r\" }, \"nodes\": ["
-		"{ \"name\": \"server-1\", \"role\": \"server\", \"az\": \"a\" },"
-		"{ \"name\": \"server-2\", \"role\": \"server\", \"az\": \"b\", "
-		"\"server\": \"server-1\" },"
-		"{ \"name\": \"server-3\", \"role\": \"server\", \"az\": \"c\", "
-		"\"server\": \"server-1\" }", sim_time_to_s(DEADLINE), params);
+	g_snprintf(deadline, sizeof(deadline), "%.0fs",
+		   sim_time_to_s(DEADLINE));
+	g = traced_spec_head(deadline, "\"k3s\"", params);
 	for (i = 0; i < G_N_ELEMENTS(agents); i++)
 		g_string_append_printf(g, ", { \"name\": \"%s\", \"role\": "
 				       "\"agent\", \"az\": \"%s\", \"server\": "
 				       "\"%s\" }", agents[i][0], agents[i][1],
 				       agents[i][2]);
-	g_string_append_printf(g, "] }, \"failures\": [ %s ] }", failures);
-	return g_string_free(g, FALSE);
+	return traced_spec_end(g, failures);
 }
 
 /* The outage, and agent-b3 restarted 20 s into it. */

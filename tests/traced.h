@@ -36,6 +36,58 @@ static inline void traced_keep(void *ctx, const struct trace_event *ev)
 	g_array_append_val(r->ev, e);
 }
 
+/* The head of a failover test's spec (test_failover.c, _az.c,
+ * test_endpoints.c): one scenario ending at @deadline, the policies
+ * @policies (a JSON array's body), "params" @params (an object's body,
+ * may be empty), every link's RTT and every request's service time 1 ms,
+ * AZs a, b and c with server-1, -2 and -3 one in each (-2 and -3 joined
+ * through server-1), server-2 the controller-manager. The caller appends
+ * its agents (", { ... }" each), then ends it with traced_spec_end(). */
+static inline GString *traced_spec_head(const char *deadline,
+					const char *policies,
+					const char *params)
+{
+	GString *g = g_string_new(NULL);
+
+	g_string_append_printf(g, "{ \"name\": \"t\", \"scenarios\": 1, "
+		"\"deadline\": \"%s\", \"failover\": true, "
+		"\"controller_manager\": \"server-2\", "
+		"\"policies\": [%s], "
+		"\"params\": { %s }, "
+		"\"network\": { \"rtt\": { \"same_az\": \"1ms\", "
+		"\"cross_az\": \"1ms\" } }, "
+		"\"servers\": { \"service_time\": \"1ms\" }, "
+		"\"topology\": { \"azs\": { \"a\": \"r\", \"b\": \"r\", "
+		"\"c\": \"r\" }, \"nodes\": ["
+		"{ \"name\": \"server-1\", \"role\": \"server\", \"az\": \"a\" },"
+		"{ \"name\": \"server-2\", \"role\": \"server\", \"az\": \"b\", "
+		"\"server\": \"server-1\" },"
+		"{ \"name\": \"server-3\", \"role\": \"server\", \"az\": \"c\", "
+		"\"server\": \"server-1\" }", deadline, policies, params);
+	return g;
+}
+
+/* @n agents, agent-1 ..., in AZs a, b and c in turn, each with --server
+ * server-1, onto traced_spec_head()'s @g. */
+static inline void traced_spec_agents(GString *g, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		g_string_append_printf(g, ", { \"name\": \"agent-%d\", "
+				       "\"role\": \"agent\", \"az\": \"%c\", "
+				       "\"server\": \"server-1\" }", i + 1,
+				       "abc"[i % 3]);
+}
+
+/* The spec @g ended with the "failures" array's body @failures: its
+ * text, which the caller frees with g_free(). */
+static inline char *traced_spec_end(GString *g, const char *failures)
+{
+	g_string_append_printf(g, "] }, \"failures\": [ %s ] }", failures);
+	return g_string_free(g, FALSE);
+}
+
 /* Runs scenario @scenario of the spec @json (named @file in messages)
  * under its policy @policy (NULL: its first) into @r, keeping the events
  * when @keep (else r->ev stays empty), the engine's same-instant events in
