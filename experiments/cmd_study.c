@@ -142,7 +142,7 @@ static cJSON *json_cell(const struct study *st, const struct row *w, int i,
 static char *results_json(const struct study *st, const struct row *rows)
 {
 	cJSON *root = cJSON_CreateObject(), *res = cJSON_CreateArray();
-	char *text, *out, seed[24];
+	char *out, seed[24];
 	int i, j;
 
 	cJSON_AddStringToObject(root, "selsim_version", SELSIM_VERSION);
@@ -157,21 +157,9 @@ static char *results_json(const struct study *st, const struct row *rows)
 			cJSON_AddItemToArray(res, json_cell(st,
 					     &rows[i * st->n_x + j], i, j));
 	cJSON_AddItemToObject(root, "results", res);
-	text = cJSON_Print(root);
-	out = g_strconcat(text, "\n", NULL);
-	cJSON_free(text);
+	out = fmt_json_text(root);
 	cJSON_Delete(root);
 	return out;
-}
-
-/* ",NUMBER": the shortest text that reads back; empty when not finite. */
-static void csv_num(GString *g, double v)
-{
-	char buf[FMT_DOUBLE_LEN];
-
-	g_string_append_c(g, ',');
-	if (isfinite(v))
-		g_string_append(g, fmt_double(buf, v));
 }
 
 static char *results_csv(const struct study *st, const struct row *rows)
@@ -188,11 +176,11 @@ static char *results_csv(const struct study *st, const struct row *rows)
 			const struct row *w = &rows[i * st->n_x + j];
 
 			g_string_append_printf(g, "\"%s\"", st->series[i].label);
-			csv_num(g, st->x[j]);
+			fmt_csv_num(g, st->x[j]);
 			if (!st->queueing)
-				csv_num(g, st->runs);
+				fmt_csv_num(g, st->runs);
 			for (k = 0; k < (st->queueing ? 10 : 2); k++)
-				csv_num(g, w->f[k]);
+				fmt_csv_num(g, w->f[k]);
 			if (st->queueing)
 				g_string_append(g, w->f[10] != 0 ? ",true"
 								 : ",false");

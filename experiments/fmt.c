@@ -73,6 +73,26 @@ cJSON *fmt_json_number(double v)
 	return cJSON_CreateRaw(fmt_double(buf, v));
 }
 
+char *fmt_json_text(const cJSON *root)
+{
+	char *text = cJSON_Print(root), *out;
+
+	if (!text)
+		g_error("out of memory printing JSON");
+	out = g_strconcat(text, "\n", NULL);
+	cJSON_free(text);
+	return out;
+}
+
+void fmt_csv_num(GString *g, double v)
+{
+	char buf[FMT_DOUBLE_LEN];
+
+	g_string_append_c(g, ',');
+	if (isfinite(v))
+		g_string_append(g, fmt_double(buf, v));
+}
+
 char *fmt_file_safe(const char *s)
 {
 	char *out = g_strdup(s);

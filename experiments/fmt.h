@@ -38,6 +38,14 @@ char *fmt_double(char buf[FMT_DOUBLE_LEN], double v);
  */
 cJSON *fmt_json_number(double v);
 
+/* @root as a results file's text: cJSON_Print() (indented) and a final
+ * newline. Caller frees with g_free(); out of memory aborts. */
+char *fmt_json_text(const cJSON *root);
+
+/* A CSV field after a comma appended to @g: fmt_double()'s text, or
+ * nothing when @v is not finite. */
+void fmt_csv_num(GString *g, double v);
+
 /* The unit for durations of magnitude @ref: s, ms or µs. */
 struct fmt_unit {
 	double scale;		/* seconds to this unit: 1, 1e3, 1e6 */

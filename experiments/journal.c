@@ -519,13 +519,14 @@ static GByteArray *merged_record(const struct journal_writer *w,
 {
 	const struct journal_header *h = &w->h;
 	uint64_t per_cell = journal_chunks_per_cell(h), base = cell * per_cell;
-	uint64_t point = cell / count_policies(h->policies), k, runs = 0;
+	uint64_t k, runs = 0;
 	GByteArray *p = g_byte_array_new(), *list = g_byte_array_new();
 	uint64_t start = 0, count = 0;
 
-	/* the first k of this shard's in the cell (journal_chunk_shard()) */
-	k = (h->shard + h->n_shards - (point * per_cell) % h->n_shards) %
-	    h->n_shards;
+	/* the first k of this shard's in the cell, if it has any */
+	for (k = 0; k < MIN(per_cell, h->n_shards); k++)
+		if (journal_chunk_shard(h, base + k) == h->shard)
+			break;
 	for (; k < per_cell + h->n_shards; k += h->n_shards) {
 		bool in = k < per_cell &&
 			  (w->have[(base + k) / 8] >> ((base + k) % 8) & 1);

@@ -161,21 +161,31 @@ static void json_failover_more(cJSON *o, const struct fo_summary *f)
 	    : must(cJSON_CreateNull()));
 }
 
+/* @o's "success": @count successes of *@trials (NULL: no "trials", the
+ * cell's "scenarios" being those), their @rate and its interval @ci95. */
+static void put_success(cJSON *o, const uint64_t *trials, uint64_t count,
+			double rate, const double ci95[2])
+{
+	cJSON *success = must(cJSON_CreateObject());
+	cJSON *ci = must(cJSON_CreateArray());
+
+	if (trials)
+		put(success, "trials", j_u64(*trials));
+	put(success, "count", j_u64(count));
+	put(success, "rate", j_num(rate));
+	push(ci, j_num(ci95[0]));
+	push(ci, j_num(ci95[1]));
+	put(success, "ci95", ci);
+	put(o, "success", success);
+}
+
 /* The failover figures of a cell (stats_failover.h), when it has any. */
 static cJSON *json_failover(const struct fo_summary *f)
 {
 	cJSON *o = must(cJSON_CreateObject());
-	cJSON *success = must(cJSON_CreateObject());
-	cJSON *ci = must(cJSON_CreateArray());
 	cJSON *back = must(cJSON_CreateObject());
 
-	put(success, "trials", j_u64(f->happened));
-	put(success, "count", j_u64(f->successes));
-	put(success, "rate", j_num(f->rate));
-	push(ci, j_num(f->ci95[0]));
-	push(ci, j_num(f->ci95[1]));
-	put(success, "ci95", ci);
-	put(o, "success", success);
+	put_success(o, &f->happened, f->successes, f->rate, f->ci95);
 	put(o, "affected", j_u64(f->affected));
 	put(o, "back", j_u64(f->back));
 	put(back, "mean", j_num(f->back_mean));
@@ -260,8 +270,6 @@ static cJSON *json_cell(const struct spec *s, const struct out_cell *c)
 	const struct cell_summary *m = &c->sum;
 	cJSON *o = must(cJSON_CreateObject());
 	cJSON *params = must(cJSON_CreateObject());
-	cJSON *success = must(cJSON_CreateObject());
-	cJSON *ci = must(cJSON_CreateArray());
 	cJSON *join = must(cJSON_CreateObject());
 	cJSON *beyond = must(cJSON_CreateObject());
 	cJSON *joined = must(cJSON_CreateObject());
@@ -280,12 +288,7 @@ static cJSON *json_cell(const struct spec *s, const struct out_cell *c)
 	put(o, "params", params);
 	put(o, "scenarios", j_u64(m->scenarios));
 
-	put(success, "count", j_u64(m->successes));
-	put(success, "rate", j_num(m->rate));
-	push(ci, j_num(m->ci95[0]));
-	push(ci, j_num(m->ci95[1]));
-	put(success, "ci95", ci);
-	put(o, "success", success);
+	put_success(o, NULL, m->successes, m->rate, m->ci95);
 
 	/* censored: over every counted node, not joined = beyond D */
 	put(join, "restricted_mean", j_num(m->join_rmean));
@@ -381,7 +384,7 @@ char *output_json_string(const struct spec *s, const struct out_cell *cells,
 	cJSON *root = must(cJSON_CreateObject());
 	cJSON *axes = must(cJSON_CreateArray());
 	cJSON *results = must(cJSON_CreateArray());
-	char *text, *out;
+	char *out;
 	size_t i;
 
 	put(root, "selsim_version", j_str(SELSIM_VERSION));
@@ -406,11 +409,7 @@ char *output_json_string(const struct spec *s, const struct out_cell *cells,
 		push(results, json_cell(s, &cells[i]));
 	put(root, "results", results);
 
-	text = cJSON_Print(root);
-	if (!text)
-		g_error("out of memory printing results JSON");
-	out = g_strconcat(text, "\n", NULL);
-	cJSON_free(text);
+	out = fmt_json_text(root);
 	cJSON_Delete(root);
 	return out;
 }
@@ -438,11 +437,7 @@ static void csv_field(GString *g, const char *v)
 /* The shortest text that reads back to @v (fmt.h); NAN: empty. */
 static void csv_num(GString *g, double v)
 {
-	char buf[FMT_DOUBLE_LEN];
-
-	g_string_append_c(g, ',');
-	if (isfinite(v))
-		g_string_append(g, fmt_double(buf, v));
+	fmt_csv_num(g, v);
 }
 
 /* A censored figure: "inf" when beyond the deadline, else csv_num(). */

@@ -29,25 +29,21 @@ void fo_acc_release(struct fo_acc *a)
 
 void fo_acc_add(struct fo_acc *a, const struct run_record *r)
 {
+	struct fo__scen_sums s = { 0 };
 	struct fo_scenario sc = { .happened = r->fo_happened };
-	sim_time notready = 0, back_sum = 0;
-	uint64_t affected = 0, back = 0;
 	bool fell = false;
 	size_t i;
 
 	if (!r->failover)
 		return;
-	if (a->summary) {
-		fo__summary_add(a, r);
-		return;
-	}
 	a->enabled = true;
 	a->scenarios++;
 	for (i = 0; i < r->n_nodes; i++) {
 		const struct node_record *nr = &r->nodes[i];
+		sim_time t = nr->fo_back_time;
 
 		a->notready += nr->fo_notready;
-		notready += nr->fo_notready_time;
+		s.notready += nr->fo_notready_time;
 		a->failed_renewals += nr->fo_failed_renewals;
 		a->requests += nr->fo_requests;
 		a->dials += nr->fo_dials;
@@ -55,29 +51,39 @@ void fo_acc_add(struct fo_acc *a, const struct run_record *r)
 			fell = true;
 		if (!nr->fo_affected)
 			continue;
-		affected++;
-		if (nr->fo_back) {
-			double s = sim_time_to_s(nr->fo_back_time);
-
-			back++;
-			g_array_append_val(a->back_s, s);
-			back_sum += nr->fo_back_time;
-		} else {
-			back_sum += MAX(nr->fo_back_time,
-					r->end - nr->fo_cut_at);
+		s.affected++;
+		if (!nr->fo_back) {
+			s.back_sum += (unsigned __int128)MAX(
+				t, r->end - nr->fo_cut_at);
+			continue;
 		}
+		if (a->summary) {
+			fo__summary_back(a, t);
+		} else {
+			double x = sim_time_to_s(t);
+
+			g_array_append_val(a->back_s, x);
+		}
+		a->back++;
+		s.back++;
+		s.back_sum += (unsigned __int128)t;
 	}
-	a->notready_time += notready;
-	a->affected += affected;
-	a->back += back;
-	sc.notready_s = (float)sim_time_to_s(notready);
-	sc.back_mean_s = affected ? (float)(sim_time_to_s(back_sum) /
-					    (double)affected) : 0.0f;
+	a->notready_time += s.notready;
+	a->affected += s.affected;
 	if (r->fo_happened) {
 		a->happened++;
-		sc.success = !fell && back == affected;
-		a->successes += sc.success;
+		s.success = !fell && s.back == s.affected;
+		a->successes += s.success;
 	}
+	if (a->summary) {
+		fo__summary_add(a, &s);
+		return;
+	}
+	sc.success = s.success;
+	sc.notready_s = (float)sim_time_to_s(s.notready);
+	sc.back_mean_s = s.affected
+		? (float)(sim_time_to_s((sim_time)s.back_sum) /
+			  (double)s.affected) : 0.0f;
 	g_array_append_val(a->scen, sc);
 }
 

@@ -1,7 +1,7 @@
 /*
  * Between stats_failover.c and its summary mode, stats_failover_summary.c
- * (and the histogram buckets stats_summary.c lends both): not for use
- * elsewhere.
+ * (which borrows stats_summary.c's histogram: stats_summary_internal.h):
+ * not for use elsewhere.
  */
 #ifndef EXPERIMENTS_STATS_FAILOVER_INTERNAL_H
 #define EXPERIMENTS_STATS_FAILOVER_INTERNAL_H
@@ -13,15 +13,27 @@
 
 struct bytes_in;
 
-/* stats_summary.c's log buckets: the bucket of @v ns, and bucket @i's
- * lowest value and width in ns. */
-size_t stats__hist_index(uint64_t v);
-void stats__hist_bucket(size_t i, uint64_t *lo, uint64_t *width);
+/* One scenario's sums over its nodes, from fo_acc_add()'s one pass,
+ * which both modes share. */
+struct fo__scen_sums {
+	sim_time notready;		/* NotReady node-time */
+	uint64_t affected, back;	/* affected agents, of which back */
+	unsigned __int128 back_sum;	/* the affected agents' times back,
+					 * ns, one not back counting the rest
+					 * of the run */
+	bool success;			/* the failover happened and
+					 * succeeded */
+};
 
-/* The summary-mode halves of fo_acc_add(), _merge(), _encode(),
- * _decode(), _summarise() (the figures not computed the same way in both
- * modes) and fo_paired_compute() (from @cell's paired sums). */
-void fo__summary_add(struct fo_acc *a, const struct run_record *r);
+/* Summary mode, in fo_acc_add()'s pass: an agent back after @t ns (the
+ * histogram and its extremes; the pass counts a->back after). */
+void fo__summary_back(struct fo_acc *a, sim_time t);
+
+/* The summary-mode halves of fo_acc_add() (the scenario's sums @s, after
+ * the pass), _merge(), _encode(), _decode(), _summarise() (the figures
+ * not computed the same way in both modes) and fo_paired_compute() (from
+ * @cell's paired sums). */
+void fo__summary_add(struct fo_acc *a, const struct fo__scen_sums *s);
 void fo__summary_merge(struct fo_acc *dst, const struct fo_acc *src);
 void fo__summary_encode(const struct fo_acc *a, GByteArray *out);
 bool fo__summary_decode(struct bytes_in *in, struct fo_acc *a);

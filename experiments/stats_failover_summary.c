@@ -9,6 +9,7 @@
  * node-seconds and for the paired differences, from the sums.
  */
 #include "stats_failover_internal.h"
+#include "stats_summary_internal.h"
 #include "bytes.h"
 #include "stats.h"
 #include "sim/error.h"
@@ -26,64 +27,32 @@ void fo_acc_init_summary(struct fo_acc *a, uint64_t deadline_ns)
 	a->sc_ns = g_array_new(FALSE, FALSE, sizeof(struct fo_scenario_ns));
 }
 
-/* *@d += @v, setting *@ovf when it wraps. */
-static void add128(u128 *d, u128 v, bool *ovf)
+void fo__summary_back(struct fo_acc *a, sim_time t)
 {
-	*ovf |= __builtin_add_overflow(*d, v, d);
+	SIM_ASSERT(t >= 0 && stats__hist_index((uint64_t)t) < a->n_hist);
+	if (!a->hist)
+		a->hist = g_new0(uint64_t, a->n_hist);
+	a->hist[stats__hist_index((uint64_t)t)]++;
+	if (!a->back || t < a->back_ns_min)
+		a->back_ns_min = t;
+	if (!a->back || t > a->back_ns_max)
+		a->back_ns_max = t;
+	a->back_ns_sum += (u128)t;
 }
 
-void fo__summary_add(struct fo_acc *a, const struct run_record *r)
+void fo__summary_add(struct fo_acc *a, const struct fo__scen_sums *s)
 {
-	struct fo_scenario_ns sc = { 0 };
-	uint64_t affected = 0, back = 0, notready = 0;
-	u128 back_sum = 0;
-	bool fell = false, ovf = false;
-	size_t i;
+	uint64_t notready = (uint64_t)s->notready;
+	struct fo_scenario_ns sc = {
+		.notready_ns = notready,
+		.back_mean_ns = s->affected
+			? (uint64_t)(s->back_sum / s->affected) : 0,
+		.success = s->success,
+	};
+	bool ovf = false;
 
-	a->enabled = true;
-	a->scenarios++;
-	for (i = 0; i < r->n_nodes; i++) {
-		const struct node_record *nr = &r->nodes[i];
-		sim_time t = nr->fo_back_time;
-
-		a->notready += nr->fo_notready;
-		notready += (uint64_t)nr->fo_notready_time;
-		a->failed_renewals += nr->fo_failed_renewals;
-		a->requests += nr->fo_requests;
-		a->dials += nr->fo_dials;
-		fell |= nr->fo_notready > 0;
-		if (!nr->fo_affected)
-			continue;
-		affected++;
-		if (!nr->fo_back) {
-			back_sum += (u128)MAX(nr->fo_back_time,
-					      r->end - nr->fo_cut_at);
-			continue;
-		}
-		SIM_ASSERT(t >= 0 && stats__hist_index((uint64_t)t) < a->n_hist);
-		if (!a->hist)
-			a->hist = g_new0(uint64_t, a->n_hist);
-		a->hist[stats__hist_index((uint64_t)t)]++;
-		if (!a->back || t < a->back_ns_min)
-			a->back_ns_min = t;
-		if (!a->back || t > a->back_ns_max)
-			a->back_ns_max = t;
-		a->back++;
-		back++;
-		a->back_ns_sum += (u128)t;
-		back_sum += (u128)t;
-	}
-	a->notready_time += (sim_time)notready;
-	add128(&a->notready_ns_sq, (u128)notready * notready, &ovf);
+	stats__add128(&a->notready_ns_sq, (u128)notready * notready, &ovf);
 	SIM_ASSERT(!ovf);
-	a->affected += affected;
-	sc.notready_ns = notready;
-	sc.back_mean_ns = affected ? (uint64_t)(back_sum / affected) : 0;
-	if (r->fo_happened) {
-		a->happened++;
-		sc.success = !fell && back == affected;
-		a->successes += sc.success;
-	}
 	g_array_append_val(a->sc_ns, sc);
 }
 
@@ -93,16 +62,16 @@ static void pair_add(struct fo_pair *d, const struct fo_pair *s)
 	d->better += s->better;
 	d->worse += s->worse;
 	d->overflow |= s->overflow;
-	add128(&d->na, s->na, &d->overflow);
-	add128(&d->nb, s->nb, &d->overflow);
-	add128(&d->na2, s->na2, &d->overflow);
-	add128(&d->nb2, s->nb2, &d->overflow);
-	add128(&d->nanb, s->nanb, &d->overflow);
-	add128(&d->ma, s->ma, &d->overflow);
-	add128(&d->mb, s->mb, &d->overflow);
-	add128(&d->ma2, s->ma2, &d->overflow);
-	add128(&d->mb2, s->mb2, &d->overflow);
-	add128(&d->mamb, s->mamb, &d->overflow);
+	stats__add128(&d->na, s->na, &d->overflow);
+	stats__add128(&d->nb, s->nb, &d->overflow);
+	stats__add128(&d->na2, s->na2, &d->overflow);
+	stats__add128(&d->nb2, s->nb2, &d->overflow);
+	stats__add128(&d->nanb, s->nanb, &d->overflow);
+	stats__add128(&d->ma, s->ma, &d->overflow);
+	stats__add128(&d->mb, s->mb, &d->overflow);
+	stats__add128(&d->ma2, s->ma2, &d->overflow);
+	stats__add128(&d->mb2, s->mb2, &d->overflow);
+	stats__add128(&d->mamb, s->mamb, &d->overflow);
 }
 
 void fo__summary_merge(struct fo_acc *dst, const struct fo_acc *src)
@@ -130,7 +99,7 @@ void fo__summary_merge(struct fo_acc *dst, const struct fo_acc *src)
 	dst->back_ns_sum += src->back_ns_sum;
 	dst->notready += src->notready;
 	dst->notready_time += src->notready_time;
-	add128(&dst->notready_ns_sq, src->notready_ns_sq, &ovf);
+	stats__add128(&dst->notready_ns_sq, src->notready_ns_sq, &ovf);
 	SIM_ASSERT(!ovf);
 	dst->failed_renewals += src->failed_renewals;
 	dst->requests += src->requests;
@@ -163,16 +132,16 @@ void fo_acc_pair_chunk(struct fo_acc *a, const struct fo_acc *base)
 
 		p.better += x[k].success && !y[k].success;
 		p.worse += !x[k].success && y[k].success;
-		add128(&p.na, na, &p.overflow);
-		add128(&p.nb, nb, &p.overflow);
-		add128(&p.na2, na * na, &p.overflow);
-		add128(&p.nb2, nb * nb, &p.overflow);
-		add128(&p.nanb, na * nb, &p.overflow);
-		add128(&p.ma, ma, &p.overflow);
-		add128(&p.mb, mb, &p.overflow);
-		add128(&p.ma2, ma * ma, &p.overflow);
-		add128(&p.mb2, mb * mb, &p.overflow);
-		add128(&p.mamb, ma * mb, &p.overflow);
+		stats__add128(&p.na, na, &p.overflow);
+		stats__add128(&p.nb, nb, &p.overflow);
+		stats__add128(&p.na2, na * na, &p.overflow);
+		stats__add128(&p.nb2, nb * nb, &p.overflow);
+		stats__add128(&p.nanb, na * nb, &p.overflow);
+		stats__add128(&p.ma, ma, &p.overflow);
+		stats__add128(&p.mb, mb, &p.overflow);
+		stats__add128(&p.ma2, ma * ma, &p.overflow);
+		stats__add128(&p.mb2, mb * mb, &p.overflow);
+		stats__add128(&p.mamb, ma * mb, &p.overflow);
 	}
 	p.n = n;
 	pair_add(&a->pair, &p);
@@ -319,46 +288,15 @@ bool fo__summary_decode(struct bytes_in *in, struct fo_acc *a)
 
 /* ---- figures ---- */
 
-/* The value of rank @t (0-based) among the agents back, seconds: the
- * exact extremes, else its bucket's midpoint (as stats_summary.c). */
-static double order_stat(const struct fo_acc *a, uint64_t t)
-{
-	uint64_t cum = 0, lo, w;
-	size_t i;
-
-	SIM_ASSERT(t < a->back);
-	if (t == 0)
-		return sim_time_to_s(a->back_ns_min);
-	if (t == a->back - 1)
-		return sim_time_to_s(a->back_ns_max);
-	for (i = 0; i < a->n_hist; i++) {
-		cum += a->hist[i];
-		if (cum > t)
-			break;
-	}
-	SIM_ASSERT(i < a->n_hist);
-	stats__hist_bucket(i, &lo, &w);
-	return ((double)lo + (double)(w - 1) / 2.0) / 1e9;
-}
-
-/* stats_quantile_censored() over the affected agents, those back the
+/* stats__hist_quantile() over the affected agents, those back the
  * smallest, read from the histogram. */
 static double quantile(const struct fo_acc *a, double q)
 {
-	uint64_t all = a->affected, r = a->back, lo;
-	double h, d, x0;
+	struct stats__hist h = { .counts = a->hist, .n_buckets = a->n_hist,
+				 .n = a->back, .min = a->back_ns_min,
+				 .max = a->back_ns_max };
 
-	if (all == 0)
-		return NAN;
-	h = (double)(all - 1) * q;
-	lo = (uint64_t)h;
-	d = h - (double)lo;
-	if (lo + 1 >= all)
-		d = 0.0;
-	if (lo >= r || (d > 0.0 && lo + 1 >= r))
-		return INFINITY;
-	x0 = order_stat(a, lo);
-	return d == 0.0 ? x0 : (1.0 - d) * x0 + d * order_stat(a, lo + 1);
+	return stats__hist_quantile(&h, a->affected, q, -1);
 }
 
 /* The mean of @n values from their sum @s and sum of squares @s2 (in

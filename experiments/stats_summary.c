@@ -4,7 +4,7 @@
  */
 #include "stats.h"
 #include "stats_paired.h"
-#include "stats_failover_internal.h"
+#include "stats_summary_internal.h"
 #include "sim/error.h"
 
 #include <errno.h>
@@ -129,12 +129,6 @@ void cell_acc_summary_add(struct cell_acc *a, const struct run_record *r)
 	fo_acc_add(&a->fo, r);
 }
 
-/* *@d += @v, setting *@ovf when it wraps. */
-static void add128(u128 *d, u128 v, bool *ovf)
-{
-	*ovf |= __builtin_add_overflow(*d, v, d);
-}
-
 static u128 *pair_sums(struct cell_acc_pair *p, size_t *n);
 
 static void pair_add(struct cell_acc_pair *d, const struct cell_acc_pair *s)
@@ -148,7 +142,7 @@ static void pair_add(struct cell_acc_pair *d, const struct cell_acc_pair *s)
 	d->worse += s->worse;
 	d->overflow |= s->overflow;
 	for (i = 0; i < n; i++)
-		add128(&dw[i], sw[i], &d->overflow);
+		stats__add128(&dw[i], sw[i], &d->overflow);
 }
 
 void cell_acc_summary_merge(struct cell_acc *dst, const struct cell_acc *src)
@@ -214,20 +208,20 @@ void cell_acc_pair_chunk(struct cell_acc *a, struct cell_acc *base)
 		p.worse += !sa[k].success && sb[k].success;
 		/* each product fits: S < 2^64 */
 		p.overflow |= ta[k] == UINT64_MAX || tb[k] == UINT64_MAX;
-		add128(&p.sa, s1, &p.overflow);
-		add128(&p.sb, s2, &p.overflow);
-		add128(&p.wa, w1, &p.overflow);
-		add128(&p.wb, w2, &p.overflow);
-		add128(&p.sa2, s1 * s1, &p.overflow);
-		add128(&p.sb2, s2 * s2, &p.overflow);
-		add128(&p.sasb, s1 * s2, &p.overflow);
-		add128(&p.sawa, s1 * w1, &p.overflow);
-		add128(&p.sawb, s1 * w2, &p.overflow);
-		add128(&p.sbwa, s2 * w1, &p.overflow);
-		add128(&p.sbwb, s2 * w2, &p.overflow);
-		add128(&p.wa2, w1 * w1, &p.overflow);
-		add128(&p.wb2, w2 * w2, &p.overflow);
-		add128(&p.wawb, w1 * w2, &p.overflow);
+		stats__add128(&p.sa, s1, &p.overflow);
+		stats__add128(&p.sb, s2, &p.overflow);
+		stats__add128(&p.wa, w1, &p.overflow);
+		stats__add128(&p.wb, w2, &p.overflow);
+		stats__add128(&p.sa2, s1 * s1, &p.overflow);
+		stats__add128(&p.sb2, s2 * s2, &p.overflow);
+		stats__add128(&p.sasb, s1 * s2, &p.overflow);
+		stats__add128(&p.sawa, s1 * w1, &p.overflow);
+		stats__add128(&p.sawb, s1 * w2, &p.overflow);
+		stats__add128(&p.sbwa, s2 * w1, &p.overflow);
+		stats__add128(&p.sbwb, s2 * w2, &p.overflow);
+		stats__add128(&p.wa2, w1 * w1, &p.overflow);
+		stats__add128(&p.wb2, w2 * w2, &p.overflow);
+		stats__add128(&p.wawb, w1 * w2, &p.overflow);
 	}
 	p.n = n;
 	pair_add(&a->pair, &p);
@@ -237,25 +231,32 @@ void cell_acc_pair_chunk(struct cell_acc *a, struct cell_acc *base)
 
 /* ---- figures from the histogram ---- */
 
-/* The value of rank @t (0-based) among the ready nodes, seconds: the
- * exact extremes at either end, else its bucket's midpoint, or its
- * bucket's lower (@edge < 0) or upper (@edge > 0) end. */
-static double order_stat(const struct cell_acc *a, uint64_t t, int edge)
+/* The ready nodes' join times. */
+static struct stats__hist join_hist(const struct cell_acc *a)
+{
+	return (struct stats__hist){ .counts = a->hist, .n_buckets = a->n_hist,
+				     .n = a->nodes_ready,
+				     .min = a->join_ns_min,
+				     .max = a->join_ns_max };
+}
+
+double stats__hist_order_stat(const struct stats__hist *h, uint64_t t,
+			      int edge)
 {
 	uint64_t cum = 0, lo, w;
 	size_t i;
 
-	SIM_ASSERT(t < a->nodes_ready);
+	SIM_ASSERT(t < h->n);
 	if (t == 0)
-		return sim_time_to_s(a->join_ns_min);
-	if (t == a->nodes_ready - 1)
-		return sim_time_to_s(a->join_ns_max);
-	for (i = 0; i < a->n_hist; i++) {
-		cum += a->hist[i];
+		return sim_time_to_s(h->min);
+	if (t == h->n - 1)
+		return sim_time_to_s(h->max);
+	for (i = 0; i < h->n_buckets; i++) {
+		cum += h->counts[i];
 		if (cum > t)
 			break;
 	}
-	SIM_ASSERT(i < a->n_hist);
+	SIM_ASSERT(i < h->n_buckets);
 	hist_bucket(i, &lo, &w);
 	if (edge < 0)
 		return (double)lo / 1e9;
@@ -264,29 +265,43 @@ static double order_stat(const struct cell_acc *a, uint64_t t, int edge)
 	return ((double)lo + (double)(w - 1) / 2.0) / 1e9;
 }
 
-/* stats_quantile_censored() and, with @cap >= 0, stats_quantile_capped()
- * (values capped at @cap), the order statistics read from the histogram;
- * @all: counted nodes (n), the ready ones being the r smallest. */
-static double hist_quantile(const struct cell_acc *a, uint64_t all, double q,
-			    double cap)
+double stats__hist_quantile(const struct stats__hist *h, uint64_t all,
+			    double q, double cap)
 {
-	uint64_t r = a->nodes_ready, lo;
-	double h, d, x0, x1;
+	uint64_t r = h->n, lo;
+	double d, x0, x1, x;
 
 	if (all == 0)
 		return NAN;
-	h = (double)(all - 1) * q;
-	lo = (uint64_t)h;
-	d = h - (double)lo;
+	x = (double)(all - 1) * q;
+	lo = (uint64_t)x;
+	d = x - (double)lo;
 	if (lo + 1 >= all)
 		d = 0.0;
 	if (cap < 0 && (lo >= r || (d > 0.0 && lo + 1 >= r)))
 		return INFINITY;
-	x0 = lo < r ? order_stat(a, lo, 0) : cap;
+	x0 = lo < r ? stats__hist_order_stat(h, lo, 0) : cap;
 	if (d == 0.0)
 		return x0;
-	x1 = lo + 1 < r ? order_stat(a, lo + 1, 0) : cap;
+	x1 = lo + 1 < r ? stats__hist_order_stat(h, lo + 1, 0) : cap;
 	return (1.0 - d) * x0 + d * x1;
+}
+
+/* stats__hist_order_stat() and _quantile() over the ready nodes; @all:
+ * counted nodes. */
+static double order_stat(const struct cell_acc *a, uint64_t t, int edge)
+{
+	struct stats__hist h = join_hist(a);
+
+	return stats__hist_order_stat(&h, t, edge);
+}
+
+static double hist_quantile(const struct cell_acc *a, uint64_t all, double q,
+			    double cap)
+{
+	struct stats__hist h = join_hist(a);
+
+	return stats__hist_quantile(&h, all, q, cap);
 }
 
 /* The order-statistic interval of the @q quantile of @n counted nodes at

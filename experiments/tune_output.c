@@ -212,7 +212,7 @@ char *tune_json_string(const struct spec *s, const struct tune_spec *t,
 		       const char *command_line)
 {
 	cJSON *root = cJSON_CreateObject(), *a = cJSON_CreateArray();
-	char *text, *out;
+	char *out;
 	size_t i;
 
 	cJSON_AddStringToObject(root, "selsim_version", SELSIM_VERSION);
@@ -228,20 +228,9 @@ char *tune_json_string(const struct spec *s, const struct tune_spec *t,
 	for (i = 0; i < n; i++)
 		cJSON_AddItemToArray(a, outcome_json(s, t, &o[i]));
 	cJSON_AddItemToObject(root, "policies", a);
-	text = cJSON_Print(root);
-	out = g_strconcat(text, "\n", NULL);
-	cJSON_free(text);
+	out = fmt_json_text(root);
 	cJSON_Delete(root);
 	return out;
-}
-
-static void csv_num(GString *g, double v)
-{
-	char b[FMT_DOUBLE_LEN];
-
-	g_string_append_c(g, ',');
-	if (isfinite(v))
-		g_string_append(g, fmt_double(b, v));
 }
 
 char *tune_csv_string(const struct spec *s, const struct tune_spec *t,
@@ -266,12 +255,12 @@ char *tune_csv_string(const struct spec *s, const struct tune_spec *t,
 				s->policies[o[k].policy].ops->name, e->id,
 				tune_phase_name(e->phase));
 			for (c = 0; c < t->n_params; c++)
-				csv_num(g, o[k].applies[c] ? e->x[c] : NAN);
+				fmt_csv_num(g, o[k].applies[c] ? e->x[c] : NAN);
 			g_string_append_printf(g, ",%s,%zu", e->valid ? "true"
 					       : "false", e->blocks *
 					       (size_t)t->block);
 			for (c = 0; c <= t->n_constraints; c++)
-				csv_num(g, e->m[c]);
+				fmt_csv_num(g, e->m[c]);
 			g_string_append_printf(g, ",%s,%d,%s\n",
 				e->valid && e->violation == 0 ? "true"
 				: "false", e->rung,

@@ -348,7 +348,7 @@ static void start(struct world *w, int node)
 
 void apietcd__reset(struct world *w, uint64_t seed, uint64_t scenario)
 {
-	int id, i, k;
+	int id;
 
 	sim_rng_seed(w->apietcd->rng, seed, scenario, SIM_RNG_APIETCD, 0);
 	for (id = 0; id < w->n; id++)
@@ -356,20 +356,14 @@ void apietcd__reset(struct world *w, uint64_t seed, uint64_t scenario)
 	if (!w->cfg->failover)
 		return;
 	for (id = 0; id < w->n; id++) {
-		int members[CONFIG_MAX_SERVERS];
 		sim_time iv = w->kp->health_check_interval;
 
 		if (!followed(w, id) || !node__running(w, id) ||
 		    node__phase(w, id) != PHASE_READY)
 			continue;
-		for (i = k = 0; i < w->n && k < CONFIG_MAX_SERVERS; i++)
-			if (role_has_etcd(w->cfg->nodes[i].role))
-				members[k++] = i;
 		/* Ready a while: its etcd LB has the member list and its
 		 * /ping checks (K3S-MODEL 6.3), its loop in any phase */
-		lb__start(w, id, LB_ETCD);
-		lb__set_list(w, id, LB_ETCD, members, k);
-		lb__attach_checks(w, id, LB_ETCD);
+		lb__start_settled(w, id, LB_ETCD);
 		lb__health_phase(w, id, LB_ETCD, iv -
 			(sim_time)(gsl_rng_uniform(w->apietcd->rng) *
 				   (double)(iv - 1)));

@@ -489,6 +489,19 @@ void lb__start(struct world *w, int node, lb_kind kind)
 				     health_loop, lb, 0);
 }
 
+void lb__start_settled(struct world *w, int node, lb_kind kind)
+{
+	int list[CONFIG_MAX_SERVERS], i, k;
+
+	for (i = k = 0; i < w->n && k < CONFIG_MAX_SERVERS; i++)
+		if (kind == LB_ETCD ? role_has_etcd(w->cfg->nodes[i].role)
+				    : role_has_apiserver(w->cfg->nodes[i].role))
+			list[k++] = i;
+	lb__start(w, node, kind);
+	lb__set_list(w, node, kind, list, k);
+	lb__attach_checks(w, node, kind);
+}
+
 void lb__health_phase(struct world *w, int node, lb_kind kind,
 		      sim_time delay)
 {

@@ -89,6 +89,13 @@ void lb__set_list(struct world *w, int node, lb_kind kind, const int *list,
  * tunnels come with the apiserver list (K3S-MODEL 6.5). Servers outside
  * the list (a default) stay unchecked. */
 void lb__attach_checks(struct world *w, int node, lb_kind kind);
+/* Starts @node's LB @kind as one that ran a while before a failover run
+ * (session.c, apietcd.c at its start): lb__start(), then every server it
+ * balances (apiservers for LB_SUPERVISOR, etcd members for LB_ETCD), in
+ * node order, as its list (lb__set_list()), then its checkers
+ * (lb__attach_checks()). The health loop's phase is the caller's
+ * (lb__health_phase()). */
+void lb__start_settled(struct world *w, int node, lb_kind kind);
 /* @server went up, down, or changed reachability: connected tunnels to
  * it notice (a reset at once, a vanished host at the keepalive). */
 void lb__server_changed(struct world *w, int server);

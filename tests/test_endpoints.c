@@ -9,6 +9,7 @@
 #include "experiments/spec.h"
 #include "models/world.h"
 #include "test.h"
+#include "traced.h"
 
 #include <string.h>
 
@@ -17,107 +18,36 @@
  * formulas: a few requests' worth */
 #define SLACK (100 * SIM_MS)
 
+/* A spec of 3 servers and @n agents; @failures is the "failures" array's
+ * body, @params the "params" object's body. Caller frees. */
+static char *spec_with(int n, const char *failures, const char *params,
+		       const char *deadline)
+{
+	GString *g = traced_spec_head(deadline, "\"k3s\"", params);
+
+	traced_spec_agents(g, n);
+	return traced_spec_end(g, failures);
+}
+
 static char *spec_of(int n, const char *failures, const char *deadline)
 {
-	GString *g = g_string_new(NULL);
-	int i;
-
-	g_string_append_printf(g, "{ \"name\": \"t\", \"scenarios\": 1, "
-		"\"deadline\": \"%s\", \"failover\": true, "
-		"\"controller_manager\": \"server-2\", "
-		"\"policies\": [\"k3s\"], "
-		"\"network\": { \"rtt\": { \"same_az\": \"1ms\", "
-		"\"cross_az\": \"1ms\" } }, "
-		"\"servers\": { \"service_time\": \"1ms\" }, "
-		"\"topology\": { \"azs\": { \"a\": \"r\", \"b\": \"r\", "
-		"\"c\": \"r\" }, \"nodes\": ["
-		"{ \"name\": \"server-1\", \"role\": \"server\", \"az\": \"a\" },"
-		"{ \"name\": \"server-2\", \"role\": \"server\", \"az\": \"b\", "
-		"\"server\": \"server-1\" },"
-		"{ \"name\": \"server-3\", \"role\": \"server\", \"az\": \"c\", "
-		"\"server\": \"server-1\" }", deadline);
-	for (i = 0; i < n; i++)
-		g_string_append_printf(g, ", { \"name\": \"agent-%d\", "
-				       "\"role\": \"agent\", \"az\": \"%c\", "
-				       "\"server\": \"server-1\" }", i + 1,
-				       "abc"[i % 3]);
-	g_string_append_printf(g, "] }, \"failures\": [ %s ] }", failures);
-	return g_string_free(g, FALSE);
+	return spec_with(n, failures, "", deadline);
 }
 
-struct ev {
-	sim_time t;
-	int node;
-	char *text;
-};
-
-static void collect(void *ctx, const struct trace_event *e)
+static void run(const char *json, struct traced *r)
 {
-	struct ev v = { e->t, e->node, g_strdup(e->text) };
-
-	g_array_append_val((GArray *)ctx, v);
-}
-
-struct run {
-	struct spec spec;
-	struct run_record rec;
-	GArray *ev;
-	struct k3s_params kp;
-};
-
-static void run(const char *json, struct run *r)
-{
-	GError *err = NULL;
-	struct world *w;
-
-	if (!spec_parse("test.json", json, &r->spec, &err))
-		TEST_FAIL("spec: %s", err->message);
-	w = world_new(&r->spec.world, r->spec.policies[0].ops,
-		      &r->spec.policies[0].params, &r->spec.policies[0].k3s);
-	r->kp = r->spec.policies[0].k3s;
-	r->ev = g_array_new(FALSE, FALSE, sizeof(struct ev));
-	world_set_trace(w, collect, r->ev);
-	run_record_init(&r->rec, r->spec.world.n_nodes);
-	world_run(w, r->spec.seed, 0, &r->rec);
-	world_free(w);
-}
-
-static void run_release(struct run *r)
-{
-	guint i;
-
-	for (i = 0; i < r->ev->len; i++)
-		g_free(g_array_index(r->ev, struct ev, i).text);
-	g_array_free(r->ev, TRUE);
-	run_record_release(&r->rec);
-	spec_release(&r->spec);
-}
-
-/* The first event in [@from, @to) of @node (-1: any) holding @needle. */
-static const struct ev *find(const struct run *r, int node, sim_time from,
-			     sim_time to, const char *needle)
-{
-	guint i;
-
-	for (i = 0; i < r->ev->len; i++) {
-		const struct ev *e = &g_array_index(r->ev, struct ev, i);
-
-		if (e->t >= from && e->t < to &&
-		    (node < 0 || e->node == node) && strstr(e->text, needle))
-			return e;
-	}
-	return NULL;
+	traced_run("test.json", json, NULL, 0, r);
 }
 
 /* The last event before @to of @node holding @needle. */
-static const struct ev *find_last(const struct run *r, int node,
+static const struct event *find_last(const struct traced *r, int node,
 				  sim_time to, const char *needle)
 {
-	const struct ev *last = NULL;
+	const struct event *last = NULL;
 	guint i;
 
 	for (i = 0; i < r->ev->len; i++) {
-		const struct ev *e = &g_array_index(r->ev, struct ev, i);
+		const struct event *e = &g_array_index(r->ev, struct event, i);
 
 		if (e->t < to && e->node == node && strstr(e->text, needle))
 			last = e;
@@ -137,10 +67,10 @@ static const struct ev *find_last(const struct run *r, int node,
  */
 static void test_unaffected(void)
 {
-	struct run r;
+	struct traced r;
 	char *json = spec_of(6, "{ \"at\": \"120s\", \"crash\": "
 			     "\"server-3\" }", "4m");
-	const struct ev *renew, *gone, *e;
+	const struct event *renew, *gone, *e;
 	sim_time lo, hi;
 	size_t i;
 
@@ -172,7 +102,7 @@ static void test_unaffected(void)
 		/* nobody was cut off */
 		ASSERT(!r.rec.nodes[i].fo_affected);
 	}
-	run_release(&r);
+	traced_release(&r);
 	g_free(json);
 }
 
@@ -186,10 +116,10 @@ static void test_unaffected(void)
  */
 static void test_affected(void)
 {
-	struct run r;
+	struct traced r;
 	char *json = spec_of(6, "{ \"at\": \"120s\", \"crash\": "
 			     "\"server-1\" }", "5m");
-	const struct ev *elected, *gone, *e, *moved;
+	const struct event *elected, *gone, *e, *moved;
 	sim_time exp;
 	size_t i;
 
@@ -214,7 +144,7 @@ static void test_affected(void)
 		ASSERT_GE(e->t, MAX(moved->t, gone->t) +
 			  r.kp.endpointslice_debounce);
 	}
-	run_release(&r);
+	traced_release(&r);
 	g_free(json);
 }
 
@@ -227,10 +157,10 @@ static void test_affected(void)
  */
 static void test_return(void)
 {
-	struct run r;
+	struct traced r;
 	char *json = spec_of(6, "{ \"at\": \"120s\", \"crash\": "
 			     "\"server-3\", \"duration\": \"60s\" }", "5m");
-	const struct ev *gone, *back, *e;
+	const struct event *gone, *back, *e;
 	size_t i;
 
 	run(json, &r);
@@ -252,7 +182,7 @@ static void test_return(void)
 		ASSERT(find(&r, (int)i, T_FAIL, 5 * SIM_MIN,
 			    "connection to server-1 closed") == NULL);
 	}
-	run_release(&r);
+	traced_release(&r);
 	g_free(json);
 }
 
@@ -260,21 +190,13 @@ static void test_return(void)
  * much. */
 static void test_ttl_param(void)
 {
-	struct run r;
-	char *json = spec_of(3, "{ \"at\": \"120s\", \"crash\": "
-			     "\"server-3\" }", "4m");
-	char *p = g_strdup(json);
-	const struct ev *renew, *gone;
-	GString *g;
-
-	g_free(json);
+	struct traced r;
 	/* "params" of the k3s policy: a 40 s TTL */
-	g = g_string_new(p);
-	g_string_replace(g, "\"policies\": [\"k3s\"], ",
-			 "\"policies\": [\"k3s\"], \"params\": { \"k3s\": "
-			 "{ \"endpoint_lease_ttl\": \"40s\" } }, ", 1);
-	g_free(p);
-	p = g_string_free(g, FALSE);
+	char *p = spec_with(3, "{ \"at\": \"120s\", \"crash\": "
+			    "\"server-3\" }", "\"k3s\": { "
+			    "\"endpoint_lease_ttl\": \"40s\" }", "4m");
+	const struct event *renew, *gone;
+
 	run(p, &r);
 	ASSERT_EQ(r.kp.endpoint_lease_ttl, 40 * SIM_S);
 	renew = find_last(&r, 2, T_FAIL + 1, "endpoint lease renewed");
@@ -285,7 +207,7 @@ static void test_ttl_param(void)
 	ASSERT_GE(gone->t, renew->t + r.kp.endpoint_lease_ttl);
 	ASSERT_LE(gone->t, renew->t + r.kp.endpoint_lease_ttl +
 		  r.kp.endpoint_reconcile_interval);
-	run_release(&r);
+	traced_release(&r);
 	g_free(p);
 }
 
@@ -327,7 +249,8 @@ static char *cp_spec(int n, const char *failures, const char *params)
 
 /* No agent's lease request failed with an answer (refused) in [@from,
  * @to): the apiserver's writes wait, they do not fail. */
-static void assert_no_refusal(const struct run *r, sim_time from, sim_time to)
+static void assert_no_refusal(const struct traced *r, sim_time from,
+			      sim_time to)
 {
 	size_t i;
 
@@ -349,10 +272,10 @@ static void assert_no_refusal(const struct run *r, sim_time from, sim_time to)
  */
 static void test_cp_etcd_lb(void)
 {
-	struct run r;
+	struct traced r;
 	char *json = cp_spec(4, "{ \"at\": \"120s\", \"crash\": \"etcd-2\" }",
 			     "");
-	const struct ev *closed, *open;
+	const struct event *closed, *open;
 
 	run(json, &r);
 	ASSERT(find(&r, -1, T_FAIL, 5 * SIM_MIN, "etcd: leader") == NULL);
@@ -370,7 +293,7 @@ static void test_cp_etcd_lb(void)
 	ASSERT_LE(open->t, closed->t + SLACK);
 	ASSERT(find(&r, 4, T_FAIL, 5 * SIM_MIN, "etcd connection") == NULL);
 	assert_no_refusal(&r, T_FAIL, closed->t);
-	run_release(&r);
+	traced_release(&r);
 	g_free(json);
 }
 
@@ -386,11 +309,11 @@ static void test_cp_etcd_lb(void)
  */
 static void test_cp_keepalive(void)
 {
-	struct run r;
+	struct traced r;
 	char *json = cp_spec(4, "{ \"at\": \"120s\", \"crash\": \"etcd-2\" }",
 			     "\"etcd_ping_min\": \"10m\", "
 			     "\"etcd_ping_max\": \"11m\"");
-	const struct ev *closed, *e;
+	const struct event *closed, *e;
 	sim_time t_c;
 
 	run(json, &r);
@@ -418,7 +341,7 @@ static void test_cp_keepalive(void)
 	/* the waiting writes go on then: the agents renew */
 	ASSERT(find(&r, 5, e->t, e->t + SLACK, "lease renewed through cp-1")
 	       != NULL);
-	run_release(&r);
+	traced_release(&r);
 	g_free(json);
 }
 
@@ -434,11 +357,11 @@ static void test_cp_keepalive(void)
  */
 static void test_local_member(void)
 {
-	struct run r;
+	struct traced r;
 	char *json = spec_of(3, "{ \"at\": \"120s\", \"partition\": "
 			     "\"server-1\", \"from\": [\"server-2\", "
 			     "\"server-3\"] }", "4m");
-	const struct ev *lost, *e;
+	const struct event *lost, *e;
 	size_t i;
 
 	run(json, &r);
@@ -455,7 +378,7 @@ static void test_local_member(void)
 	}
 	ASSERT(find(&r, -1, T_FAIL, 4 * SIM_MIN, "server-1 removed from "
 		    "the kubernetes EndpointSlice") != NULL);
-	run_release(&r);
+	traced_release(&r);
 	g_free(json);
 }
 

@@ -9,7 +9,9 @@
 #include "experiments/spec.h"
 #include "models/world.h"
 #include "test.h"
+#include "traced.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -25,106 +27,17 @@
 static char *failover_spec(int n, const char *failures, const char *params,
 			   const char *deadline)
 {
-	GString *g = g_string_new(NULL);
-	int i;
+	GString *g = traced_spec_head(deadline, "\"k3s\", \"pick-first\"",
+				      params);
 
-	g_string_append_printf(g, "{ \"name\": \"t\", \"scenarios\": 1, "
-		"\"deadline\": \"%s\", \"failover\": true, "
-		"\"controller_manager\": \"server-2\", "
-		"\"policies\": [\"k3s\", \"pick-first\"], "
-		"\"params\": { %s }, "
-		"\"network\": { \"rtt\": { \"same_az\": \"1ms\", "
-		"\"cross_az\": \"1ms\" } }, "
-		"\"servers\": { \"service_time\": \"1ms\" }, "
-		"\"topology\": { \"azs\": { \"a\": \"r\", \"b\": \"r\", "
-		"\"c\": \"r\" }, \"nodes\": ["
-		"{ \"name\": \"server-1\", \"role\": \"server\", \"az\": \"a\" },"
-		"{ \"name\": \"server-2\", \"role\": \"server\", \"az\": \"b\", "
-		"\"server\": \"server-1\" },"
-		"{ \"name\": \"server-3\", \"role\": \"server\", \"az\": \"c\", "
-		"\"server\": \"server-1\" }", deadline, params);
-	for (i = 0; i < n; i++)
-		g_string_append_printf(g, ", { \"name\": \"agent-%d\", "
-				       "\"role\": \"agent\", \"az\": \"%c\", "
-				       "\"server\": \"server-1\" }", i + 1,
-				       "abc"[i % 3]);
-	g_string_append_printf(g, "] }, \"failures\": [ %s ] }", failures);
-	return g_string_free(g, FALSE);
-}
-
-struct ev {
-	sim_time t;
-	trace_kind kind;
-	int node, peer;
-	char *text;
-};
-
-static void collect(void *ctx, const struct trace_event *e)
-{
-	struct ev v = { e->t, e->kind, e->node, e->peer, g_strdup(e->text) };
-
-	g_array_append_val((GArray *)ctx, v);
-}
-
-struct run {
-	struct spec spec;
-	struct run_record rec;
-	GArray *ev;		/* struct ev, when traced */
-};
-
-static void run_tie(const char *json, const char *policy, bool traced,
-		    bool reverse, struct run *r)
-{
-	GError *err = NULL;
-	struct world *w;
-	int p;
-
-	if (!spec_parse("test.json", json, &r->spec, &err))
-		TEST_FAIL("spec: %s", err->message);
-	p = spec_policy_index(&r->spec, policy);
-	ASSERT_GE(p, 0);
-	w = world_new(&r->spec.world, r->spec.policies[p].ops,
-		      &r->spec.policies[p].params, &r->spec.policies[p].k3s);
-	r->ev = g_array_new(FALSE, FALSE, sizeof(struct ev));
-	if (traced)
-		world_set_trace(w, collect, r->ev);
-	world_set_tie_reverse(w, reverse);
-	run_record_init(&r->rec, r->spec.world.n_nodes);
-	world_run(w, r->spec.seed, 0, &r->rec);
-	world_free(w);
+	traced_spec_agents(g, n);
+	return traced_spec_end(g, failures);
 }
 
 static void run(const char *json, const char *policy, bool traced,
-		struct run *r)
+		struct traced *r)
 {
-	run_tie(json, policy, traced, false, r);
-}
-
-static void run_release(struct run *r)
-{
-	guint i;
-
-	for (i = 0; i < r->ev->len; i++)
-		g_free(g_array_index(r->ev, struct ev, i).text);
-	g_array_free(r->ev, TRUE);
-	run_record_release(&r->rec);
-	spec_release(&r->spec);
-}
-
-/* The first event after @from of @node whose text holds @needle, or
- * NULL. */
-static const struct ev *find(const struct run *r, int node, sim_time from,
-			     const char *needle)
-{
-	guint i;
-
-	for (i = 0; i < r->ev->len; i++) {
-		const struct ev *e = &g_array_index(r->ev, struct ev, i);
-
-		if (e->t >= from && e->node == node && strstr(e->text, needle))
-			return e;
-	}
-	return NULL;
+	traced_run_with("test.json", json, policy, 0, traced, false, r);
 }
 
 /* A stop: EOF after half an RTT, the next kubelet request redials (server-1
@@ -134,7 +47,7 @@ static const struct ev *find(const struct run *r, int node, sim_time from,
 static void test_stop(void)
 {
 	struct k3s_params kp;
-	struct run r;
+	struct traced r;
 	char *json = failover_spec(6, "{ \"at\": \"120s\", \"stop\": "
 				   "\"server-1\" }", "", "4m");
 	sim_time gap, bound;
@@ -159,7 +72,7 @@ static void test_stop(void)
 		ASSERT_EQ(n->fo_notready, 0);
 		ASSERT_EQ(n->fo_cut_at, T_FAIL);
 	}
-	run_release(&r);
+	traced_release(&r);
 	g_free(json);
 }
 
@@ -176,7 +89,7 @@ static void test_crash(void)
 {
 	struct k3s_params kp;
 	struct policy_params pp;
-	struct run r;
+	struct traced r;
 	char *json = failover_spec(6, "{ \"at\": \"120s\", \"crash\": "
 				   "\"server-1\" }", "", "4m");
 	sim_time h2, detect;
@@ -190,31 +103,35 @@ static void test_crash(void)
 	ASSERT_EQ(r.rec.fo_at, T_FAIL);
 	for (i = 3; i < (int)r.rec.n_nodes; i++) {
 		const struct node_record *n = &r.rec.nodes[i];
-		const struct ev *close, *dial, *failed, *kdial;
+		const struct event *close, *dial, *failed, *kdial;
 		sim_time end;
 
 		ASSERT(n->fo_affected);
 		ASSERT(n->fo_back);
 		/* the first connection closed by its HTTP/2 ping */
-		close = find(&r, i, T_FAIL, "HTTP/2 ping unanswered");
+		close = find(&r, i, T_FAIL, SIM_TIME_MAX,
+			     "HTTP/2 ping unanswered");
 		ASSERT(close != NULL);
 		ASSERT_LE(close->t, T_FAIL + detect);
 		/* no connection can notice before a ping timeout */
 		ASSERT_GE(close->t, T_FAIL + kp.http2_ping_timeout);
 		/* then one dial to server-1, still ACTIVE: the kubelet's
 		 * retry at once, or a watch's re-list after watch_retry */
-		dial = find(&r, i, close->t, "dial server-1 (supervisor LB)");
+		dial = find(&r, i, close->t, SIM_TIME_MAX,
+			    "dial server-1 (supervisor LB)");
 		ASSERT(dial != NULL);
 		ASSERT(dial->t == close->t ||
 		       dial->t == close->t + kp.watch_retry);
-		failed = find(&r, i, T_FAIL, "server-1 ACTIVE -> FAILED");
+		failed = find(&r, i, T_FAIL, SIM_TIME_MAX,
+			      "server-1 ACTIVE -> FAILED");
 		ASSERT(failed != NULL);
 		ASSERT_EQ(failed->t, dial->t + pp.dial_timeout);
 		/* and the API is back through another server, one dial and
 		 * TLS and a request later; a kubelet dial pass that began
 		 * while server-1 was still ACTIVE pays its own dial timeout
 		 * (K3s dials from a snapshot of the list) */
-		kdial = find(&r, i, T_FAIL, "kubelet: dial server-1");
+		kdial = find(&r, i, T_FAIL, SIM_TIME_MAX,
+			     "kubelet: dial server-1");
 		end = failed->t;
 		if (kdial && kdial->t < failed->t)
 			end = MAX(end, kdial->t + pp.dial_timeout);
@@ -223,7 +140,7 @@ static void test_crash(void)
 		ASSERT_LE(n->fo_back_time, detect + kp.watch_retry +
 			  pp.dial_timeout + SLACK);
 	}
-	run_release(&r);
+	traced_release(&r);
 	g_free(json);
 }
 
@@ -235,7 +152,7 @@ static void test_crash(void)
 static void test_crash_tunnel_first(void)
 {
 	struct k3s_params kp;
-	struct run r;
+	struct traced r;
 	char *json = failover_spec(6, "{ \"at\": \"120s\", \"crash\": "
 				   "\"server-1\" }", "\"k3s\": { "
 				   "\"http2_ping_timeout\": \"120s\" }",
@@ -254,7 +171,7 @@ static void test_crash_tunnel_first(void)
 		ASSERT_LE(n->fo_back_time, kp.tunnel_ping_wait +
 			  kp.health_check_interval + SLACK);
 	}
-	run_release(&r);
+	traced_release(&r);
 	g_free(json);
 }
 
@@ -268,7 +185,7 @@ static void test_grace(void)
 {
 	struct k3s_params kp;
 	struct policy_params pp;
-	struct run r;
+	struct traced r;
 	char params[160], *json;
 	sim_time early, late;
 	size_t i;
@@ -290,7 +207,7 @@ static void test_grace(void)
 		ASSERT_EQ(r.rec.nodes[i].fo_notready, 1);
 		ASSERT_GT(r.rec.nodes[i].fo_notready_time, 0);
 	}
-	run_release(&r);
+	traced_release(&r);
 	g_free(json);
 
 	g_snprintf(params, sizeof(params), "\"k3s\": { "
@@ -301,7 +218,7 @@ static void test_grace(void)
 	run(json, "k3s", false, &r);
 	for (i = 3; i < r.rec.n_nodes; i++)
 		ASSERT_EQ(r.rec.nodes[i].fo_notready, 0);
-	run_release(&r);
+	traced_release(&r);
 	g_free(json);
 }
 
@@ -310,7 +227,7 @@ static void test_grace(void)
  * the ACTIVE one that every new dial takes). */
 static void test_no_failback(void)
 {
-	struct run r;
+	struct traced r;
 	char *json = failover_spec(6, "{ \"at\": \"120s\", \"stop\": "
 				   "\"server-1\", \"duration\": \"30s\" }", "",
 				   "5m");
@@ -319,13 +236,14 @@ static void test_no_failback(void)
 	run(json, "k3s", true, &r);
 	for (i = 3; i < r.rec.n_nodes; i++) {
 		ASSERT(r.rec.nodes[i].fo_back);
-		ASSERT(find(&r, (int)i, T_FAIL, "connected to server-1") ==
-		       NULL);
+		ASSERT(find(&r, (int)i, T_FAIL, SIM_TIME_MAX,
+			    "connected to server-1") == NULL);
 		/* the LB does see it again */
 		ASSERT(find(&r, (int)i, T_FAIL + 30 * SIM_S,
+			    SIM_TIME_MAX,
 			    "server-1 RECOVERING -> PREFERRED") != NULL);
 	}
-	run_release(&r);
+	traced_release(&r);
 	g_free(json);
 }
 
@@ -333,7 +251,7 @@ static void test_no_failback(void)
  * keeps agents idle (no failover figures, the run stops at once). */
 static void test_off(void)
 {
-	struct run r;
+	struct traced r;
 	char *json = failover_spec(3, "{ \"at\": \"120s\", \"stop\": "
 				   "\"server-1\" }", "", "4m");
 	char *p = strstr(json, "\"failover\": true, ");
@@ -344,7 +262,7 @@ static void test_off(void)
 	ASSERT(!r.rec.failover);
 	ASSERT(!r.rec.fo_happened);
 	ASSERT_LT(r.rec.events, 100);
-	run_release(&r);
+	traced_release(&r);
 	g_free(json);
 }
 
@@ -362,10 +280,10 @@ static void test_tie_order(void)
 
 	for (f = 0; f < G_N_ELEMENTS(fails); f++) {
 		char *json = failover_spec(12, fails[f], "", "4m");
-		struct run a, b;
+		struct traced a, b;
 
-		run_tie(json, "k3s", false, false, &a);
-		run_tie(json, "k3s", false, true, &b);
+		traced_run_with("test.json", json, "k3s", 0, false, false, &a);
+		traced_run_with("test.json", json, "k3s", 0, false, true, &b);
 		for (i = 0; i < a.rec.n_nodes; i++) {
 			ASSERT_EQ(a.rec.nodes[i].fo_back,
 				  b.rec.nodes[i].fo_back);
@@ -376,16 +294,86 @@ static void test_tie_order(void)
 			ASSERT_EQ(a.rec.nodes[i].fo_notready_time,
 				  b.rec.nodes[i].fo_notready_time);
 		}
-		run_release(&a);
-		run_release(&b);
+		traced_release(&a);
+		traced_release(&b);
 		g_free(json);
+	}
+}
+
+/*
+ * A kubelet request begun at the very instant of its agent's cut, the tie
+ * note_success()'s rule settles by instants alone. The tie is built from
+ * a first run: server-1 slowed x1000 at T_FAIL (service 1 ms x 1000 = 1 s
+ * > lease_request_timeout 500 ms) times every lease update out, and each
+ * agent begins its next one in the same event, at a known instant X (its
+ * "lease update failed (timed out)"). The same spec with server-1 also
+ * crashing, stopping or restarting at X runs as the first up to X, so the
+ * retry begins at X and the agent's cut opens at X: both orders of the
+ * two events give the same failover figures.
+ */
+static void test_tie_request_at_cut(void)
+{
+	static const char *const kinds[] = { "crash", "stop", "restart" };
+	const char *slow = "{ \"at\": \"120s\", \"slow\": \"server-1\", "
+			   "\"factor\": 1000, \"duration\": \"10m\" }";
+	const char *params = "\"k3s\": { \"lease_request_timeout\": "
+			     "\"500ms\" }";
+	char *json = failover_spec(6, slow, params, "4m");
+	const struct event *e;
+	struct traced probe;
+	sim_time x;
+	size_t k, i;
+	int node;
+
+	run(json, "k3s", true, &probe);
+	e = find(&probe, -1, T_FAIL, SIM_TIME_MAX,
+		 "lease update failed (timed out)");
+	ASSERT(e != NULL);
+	x = e->t;
+	node = e->node;
+	ASSERT_GE(node, 3);
+	ASSERT(!probe.rec.nodes[node].fo_affected);	/* slow: no cut */
+	traced_release(&probe);
+	g_free(json);
+	for (k = 0; k < G_N_ELEMENTS(kinds); k++) {
+		char *fails = g_strdup_printf(
+			"%s, { \"at\": \"%" PRId64 "ns\", \"%s\": "
+			"\"server-1\" }", slow, (int64_t)x, kinds[k]);
+		struct traced r[2];
+		int o;
+
+		json = failover_spec(6, fails, params, "4m");
+		for (o = 0; o < 2; o++) {
+			traced_run_with("test.json", json, "k3s", 0, true,
+					o == 1, &r[o]);
+			/* the tie: the retry begins at X, the cut opens at X */
+			ASSERT(find(&r[o], node, x, x + 1, "lease update "
+				    "failed (timed out)") != NULL);
+			ASSERT(r[o].rec.nodes[node].fo_affected);
+			ASSERT_EQ(r[o].rec.nodes[node].fo_cut_at, x);
+		}
+		for (i = 0; i < r[0].rec.n_nodes; i++) {
+			const struct node_record *a = &r[0].rec.nodes[i],
+						 *b = &r[1].rec.nodes[i];
+
+			ASSERT_EQ(a->fo_affected, b->fo_affected);
+			ASSERT_EQ(a->fo_back, b->fo_back);
+			ASSERT_EQ(a->fo_back_time, b->fo_back_time);
+			ASSERT_EQ(a->fo_notready, b->fo_notready);
+			ASSERT_EQ(a->fo_notready_time, b->fo_notready_time);
+		}
+		ASSERT_EQ(r[0].rec.fo_happened, r[1].rec.fo_happened);
+		traced_release(&r[0]);
+		traced_release(&r[1]);
+		g_free(json);
+		g_free(fails);
 	}
 }
 
 /* 1,000 agents reconnecting after a crash: seconds, not minutes. */
 static void test_thousand(void)
 {
-	struct run r;
+	struct traced r;
 	char *json = failover_spec(1000, "{ \"at\": \"120s\", \"crash\": "
 				   "\"server-1\" }", "", "4m");
 	gint64 t0 = g_get_monotonic_time();
@@ -400,7 +388,7 @@ static void test_thousand(void)
 	       "%zu back\n", r.rec.events, wall, back);
 	ASSERT_EQ(back, 1000);
 	ASSERT_LT(wall, 60.0);	/* shared CPUs: generous */
-	run_release(&r);
+	traced_release(&r);
 	g_free(json);
 }
 
@@ -413,6 +401,7 @@ int main(void)
 	TEST_RUN(test_no_failback);
 	TEST_RUN(test_off);
 	TEST_RUN(test_tie_order);
+	TEST_RUN(test_tie_request_at_cut);
 	TEST_RUN(test_thousand);
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include "experiments/spec.h"
 #include "models/world.h"
 #include "test.h"
+#include "traced.h"
 
 #include <string.h>
 
@@ -34,30 +35,19 @@ enum { A1 = 3, B1, C1, B2, C2, B3 };	/* node indices (3 servers first) */
  * "params" object's body. Caller frees. */
 static char *az_spec(const char *failures, const char *params)
 {
-	GString *g = g_string_new(NULL);
+	char deadline[32];
+	GString *g;
 	size_t i;
 
-	g_string_append_printf(g, "{ \"name\": \"t\", \"scenarios\": 1, "
-		"\"deadline\": \"%.0fs\", \"failover\": true, "
-		"\"controller_manager\": \"server-2\", "
-		"\"policies\": [\"k3s\"], \"params\": { %s }, "
-		"\"network\": { \"rtt\": { \"same_az\": \"1ms\", "
-		"\"cross_az\": \"1ms\" } }, "
-		"\"servers\": { \"service_time\": \"1ms\" }, "
-		"\"topology\": { \"azs\": { \"a\": \"r\", \"b\": \"r\", "
-		"\"c\": \"r\" }, \"nodes\": ["
-		"{ \"name\": \"server-1\", \"role\": \"server\", \"az\": \"a\" },"
-		"{ \"name\": \"server-2\", \"role\": \"server\", \"az\": \"b\", "
-		"\"server\": \"server-1\" },"
-		"{ \"name\": \"server-3\", \"role\": \"server\", \"az\": \"c\", "
-		"\"server\": \"server-1\" }", sim_time_to_s(DEADLINE), params);
+	g_snprintf(deadline, sizeof(deadline), "%.0fs",
+		   sim_time_to_s(DEADLINE));
+	g = traced_spec_head(deadline, "\"k3s\"", params);
 	for (i = 0; i < G_N_ELEMENTS(agents); i++)
 		g_string_append_printf(g, ", { \"name\": \"%s\", \"role\": "
 				       "\"agent\", \"az\": \"%s\", \"server\": "
 				       "\"%s\" }", agents[i][0], agents[i][1],
 				       agents[i][2]);
-	g_string_append_printf(g, "] }, \"failures\": [ %s ] }", failures);
-	return g_string_free(g, FALSE);
+	return traced_spec_end(g, failures);
 }
 
 /* The outage, and agent-b3 restarted 20 s into it. */
@@ -66,54 +56,23 @@ static char *az_spec(const char *failures, const char *params)
 #define RESTART_AFTER (20 * SIM_S)
 #define RESTART "{ \"at\": \"140s\", \"restart\": \"agent-b3\" }"
 
-struct run {
-	struct spec spec;
-	struct run_record rec;
-	GPtrArray *lines;	/* "node\ttext" of every trace event */
-};
-
-static void collect(void *ctx, const struct trace_event *e)
+static void run(const char *json, bool reverse, struct traced *r)
 {
-	g_ptr_array_add(ctx, g_strdup_printf("%d\t%s", e->node, e->text));
+	traced_run_with("test.json", json, NULL, 0, true, reverse, r);
 }
 
-static void run(const char *json, bool reverse, struct run *r)
+/* How many trace events of @node hold @a and (when not NULL) @b. */
+static int count(const struct traced *r, int node, const char *a,
+		 const char *b)
 {
-	GError *err = NULL;
-	struct world *w;
-
-	if (!spec_parse("test.json", json, &r->spec, &err))
-		TEST_FAIL("spec: %s", err->message);
-	w = world_new(&r->spec.world, r->spec.policies[0].ops,
-		      &r->spec.policies[0].params, &r->spec.policies[0].k3s);
-	r->lines = g_ptr_array_new_with_free_func(g_free);
-	world_set_trace(w, collect, r->lines);
-	world_set_tie_reverse(w, reverse);
-	run_record_init(&r->rec, r->spec.world.n_nodes);
-	world_run(w, r->spec.seed, 0, &r->rec);
-	world_free(w);
-}
-
-static void run_release(struct run *r)
-{
-	g_ptr_array_free(r->lines, TRUE);
-	run_record_release(&r->rec);
-	spec_release(&r->spec);
-}
-
-/* How many trace lines of @node hold @a and (when not NULL) @b. */
-static int count(const struct run *r, int node, const char *a, const char *b)
-{
-	char prefix[16];
 	guint i;
 	int n = 0;
 
-	g_snprintf(prefix, sizeof(prefix), "%d\t", node);
-	for (i = 0; i < r->lines->len; i++) {
-		const char *l = g_ptr_array_index(r->lines, i);
+	for (i = 0; i < r->ev->len; i++) {
+		const struct event *e = &g_array_index(r->ev, struct event, i);
 
-		n += g_str_has_prefix(l, prefix) && strstr(l, a) &&
-		     (!b || strstr(l, b));
+		n += e->node == node && strstr(e->text, a) &&
+		     (!b || strstr(e->text, b));
 	}
 	return n;
 }
@@ -130,7 +89,7 @@ static void test_outside_on_lost_server(void)
 {
 	struct k3s_params kp;
 	struct policy_params pp;
-	struct run r;
+	struct traced r;
 	char *json = az_spec(OUTAGE ", " RESTART, "");
 	sim_time detect, next, lo, hi;
 	int i;
@@ -161,7 +120,7 @@ static void test_outside_on_lost_server(void)
 		ASSERT_GT(n->fo_dials, 0);
 		ASSERT_LE(n->fo_notready, 1);
 	}
-	run_release(&r);
+	traced_release(&r);
 	g_free(json);
 }
 
@@ -177,7 +136,7 @@ static void test_outside_on_lost_server(void)
 static void test_inside_and_survivors(void)
 {
 	struct k3s_params kp;
-	struct run r;
+	struct traced r;
 	char *json = az_spec(OUTAGE ", " RESTART, "");
 	const struct node_record *a1;
 	int i;
@@ -203,7 +162,7 @@ static void test_inside_and_survivors(void)
 		ASSERT_EQ(n->fo_notready_time, 0);
 		ASSERT_EQ(count(&r, i, "NotReady", NULL), 0);
 	}
-	run_release(&r);
+	traced_release(&r);
 	g_free(json);
 }
 
@@ -218,7 +177,7 @@ static void test_restarted_during_outage(void)
 {
 	struct k3s_params kp;
 	struct policy_params pp;
-	struct run r;
+	struct traced r;
 	char *json = az_spec(OUTAGE ", " RESTART, "");
 	const struct node_record *b3;
 
@@ -237,13 +196,13 @@ static void test_restarted_during_outage(void)
 	ASSERT(b3->counted);
 	ASSERT(b3->ready);
 	/* without the restart it is one of the affected, like b1 */
-	run_release(&r);
+	traced_release(&r);
 	g_free(json);
 	json = az_spec(OUTAGE, "");
 	run(json, false, &r);
 	ASSERT(r.rec.nodes[B3].fo_affected);
 	ASSERT(r.rec.nodes[B3].fo_back);
-	run_release(&r);
+	traced_release(&r);
 	g_free(json);
 }
 
@@ -258,7 +217,7 @@ static void test_restarted_during_outage(void)
 static void test_counted_after_grace(void)
 {
 	struct k3s_params kp;
-	struct run r;
+	struct traced r;
 	char *json = az_spec("{ \"at\": \"120s\", \"az_outage\": \"a\", "
 			     "\"duration\": \"30s\" }, { \"at\": \"125s\", "
 			     "\"stop\": [\"server-2\", \"server-3\"] }", "");
@@ -282,7 +241,7 @@ static void test_counted_after_grace(void)
 	ASSERT_EQ(a1->fo_notready_time,
 		  r.rec.end - (T_FAIL + d + kp.node_monitor_grace_period));
 	ASSERT_EQ(count(&r, A1, "counted from now", NULL), 1);
-	run_release(&r);
+	traced_release(&r);
 	g_free(json);
 }
 
@@ -290,7 +249,7 @@ static void test_counted_after_grace(void)
 static void test_tie_order(void)
 {
 	char *json = az_spec(OUTAGE ", " RESTART, "");
-	struct run a, b;
+	struct traced a, b;
 	size_t i;
 
 	run(json, false, &a);
@@ -307,8 +266,8 @@ static void test_tie_order(void)
 		ASSERT_EQ(x->fo_notready_time, y->fo_notready_time);
 		ASSERT_EQ(x->fo_failed_renewals, y->fo_failed_renewals);
 	}
-	run_release(&a);
-	run_release(&b);
+	traced_release(&a);
+	traced_release(&b);
 	g_free(json);
 }
 

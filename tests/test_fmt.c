@@ -152,6 +152,27 @@ static void test_json_number(void)
 	}
 }
 
+/* A CSV number: the shortest text after a comma, nothing for NaN or
+ * infinities; a JSON text: indented, ending in one newline. */
+static void test_csv_and_json_text(void)
+{
+	GString *g = g_string_new("x");
+	cJSON *o = cJSON_CreateObject();
+	char *text;
+
+	fmt_csv_num(g, 0.1);
+	fmt_csv_num(g, NAN);
+	fmt_csv_num(g, -INFINITY);
+	fmt_csv_num(g, 120);
+	ASSERT_STR_EQ(g->str, "x,0.1,,,120");
+	g_string_free(g, TRUE);
+	cJSON_AddItemToObject(o, "a", fmt_json_number(0.1));
+	text = fmt_json_text(o);
+	ASSERT_STR_EQ(text, "{\n\t\"a\":\t0.1\n}\n");
+	g_free(text);
+	cJSON_Delete(o);
+}
+
 /* Names from specs become one safe file name, never a path. */
 static void test_file_safe(void)
 {
@@ -180,6 +201,7 @@ int main(void)
 	TEST_RUN(test_gnuplot_quote);
 	TEST_RUN(test_dat);
 	TEST_RUN(test_json_number);
+	TEST_RUN(test_csv_and_json_text);
 	TEST_RUN(test_file_safe);
 	return 0;
 }

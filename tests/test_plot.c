@@ -8,6 +8,7 @@
  * where gnuplot is not installed.
  */
 #include "test.h"
+#include "plot_files.h"
 #include "experiments/output.h"
 #include "experiments/plot.h"
 #include "experiments/report.h"
@@ -18,9 +19,6 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <stdbool.h>
-
-static char *tmp_root;		/* one temporary folder for every case */
-static bool have_gnuplot;
 
 #define COMMAND "selsim run experiments/specs/x.json --seed 7 " \
 	"--scenarios 50 --policies k3s,alt"
@@ -115,25 +113,6 @@ static char *make_results(const char *name, int axes)
 }
 
 /* ---- reading files back ---- */
-
-static char *slurp(const char *dir, const char *name)
-{
-	char *path = g_build_filename(dir, name, NULL), *text = NULL;
-
-	if (!g_file_get_contents(path, &text, NULL, NULL))
-		TEST_FAIL("cannot read %s", path);
-	g_free(path);
-	return text;
-}
-
-static bool exists(const char *dir, const char *name)
-{
-	char *path = g_build_filename(dir, name, NULL);
-	bool ok = g_file_test(path, G_FILE_TEST_EXISTS);
-
-	g_free(path);
-	return ok;
-}
 
 static cJSON *load_json(const char *dir)
 {
@@ -239,39 +218,6 @@ static double jget(const cJSON *cell, const char *a, const char *b)
 
 /* The same double (the data files print enough digits to read back). */
 #define ASSERT_SAME(a, b) ASSERT_NEAR((a), (b), 1e-12 * (1 + fabs((double)(b))))
-
-/* Every plot in @names: a non-empty SVG (and a PNG when one was drawn)
- * that gnuplot finished. */
-static void check_pictures(const char *dir, const char *const *names)
-{
-	size_t i;
-
-	if (!have_gnuplot) {
-		printf("    skipped: gnuplot missing\n");
-		return;
-	}
-	for (i = 0; names[i]; i++) {
-		char *svg = g_strdup_printf("plots/%s.svg", names[i]);
-		char *png = g_strdup_printf("plots/%s.png", names[i]);
-		char *text = slurp(dir, svg);
-
-		ASSERT(g_str_has_prefix(text, "<?xml") ||
-		       g_str_has_prefix(text, "<svg"));
-		ASSERT_STR_CONTAINS(text, "<svg");
-		ASSERT_STR_CONTAINS(text, "</svg>");
-		ASSERT_GT(strlen(text), 1000);
-		g_free(text);
-		if (exists(dir, png)) {
-			char *p = slurp(dir, png);
-
-			ASSERT(!memcmp(p, "\x89PNG", 4));
-			g_free(p);
-		}
-		ASSERT(!exists(dir, "plots/cdf.tmp.svg"));
-		g_free(svg);
-		g_free(png);
-	}
-}
 
 /* report.html: every plot inlined, the command, nothing external;
  * report.md: every plot listed. */
@@ -880,31 +826,9 @@ static void test_trace(void)
 	g_free(prefix);
 }
 
-static void rm_rf(const char *path)
-{
-	GDir *d = g_dir_open(path, 0, NULL);
-	const char *name;
-
-	if (d) {
-		while ((name = g_dir_read_name(d))) {
-			char *p = g_build_filename(path, name, NULL);
-
-			rm_rf(p);
-			g_free(p);
-		}
-		g_dir_close(d);
-	}
-	g_remove(path);
-}
-
 int main(void)
 {
-	char *gp = g_find_program_in_path("gnuplot");
-
-	have_gnuplot = gp != NULL;
-	g_free(gp);
-	tmp_root = g_dir_make_tmp("selsim-plot-XXXXXX", NULL);
-	ASSERT(tmp_root != NULL);
+	plot_files_init("selsim-plot-XXXXXX");
 	if (!have_gnuplot)
 		printf("gnuplot missing: picture checks skipped\n");
 	TEST_RUN(test_policies);
@@ -915,7 +839,6 @@ int main(void)
 	TEST_RUN(test_bad_results);
 	TEST_RUN(test_gnuplot_fails);
 	TEST_RUN(test_trace);
-	rm_rf(tmp_root);
-	g_free(tmp_root);
+	plot_files_release();
 	return 0;
 }

@@ -9,6 +9,7 @@
  * section. Results without failover figures get none of them.
  */
 #include "test.h"
+#include "plot_files.h"
 #include "experiments/output.h"
 #include "experiments/plot.h"
 #include "experiments/report.h"
@@ -18,9 +19,6 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
-
-static char *tmp_root;
-static bool have_gnuplot;
 
 /* The failover figures of cell @k; cell 2 has 10% of its affected agents
  * not back by the deadline, so its CDF is beyond it from point 91 on
@@ -146,25 +144,6 @@ static char *make_results(const char *name, int axes, bool failover)
 	return dir;
 }
 
-static char *slurp(const char *dir, const char *name)
-{
-	char *path = g_build_filename(dir, name, NULL), *text = NULL;
-
-	if (!g_file_get_contents(path, &text, NULL, NULL))
-		TEST_FAIL("cannot read %s", path);
-	g_free(path);
-	return text;
-}
-
-static bool exists(const char *dir, const char *name)
-{
-	char *path = g_build_filename(dir, name, NULL);
-	bool ok = g_file_test(path, G_FILE_TEST_EXISTS);
-
-	g_free(path);
-	return ok;
-}
-
 /* The data rows of @text (not '#', not blank) and its blocks (runs of
  * rows after a header line starting with '"'). */
 static void count_rows(const char *text, size_t *rows, size_t *blocks)
@@ -182,27 +161,6 @@ static void count_rows(const char *text, size_t *rows, size_t *blocks)
 			(*rows)++;
 	}
 	g_strfreev(lines);
-}
-
-/* A non-empty SVG and, when drawn, its PNG, for each of @names. */
-static void check_pictures(const char *dir, const char *const *names)
-{
-	size_t i;
-
-	if (!have_gnuplot) {
-		printf("    skipped: gnuplot missing\n");
-		return;
-	}
-	for (i = 0; names[i]; i++) {
-		char *svg = g_strdup_printf("plots/%s.svg", names[i]);
-		char *text = slurp(dir, svg);
-
-		ASSERT_STR_CONTAINS(text, "<svg");
-		ASSERT_STR_CONTAINS(text, "</svg>");
-		ASSERT_GT(strlen(text), 1000);
-		g_free(text);
-		g_free(svg);
-	}
 }
 
 /* results.json -> results_read: the same doubles. */
@@ -349,37 +307,13 @@ static void test_no_failover(void)
 	g_free(dir);
 }
 
-static void rm_rf(const char *path)
-{
-	GDir *d = g_dir_open(path, 0, NULL);
-
-	if (d) {
-		const char *n;
-
-		while ((n = g_dir_read_name(d))) {
-			char *p = g_build_filename(path, n, NULL);
-
-			rm_rf(p);
-			g_free(p);
-		}
-		g_dir_close(d);
-	}
-	g_remove(path);
-}
-
 int main(void)
 {
-	char *gp = g_find_program_in_path("gnuplot");
-
-	have_gnuplot = gp != NULL;
-	g_free(gp);
-	tmp_root = g_dir_make_tmp("selsim-plotfo-XXXXXX", NULL);
-	ASSERT(tmp_root != NULL);
+	plot_files_init("selsim-plotfo-XXXXXX");
 	TEST_RUN(test_round_trip);
 	TEST_RUN(test_policies);
 	TEST_RUN(test_sweep);
 	TEST_RUN(test_no_failover);
-	rm_rf(tmp_root);
-	g_free(tmp_root);
+	plot_files_release();
 	return 0;
 }

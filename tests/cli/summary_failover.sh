@@ -6,14 +6,8 @@
 # node-seconds equal, and its paired NotReady interval (CLT from integer
 # sums) the exact run's normal interval up to rounding; the failover plots
 # are drawn from it.
-set -euo pipefail
-selsim=$(realpath "$1")
-spec=$(realpath experiments/specs/server-crash.json)
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
-cd "$out"
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/resume_common.bash"
+spec=$root/experiments/specs/server-crash.json
 m=130	# 3 chunks a cell (RUNNER_CHUNK = 64): every shard of 3 has one
 pol=k3s,k3s-shuffle
 "$selsim" run "$spec" --scenarios $m --policies $pol --summary-stats \
@@ -36,22 +30,7 @@ cmp s1/results.csv merged/res/results.csv || fail "csv: one run vs 3 shards"
 # a journal with only shard 0's chunks, under a whole run's header (shard
 # 0 of 1): --resume runs the rest and writes one run's bytes
 mkdir some
-python3 - part0/run.journal some/run.journal <<'PY'
-import struct, sys, zlib
-b = open(sys.argv[1], "rb").read()
-assert b[:8] == b"SELSIMJ\n"
-pos, recs = 8, []
-while pos < len(b):
-    n, crc = struct.unpack_from("<II", b, pos)
-    recs.append(b[pos + 8:pos + 8 + n])
-    pos += 8 + n
-assert len(recs) > 2, len(recs)
-head = recs[0][:-12] + struct.pack("<III", 0, 1, 1)
-data = b"SELSIMJ\n"
-for p in [head] + recs[1:]:
-    data += struct.pack("<II", len(p), zlib.crc32(p)) + p
-open(sys.argv[2], "wb").write(data)
-PY
+some_journal part0/run.journal some/run.journal 1
 "$selsim" run --resume some --threads 2 --quiet --no-plots >/dev/null
 cmp s1/results.json some/results.json || fail "one run vs resumed"
 for p in failover-cdf failover-notready failover-success; do
