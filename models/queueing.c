@@ -22,7 +22,6 @@
 #include "sim/rng.h"
 
 #include <gsl/gsl_cdf.h>
-#include <gsl/gsl_randist.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdlib.h>
@@ -66,10 +65,8 @@ struct queueing {
 	struct queueing_req *req;	/* the slots, req_n of them used */
 	uint32_t req_n, req_cap;
 	uint32_t req_free;		/* first free slot; QUEUEING_NONE */
-	double *response;		/* per request, in arrival order: its
-					 * time in system, in nanoseconds as
-					 * a double until the run ends, then
-					 * in seconds */
+	sim_time *response;		/* per request, in arrival order: its
+					 * time in system */
 	bool response_mapped;		/* queueing_big_alloc()'s way */
 	uint64_t arrived;		/* requests arrived so far */
 	sim_time busy_total;		/* service time of every request */
@@ -106,19 +103,28 @@ static uint32_t queueing_slot(struct queueing *q)
 }
 
 /*
- * Room for @n doubles, all of which are written, its pages mapped up
+ * Room for @n times, all of which are written, its pages mapped up
  * front where the system can (MAP_POPULATE: one call maps them all, where
  * first writes would fault once per 4 KiB page, and a fault is dear, in a
  * VM more so: 7% of a 1M-request study). *@mapped says which way, for
  * queueing_big_free().
  */
-static double *queueing_big_alloc(uint64_t n, bool *mapped)
+static sim_time *queueing_big_alloc(uint64_t n, bool *mapped)
 {
-	size_t bytes = (size_t)n * sizeof(double);
+	size_t bytes = (size_t)n * sizeof(sim_time);
 	void *p;
 
 	*mapped = false;
-#ifdef MAP_POPULATE
+#if defined(MADV_HUGEPAGE) && defined(MADV_POPULATE_WRITE)
+	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p != MAP_FAILED) {
+		(void)madvise(p, bytes, MADV_HUGEPAGE);
+		(void)madvise(p, bytes, MADV_POPULATE_WRITE);
+		*mapped = true;
+		return p;
+	}
+#elif defined(MAP_POPULATE)
 	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	if (p != MAP_FAILED) {
@@ -133,10 +139,10 @@ static double *queueing_big_alloc(uint64_t n, bool *mapped)
 }
 
 /* Frees what queueing_big_alloc(@n, &@mapped) returned. */
-static void queueing_big_free(double *p, uint64_t n, bool mapped)
+static void queueing_big_free(sim_time *p, uint64_t n, bool mapped)
 {
 	if (mapped) {
-		if (munmap(p, (size_t)n * sizeof(double)) != 0)
+		if (munmap(p, (size_t)n * sizeof(sim_time)) != 0)
 			SIM_BUG("munmap of the response times failed");
 		return;
 	}
@@ -168,7 +174,7 @@ static void queueing_arrive(sim *s, void *ctx, uint64_t arg)
 	QUEUEING_PREFETCH_W(&q->response[q->arrived]);
 	rq->index = q->arrived++;
 	rq->arrival = sim_now(s);
-	rq->service = dist_sample_time(&q->cfg->service, q->service_rng);
+	rq->service = dist_sample_time_fast(&q->cfg->service, q->service_rng);
 	q->busy_total += rq->service;
 
 	policy_dial_begin(ops, q->lb, &pass);
@@ -193,9 +199,8 @@ static void queueing_arrive(sim *s, void *ctx, uint64_t arg)
 	}
 
 	if (q->arrived < q->cfg->requests)
-		sim_after(s, (sim_time)llround(gsl_ran_exponential(
-				     q->arrival_rng, 1.0 / q->cfg->lambda) *
-				     (double)SIM_S),
+		sim_after(s, dist_exponential_time(q->arrival_rng,
+						   1.0 / q->cfg->lambda),
 			  queueing_arrive, q, 0);
 }
 
@@ -211,9 +216,7 @@ static void queueing_complete(sim *s, void *ctx, uint64_t arg)
 
 	q->req[r].next = q->req_free;	/* the slot is free again */
 	q->req_free = r;
-	/* sim_time_to_s()'s conversion; its division by 1e9 after the
-	 * run, in one pass (a division here cost a tenth of the run) */
-	q->response[done.index] = (double)(sim_now(s) - done.arrival);
+	q->response[done.index] = sim_now(s) - done.arrival;
 	q->last_done = sim_now(s);
 	sv->busy--;
 	if (sv->head != QUEUEING_NONE) {
@@ -307,14 +310,14 @@ static gboolean queueing_check(const struct queueing_cfg *cfg, GError **error)
  * (Hoare's selection, median-of-three pivots): O(n) on average, against
  * O(n log n) for a sort. @k < @n.
  */
-static void select_kth(double *a, size_t n, size_t k)
+static void select_kth(sim_time *a, size_t n, size_t k)
 {
 	size_t lo = 0, hi = n - 1;
 
 	SIM_ASSERT(k < n);
 	while (hi > lo) {
 		size_t mid = lo + (hi - lo) / 2, i = lo, j = hi;
-		double x = a[lo], y = a[mid], z = a[hi], p, t;
+		sim_time x = a[lo], y = a[mid], z = a[hi], p, t;
 
 		/* the median of the three: no run of sorted or equal
 		 * values makes every pass peel off one element */
@@ -346,9 +349,9 @@ static void select_kth(double *a, size_t n, size_t k)
 }
 
 /* The smallest of @a[0 .. @n), n > 0. */
-static double min_of(const double *a, size_t n)
+static sim_time min_of(const sim_time *a, size_t n)
 {
-	double m = a[0];
+	sim_time m = a[0];
 	size_t i;
 
 	for (i = 1; i < n; i++)
@@ -358,15 +361,16 @@ static double min_of(const double *a, size_t n)
 }
 
 /*
- * The @q quantiles (ascending, @m of them) of @x (@n > 0 values), type 7
- * with GSL's arithmetic: gsl_stats_quantile_from_sorted_data() on the
- * sorted values, bit for bit, without sorting them. Each needs the order
+ * The @q quantiles (ascending, @m of them) of @x (@n > 0 times), in
+ * seconds, type 7 with GSL's arithmetic: gsl_stats_quantile_from_sorted_data()
+ * on the sorted values in seconds (sim_time_to_s()), bit for bit, without
+ * sorting them. Each needs the order
  * statistics at h = (n - 1) q, floor and floor + 1: the first by
  * selection in what lies above the previous quantile's, the second as the
  * smallest value above it. Reorders @x.
  */
-static void quantiles_select(double *x, size_t n, const double *q, size_t m,
-			     double *out)
+static void quantiles_select(sim_time *x, size_t n, const double *q,
+			     size_t m, double *out)
 {
 	size_t from = 0, i;
 
@@ -377,14 +381,14 @@ static void quantiles_select(double *x, size_t n, const double *q, size_t m,
 
 		SIM_ASSERT(lhs >= from && lhs < n);
 		select_kth(x + from, n - from, lhs - from);
-		x0 = x[lhs];
+		x0 = sim_time_to_s(x[lhs]);
 		from = lhs;	/* x[from] == x0: the next selection may
 				 * land on it again */
 		if (lhs == n - 1) {
 			out[i] = x0;
 			continue;
 		}
-		x1 = min_of(x + lhs + 1, n - lhs - 1);
+		x1 = sim_time_to_s(min_of(x + lhs + 1, n - lhs - 1));
 		out[i] = (1 - delta) * x0 + delta * x1;
 	}
 }
@@ -392,14 +396,14 @@ static void quantiles_select(double *x, size_t n, const double *q, size_t m,
 /* Warm-up, mean, batch-means half-width (models/batch_means.h) and
  * quantiles of @x (@n values, arrival order). Reorders what follows the
  * warm-up, after the batches are taken. */
-static void queueing_summarise(double *x, uint64_t n,
+static void queueing_summarise(sim_time *x, uint64_t n,
 			       struct queueing_result *out)
 {
 	static const double q[] = { 0.50, 0.90, 0.99 };
 	struct batch_means bm;
 	double qv[3];
 
-	batch_means_run(x, n, &bm);
+	batch_means_run_int(x, n, (double)SIM_S, &bm);
 	out->mean = bm.mean;
 	out->half_width = bm.half_width;
 	out->warmup = bm.warmup;
@@ -421,7 +425,7 @@ gboolean queueing_run(const struct queueing_cfg *cfg,
 	struct queueing q = { .cfg = cfg };
 	struct lb_env env = { 0 };
 	int ids[LB_MAX_SERVERS];
-	uint64_t n = cfg->requests, i;
+	uint64_t n = cfg->requests;
 	int k;
 
 	SIM_ASSERT(cfg && out);
@@ -459,8 +463,6 @@ gboolean queueing_run(const struct queueing_cfg *cfg,
 	/* memset, not an initialiser: the padding too, so that equal runs
 	 * give equal bytes */
 	memset(out, 0, sizeof(*out));
-	for (i = 0; i < n; i++)	/* sim_time_to_s(), its second half */
-		q.response[i] /= (double)SIM_S;
 	queueing_summarise(q.response, n, out);
 	out->utilisation = q.last_done > 0
 		? (double)q.busy_total /
