@@ -9,7 +9,31 @@
 /* The one-sided 95% normal quantile of the lag-1 test. */
 #define Z95_ONE_SIDED 1.6448536269514722
 
-uint64_t batch_means_mser5(const double *x, uint64_t n)
+/* The observations of a run: doubles (x), or integers (xi) read as
+ * xi / unit. */
+struct bm_obs {
+	const double *x;
+	const int64_t *xi;
+	double unit;
+};
+
+/* The mean of the 5 observations of @o from @i. */
+static inline double obs_block5(const struct bm_obs *o, uint64_t i)
+{
+	if (o->x) {
+		const double *b = o->x + i;
+
+		return (b[0] + b[1] + b[2] + b[3] + b[4]) / 5.0;
+	} else {
+		const int64_t *b = o->xi + i;
+
+		/* exact while the five stay below 2^53 in all */
+		return ((double)b[0] + (double)b[1] + (double)b[2] +
+			(double)b[3] + (double)b[4]) / 5.0 / o->unit;
+	}
+}
+
+static uint64_t mser5(const struct bm_obs *o, uint64_t n)
 {
 	uint64_t m = n / 5, j, d, best = 0;
 	double s1 = 0.0, s2 = 0.0, best_v = INFINITY;
@@ -21,8 +45,7 @@ uint64_t batch_means_mser5(const double *x, uint64_t n)
 	 * s2 - s1^2 / c. Each z_j is taken as it is needed (no array of
 	 * them: n / 5 doubles to fault in and write, for one read) */
 	for (j = m; j-- > 0;) {
-		const double *b = x + 5 * j;
-		double z = (b[0] + b[1] + b[2] + b[3] + b[4]) / 5.0;
+		double z = obs_block5(o, 5 * j);
 
 		s1 += z;
 		s2 += z * z;
@@ -40,6 +63,13 @@ uint64_t batch_means_mser5(const double *x, uint64_t n)
 		}
 	}
 	return 5 * best;
+}
+
+uint64_t batch_means_mser5(const double *x, uint64_t n)
+{
+	const struct bm_obs o = { .x = x, .unit = 1.0 };
+
+	return mser5(&o, n);
 }
 
 double batch_means_lag1(const double *m, uint64_t k)
@@ -96,16 +126,60 @@ static void batch(const double *x, uint64_t k, uint64_t size, double *bm)
 		bm[b] = gsl_stats_mean(x + b * size, 1, size);
 }
 
-void batch_means_run(const double *x, uint64_t n, struct batch_means *out)
+/*
+ * The means of @k batches of @size integer observations of @x into @bm,
+ * in units of 1 / @unit: each batch's exact sum (128 bits: no overflow,
+ * no rounding, no order), then one division.
+ */
+static void batch_int(const int64_t *x, uint64_t k, uint64_t size,
+		      double unit, double *bm)
+{
+	uint64_t b, i;
+
+	for (b = 0; b < k; b++) {
+		const int64_t *p = x + b * size;
+		__int128 sum = 0;
+
+		for (i = 0; i < size; i++)
+			sum += p[i];
+		bm[b] = (double)sum / (double)size / unit;
+	}
+}
+
+/* The batch means of @o from observation @from on (batch() or
+ * batch_int()). */
+static void obs_batch(const struct bm_obs *o, uint64_t from, uint64_t k,
+		      uint64_t size, double *bm)
+{
+	if (o->x)
+		batch(o->x + from, k, size, bm);
+	else
+		batch_int(o->xi + from, k, size, o->unit, bm);
+}
+
+/* The mean of @n observations of @o from @from: gsl_stats_mean() of
+ * doubles, the exact sum of integers divided once. */
+static double obs_mean(const struct bm_obs *o, uint64_t from, uint64_t n)
+{
+	const int64_t *p = o->xi + from;
+	__int128 sum = 0;
+	uint64_t i;
+
+	if (o->x)
+		return gsl_stats_mean(o->x + from, 1, n);
+	for (i = 0; i < n; i++)
+		sum += p[i];
+	return (double)sum / (double)n / o->unit;
+}
+
+static void run(const struct bm_obs *o, uint64_t n, struct batch_means *out)
 {
 	uint64_t warm, kept, k, size;
-	const double *y;
 	double *bm, r1;
 	bool ok = false;
 
 	SIM_ASSERT(n >= 2 * BATCH_MEANS_MIN);
-	warm = batch_means_mser5(x, n);
-	y = x + warm;
+	warm = mser5(o, n);
 	kept = n - warm;
 	/* BATCH_MEANS_MIN times a power of two, so that halving lands on
 	 * the minimum */
@@ -115,7 +189,7 @@ void batch_means_run(const double *x, uint64_t n, struct batch_means *out)
 	size = kept / k;
 	bm = g_new(double, k);
 	for (;;) {
-		batch(y, k, size, bm);
+		obs_batch(o, warm, k, size, bm);
 		r1 = batch_means_lag1(bm, k);
 		if (r1 <= Z95_ONE_SIDED / sqrt((double)k)) {
 			ok = true;
@@ -129,13 +203,13 @@ void batch_means_run(const double *x, uint64_t n, struct batch_means *out)
 	if (ok && k / 2 >= BATCH_MEANS_MIN) {	/* one more doubling */
 		k /= 2;
 		size = kept / k;
-		batch(y, k, size, bm);
+		obs_batch(o, warm, k, size, bm);
 		r1 = batch_means_lag1(bm, k);
 	}
 	*out = (struct batch_means){
 		.warmup = warm,
 		.kept = kept,
-		.mean = gsl_stats_mean(y, 1, kept),
+		.mean = obs_mean(o, warm, kept),
 		.half_width = gsl_cdf_tdist_Pinv(0.975, (double)(k - 1)) *
 			      gsl_stats_sd(bm, 1, k) / sqrt((double)k),
 		.batches = k,
@@ -144,4 +218,20 @@ void batch_means_run(const double *x, uint64_t n, struct batch_means *out)
 		.uncorrelated = ok,
 	};
 	g_free(bm);
+}
+
+void batch_means_run(const double *x, uint64_t n, struct batch_means *out)
+{
+	const struct bm_obs o = { .x = x, .unit = 1.0 };
+
+	run(&o, n, out);
+}
+
+void batch_means_run_int(const int64_t *x, uint64_t n, double unit,
+			 struct batch_means *out)
+{
+	const struct bm_obs o = { .xi = x, .unit = unit };
+
+	SIM_ASSERT(unit > 0);
+	run(&o, n, out);
 }

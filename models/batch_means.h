@@ -68,4 +68,15 @@ double batch_means_lag1(const double *m, uint64_t k);
  */
 void batch_means_run(const double *x, uint64_t n, struct batch_means *out);
 
+/*
+ * batch_means_run() on @n integer observations @x (>= 0, each below 2^53
+ * for an exact MSER-5; nanoseconds, say) read as x / @unit (> 0): the
+ * mean and each batch mean are the exact 128-bit integer sum divided
+ * once, so they depend on no order of summation; MSER-5's block means
+ * and the rest are as there. Results may differ from
+ * batch_means_run() on the converted doubles in the last bits.
+ */
+void batch_means_run_int(const int64_t *x, uint64_t n, double unit,
+			 struct batch_means *out);
+
 #endif

@@ -156,6 +156,27 @@ sim_time dist_sample_time(const struct dist *d, gsl_rng *r)
 	return (sim_time)llround(s);
 }
 
+sim_time dist_exponential_time(gsl_rng *r, double mean)
+{
+	double s = -mean * log(1.0 - gsl_rng_uniform(r)) * 1e9;
+	sim_time t;
+
+	if (!(s > 0))
+		return 0;
+	if (s > 9.2e18)
+		return SIM_TIME_MAX;
+	/* llround() for 0 < s < 2^63: s - trunc(s) is exact */
+	t = (sim_time)s;
+	return t + (s - (double)t >= 0.5);
+}
+
+sim_time dist_sample_time_fast(const struct dist *d, gsl_rng *r)
+{
+	if (d->kind == DIST_EXPONENTIAL)
+		return d->p[0] > 0 ? dist_exponential_time(r, d->p[0]) : 0;
+	return dist_sample_time(d, r);
+}
+
 double dist_mean(const struct dist *d)
 {
 	const double a = d->p[0], b = d->p[1];

@@ -22,7 +22,6 @@
 #include "sim/rng.h"
 
 #include <gsl/gsl_cdf.h>
-#include <gsl/gsl_randist.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdlib.h>
@@ -44,6 +43,20 @@ struct queueing_server {
 	int waiting;		/* entries in the list */
 };
 
+/*
+ * Draws made ahead from one stream, QUEUEING_AHEAD at a time: the same
+ * values in the same order as one draw per request (each stream is the
+ * run's own, and what is drawn past the last request is never used), but
+ * in a loop where each draw's log() overlaps the next one's instead of
+ * waiting in the event handler (a third of the run, drawn one by one).
+ */
+#define QUEUEING_AHEAD 256
+
+struct queueing_ahead {
+	sim_time v[QUEUEING_AHEAD];
+	int next;		/* the next unused; QUEUEING_AHEAD: none */
+};
+
 /* A request in the system. */
 struct queueing_req {
 	sim_time arrival;	/* its arrival time */
@@ -59,6 +72,8 @@ struct queueing {
 	sim *sim;
 	gsl_rng *arrival_rng;		/* interarrival times */
 	gsl_rng *service_rng;		/* service times, in arrival order */
+	struct queueing_ahead arrival_ahead;	/* interarrival times */
+	struct queueing_ahead service_ahead;	/* service times */
 	gsl_rng *policy_rng;		/* the LB's own stream */
 	struct policy_params params;
 	void *lb;			/* ops->lb_new() state */
@@ -66,10 +81,8 @@ struct queueing {
 	struct queueing_req *req;	/* the slots, req_n of them used */
 	uint32_t req_n, req_cap;
 	uint32_t req_free;		/* first free slot; QUEUEING_NONE */
-	double *response;		/* per request, in arrival order: its
-					 * time in system, in nanoseconds as
-					 * a double until the run ends, then
-					 * in seconds */
+	sim_time *response;		/* per request, in arrival order: its
+					 * time in system */
 	bool response_mapped;		/* queueing_big_alloc()'s way */
 	uint64_t arrived;		/* requests arrived so far */
 	sim_time busy_total;		/* service time of every request */
@@ -106,19 +119,28 @@ static uint32_t queueing_slot(struct queueing *q)
 }
 
 /*
- * Room for @n doubles, all of which are written, its pages mapped up
+ * Room for @n times, all of which are written, its pages mapped up
  * front where the system can (MAP_POPULATE: one call maps them all, where
  * first writes would fault once per 4 KiB page, and a fault is dear, in a
  * VM more so: 7% of a 1M-request study). *@mapped says which way, for
  * queueing_big_free().
  */
-static double *queueing_big_alloc(uint64_t n, bool *mapped)
+static sim_time *queueing_big_alloc(uint64_t n, bool *mapped)
 {
-	size_t bytes = (size_t)n * sizeof(double);
+	size_t bytes = (size_t)n * sizeof(sim_time);
 	void *p;
 
 	*mapped = false;
-#ifdef MAP_POPULATE
+#if defined(MADV_HUGEPAGE) && defined(MADV_POPULATE_WRITE)
+	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p != MAP_FAILED) {
+		(void)madvise(p, bytes, MADV_HUGEPAGE);
+		(void)madvise(p, bytes, MADV_POPULATE_WRITE);
+		*mapped = true;
+		return p;
+	}
+#elif defined(MAP_POPULATE)
 	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	if (p != MAP_FAILED) {
@@ -133,14 +155,46 @@ static double *queueing_big_alloc(uint64_t n, bool *mapped)
 }
 
 /* Frees what queueing_big_alloc(@n, &@mapped) returned. */
-static void queueing_big_free(double *p, uint64_t n, bool mapped)
+static void queueing_big_free(sim_time *p, uint64_t n, bool mapped)
 {
 	if (mapped) {
-		if (munmap(p, (size_t)n * sizeof(double)) != 0)
+		if (munmap(p, (size_t)n * sizeof(sim_time)) != 0)
 			SIM_BUG("munmap of the response times failed");
 		return;
 	}
 	free(p);
+}
+
+/* The next interarrival time. */
+static sim_time queueing_next_arrival(struct queueing *q)
+{
+	struct queueing_ahead *a = &q->arrival_ahead;
+
+	if (a->next == QUEUEING_AHEAD) {
+		double mean = 1.0 / q->cfg->lambda;
+		int i;
+
+		for (i = 0; i < QUEUEING_AHEAD; i++)
+			a->v[i] = dist_exponential_time(q->arrival_rng, mean);
+		a->next = 0;
+	}
+	return a->v[a->next++];
+}
+
+/* The next request's service time. */
+static sim_time queueing_next_service(struct queueing *q)
+{
+	struct queueing_ahead *a = &q->service_ahead;
+
+	if (a->next == QUEUEING_AHEAD) {
+		int i;
+
+		for (i = 0; i < QUEUEING_AHEAD; i++)
+			a->v[i] = dist_sample_time_fast(&q->cfg->service,
+							q->service_rng);
+		a->next = 0;
+	}
+	return a->v[a->next++];
 }
 
 /* The request in slot @r starts service at server @k now. */
@@ -168,7 +222,7 @@ static void queueing_arrive(sim *s, void *ctx, uint64_t arg)
 	QUEUEING_PREFETCH_W(&q->response[q->arrived]);
 	rq->index = q->arrived++;
 	rq->arrival = sim_now(s);
-	rq->service = dist_sample_time(&q->cfg->service, q->service_rng);
+	rq->service = queueing_next_service(q);
 	q->busy_total += rq->service;
 
 	policy_dial_begin(ops, q->lb, &pass);
@@ -193,10 +247,7 @@ static void queueing_arrive(sim *s, void *ctx, uint64_t arg)
 	}
 
 	if (q->arrived < q->cfg->requests)
-		sim_after(s, (sim_time)llround(gsl_ran_exponential(
-				     q->arrival_rng, 1.0 / q->cfg->lambda) *
-				     (double)SIM_S),
-			  queueing_arrive, q, 0);
+		sim_after(s, queueing_next_arrival(q), queueing_arrive, q, 0);
 }
 
 static void queueing_complete(sim *s, void *ctx, uint64_t arg)
@@ -211,9 +262,7 @@ static void queueing_complete(sim *s, void *ctx, uint64_t arg)
 
 	q->req[r].next = q->req_free;	/* the slot is free again */
 	q->req_free = r;
-	/* sim_time_to_s()'s conversion; its division by 1e9 after the
-	 * run, in one pass (a division here cost a tenth of the run) */
-	q->response[done.index] = (double)(sim_now(s) - done.arrival);
+	q->response[done.index] = sim_now(s) - done.arrival;
 	q->last_done = sim_now(s);
 	sv->busy--;
 	if (sv->head != QUEUEING_NONE) {
@@ -307,14 +356,14 @@ static gboolean queueing_check(const struct queueing_cfg *cfg, GError **error)
  * (Hoare's selection, median-of-three pivots): O(n) on average, against
  * O(n log n) for a sort. @k < @n.
  */
-static void select_kth(double *a, size_t n, size_t k)
+static void select_kth(sim_time *a, size_t n, size_t k)
 {
 	size_t lo = 0, hi = n - 1;
 
 	SIM_ASSERT(k < n);
 	while (hi > lo) {
 		size_t mid = lo + (hi - lo) / 2, i = lo, j = hi;
-		double x = a[lo], y = a[mid], z = a[hi], p, t;
+		sim_time x = a[lo], y = a[mid], z = a[hi], p, t;
 
 		/* the median of the three: no run of sorted or equal
 		 * values makes every pass peel off one element */
@@ -345,61 +394,113 @@ static void select_kth(double *a, size_t n, size_t k)
 	}
 }
 
-/* The smallest of @a[0 .. @n), n > 0. */
-static double min_of(const double *a, size_t n)
-{
-	double m = a[0];
-	size_t i;
+/* Buckets of order_stats()'s histogram. */
+#define QUEUEING_BUCKET_BITS 16
+#define QUEUEING_BUCKETS (1u << QUEUEING_BUCKET_BITS)
 
-	for (i = 1; i < n; i++)
-		if (a[i] < m)
-			m = a[i];
-	return m;
+/*
+ * The values a sort of @x (@n > 0) would put at the ranks @rank (@m <= 8
+ * of them, each < n; ascending is quickest), into @out, without sorting: a histogram of
+ * the values over 2^16 equal buckets of [min, max] (a bucket's values
+ * all sort before the next bucket's), the bucket and the rank within it
+ * of each wanted rank from the counts, then the wanted buckets' values
+ * gathered and selected among (select_kth()). Three passes over @x that
+ * branch on nothing that varies, where selection in the whole run
+ * branched on every comparison. Reorders nothing in @x.
+ */
+static void order_stats(const sim_time *x, size_t n, const size_t *rank,
+			size_t m, sim_time *out)
+{
+	size_t *count = g_new0(size_t, QUEUEING_BUCKETS);
+	uint8_t *want = g_new0(uint8_t, QUEUEING_BUCKETS);
+	size_t b_of[8], within[8], fill[8] = { 0 }, used = 0, i, j, seen;
+	sim_time lo = x[0], hi = x[0], *buf[8];
+	unsigned shift = 0;
+
+	SIM_ASSERT(n > 0 && m <= 8);
+	for (i = 1; i < n; i++) {
+		lo = x[i] < lo ? x[i] : lo;
+		hi = x[i] > hi ? x[i] : hi;
+	}
+	while ((uint64_t)(hi - lo) >> shift >= QUEUEING_BUCKETS)
+		shift++;
+	for (i = 0; i < n; i++)
+		count[(uint64_t)(x[i] - lo) >> shift]++;
+	/* each rank's bucket and rank within it; want[b] = 1 + the slot
+	 * of the buffer for bucket b */
+	for (i = 0, j = 0, seen = 0; i < m; i++) {
+		SIM_ASSERT(rank[i] < n);
+		if (i > 0 && rank[i] < rank[i - 1])
+			j = seen = 0;	/* from the start again */
+		while (seen + count[j] <= rank[i])
+			seen += count[j++];
+		b_of[i] = j;
+		within[i] = rank[i] - seen;
+		if (!want[j]) {
+			buf[used] = g_new(sim_time, count[j]);
+			want[j] = (uint8_t)++used;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		unsigned k = want[(uint64_t)(x[i] - lo) >> shift];
+
+		if (k)
+			buf[k - 1][fill[k - 1]++] = x[i];
+	}
+	for (i = 0; i < m; i++) {
+		sim_time *v = buf[want[b_of[i]] - 1];
+
+		select_kth(v, count[b_of[i]], within[i]);
+		out[i] = v[within[i]];
+	}
+	for (i = 0; i < used; i++)
+		g_free(buf[i]);
+	g_free(want);
+	g_free(count);
 }
 
 /*
- * The @q quantiles (ascending, @m of them) of @x (@n > 0 values), type 7
- * with GSL's arithmetic: gsl_stats_quantile_from_sorted_data() on the
- * sorted values, bit for bit, without sorting them. Each needs the order
- * statistics at h = (n - 1) q, floor and floor + 1: the first by
- * selection in what lies above the previous quantile's, the second as the
- * smallest value above it. Reorders @x.
+ * The @q quantiles (ascending, @m <= 4 of them) of @x (@n > 0 times), in
+ * seconds, type 7 with GSL's arithmetic: gsl_stats_quantile_from_sorted_data()
+ * on the sorted values in seconds (sim_time_to_s()), bit for bit, without
+ * sorting them. Each needs the order statistics at h = (n - 1) q, floor
+ * and floor + 1 (order_stats()).
  */
-static void quantiles_select(double *x, size_t n, const double *q, size_t m,
-			     double *out)
+static void quantiles_select(const sim_time *x, size_t n, const double *q,
+			     size_t m, double *out)
 {
-	size_t from = 0, i;
+	size_t rank[8], lhs[4], r = 0, i;
+	sim_time v[8];
 
+	SIM_ASSERT(m <= 4);
+	for (i = 0; i < m; i++) {
+		lhs[i] = (size_t)(int)(q[i] * (double)(n - 1));
+		SIM_ASSERT(lhs[i] < n);
+		rank[r++] = lhs[i];
+		rank[r++] = lhs[i] + 1 < n ? lhs[i] + 1 : lhs[i];
+	}
+	order_stats(x, n, rank, r, v);
 	for (i = 0; i < m; i++) {
 		double h = q[i] * (double)(n - 1);
-		size_t lhs = (size_t)(int)h;
-		double delta = h - (double)lhs, x0, x1;
+		double delta = h - (double)lhs[i];
+		double x0 = sim_time_to_s(v[2 * i]);
 
-		SIM_ASSERT(lhs >= from && lhs < n);
-		select_kth(x + from, n - from, lhs - from);
-		x0 = x[lhs];
-		from = lhs;	/* x[from] == x0: the next selection may
-				 * land on it again */
-		if (lhs == n - 1) {
-			out[i] = x0;
-			continue;
-		}
-		x1 = min_of(x + lhs + 1, n - lhs - 1);
-		out[i] = (1 - delta) * x0 + delta * x1;
+		out[i] = lhs[i] == n - 1
+			? x0
+			: (1 - delta) * x0 + delta * sim_time_to_s(v[2 * i + 1]);
 	}
 }
 
 /* Warm-up, mean, batch-means half-width (models/batch_means.h) and
- * quantiles of @x (@n values, arrival order). Reorders what follows the
- * warm-up, after the batches are taken. */
-static void queueing_summarise(double *x, uint64_t n,
+ * quantiles of @x (@n values, arrival order). */
+static void queueing_summarise(sim_time *x, uint64_t n,
 			       struct queueing_result *out)
 {
 	static const double q[] = { 0.50, 0.90, 0.99 };
 	struct batch_means bm;
 	double qv[3];
 
-	batch_means_run(x, n, &bm);
+	batch_means_run_int(x, n, (double)SIM_S, &bm);
 	out->mean = bm.mean;
 	out->half_width = bm.half_width;
 	out->warmup = bm.warmup;
@@ -421,7 +522,7 @@ gboolean queueing_run(const struct queueing_cfg *cfg,
 	struct queueing q = { .cfg = cfg };
 	struct lb_env env = { 0 };
 	int ids[LB_MAX_SERVERS];
-	uint64_t n = cfg->requests, i;
+	uint64_t n = cfg->requests;
 	int k;
 
 	SIM_ASSERT(cfg && out);
@@ -431,6 +532,7 @@ gboolean queueing_run(const struct queueing_cfg *cfg,
 	q.sim = sim_new();
 	q.arrival_rng = sim_rng_new(cfg->seed, 0, SIM_RNG_SCENARIO, 0);
 	q.service_rng = sim_rng_new(cfg->seed, 0, SIM_RNG_SERVICE, 0);
+	q.arrival_ahead.next = q.service_ahead.next = QUEUEING_AHEAD;
 	q.policy_rng = sim_rng_new(cfg->seed, 0, SIM_RNG_POLICY, 0);
 	policy_params_for(cfg->ops, &q.params);
 	if (cfg->own_name)
@@ -459,8 +561,6 @@ gboolean queueing_run(const struct queueing_cfg *cfg,
 	/* memset, not an initialiser: the padding too, so that equal runs
 	 * give equal bytes */
 	memset(out, 0, sizeof(*out));
-	for (i = 0; i < n; i++)	/* sim_time_to_s(), its second half */
-		q.response[i] /= (double)SIM_S;
 	queueing_summarise(q.response, n, out);
 	out->utilisation = q.last_done > 0
 		? (double)q.busy_total /

@@ -17,13 +17,16 @@
  * interarrival times come from (seed, 0, SIM_RNG_SCENARIO, 0), service
  * times from (seed, 0, SIM_RNG_SERVICE, 0), drawn in arrival order so that
  * request i gets the same service time whatever server serves it, and the
- * LB's own stream is (seed, 0, SIM_RNG_POLICY, 0).
+ * LB's own stream is (seed, 0, SIM_RNG_POLICY, 0). Exponential times are
+ * dist_exponential_time()'s -mean ln(1 - U) (models/dist.h), drawn 256
+ * ahead per stream (the same values in the same order).
  *
  * What it costs: each request's response time is kept for the whole run,
  * 8 bytes a request, so that quantiles are exact; a request's other
  * records (arrival, service, FIFO link) live in a pool of slots as large
  * as the most requests in the system at once. No allocation happens per
- * event once the pool has grown.
+ * event once the pool has grown. The quantiles take a histogram of 2^16
+ * buckets (576 KiB) and the values of the few buckets they fall in.
  */
 #ifndef MODELS_QUEUEING_H
 #define MODELS_QUEUEING_H

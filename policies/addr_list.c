@@ -13,11 +13,15 @@
 void lb_addrs_init(struct lb_addrs *a)
 {
 	a->n = 0;
+	a->low = 0;
 }
 
 int lb_addrs_find(const struct lb_addrs *a, int id)
 {
 	int i, at = -1;
+
+	if ((unsigned)id < 64)	/* the index: every id of today's callers */
+		return (a->low >> id) & 1 ? a->at[id] : -1;
 
 	/* every entry, from the last to the first, keeping the match:
 	 * the first match in the end, as a search that stops there would
@@ -61,6 +65,13 @@ void lb_addrs_set(struct lb_addrs *a, const int *servers, size_t n, int *from,
 	}
 	memcpy(a->id, next, n * sizeof(*next));
 	a->n = (int)n;
+	a->low = 0;
+	for (k = 0; k < n; k++) {
+		if (next[k] < 64) {
+			a->low |= UINT64_C(1) << next[k];
+			a->at[next[k]] = (int8_t)k;
+		}
+	}
 }
 
 void lb_addrs_remap(void *arr, size_t size, const int *from, int n,

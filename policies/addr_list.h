@@ -9,8 +9,10 @@
  * lives in its own arrays, indexed like lb_addrs.id, and follows a list
  * change through the mapping lb_addrs_set() gives and lb_addrs_remap().
  *
- * The list is a plain array of at most LB_MAX_SERVERS ids; look-ups are
- * O(n), nothing at n <= 64. Nothing here allocates or calls back.
+ * The list is a plain array of at most LB_MAX_SERVERS ids, with an index
+ * of the ids below 64 (a bit each, and where each is): a look-up of such
+ * an id is O(1), of a larger one O(n). Nothing here allocates or calls
+ * back. Change a list only through these functions (they keep the index).
  */
 #ifndef POLICIES_ADDR_LIST_H
 #define POLICIES_ADDR_LIST_H
@@ -19,10 +21,13 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct lb_addrs {
 	int id[LB_MAX_SERVERS];	/* the server ids, in list order */
 	int n;			/* entries in id */
+	uint64_t low;		/* bit i set: id i (< 64) is listed ... */
+	int8_t at[64];		/* ... at index at[i] (else undefined) */
 };
 
 /* Empties @a. A zeroed struct lb_addrs is empty too. */

@@ -19,6 +19,7 @@ void lb__table_init(struct lb_table *t, const struct lb_env *env)
 {
 	t->env = *env;
 	lb_addrs_init(&t->addrs);
+	t->n_down = 0;
 }
 
 int lb__table_find(const struct lb_table *t, int id)
@@ -31,11 +32,15 @@ void lb__table_set_servers(struct lb_table *t, const int *servers, size_t n,
 {
 	static const struct lb_server fresh = { .conns = 0, .down = false };
 	int map[LB_MAX_SERVERS];
+	size_t k;
 
 	if (!from)
 		from = map;
 	lb_addrs_set(&t->addrs, servers, n, from, NULL, NULL);
 	lb_addrs_remap(t->srv, sizeof(t->srv[0]), from, (int)n, &fresh);
+	t->n_down = 0;
+	for (k = 0; k < n; k++)
+		t->n_down += t->srv[k].down;
 }
 
 bool lb__panic(int healthy, int n, double threshold)
@@ -155,6 +160,7 @@ void lb__record(void *lb, int server, lb_check kind, lb_result r)
 	if (t->srv[i].down == down)
 		return;
 	t->srv[i].down = down;
+	t->n_down += down ? 1 : -1;
 	if (t->env.on_state)	/* last: it may read the LB */
 		t->env.on_state(t->env.model, server,
 				down ? "HEALTHY" : "UNHEALTHY",

@@ -37,6 +37,7 @@ struct lb_table {
 	struct lb_env env;	/* a copy; the pointers in it are borrowed */
 	struct lb_addrs addrs;	/* the address list: the ids */
 	struct lb_server srv[LB_MAX_SERVERS];	/* as addrs, in list order */
+	int n_down;		/* entries of srv that are down */
 };
 
 /*

@@ -239,9 +239,10 @@ struct lb_env {
 
 /*
  * One dial pass, kept by the caller. dial_begin() fills order[0..n), the
- * pass's candidates; from then until the next dial_begin(), order and n
- * are read-only (policy_dial_next() checks n) and every id dial_next()
- * names is one of them. pos and round are the policy's cursor.
+ * pass's candidates; from then until the next dial_begin(), n is fixed
+ * (policy_dial_next() checks it), the set of ids in order[0..n) too, and
+ * every id dial_next() names is one of them. The caller reads order only
+ * through dial_next(). pos and round are the policy's cursor.
  */
 struct lb_pass {
 	int order[LB_MAX_SERVERS];	/* the candidates: distinct ids >= 0 */
@@ -303,7 +304,9 @@ struct policy_ops {
 	 * pass->order[0..pass->n) (a server may come again in a later
 	 * round), and a server removed from the list since dial_begin() is
 	 * skipped (lb_addrs_next() does both for a pass taken in order).
-	 * Leaves order and n alone. policy_dial_next() makes any other
+	 * Leaves n alone; may reorder only the entries it has not named
+	 * yet (random.c draws its permutation as it goes), never the set
+	 * of ids. policy_dial_next() makes any other
 	 * answer a SIM_BUG naming the policy. The model dials it, waits for
 	 * the outcome and reports it with record(DIAL) before calling
 	 * dial_next() again, or stops at the first success. Required.
@@ -423,8 +426,11 @@ struct policy_ops {
  * constants a policy reads (dial_timeout, preferred_to_healthy), the
  * others moved to the model (models/k3s_params.h).
  * Version 4: pass_deadline.
+ * Version 5: dial_next() may reorder the entries of its pass it has not
+ * named yet (a permutation drawn as the pass goes); struct lb_addrs
+ * (addr_list.h) keeps an index of its ids below 64.
  */
-#define SELSIM_POLICY_API_VERSION 4
+#define SELSIM_POLICY_API_VERSION 5
 
 typedef const struct policy_ops *const *(*selsim_policy_register_fn)(
 	int api_version);

@@ -12,7 +12,7 @@
 #include "policies/backoff.h"
 #include "policies/registry.h"
 
-#include <gsl/gsl_randist.h>
+#include <gsl/gsl_cdf.h>
 
 #define MS SIM_MS
 
@@ -244,76 +244,143 @@ static void test_rr_removed_mid_pass(void)
 
 /* ---- random ---- */
 
-/* Each pass is gsl_ran_shuffle() of the list on the LB's stream: the same
- * seed gives the same passes, and they are what a second stream with the
- * same seed gives. */
+/*
+ * The draws random.c makes (its header): a Fisher-Yates from the front,
+ * position @i of @a[0 .. @n) taking j = i + gsl_rng_uniform_int(n - i),
+ * drawn only when the pass reaches position i, none for the last.
+ */
+static void ref_draw(gsl_rng *r, int *a, int n, int i)
+{
+	int j, t;
+
+	if (n - i < 2)
+		return;
+	j = i + (int)gsl_rng_uniform_int(r, (unsigned long)(n - i));
+	t = a[i];
+	a[i] = a[j];
+	a[j] = t;
+}
+
+/*
+ * The passes replayed on a second stream with the same seed: a pass
+ * dialled to its end draws n - 1 times (lb__shuffle()'s draws); a pass
+ * that stops after its first k servers draws k times and no more, and
+ * the next pass goes on from there. The same seed gives the same passes.
+ */
 static void test_random_seed(void)
 {
 	static const int list[] = { 5, 1, 8, 3, 2, 7 };
 	int first[20][6], distinct = 0;
 	uint64_t seed;
-	int p;
+	int p, i;
 
 	for (seed = 1; seed <= 8; seed++) {
 		struct harness a, b;
-		gsl_rng *ref = sim_rng_new(seed, 0, SIM_RNG_POLICY, 0);
+		gsl_rng *ra = sim_rng_new(seed, 0, SIM_RNG_POLICY, 0);
+		gsl_rng *rb = sim_rng_new(seed, 0, SIM_RNG_POLICY, 0);
 
 		h_init(&a, &policy_random, seed);
 		h_init(&b, &policy_random, seed);
 		h_servers(&a, list, N(list));
 		h_servers(&b, list, N(list));
 		for (p = 0; p < 20; p++) {
-			int oa[LB_MAX_SERVERS], ob[LB_MAX_SERVERS], want[6];
+			int oa[LB_MAX_SERVERS], want[6], stop = 1 + p % 6;
+			struct lb_pass pass;
 
+			/* a: each pass dialled to its end, every dial
+			 * failing (so from the second pass on every server
+			 * is down: Envoy's panic, the whole list again) */
 			memcpy(want, list, sizeof(want));
-			gsl_ran_shuffle(ref, want, N(want), sizeof(*want));
+			for (i = 0; i < 6; i++)
+				ref_draw(ra, want, 6, i);
 			ASSERT_EQ(h_fail_pass(&a, oa), 6);
-			ASSERT_EQ(h_order(&b, ob), 6);
-			check_order("random vs gsl", (size_t)p, oa, 6, want, 6);
-			check_order("random same seed", (size_t)p, ob, 6, oa, 6);
+			check_order("random vs replay", (size_t)p, oa, 6, want,
+				    6);
 			assert_permutation(oa, list, 6);
 			if (seed == 1)
 				memcpy(first[p], oa, sizeof(first[p]));
 			else if (memcmp(first[p], oa, sizeof(first[p])))
 				distinct++;
+
+			/* b: the pass stops after `stop` servers */
+			memcpy(want, list, sizeof(want));
+			policy_dial_begin(b.ops, b.lb, &pass);
+			for (i = 0; i < stop; i++) {
+				ref_draw(rb, want, 6, i);
+				ASSERT_EQ(policy_dial_next(b.ops, b.lb, &pass),
+					  want[i]);
+			}
 		}
 		h_release(&a);
 		h_release(&b);
-		gsl_rng_free(ref);
+		gsl_rng_free(ra);
+		gsl_rng_free(rb);
 	}
 	ASSERT_GT(distinct, 7 * 20 - 10);	/* 720 orders */
 }
 
+/* Pearson's statistic of @n counts against @expect each. */
+static double chi2_of(const int *count, int n, double expect)
+{
+	double x = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		x += (count[i] - expect) * (count[i] - expect) / expect;
+	return x;
+}
+
 /*
- * Uniformity: over 30,000 passes of 5 servers each is first, and last,
- * about 1/5 of the time: within 4 standard errors of the binomial count.
+ * Uniformity, with passes that stop at their first server (one draw)
+ * between passes dialled to the end: over 60,000 full passes of 5
+ * servers every one of the 5! = 120 orders comes about 500 times, and
+ * each server at each position about 12,000 times; over every pass each
+ * server comes first about 1/5 of the time. Chi-square tests, each
+ * failing at p < 1e-6 (gsl_cdf_chisq_Qinv; 119 and 4 degrees of freedom),
+ * so a fair permutation fails one run in a million per test.
  */
 static void test_random_uniform(void)
 {
-	static const int list[] = { 11, 12, 13, 14, 15 };
-	const int passes = 30000, n = N(list);
-	const double p = 1.0 / n, mean = passes * p;
-	const double se = sqrt(passes * p * (1 - p));
-	int firsts[N(list)] = { 0 }, lasts[N(list)] = { 0 }, k, i;
+	static const int list[] = { 0, 1, 2, 3, 4 };
+	const int passes = 60000, n = N(list);
+	const double crit_perm = gsl_cdf_chisq_Qinv(1e-6, 119);
+	const double crit_pos = gsl_cdf_chisq_Qinv(1e-6, 4);
+	int perm[120] = { 0 }, pos[5][5] = { { 0 } }, firsts[5] = { 0 };
+	int k, i, j;
 	struct harness h;
 
 	h_init(&h, &policy_random, 42);
 	h_servers(&h, list, N(list));
 	for (k = 0; k < passes; k++) {
-		int o[LB_MAX_SERVERS];
+		int o[LB_MAX_SERVERS], code = 0, used = 0;
 
+		firsts[h_first(&h)]++;	/* a pass that stops early */
 		ASSERT_EQ(h_order(&h, o), n);
-		firsts[o[0] - 11]++;
-		lasts[o[n - 1] - 11]++;
+		firsts[o[0]]++;
+		/* the order's rank among the 120 (Lehmer code) */
+		for (i = 0; i < n; i++) {
+			int smaller = 0;
+
+			for (j = 0; j < o[i]; j++)
+				smaller += !((used >> j) & 1);
+			used |= 1 << o[i];
+			code = code * (n - i) + smaller;
+			pos[i][o[i]]++;
+		}
+		ASSERT_LT(code, 120);
+		perm[code]++;
 	}
-	for (i = 0; i < n; i++) {
-		if (fabs(firsts[i] - mean) > 4 * se)
-			TEST_FAIL("server %d first %d times in %d, want %.0f +- %.0f",
-				  list[i], firsts[i], passes, mean, 4 * se);
-		if (fabs(lasts[i] - mean) > 4 * se)
-			TEST_FAIL("server %d last %d times in %d, want %.0f +- %.0f",
-				  list[i], lasts[i], passes, mean, 4 * se);
-	}
+	if (chi2_of(perm, 120, passes / 120.0) > crit_perm)
+		TEST_FAIL("orders: chi-square %.1f > %.1f",
+			  chi2_of(perm, 120, passes / 120.0), crit_perm);
+	for (i = 0; i < n; i++)
+		if (chi2_of(pos[i], n, (double)passes / n) > crit_pos)
+			TEST_FAIL("position %d: chi-square %.1f > %.1f", i,
+				  chi2_of(pos[i], n, (double)passes / n),
+				  crit_pos);
+	if (chi2_of(firsts, n, 2.0 * passes / n) > crit_pos)
+		TEST_FAIL("firsts: chi-square %.1f > %.1f",
+			  chi2_of(firsts, n, 2.0 * passes / n), crit_pos);
 	h_release(&h);
 }
 
