@@ -56,6 +56,27 @@ static const struct event *find_last(const struct traced *r, int node,
 }
 
 /*
+ * server-3's last lease renewal before T_FAIL (in @renew) and its removal
+ * from the slice, which comes within [t_last + ttl, t_last + ttl +
+ * interval]: the next reconciler run after the lease expires.
+ */
+static const struct event *slice_drop(const struct traced *r,
+				      const struct event **renew)
+{
+	const struct event *gone;
+
+	*renew = find_last(r, 2, T_FAIL + 1, "endpoint lease renewed");
+	ASSERT(*renew != NULL);
+	gone = find(r, -1, T_FAIL, 4 * SIM_MIN,
+		    "server-3 removed from the kubernetes EndpointSlice");
+	ASSERT(gone != NULL);
+	ASSERT_GE(gone->t, (*renew)->t + r->kp.endpoint_lease_ttl);
+	ASSERT_LE(gone->t, (*renew)->t + r->kp.endpoint_lease_ttl +
+		  r->kp.endpoint_reconcile_interval);
+	return gone;
+}
+
+/*
  * server-3 (not the etcd leader: server-1, the first member, leads)
  * crashes at T. Its lease was last renewed at t_last <= T and expires at
  * t_last + ttl; the next reconciler run of server-1 or server-2 after that
@@ -70,22 +91,15 @@ static void test_unaffected(void)
 	struct traced r;
 	char *json = spec_of(6, "{ \"at\": \"120s\", \"crash\": "
 			     "\"server-3\" }", "4m");
-	const struct event *renew, *gone, *e;
+	const struct event *renew, *e;
 	sim_time lo, hi;
 	size_t i;
 
 	run(json, &r);
 	/* no election: server-3 did not lead */
 	ASSERT(find(&r, -1, T_FAIL, 4 * SIM_MIN, "etcd: leader") == NULL);
-	renew = find_last(&r, 2, T_FAIL + 1, "endpoint lease renewed");
-	ASSERT(renew != NULL);
+	slice_drop(&r, &renew);
 	ASSERT_GT(renew->t, T_FAIL - r.kp.endpoint_reconcile_interval);
-	gone = find(&r, -1, T_FAIL, 4 * SIM_MIN,
-		    "server-3 removed from the kubernetes EndpointSlice");
-	ASSERT(gone != NULL);
-	ASSERT_GE(gone->t, renew->t + r.kp.endpoint_lease_ttl);
-	ASSERT_LE(gone->t, renew->t + r.kp.endpoint_lease_ttl +
-		  r.kp.endpoint_reconcile_interval);
 	lo = renew->t + r.kp.endpoint_lease_ttl + r.kp.endpointslice_debounce;
 	hi = lo + r.kp.endpoint_reconcile_interval + SLACK;
 	for (i = 3; i < r.rec.n_nodes; i++) {
@@ -195,18 +209,12 @@ static void test_ttl_param(void)
 	char *p = spec_with(3, "{ \"at\": \"120s\", \"crash\": "
 			    "\"server-3\" }", "\"k3s\": { "
 			    "\"endpoint_lease_ttl\": \"40s\" }", "4m");
-	const struct event *renew, *gone;
+	const struct event *renew;
 
 	run(p, &r);
 	ASSERT_EQ(r.kp.endpoint_lease_ttl, 40 * SIM_S);
-	renew = find_last(&r, 2, T_FAIL + 1, "endpoint lease renewed");
-	ASSERT(renew != NULL);
-	gone = find(&r, -1, T_FAIL, 4 * SIM_MIN,
-		    "server-3 removed from the kubernetes EndpointSlice");
-	ASSERT(gone != NULL);
-	ASSERT_GE(gone->t, renew->t + r.kp.endpoint_lease_ttl);
-	ASSERT_LE(gone->t, renew->t + r.kp.endpoint_lease_ttl +
-		  r.kp.endpoint_reconcile_interval);
+	/* the drop moves with the TTL: within [t_last + 40 s, + interval] */
+	slice_drop(&r, &renew);
 	traced_release(&r);
 	g_free(p);
 }
