@@ -108,21 +108,43 @@ void fo_acc_merge(struct fo_acc *dst, const struct fo_acc *src)
 	g_array_append_vals(dst->scen, src->scen->data, src->scen->len);
 }
 
-void fo_acc_encode(const struct fo_acc *a, GByteArray *out)
+void fo__put_counts(const struct fo_acc *a, GByteArray *out)
 {
-	const uint64_t counts[] = {
+	const uint64_t counts[FO_N_COUNTS] = {
 		a->enabled, a->scenarios, a->happened, a->successes,
 		a->affected, a->back, a->notready, (uint64_t)a->notready_time,
 		a->failed_renewals, a->requests, a->dials,
 	};
 	size_t i;
 
+	for (i = 0; i < FO_N_COUNTS; i++)
+		bytes_put_u64(out, counts[i]);
+}
+
+void fo__set_counts(struct fo_acc *a, const uint64_t c[FO_N_COUNTS])
+{
+	a->enabled = c[0];
+	a->scenarios = c[1];
+	a->happened = c[2];
+	a->successes = c[3];
+	a->affected = c[4];
+	a->back = c[5];
+	a->notready = c[6];
+	a->notready_time = (sim_time)c[7];
+	a->failed_renewals = c[8];
+	a->requests = c[9];
+	a->dials = c[10];
+}
+
+void fo_acc_encode(const struct fo_acc *a, GByteArray *out)
+{
+	size_t i;
+
 	if (a->summary) {
 		fo__summary_encode(a, out);
 		return;
 	}
-	for (i = 0; i < G_N_ELEMENTS(counts); i++)
-		bytes_put_u64(out, counts[i]);
+	fo__put_counts(a, out);
 	for (i = 0; i < a->back_s->len; i++)
 		bytes_put_double(out, g_array_index(a->back_s, double, i));
 	bytes_put_u64(out, a->scen->len);
@@ -142,7 +164,7 @@ void fo_acc_encode(const struct fo_acc *a, GByteArray *out)
 
 bool fo_acc_decode(struct bytes_in *in, struct fo_acc *a)
 {
-	uint64_t c[11], n, i;
+	uint64_t c[FO_N_COUNTS], n, i;
 	uint32_t flags, x, y;
 	double d;
 
@@ -154,17 +176,7 @@ bool fo_acc_decode(struct bytes_in *in, struct fo_acc *a)
 	if (c[0] > 1 || c[5] > c[4] || c[5] > bytes_left(in) / 8 ||
 	    (int64_t)c[7] < 0)
 		return false;
-	a->enabled = c[0];
-	a->scenarios = c[1];
-	a->happened = c[2];
-	a->successes = c[3];
-	a->affected = c[4];
-	a->back = c[5];
-	a->notready = c[6];
-	a->notready_time = (sim_time)c[7];
-	a->failed_renewals = c[8];
-	a->requests = c[9];
-	a->dials = c[10];
+	fo__set_counts(a, c);
 	for (i = 0; i < a->back; i++) {
 		if (!bytes_get_double(in, &d) || !isfinite(d) || d < 0)
 			return false;

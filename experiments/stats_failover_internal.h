@@ -29,6 +29,14 @@ struct fo__scen_sums {
  * histogram and its extremes; the pass counts a->back after). */
 void fo__summary_back(struct fo_acc *a, sim_time t);
 
+/* The counts both modes' records begin with, in this order: enabled,
+ * scenarios, happened, successes, affected, back, notready,
+ * notready_time, failed_renewals, requests, dials. _put writes them,
+ * _set takes them from @c (checked by the caller). */
+#define FO_N_COUNTS 11
+void fo__put_counts(const struct fo_acc *a, GByteArray *out);
+void fo__set_counts(struct fo_acc *a, const uint64_t c[FO_N_COUNTS]);
+
 /* The summary-mode halves of fo_acc_add() (the scenario's sums @s, after
  * the pass), _merge(), _encode(), _decode(), _summarise() (the figures
  * not computed the same way in both modes) and fo_paired_compute() (from

@@ -177,17 +177,15 @@ static void pair_sums(struct fo_pair *p, u128 *w[10])
 
 void fo__summary_encode(const struct fo_acc *a, GByteArray *out)
 {
-	const uint64_t u[] = {
-		a->enabled, a->scenarios, a->happened, a->successes,
-		a->affected, a->back, a->notready, (uint64_t)a->notready_time,
-		a->failed_renewals, a->requests, a->dials, a->n_hist,
-		(uint64_t)a->back_ns_min, (uint64_t)a->back_ns_max,
+	const uint64_t u[] = {	/* after the counts both modes write */
+		a->n_hist, (uint64_t)a->back_ns_min, (uint64_t)a->back_ns_max,
 		a->pair.n, a->pair.better, a->pair.worse, a->pair.overflow,
 	};
 	struct fo_pair p = a->pair;
 	u128 *w[10];
 	size_t i, used = 0;
 
+	fo__put_counts(a, out);
 	for (i = 0; i < G_N_ELEMENTS(u); i++)
 		bytes_put_u64(out, u[i]);
 	put_u128(out, a->back_ns_sum);
@@ -260,17 +258,7 @@ bool fo__summary_decode(struct bytes_in *in, struct fo_acc *a)
 	    u[3] > u[2] || u[2] > u[1] ||
 	    (int64_t)u[7] < 0 || (int64_t)u[12] < 0 || (int64_t)u[13] < 0)
 		return false;
-	a->enabled = u[0];
-	a->scenarios = u[1];
-	a->happened = u[2];
-	a->successes = u[3];
-	a->affected = u[4];
-	a->back = u[5];
-	a->notready = u[6];
-	a->notready_time = (sim_time)u[7];
-	a->failed_renewals = u[8];
-	a->requests = u[9];
-	a->dials = u[10];
+	fo__set_counts(a, u);
 	a->back_ns_min = (sim_time)u[12];
 	a->back_ns_max = (sim_time)u[13];
 	a->pair.n = u[14];
